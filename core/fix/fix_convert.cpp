@@ -1,0 +1,245 @@
+#include "fix/fix_convert.h"
+
+#include <quickfix/FieldConvertors.h>
+#include <quickfix/FixFields.h>
+#include <quickfix/FixValues.h>
+
+namespace hm {
+namespace fixconv {
+
+char sideToFix(Side s) { return s == Side::Buy ? FIX::Side_BUY : FIX::Side_SELL; }
+
+Side sideFromFix(char c)
+{
+    switch (c) {
+    case FIX::Side_BUY: return Side::Buy;
+    case FIX::Side_SELL:
+    case FIX::Side_SELL_SHORT:
+    case FIX::Side_SELL_SHORT_EXEMPT: return Side::Sell;
+    default: throw FIX::IncorrectTagValue(FIX::FIELD::Side);
+    }
+}
+
+char ordTypeToFix(OrderType t) { return t == OrderType::Limit ? FIX::OrdType_LIMIT : FIX::OrdType_MARKET; }
+
+OrderType ordTypeFromFix(char c)
+{
+    switch (c) {
+    case FIX::OrdType_LIMIT: return OrderType::Limit;
+    case FIX::OrdType_MARKET: return OrderType::Market;
+    default: throw FIX::IncorrectTagValue(FIX::FIELD::OrdType);
+    }
+}
+
+char tifToFix(TimeInForce t)
+{
+    switch (t) {
+    case TimeInForce::Day: return FIX::TimeInForce_DAY;
+    case TimeInForce::GoodTillCancel: return FIX::TimeInForce_GOOD_TILL_CANCEL;
+    case TimeInForce::ImmediateOrCancel: return FIX::TimeInForce_IMMEDIATE_OR_CANCEL;
+    case TimeInForce::FillOrKill: return FIX::TimeInForce_FILL_OR_KILL;
+    }
+    return FIX::TimeInForce_DAY;
+}
+
+TimeInForce tifFromFix(char c)
+{
+    switch (c) {
+    case FIX::TimeInForce_DAY: return TimeInForce::Day;
+    case FIX::TimeInForce_GOOD_TILL_CANCEL: return TimeInForce::GoodTillCancel;
+    case FIX::TimeInForce_IMMEDIATE_OR_CANCEL: return TimeInForce::ImmediateOrCancel;
+    case FIX::TimeInForce_FILL_OR_KILL: return TimeInForce::FillOrKill;
+    default: throw FIX::IncorrectTagValue(FIX::FIELD::TimeInForce);
+    }
+}
+
+char ordStatusToFix(OrderStatus s)
+{
+    switch (s) {
+    case OrderStatus::PendingNew: return FIX::OrdStatus_PENDING_NEW;
+    case OrderStatus::New: return FIX::OrdStatus_NEW;
+    case OrderStatus::PartiallyFilled: return FIX::OrdStatus_PARTIALLY_FILLED;
+    case OrderStatus::Filled: return FIX::OrdStatus_FILLED;
+    case OrderStatus::PendingCancel: return FIX::OrdStatus_PENDING_CANCEL;
+    case OrderStatus::PendingReplace: return FIX::OrdStatus_PENDING_REPLACE;
+    case OrderStatus::Canceled: return FIX::OrdStatus_CANCELED;
+    case OrderStatus::Rejected: return FIX::OrdStatus_REJECTED;
+    case OrderStatus::Replaced: return FIX::OrdStatus_REPLACED;
+    case OrderStatus::Expired: return FIX::OrdStatus_EXPIRED;
+    }
+    return FIX::OrdStatus_NEW;
+}
+
+OrderStatus ordStatusFromFix(char c)
+{
+    switch (c) {
+    case FIX::OrdStatus_PENDING_NEW: return OrderStatus::PendingNew;
+    case FIX::OrdStatus_NEW: return OrderStatus::New;
+    case FIX::OrdStatus_PARTIALLY_FILLED: return OrderStatus::PartiallyFilled;
+    case FIX::OrdStatus_FILLED: return OrderStatus::Filled;
+    case FIX::OrdStatus_PENDING_CANCEL: return OrderStatus::PendingCancel;
+    case FIX::OrdStatus_PENDING_REPLACE: return OrderStatus::PendingReplace;
+    case FIX::OrdStatus_CANCELED: return OrderStatus::Canceled;
+    case FIX::OrdStatus_REJECTED: return OrderStatus::Rejected;
+    case FIX::OrdStatus_REPLACED: return OrderStatus::Replaced;
+    case FIX::OrdStatus_EXPIRED:
+    case FIX::OrdStatus_DONE_FOR_DAY: return OrderStatus::Expired;
+    case FIX::OrdStatus_STOPPED:
+    case FIX::OrdStatus_SUSPENDED:
+    case FIX::OrdStatus_CALCULATED:
+    case FIX::OrdStatus_ACCEPTED_FOR_BIDDING: return OrderStatus::New;
+    default: throw FIX::IncorrectTagValue(FIX::FIELD::OrdStatus);
+    }
+}
+
+char execTypeToFix(ExecType t)
+{
+    switch (t) {
+    case ExecType::New: return FIX::ExecType_NEW;
+    case ExecType::Trade: return FIX::ExecType_TRADE;
+    case ExecType::Canceled: return FIX::ExecType_CANCELED;
+    case ExecType::Replaced: return FIX::ExecType_REPLACED;
+    case ExecType::PendingCancel: return FIX::ExecType_PENDING_CANCEL;
+    case ExecType::PendingReplace: return FIX::ExecType_PENDING_REPLACE;
+    case ExecType::Rejected: return FIX::ExecType_REJECTED;
+    case ExecType::Expired: return FIX::ExecType_EXPIRED;
+    case ExecType::Restated: return FIX::ExecType_RESTATED;
+    case ExecType::OrderStatus: return FIX::ExecType_ORDER_STATUS;
+    }
+    return FIX::ExecType_NEW;
+}
+
+ExecType execTypeFromFix(char c)
+{
+    switch (c) {
+    case FIX::ExecType_NEW: return ExecType::New;
+    case FIX::ExecType_TRADE:
+    case '1': // FIX 4.2 partial fill, still seen from older counterparties
+    case '2': return ExecType::Trade; // FIX 4.2 fill
+    case FIX::ExecType_CANCELED: return ExecType::Canceled;
+    case FIX::ExecType_REPLACED: return ExecType::Replaced;
+    case FIX::ExecType_PENDING_CANCEL: return ExecType::PendingCancel;
+    case FIX::ExecType_PENDING_REPLACE: return ExecType::PendingReplace;
+    case FIX::ExecType_PENDING_NEW: return ExecType::OrderStatus;
+    case FIX::ExecType_REJECTED: return ExecType::Rejected;
+    case FIX::ExecType_EXPIRED:
+    case FIX::ExecType_DONE_FOR_DAY: return ExecType::Expired;
+    case FIX::ExecType_RESTATED: return ExecType::Restated;
+    case FIX::ExecType_ORDER_STATUS:
+    case FIX::ExecType_STOPPED:
+    case FIX::ExecType_SUSPENDED:
+    case FIX::ExecType_CALCULATED: return ExecType::OrderStatus;
+    default: throw FIX::IncorrectTagValue(FIX::FIELD::ExecType);
+    }
+}
+
+const Instrument& InstrumentTable::get(const std::string& symbol) const
+{
+    auto it = m_bySymbol.find(symbol);
+    return it == m_bySymbol.end() ? m_fallback : it->second;
+}
+
+std::vector<std::string> InstrumentTable::symbols() const
+{
+    std::vector<std::string> out;
+    for (const auto& kv : m_bySymbol)
+        out.push_back(kv.first);
+    return out;
+}
+
+namespace {
+template <typename F>
+bool getIf(const FIX::FieldMap& m, F& field)
+{
+    return m.getFieldIfSet(field);
+}
+} // namespace
+
+ExecutionReport executionReportFromFix(const FIX::Message& m, const InstrumentTable& instruments)
+{
+    ExecutionReport r;
+    FIX::OrderID orderId;
+    FIX::ExecID execId;
+    FIX::ExecType execType;
+    FIX::OrdStatus ordStatus;
+    FIX::Symbol symbol;
+    FIX::Side side;
+    FIX::LeavesQty leaves;
+    FIX::CumQty cum;
+    FIX::AvgPx avg;
+    m.getField(orderId);
+    m.getField(execId);
+    m.getField(execType);
+    m.getField(ordStatus);
+    m.getField(symbol);
+    m.getField(side);
+    m.getField(leaves);
+    m.getField(cum);
+    m.getField(avg);
+    const Instrument& ins = instruments.get(symbol.getValue());
+    r.orderId = orderId.getValue();
+    r.execId = execId.getValue();
+    r.execType = execTypeFromFix(execType.getValue());
+    r.ordStatus = ordStatusFromFix(ordStatus.getValue());
+    r.symbol = symbol.getValue();
+    r.side = sideFromFix(side.getValue());
+    r.leavesQty = static_cast<Quantity>(std::llround(leaves.getValue()));
+    r.cumQty = static_cast<Quantity>(std::llround(cum.getValue()));
+    r.avgPx = avg.getValue();
+    FIX::ClOrdID clOrdId;
+    if (getIf(m, clOrdId))
+        r.clOrdId = clOrdId.getValue();
+    FIX::OrigClOrdID orig;
+    if (getIf(m, orig))
+        r.origClOrdId = orig.getValue();
+    FIX::OrderQty qty;
+    if (getIf(m, qty))
+        r.orderQty = static_cast<Quantity>(std::llround(qty.getValue()));
+    FIX::Price price;
+    if (getIf(m, price))
+        r.price = ins.toTicks(price.getValue());
+    FIX::LastQty lastQty;
+    if (getIf(m, lastQty))
+        r.lastQty = static_cast<Quantity>(std::llround(lastQty.getValue()));
+    FIX::LastPx lastPx;
+    if (getIf(m, lastPx))
+        r.lastPx = ins.toTicks(lastPx.getValue());
+    FIX::Text text;
+    if (getIf(m, text))
+        r.text = text.getValue();
+    FIX::PossDupFlag possDup;
+    if (m.getHeader().getFieldIfSet(possDup))
+        r.possDup = possDup.getValue();
+    // A fill must say how much and at what price; without them it cannot be booked.
+    if (r.execType == ExecType::Trade) {
+        if (r.lastQty <= 0)
+            throw FIX::RequiredTagMissing(FIX::FIELD::LastQty);
+        if (!m.isSetField(FIX::FIELD::LastPx))
+            throw FIX::RequiredTagMissing(FIX::FIELD::LastPx);
+    }
+    return r;
+}
+
+std::string maskPassword(const std::string& raw)
+{
+    static const std::string kTag = "554=";
+    std::string out = raw;
+    std::size_t pos = 0;
+    while ((pos = out.find(kTag, pos)) != std::string::npos) {
+        // only a tag at the start of a field, not the tail of e.g. "1554="
+        if (pos != 0 && out[pos - 1] != '\x01' && out[pos - 1] != '|') {
+            pos += kTag.size();
+            continue;
+        }
+        std::size_t start = pos + kTag.size();
+        std::size_t end = out.find_first_of("\x01|", start);
+        if (end == std::string::npos)
+            end = out.size();
+        out.replace(start, end - start, "********");
+        pos = start + 8;
+    }
+    return out;
+}
+
+} // namespace fixconv
+} // namespace hm

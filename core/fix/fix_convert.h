@@ -1,0 +1,43 @@
+#pragma once
+// Conversions between FIX 4.4 fields and domain types, at the QuickFIX boundary.
+// Private to core/fix (C++14, includes QuickFIX).
+#include "model/events.h"
+
+#include <quickfix/Message.h>
+#include <quickfix/fix44/ExecutionReport.h>
+
+#include <map>
+#include <string>
+
+namespace hm {
+namespace fixconv {
+
+char sideToFix(Side s);
+Side sideFromFix(char c); // throws FIX::IncorrectTagValue for sides we do not trade
+char ordTypeToFix(OrderType t);
+OrderType ordTypeFromFix(char c);
+char tifToFix(TimeInForce t);
+TimeInForce tifFromFix(char c);
+char ordStatusToFix(OrderStatus s);
+OrderStatus ordStatusFromFix(char c);
+char execTypeToFix(ExecType t);
+ExecType execTypeFromFix(char c);
+
+// Finds tick sizes by symbol; unknown symbols use a default and are reported once.
+class InstrumentTable {
+public:
+    void add(const Instrument& instrument) { m_bySymbol[instrument.symbol] = instrument; }
+    const Instrument& get(const std::string& symbol) const;
+    bool has(const std::string& symbol) const { return m_bySymbol.count(symbol) != 0; }
+    std::vector<std::string> symbols() const;
+
+private:
+    std::map<std::string, Instrument> m_bySymbol;
+    Instrument m_fallback;
+};
+
+ExecutionReport executionReportFromFix(const FIX::Message& message, const InstrumentTable& instruments);
+std::string maskPassword(const std::string& raw); // replaces the value of tag 554
+
+} // namespace fixconv
+} // namespace hm

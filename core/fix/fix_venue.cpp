@@ -1,0 +1,873 @@
+#include "fix/fix_venue.h"
+
+#include "book/order_book.h"
+#include "fix/fix_convert.h"
+#include "fix/session_support.h"
+
+#include <quickfix/Application.h>
+#include <quickfix/Session.h>
+#include <quickfix/SessionSettings.h>
+#include <quickfix/SocketAcceptor.h>
+#include <quickfix/fix44/ExecutionReport.h>
+#include <quickfix/fix44/MarketDataIncrementalRefresh.h>
+#include <quickfix/fix44/MarketDataRequest.h>
+#include <quickfix/fix44/MarketDataRequestReject.h>
+#include <quickfix/fix44/MarketDataSnapshotFullRefresh.h>
+#include <quickfix/fix44/NewOrderSingle.h>
+#include <quickfix/fix44/OrderCancelReject.h>
+#include <quickfix/fix44/OrderCancelReplaceRequest.h>
+#include <quickfix/fix44/OrderCancelRequest.h>
+
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <chrono>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace hm {
+namespace {
+
+constexpr std::uint64_t kFlowRefBit = 1ull << 63; // background participants' orders
+constexpr Price kDefaultReference = 1885;
+
+struct VenueOrder {
+    FIX::SessionID session;
+    std::string clOrdId;
+    std::string orderId;
+    std::string symbol;
+    Side side = Side::Buy;
+    OrderType type = OrderType::Limit;
+    TimeInForce tif = TimeInForce::Day;
+    Quantity orderQty = 0;
+    Quantity cumQty = 0;
+    double notional = 0.0; // sum of fill price * qty, for AvgPx
+    Price price = 0;
+    OrderBook::Handle handle = OrderBook::kNoHandle;
+    bool live = true;
+};
+
+struct Market {
+    Instrument instrument;
+    OrderBook book;
+    Depth published; // what subscribers last saw
+    std::vector<Trade> pendingTrades;
+    std::deque<OrderBook::Handle> flowHandles;
+    Price fair = kDefaultReference;
+    Price reference = kDefaultReference;
+};
+
+struct Subscription {
+    FIX::SessionID session;
+    std::string mdReqId;
+    std::string symbol;
+};
+
+void makeDir(const std::string& path)
+{
+    if (!path.empty())
+        ::mkdir(path.c_str(), 0755);
+}
+
+void diffSide(Side side, const std::vector<DepthLevel>& before, const std::vector<DepthLevel>& after,
+              std::vector<LevelChange>& out)
+{
+    std::map<Price, Quantity> old;
+    for (const auto& l : before)
+        old[l.price] = l.qty;
+    for (const auto& l : after) {
+        auto it = old.find(l.price);
+        if (it == old.end()) {
+            out.push_back(LevelChange{side, LevelAction::New, l.price, l.qty});
+        } else {
+            if (it->second != l.qty)
+                out.push_back(LevelChange{side, LevelAction::Change, l.price, l.qty});
+            old.erase(it);
+        }
+    }
+    for (const auto& kv : old)
+        out.push_back(LevelChange{side, LevelAction::Delete, kv.first, 0});
+}
+
+} // namespace
+
+struct FixVenue::Impl : public FIX::Application {
+    VenueConfig config;
+    mutable std::recursive_mutex mutex; // guards everything below; sends happen under it (order of ERs)
+    std::map<std::string, Market> markets;
+    std::unordered_map<std::uint64_t, VenueOrder> orders;
+    std::map<std::pair<std::string, std::string>, std::uint64_t> byClOrdId; // (session, ClOrdID)
+    std::vector<Subscription> subscriptions;
+    std::uint64_t nextRef = 1;
+    std::uint64_t nextFlowRef = 1;
+    std::uint64_t nextOrderId = 1;
+    std::uint64_t nextExecId = 1;
+    std::string idPrefix;
+    std::mt19937_64 rng;
+    VenueStats stats;
+
+    std::unique_ptr<FIX::SessionSettings> settings;
+    std::unique_ptr<MaskedFileStoreFactory> storeFactory;
+    std::unique_ptr<MaskedLogFactory> logFactory;
+    std::unique_ptr<FIX::SocketAcceptor> acceptor;
+    std::thread worker;
+    std::atomic<bool> running{false};
+    std::atomic<int> loggedOn{0};
+
+    // --- FIX::Application -------------------------------------------------
+    void onCreate(const FIX::SessionID&) override {}
+    void onLogon(const FIX::SessionID& id) override
+    {
+        ++loggedOn;
+        spdlog::info("venue: {} logged on", id.toString());
+    }
+    void onLogout(const FIX::SessionID& id) override
+    {
+        --loggedOn;
+        std::lock_guard<std::recursive_mutex> lock(mutex);
+        std::vector<Subscription> kept;
+        for (auto& s : subscriptions)
+            if (!(s.session == id))
+                kept.push_back(s);
+        subscriptions.swap(kept);
+    }
+    void toAdmin(FIX::Message&, const FIX::SessionID&) override {}
+    void toApp(FIX::Message&, const FIX::SessionID&) throw(FIX::DoNotSend) override {}
+    void fromAdmin(const FIX::Message& m, const FIX::SessionID&) throw(
+        FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::RejectLogon) override
+    {
+        if (config.password.empty())
+            return;
+        FIX::MsgType type;
+        m.getHeader().getField(type);
+        if (type.getValue() != FIX::MsgType_Logon)
+            return;
+        FIX::Password pw;
+        if (!m.getFieldIfSet(pw) || pw.getValue() != config.password)
+            throw FIX::RejectLogon("invalid username or password");
+    }
+    void fromApp(const FIX::Message& m, const FIX::SessionID& id) throw(
+        FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::UnsupportedMessageType) override
+    {
+        FIX::MsgType type;
+        m.getHeader().getField(type);
+        const std::string& t = type.getValue();
+        std::lock_guard<std::recursive_mutex> lock(mutex);
+        if (t == FIX::MsgType_NewOrderSingle)
+            onNewOrder(m, id);
+        else if (t == FIX::MsgType_OrderCancelRequest)
+            onCancel(m, id);
+        else if (t == FIX::MsgType_OrderCancelReplaceRequest)
+            onReplace(m, id);
+        else if (t == FIX::MsgType_MarketDataRequest)
+            onMarketDataRequest(m, id);
+        else
+            throw FIX::UnsupportedMessageType();
+    }
+
+    // --- orders -------------------------------------------------------------
+    std::string newExecId() { return idPrefix + "E" + std::to_string(nextExecId++); }
+
+    static std::string key(const FIX::SessionID& id) { return id.toString(); }
+
+    void send(FIX::Message& m, const FIX::SessionID& id)
+    {
+        try {
+            FIX::Session::sendToTarget(m, id);
+        } catch (const std::exception& e) {
+            spdlog::warn("venue: send to {} failed: {}", id.toString(), e.what());
+        }
+    }
+
+    OrderStatus statusOf(const VenueOrder& o, bool cancelled) const
+    {
+        if (o.cumQty >= o.orderQty)
+            return OrderStatus::Filled;
+        if (cancelled)
+            return OrderStatus::Canceled;
+        return o.cumQty > 0 ? OrderStatus::PartiallyFilled : OrderStatus::New;
+    }
+
+    Quantity leavesOf(const VenueOrder& o) const
+    {
+        if (!o.live)
+            return 0;
+        const auto& book = markets.at(o.symbol).book;
+        Quantity l = book.leaves(o.handle);
+        return o.handle == OrderBook::kNoHandle ? o.orderQty - o.cumQty : l;
+    }
+
+    void sendExec(const VenueOrder& o, ExecType execType, OrderStatus status, Quantity leaves, Quantity lastQty,
+                  Price lastPx, const std::string& origClOrdId, const std::string& text)
+    {
+        const Instrument& ins = markets.at(o.symbol).instrument;
+        FIX44::ExecutionReport er(FIX::OrderID(o.orderId), FIX::ExecID(newExecId()),
+                                  FIX::ExecType(fixconv::execTypeToFix(execType)),
+                                  FIX::OrdStatus(fixconv::ordStatusToFix(status)),
+                                  FIX::Side(fixconv::sideToFix(o.side)), FIX::LeavesQty(static_cast<double>(leaves)),
+                                  FIX::CumQty(static_cast<double>(o.cumQty)),
+                                  FIX::AvgPx(o.cumQty > 0 ? o.notional / static_cast<double>(o.cumQty) : 0.0));
+        er.set(FIX::ClOrdID(o.clOrdId));
+        if (!origClOrdId.empty())
+            er.set(FIX::OrigClOrdID(origClOrdId));
+        er.set(FIX::Symbol(o.symbol));
+        er.set(FIX::OrderQty(static_cast<double>(o.orderQty)));
+        er.set(FIX::OrdType(fixconv::ordTypeToFix(o.type)));
+        er.set(FIX::TimeInForce(fixconv::tifToFix(o.tif)));
+        if (o.type == OrderType::Limit)
+            er.set(FIX::Price(ins.toPrice(o.price)));
+        if (lastQty > 0) {
+            er.set(FIX::LastQty(static_cast<double>(lastQty)));
+            er.set(FIX::LastPx(ins.toPrice(lastPx)));
+        }
+        er.set(FIX::TransactTime(FIX::UtcTimeStamp(), 6));
+        if (!text.empty())
+            er.set(FIX::Text(text));
+        ++stats.executionReports;
+        send(er, o.session);
+    }
+
+    void sendReject(const FIX::SessionID& id, const std::string& clOrdId, const std::string& symbol, Side side,
+                    int reason, const std::string& text)
+    {
+        FIX44::ExecutionReport er(FIX::OrderID("NONE"), FIX::ExecID(newExecId()), FIX::ExecType(FIX::ExecType_REJECTED),
+                                  FIX::OrdStatus(FIX::OrdStatus_REJECTED), FIX::Side(fixconv::sideToFix(side)),
+                                  FIX::LeavesQty(0), FIX::CumQty(0), FIX::AvgPx(0));
+        er.set(FIX::ClOrdID(clOrdId));
+        er.set(FIX::Symbol(symbol));
+        er.set(FIX::OrdRejReason(reason));
+        er.set(FIX::Text(text));
+        er.set(FIX::TransactTime(FIX::UtcTimeStamp(), 6));
+        ++stats.executionReports;
+        send(er, id);
+    }
+
+    void sendCancelReject(const FIX::SessionID& id, const std::string& clOrdId, const std::string& origClOrdId,
+                          const std::string& orderId, OrderStatus status, bool forReplace, int reason,
+                          const std::string& text)
+    {
+        FIX44::OrderCancelReject rej(FIX::OrderID(orderId.empty() ? "NONE" : orderId), FIX::ClOrdID(clOrdId),
+                                     FIX::OrigClOrdID(origClOrdId), FIX::OrdStatus(fixconv::ordStatusToFix(status)),
+                                     FIX::CxlRejResponseTo(forReplace ? FIX::CxlRejResponseTo_ORDER_CANCEL_REPLACE_REQUEST
+                                                                      : FIX::CxlRejResponseTo_ORDER_CANCEL_REQUEST));
+        rej.set(FIX::CxlRejReason(reason));
+        rej.set(FIX::Text(text));
+        ++stats.cancelRejects;
+        send(rej, id);
+    }
+
+    // Turns the book's events into ExecutionReports for client orders and trades for market data.
+    void applyBookEvents(Market& market)
+    {
+        for (const BookEvent& e : market.book.events()) {
+            switch (e.kind) {
+            case BookEventKind::Fill: {
+                market.pendingTrades.push_back(Trade{market.instrument.symbol, e.price, e.qty, wallNs()});
+                ++stats.trades;
+                fillClient(e.ref, e.price, e.qty, e.leaves);
+                fillClient(e.counterRef, e.price, e.qty, e.counterLeaves);
+                break;
+            }
+            case BookEventKind::Killed: {
+                auto it = orders.find(e.ref);
+                if (it == orders.end())
+                    break;
+                VenueOrder& o = it->second;
+                o.live = false;
+                o.handle = OrderBook::kNoHandle;
+                const char* why = o.tif == TimeInForce::FillOrKill ? "fill-or-kill could not be filled in full"
+                    : o.type == OrderType::Market ? "market order: no more liquidity on the other side"
+                                                  : "immediate-or-cancel remainder cancelled";
+                sendExec(o, ExecType::Canceled, statusOf(o, true), 0, 0, 0, "", why);
+                break;
+            }
+            default: break;
+            }
+        }
+    }
+
+    void fillClient(std::uint64_t ref, Price px, Quantity qty, Quantity leaves)
+    {
+        if (ref & kFlowRefBit)
+            return;
+        auto it = orders.find(ref);
+        if (it == orders.end())
+            return;
+        VenueOrder& o = it->second;
+        const Instrument& ins = markets.at(o.symbol).instrument;
+        o.cumQty += qty;
+        o.notional += ins.toPrice(px) * static_cast<double>(qty);
+        if (leaves == 0 && o.cumQty >= o.orderQty) {
+            o.live = false;
+            o.handle = OrderBook::kNoHandle;
+        }
+        sendExec(o, ExecType::Trade, statusOf(o, false), leaves, qty, px, "", "");
+    }
+
+    void onNewOrder(const FIX::Message& m, const FIX::SessionID& id)
+    {
+        ++stats.ordersReceived;
+        FIX::ClOrdID clOrdId;
+        FIX::Symbol symbol;
+        FIX::Side fixSide;
+        FIX::OrderQty qty;
+        FIX::OrdType ordType;
+        m.getField(clOrdId);
+        m.getField(symbol);
+        m.getField(fixSide);
+        m.getField(qty);
+        m.getField(ordType);
+        const Side side = fixconv::sideFromFix(fixSide.getValue());
+        auto mk = markets.find(symbol.getValue());
+        if (mk == markets.end())
+            return sendReject(id, clOrdId.getValue(), symbol.getValue(), side, FIX::OrdRejReason_UNKNOWN_SYMBOL,
+                              "unknown symbol " + symbol.getValue());
+        Market& market = mk->second;
+        const auto k = std::make_pair(key(id), clOrdId.getValue());
+        if (byClOrdId.count(k))
+            return sendReject(id, clOrdId.getValue(), symbol.getValue(), side, FIX::OrdRejReason_DUPLICATE_ORDER,
+                              "duplicate ClOrdID " + clOrdId.getValue());
+        VenueOrder o;
+        o.session = id;
+        o.clOrdId = clOrdId.getValue();
+        o.symbol = symbol.getValue();
+        o.side = side;
+        o.type = fixconv::ordTypeFromFix(ordType.getValue());
+        FIX::TimeInForce tif;
+        if (m.getFieldIfSet(tif))
+            o.tif = fixconv::tifFromFix(tif.getValue());
+        o.orderQty = static_cast<Quantity>(std::llround(qty.getValue()));
+        const Quantity lot = market.instrument.lotSize > 0 ? market.instrument.lotSize : 1;
+        if (o.orderQty <= 0 || o.orderQty % lot != 0)
+            return sendReject(id, o.clOrdId, o.symbol, side, FIX::OrdRejReason_INCORRECT_QUANTITY,
+                              "quantity must be a positive multiple of the lot size " + std::to_string(lot));
+        FIX::Price price;
+        if (o.type == OrderType::Limit) {
+            if (!m.getFieldIfSet(price) || price.getValue() <= 0)
+                return sendReject(id, o.clOrdId, o.symbol, side, FIX::OrdRejReason_OTHER,
+                                  "limit order needs a positive Price(44)");
+            o.price = market.instrument.toTicks(price.getValue());
+        }
+        o.orderId = idPrefix + "O" + std::to_string(nextOrderId++);
+        const std::uint64_t ref = nextRef++;
+        byClOrdId[k] = ref;
+        VenueOrder& stored = orders.emplace(ref, o).first->second;
+        sendExec(stored, ExecType::New, OrderStatus::New, stored.orderQty, 0, 0, "", "");
+
+        BookOrder bo;
+        bo.ref = ref;
+        bo.side = side;
+        bo.type = o.type;
+        bo.tif = o.tif;
+        bo.price = o.price;
+        bo.qty = o.orderQty;
+        OrderBook::Result r = market.book.add(bo);
+        stored.handle = r.handle;
+        applyBookEvents(market);
+    }
+
+    VenueOrder* findOrder(const FIX::SessionID& id, const std::string& clOrdId, std::uint64_t* refOut = nullptr)
+    {
+        auto it = byClOrdId.find(std::make_pair(key(id), clOrdId));
+        if (it == byClOrdId.end())
+            return nullptr;
+        auto o = orders.find(it->second);
+        if (o == orders.end())
+            return nullptr;
+        if (refOut)
+            *refOut = it->second;
+        return &o->second;
+    }
+
+    void onCancel(const FIX::Message& m, const FIX::SessionID& id)
+    {
+        FIX::ClOrdID clOrdId;
+        FIX::OrigClOrdID orig;
+        m.getField(clOrdId);
+        m.getField(orig);
+        std::uint64_t ref = 0;
+        VenueOrder* o = findOrder(id, orig.getValue(), &ref);
+        if (!o)
+            return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), "", OrderStatus::Rejected, false,
+                                    FIX::CxlRejReason_UNKNOWN_ORDER, "unknown order " + orig.getValue());
+        if (!o->live)
+            return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), o->orderId, statusOf(*o, true), false,
+                                    FIX::CxlRejReason_TOO_LATE_TO_CANCEL, "order is no longer working");
+        Market& market = markets.at(o->symbol);
+        market.book.cancel(o->handle);
+        o->live = false;
+        o->handle = OrderBook::kNoHandle;
+        o->clOrdId = clOrdId.getValue();
+        byClOrdId[std::make_pair(key(id), o->clOrdId)] = ref;
+        sendExec(*o, ExecType::Canceled, statusOf(*o, true), 0, 0, 0, orig.getValue(), "");
+    }
+
+    void onReplace(const FIX::Message& m, const FIX::SessionID& id)
+    {
+        FIX::ClOrdID clOrdId;
+        FIX::OrigClOrdID orig;
+        FIX::OrderQty qty;
+        m.getField(clOrdId);
+        m.getField(orig);
+        m.getField(qty);
+        std::uint64_t ref = 0;
+        VenueOrder* o = findOrder(id, orig.getValue(), &ref);
+        if (!o)
+            return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), "", OrderStatus::Rejected, true,
+                                    FIX::CxlRejReason_UNKNOWN_ORDER, "unknown order " + orig.getValue());
+        if (!o->live || o->handle == OrderBook::kNoHandle)
+            return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), o->orderId, statusOf(*o, !o->live), true,
+                                    FIX::CxlRejReason_TOO_LATE_TO_CANCEL, "order is no longer working");
+        Market& market = markets.at(o->symbol);
+        const Quantity newQty = static_cast<Quantity>(std::llround(qty.getValue()));
+        Price newPrice = o->price;
+        FIX::Price px;
+        if (m.getFieldIfSet(px))
+            newPrice = market.instrument.toTicks(px.getValue());
+        const Quantity newLeaves = newQty - o->cumQty;
+        if (newLeaves <= 0 || newPrice <= 0)
+            return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), o->orderId, statusOf(*o, false), true,
+                                    FIX::CxlRejReason_OTHER,
+                                    newLeaves <= 0 ? "new quantity is not above the filled quantity"
+                                                   : "new price must be positive");
+        OrderBook::Result r = market.book.replace(o->handle, newPrice, newLeaves);
+        if (!r.ok)
+            return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), o->orderId, statusOf(*o, false), true,
+                                    FIX::CxlRejReason_OTHER, "replace refused by the book");
+        o->clOrdId = clOrdId.getValue();
+        o->orderQty = newQty;
+        o->price = newPrice;
+        o->handle = r.handle;
+        if (r.handle == OrderBook::kNoHandle && r.leaves == 0 && r.filled < newLeaves)
+            o->live = false;
+        byClOrdId[std::make_pair(key(id), o->clOrdId)] = ref;
+        sendExec(*o, ExecType::Replaced, o->cumQty > 0 ? OrderStatus::PartiallyFilled : OrderStatus::New, newLeaves, 0,
+                 0, orig.getValue(), "");
+        applyBookEvents(market);
+    }
+
+    // --- market data ------------------------------------------------------------
+    void sendSnapshot(const FIX::SessionID& id, const std::string& mdReqId, Market& market)
+    {
+        FIX44::MarketDataSnapshotFullRefresh w;
+        if (!mdReqId.empty())
+            w.set(FIX::MDReqID(mdReqId));
+        w.set(FIX::Symbol(market.instrument.symbol));
+        int entries = 0;
+        auto addSide = [&](const std::vector<DepthLevel>& levels, char type) {
+            int pos = 1;
+            for (const auto& l : levels) {
+                FIX44::MarketDataSnapshotFullRefresh::NoMDEntries g;
+                g.set(FIX::MDEntryType(type));
+                g.set(FIX::MDEntryPx(market.instrument.toPrice(l.price)));
+                g.set(FIX::MDEntrySize(static_cast<double>(l.qty)));
+                g.set(FIX::MDEntryPositionNo(pos++));
+                w.addGroup(g);
+                ++entries;
+            }
+        };
+        addSide(market.published.bids, FIX::MDEntryType_BID);
+        addSide(market.published.asks, FIX::MDEntryType_OFFER);
+        if (entries == 0)
+            w.setField(FIX::NoMDEntries(0));
+        ++stats.marketDataMessages;
+        send(w, id);
+    }
+
+    void publish(Market& market)
+    {
+        Depth now;
+        market.book.depth(static_cast<std::size_t>(config.depthLevels), now);
+        std::vector<LevelChange> changes;
+        diffSide(Side::Buy, market.published.bids, now.bids, changes);
+        diffSide(Side::Sell, market.published.asks, now.asks, changes);
+        market.published = now;
+        if (changes.empty() && market.pendingTrades.empty())
+            return;
+        for (const auto& sub : subscriptions) {
+            if (sub.symbol != market.instrument.symbol)
+                continue;
+            FIX44::MarketDataIncrementalRefresh x;
+            x.set(FIX::MDReqID(sub.mdReqId));
+            for (const auto& c : changes) {
+                FIX44::MarketDataIncrementalRefresh::NoMDEntries g;
+                g.set(FIX::MDUpdateAction(c.action == LevelAction::New      ? FIX::MDUpdateAction_NEW
+                                              : c.action == LevelAction::Change ? FIX::MDUpdateAction_CHANGE
+                                                                                : FIX::MDUpdateAction_DELETE));
+                g.set(FIX::MDEntryType(c.side == Side::Buy ? FIX::MDEntryType_BID : FIX::MDEntryType_OFFER));
+                g.set(FIX::Symbol(market.instrument.symbol));
+                g.set(FIX::MDEntryPx(market.instrument.toPrice(c.price)));
+                g.set(FIX::MDEntrySize(static_cast<double>(c.qty)));
+                x.addGroup(g);
+            }
+            for (const auto& t : market.pendingTrades) {
+                FIX44::MarketDataIncrementalRefresh::NoMDEntries g;
+                g.set(FIX::MDUpdateAction(FIX::MDUpdateAction_NEW));
+                g.set(FIX::MDEntryType(FIX::MDEntryType_TRADE));
+                g.set(FIX::Symbol(market.instrument.symbol));
+                g.set(FIX::MDEntryPx(market.instrument.toPrice(t.price)));
+                g.set(FIX::MDEntrySize(static_cast<double>(t.qty)));
+                x.addGroup(g);
+            }
+            ++stats.marketDataMessages;
+            send(x, sub.session);
+        }
+        market.pendingTrades.clear();
+    }
+
+    void onMarketDataRequest(const FIX::Message& m, const FIX::SessionID& id)
+    {
+        FIX::MDReqID reqId;
+        FIX::SubscriptionRequestType subType;
+        m.getField(reqId);
+        m.getField(subType);
+        if (subType.getValue() == FIX::SubscriptionRequestType_DISABLE_PREVIOUS_SNAPSHOT_PLUS_UPDATE_REQUEST) {
+            std::vector<Subscription> kept;
+            for (auto& s : subscriptions)
+                if (!(s.session == id && s.mdReqId == reqId.getValue()))
+                    kept.push_back(s);
+            subscriptions.swap(kept);
+            return;
+        }
+        FIX::NoRelatedSym count;
+        m.getField(count);
+        for (int i = 1; i <= count.getValue(); ++i) {
+            FIX44::MarketDataRequest::NoRelatedSym g;
+            m.getGroup(static_cast<unsigned>(i), g);
+            FIX::Symbol symbol;
+            g.get(symbol);
+            auto mk = markets.find(symbol.getValue());
+            if (mk == markets.end()) {
+                FIX44::MarketDataRequestReject y(reqId);
+                y.set(FIX::MDReqRejReason(FIX::MDReqRejReason_UNKNOWN_SYMBOL));
+                y.set(FIX::Text("unknown symbol " + symbol.getValue()));
+                send(y, id);
+                continue;
+            }
+            // Bring existing subscribers up to date first, so the snapshot and the
+            // next incremental refresh start from the same picture.
+            publish(mk->second);
+            sendSnapshot(id, reqId.getValue(), mk->second);
+            if (subType.getValue() == FIX::SubscriptionRequestType_SNAPSHOT_PLUS_UPDATES)
+                subscriptions.push_back(Subscription{id, reqId.getValue(), symbol.getValue()});
+        }
+    }
+
+    // --- background flow ----------------------------------------------------------
+    void flowOrder(Market& market, Side side, OrderType type, TimeInForce tif, Price price, Quantity qty)
+    {
+        BookOrder bo;
+        bo.ref = kFlowRefBit | nextFlowRef++;
+        bo.side = side;
+        bo.type = type;
+        bo.tif = tif;
+        bo.price = price;
+        bo.qty = qty;
+        OrderBook::Result r = market.book.add(bo);
+        ++stats.flowOrders;
+        applyBookEvents(market);
+        if (r.handle != OrderBook::kNoHandle)
+            market.flowHandles.push_back(r.handle);
+    }
+
+    void flowStep(Market& market, double dtSeconds)
+    {
+        std::poisson_distribution<int> arrivals(config.flowOrdersPerSecond * dtSeconds);
+        std::uniform_real_distribution<double> u(0.0, 1.0);
+        std::geometric_distribution<int> distance(0.35);
+        std::uniform_int_distribution<int> lots(1, 10);
+        const Quantity lot = market.instrument.lotSize > 0 ? market.instrument.lotSize : 1;
+        const Quantity unit = 100 * lot;
+        int n = arrivals(rng);
+        for (int i = 0; i < n; ++i) {
+            const double x = u(rng);
+            if (x < 0.30 && !market.flowHandles.empty()) {
+                std::uniform_int_distribution<std::size_t> pick(0, market.flowHandles.size() - 1);
+                std::size_t k = pick(rng);
+                market.book.cancel(market.flowHandles[k]);
+                market.flowHandles[k] = market.flowHandles.back();
+                market.flowHandles.pop_back();
+            } else if (x < 0.85) {
+                const Side side = u(rng) < 0.5 ? Side::Buy : Side::Sell;
+                const Price d = 1 + distance(rng);
+                const Price px = side == Side::Buy ? market.fair - d : market.fair + d;
+                if (px > 0)
+                    flowOrder(market, side, OrderType::Limit, TimeInForce::Day, px, unit * lots(rng));
+            } else {
+                // Aggressors lean toward the fair value, so the price follows it.
+                const Price mid2 = market.book.hasBid() && market.book.hasAsk()
+                    ? market.book.bestBid() + market.book.bestAsk()
+                    : 2 * market.fair;
+                const double pBuy = mid2 < 2 * market.fair ? 0.7 : (mid2 > 2 * market.fair ? 0.3 : 0.5);
+                const Side side = u(rng) < pBuy ? Side::Buy : Side::Sell;
+                const Price touch = side == Side::Buy ? (market.book.hasAsk() ? market.book.bestAsk() : market.fair + 1)
+                                                      : (market.book.hasBid() ? market.book.bestBid() : market.fair - 1);
+                const Price px = side == Side::Buy ? touch + 1 : touch - 1;
+                if (px > 0)
+                    flowOrder(market, side, OrderType::Limit, TimeInForce::ImmediateOrCancel, px,
+                              unit * (1 + lots(rng) / 3));
+            }
+        }
+        while (market.flowHandles.size() > 4000) { // keep the resting flow bounded
+            market.book.cancel(market.flowHandles.front());
+            market.flowHandles.pop_front();
+        }
+    }
+
+    void driftFair(Market& market)
+    {
+        std::normal_distribution<double> step(0.0, 1.0);
+        Price next = market.fair + static_cast<Price>(std::lround(step(rng)));
+        const Price lo = market.reference / 2, hi = market.reference * 3 / 2;
+        market.fair = std::min(hi, std::max(lo, next));
+    }
+
+    void run()
+    {
+        using clock = std::chrono::steady_clock;
+        auto last = clock::now();
+        auto lastPublish = last;
+        auto lastDrift = last;
+        while (running.load()) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            const auto now = clock::now();
+            const double dt = std::chrono::duration<double>(now - last).count();
+            last = now;
+            std::lock_guard<std::recursive_mutex> lock(mutex);
+            if (config.flowOrdersPerSecond > 0) {
+                const bool drift = now - lastDrift >= std::chrono::milliseconds(100);
+                for (auto& kv : markets) {
+                    if (drift)
+                        driftFair(kv.second);
+                    flowStep(kv.second, dt);
+                }
+                if (drift)
+                    lastDrift = now;
+            }
+            if (now - lastPublish >= std::chrono::milliseconds(config.marketDataIntervalMs)) {
+                lastPublish = now;
+                for (auto& kv : markets)
+                    publish(kv.second);
+            }
+        }
+    }
+
+    void seedBook(Market& market)
+    {
+        // A few levels each side so a fresh venue shows a two-sided market at once.
+        const Quantity unit = 100 * (market.instrument.lotSize > 0 ? market.instrument.lotSize : 1);
+        for (Price d = 1; d <= 10; ++d) {
+            flowOrder(market, Side::Buy, OrderType::Limit, TimeInForce::Day, market.fair - d, unit * (1 + d % 4));
+            flowOrder(market, Side::Sell, OrderType::Limit, TimeInForce::Day, market.fair + d, unit * (1 + d % 4));
+        }
+    }
+};
+
+FixVenue::FixVenue(VenueConfig config) : m_impl(new Impl)
+{
+    m_impl->config = std::move(config);
+    if (m_impl->config.instruments.empty())
+        m_impl->config.instruments.push_back(defaultInstrument());
+}
+
+FixVenue::~FixVenue() { stop(); }
+
+Instrument FixVenue::defaultInstrument()
+{
+    Instrument i;
+    i.symbol = "HMX";
+    i.tickSize = 0.01;
+    i.lotSize = 1;
+    i.currency = "USD";
+    return i;
+}
+
+std::vector<Instrument> FixVenue::parseInstruments(const std::string& list)
+{
+    std::vector<Instrument> out;
+    std::stringstream ss(list);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        if (item.empty())
+            continue;
+        std::vector<std::string> parts;
+        std::stringstream is(item);
+        std::string p;
+        while (std::getline(is, p, ':'))
+            parts.push_back(p);
+        Instrument ins;
+        ins.symbol = parts[0];
+        if (ins.symbol.empty())
+            throw std::runtime_error("instrument '" + item + "': empty symbol");
+        try {
+            if (parts.size() > 1)
+                ins.tickSize = std::stod(parts[1]);
+            if (parts.size() > 2)
+                ins.lotSize = std::stoll(parts[2]);
+        } catch (const std::exception&) {
+            throw std::runtime_error("instrument '" + item + "': tick size and lot size must be numbers");
+        }
+        if (parts.size() > 3)
+            ins.currency = parts[3];
+        if (parts.size() > 4)
+            throw std::runtime_error("instrument '" + item + "': expected SYMBOL[:TICK[:LOT[:CURRENCY]]]");
+        if (!(ins.tickSize > 0) || ins.lotSize <= 0)
+            throw std::runtime_error("instrument '" + item + "': tick size and lot size must be positive");
+        out.push_back(ins);
+    }
+    if (out.empty())
+        throw std::runtime_error("instrument list '" + list + "' names no instrument");
+    return out;
+}
+
+int findFreeLoopbackPort()
+{
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        throw std::runtime_error("cannot create a socket to find a free port");
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    socklen_t len = sizeof(addr);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0
+        || ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+        ::close(fd);
+        throw std::runtime_error("cannot bind a loopback port");
+    }
+    int port = ntohs(addr.sin_port);
+    ::close(fd);
+    return port;
+}
+
+void FixVenue::start()
+{
+    Impl& d = *m_impl;
+    if (d.running.load())
+        return;
+    VenueConfig& c = d.config;
+    if (c.dataDictionary.empty() || ::access(c.dataDictionary.c_str(), R_OK) != 0)
+        throw std::runtime_error("venue: FIX data dictionary not readable: '" + c.dataDictionary + "'");
+    if (c.storeDirectory.empty())
+        throw std::runtime_error("venue: no store directory given");
+    if (c.port == 0)
+        c.port = findFreeLoopbackPort();
+    makeDir(c.storeDirectory);
+    d.rng.seed(c.seed);
+    d.idPrefix = std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count()
+                                % 100000000)
+        + "-";
+    for (std::size_t i = 0; i < c.instruments.size(); ++i) {
+        Market& m = d.markets[c.instruments[i].symbol];
+        m.instrument = c.instruments[i];
+        m.reference = i < c.referencePrices.size() ? c.referencePrices[i] : kDefaultReference;
+        m.fair = m.reference;
+        d.seedBook(m);
+        m.book.depth(static_cast<std::size_t>(c.depthLevels), m.published);
+        m.pendingTrades.clear();
+    }
+
+    FIX::Dictionary defaults;
+    defaults.setString(FIX::CONNECTION_TYPE, "acceptor");
+    defaults.setInt(FIX::SOCKET_ACCEPT_PORT, c.port);
+    defaults.setString(FIX::START_TIME, "00:00:00");
+    defaults.setString(FIX::END_TIME, "00:00:00");
+    defaults.setString(FIX::USE_DATA_DICTIONARY, "Y");
+    defaults.setString(FIX::DATA_DICTIONARY, c.dataDictionary);
+    defaults.setString(FIX::FILE_STORE_PATH, c.storeDirectory);
+    defaults.setString(FIX::SOCKET_NODELAY, "Y");
+    defaults.setString(FIX::ALLOW_UNKNOWN_MSG_FIELDS, "Y");
+    defaults.setString(FIX::VALIDATE_USER_DEFINED_FIELDS, "N");
+    d.settings.reset(new FIX::SessionSettings());
+    try {
+        d.settings->set(defaults);
+        for (const auto& client : c.clientCompIds)
+            d.settings->set(FIX::SessionID("FIX.4.4", c.compId, client), FIX::Dictionary());
+        d.storeFactory.reset(new MaskedFileStoreFactory(c.storeDirectory));
+        d.logFactory.reset(new MaskedLogFactory(c.storeDirectory, c.logMessages, "venue", nullptr));
+        d.acceptor.reset(new FIX::SocketAcceptor(d, *d.storeFactory, *d.settings, *d.logFactory));
+        d.acceptor->start();
+    } catch (const std::exception& e) {
+        d.acceptor.reset();
+        throw std::runtime_error(std::string("venue: cannot start FIX acceptor on port ") + std::to_string(c.port)
+                                 + ": " + e.what());
+    }
+    d.running = true;
+    d.worker = std::thread([&d] { d.run(); });
+    spdlog::info("venue: FIX 4.4 acceptor listening on port {} ({} instrument(s), seed {})", c.port,
+                 c.instruments.size(), c.seed);
+}
+
+void FixVenue::stop()
+{
+    Impl& d = *m_impl;
+    if (!d.running.exchange(false))
+        return;
+    if (d.worker.joinable())
+        d.worker.join();
+    try {
+        d.acceptor->stop();
+    } catch (const std::exception& e) {
+        spdlog::warn("venue: stop: {}", e.what());
+    }
+    d.acceptor.reset();
+}
+
+int FixVenue::port() const { return m_impl->config.port; }
+
+VenueStats FixVenue::stats() const
+{
+    std::lock_guard<std::recursive_mutex> lock(m_impl->mutex);
+    return m_impl->stats;
+}
+
+void FixVenue::submitFlowOrder(const std::string& symbol, Side side, OrderType type, Price price, Quantity qty)
+{
+    std::lock_guard<std::recursive_mutex> lock(m_impl->mutex);
+    auto it = m_impl->markets.find(symbol);
+    if (it == m_impl->markets.end())
+        throw std::runtime_error("venue: unknown symbol " + symbol);
+    m_impl->flowOrder(it->second, side, type, type == OrderType::Market ? TimeInForce::ImmediateOrCancel : TimeInForce::Day,
+                      price, qty);
+}
+
+void FixVenue::dropSessions()
+{
+    for (const auto& client : m_impl->config.clientCompIds) {
+        FIX::Session* s = FIX::Session::lookupSession(FIX::SessionID("FIX.4.4", m_impl->config.compId, client));
+        if (s)
+            s->disconnect();
+    }
+}
+
+bool FixVenue::anyClientLoggedOn() const { return m_impl->loggedOn.load() > 0; }
+
+Price FixVenue::bestBid(const std::string& symbol) const
+{
+    std::lock_guard<std::recursive_mutex> lock(m_impl->mutex);
+    auto it = m_impl->markets.find(symbol);
+    return it == m_impl->markets.end() ? 0 : it->second.book.bestBid();
+}
+
+Price FixVenue::bestAsk(const std::string& symbol) const
+{
+    std::lock_guard<std::recursive_mutex> lock(m_impl->mutex);
+    auto it = m_impl->markets.find(symbol);
+    return it == m_impl->markets.end() ? 0 : it->second.book.bestAsk();
+}
+
+} // namespace hm

@@ -1,0 +1,36 @@
+#pragma once
+// The engine's view of a venue connection: what it can send and what it hears back.
+// The FIX gateway implements OrderGateway; the engine implements GatewayListener.
+// Listener calls arrive on the gateway's own threads: implementations must only
+// hand the event over (queue it), never touch trading state there.
+#include "model/events.h"
+
+#include <string>
+#include <vector>
+
+namespace hm {
+
+class GatewayListener {
+public:
+    virtual ~GatewayListener() = default;
+    virtual void onExecutionReport(const ExecutionReport& report) = 0;
+    virtual void onCancelReject(const CancelReject& reject) = 0;
+    virtual void onMarketData(const MarketDataSnapshot& snapshot) = 0;
+    virtual void onMarketData(const MarketDataUpdate& update) = 0;
+    virtual void onSessionEvent(const SessionEvent& event) = 0;
+};
+
+class OrderGateway {
+public:
+    virtual ~OrderGateway() = default;
+    virtual void setListener(GatewayListener* listener) = 0;
+    virtual void start() = 0;
+    virtual void stop() = 0;
+    // Each returns false with a reason when the request could not be sent.
+    virtual bool send(const OrderRequest& order, std::string& error) = 0;
+    virtual bool cancel(const CancelRequest& request, std::string& error) = 0;
+    virtual bool replace(const ReplaceRequest& request, std::string& error) = 0;
+    virtual std::vector<SessionStatus> status() const = 0;
+};
+
+} // namespace hm
