@@ -1,0 +1,187 @@
+// helmsman: the workstation window, or --headless for a scripted session.
+#include "fix/fix_venue.h"
+#include "headless.h"
+#include "logging.h"
+#include "runtime.h"
+
+#include "log_panel.h"
+#include "main_window.h"
+#include "snapshot_bridge.h"
+#include "theme.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QIcon>
+
+#include <spdlog/spdlog.h>
+
+#include <cstring>
+#include <iostream>
+#include <memory>
+
+namespace {
+
+struct Parsed {
+    bool headless = false;
+    double duration = 10.0;
+    std::uint64_t seed = 1;
+    double rate = 50.0;
+    hm::RuntimeOptions runtime;
+};
+
+// Returns 0 on success; otherwise prints the problem and returns the exit code.
+int parse(QCoreApplication& app, Parsed& out)
+{
+    QCommandLineParser p;
+    p.setApplicationDescription(QStringLiteral(
+        "Helmsman trading workstation. Without options it opens the window on the embedded simulated venue."));
+    p.addHelpOption();
+    p.addVersionOption();
+    QCommandLineOption headless(QStringLiteral("headless"), QStringLiteral("Run without a window: scripted orders, then a summary."));
+    QCommandLineOption duration(QStringLiteral("duration"), QStringLiteral("Headless run length in seconds (default 10)."), QStringLiteral("SECONDS"));
+    QCommandLineOption seed(QStringLiteral("seed"), QStringLiteral("Seed for the venue flow and the script (default 1)."), QStringLiteral("N"));
+    QCommandLineOption rate(QStringLiteral("rate"), QStringLiteral("Headless script actions per second (default 50)."), QStringLiteral("N"));
+    QCommandLineOption config(QStringLiteral("session-config"), QStringLiteral("QuickFIX session settings file for an external venue or broker."), QStringLiteral("FILE"));
+    QCommandLineOption journal(QStringLiteral("journal"), QStringLiteral("Journal file to write (default: a new file in the data directory)."), QStringLiteral("FILE"));
+    QCommandLineOption noJournal(QStringLiteral("no-journal"), QStringLiteral("Do not journal this session."));
+    QCommandLineOption instruments(QStringLiteral("instruments"), QStringLiteral("Instruments SYM[:TICK[:LOT[:CCY]]],... (default HMX:0.01:1:USD)."), QStringLiteral("LIST"));
+    QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Where stores, logs and journals go (default ~/.local/share/helmsman)."), QStringLiteral("DIR"));
+    QCommandLineOption flow(QStringLiteral("venue-flow"), QStringLiteral("Embedded venue background orders per second (default 300)."), QStringLiteral("N"));
+    for (auto* o : {&headless, &duration, &seed, &rate, &config, &journal, &noJournal, &instruments, &dataDir, &flow})
+        p.addOption(*o);
+    if (!p.parse(app.arguments())) {
+        std::cerr << "helmsman: " << p.errorText().toStdString() << "\nTry 'helmsman --help'.\n";
+        return 2;
+    }
+    if (p.isSet(QStringLiteral("help"))) {
+        std::cout << p.helpText().toStdString();
+        return -1;
+    }
+    if (p.isSet(QStringLiteral("version"))) {
+        std::cout << "helmsman " << HM_VERSION << "\n";
+        return -1;
+    }
+    if (!p.positionalArguments().isEmpty()) {
+        std::cerr << "helmsman: unexpected argument '" << p.positionalArguments().first().toStdString()
+                  << "'\nTry 'helmsman --help'.\n";
+        return 2;
+    }
+    auto number = [&](const QCommandLineOption& o, double& v, double min) {
+        if (!p.isSet(o))
+            return true;
+        bool ok = false;
+        v = p.value(o).toDouble(&ok);
+        if (!ok || v < min) {
+            std::cerr << "helmsman: --" << o.names().first().toStdString() << " needs a number of at least " << min
+                      << ", got '" << p.value(o).toStdString() << "'\n";
+            return false;
+        }
+        return true;
+    };
+    double flowValue = 300;
+    if (!number(duration, out.duration, 0.1) || !number(rate, out.rate, 0.1)
+        || !number(flow, flowValue, 0))
+        return 2;
+    if (p.isSet(seed)) {
+        bool ok = false;
+        out.seed = p.value(seed).toULongLong(&ok);
+        if (!ok) {
+            std::cerr << "helmsman: --seed needs a whole number, got '" << p.value(seed).toStdString() << "'\n";
+            return 2;
+        }
+    }
+    out.headless = p.isSet(headless);
+    out.runtime.seed = out.seed;
+    out.runtime.venueFlowPerSecond = flowValue;
+    out.runtime.sessionSettings = p.value(config).toStdString();
+    out.runtime.journalPath = p.value(journal).toStdString();
+    out.runtime.journalEnabled = !p.isSet(noJournal);
+    out.runtime.dataDirectory = p.value(dataDir).toStdString();
+    if (p.isSet(instruments)) {
+        try {
+            out.runtime.instruments = hm::FixVenue::parseInstruments(p.value(instruments).toStdString());
+        } catch (const std::exception& e) {
+            std::cerr << "helmsman: --instruments: " << e.what() << "\n";
+            return 2;
+        }
+    }
+    return 0;
+}
+
+bool wantsHeadless(int argc, char** argv)
+{
+    for (int i = 1; i < argc; ++i)
+        if (!std::strcmp(argv[i], "--headless") || !std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")
+            || !std::strcmp(argv[i], "--version") || !std::strcmp(argv[i], "-v"))
+            return true;
+    return false;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication::setOrganizationName(QStringLiteral("Helmsman"));
+    QCoreApplication::setApplicationName(QStringLiteral("helmsman"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(HM_VERSION));
+    // The window needs a display; the headless mode and --help must not.
+    std::unique_ptr<QCoreApplication> app(wantsHeadless(argc, argv) ? new QCoreApplication(argc, argv)
+                                                                     : new QApplication(argc, argv));
+    Parsed opts;
+    if (int rc = parse(*app, opts))
+        return rc < 0 ? 0 : rc;
+
+    std::unique_ptr<hm::Runtime> runtime;
+    try {
+        const std::string dataDir = opts.runtime.dataDirectory.empty() ? hm::defaultDataDirectory() : opts.runtime.dataDirectory;
+        hm::setupLogging(dataDir, opts.headless ? spdlog::level::warn : spdlog::level::info);
+        runtime.reset(new hm::Runtime(opts.runtime));
+    } catch (const std::exception& e) {
+        std::cerr << "helmsman: " << e.what() << "\n";
+        return 2;
+    }
+    hm::attachJournalToLog(runtime->journal());
+
+    if (opts.headless) {
+        try {
+            runtime->start();
+        } catch (const std::exception& e) {
+            std::cerr << "helmsman: " << e.what() << "\n";
+            return 3;
+        }
+        hm::HeadlessOptions h;
+        h.durationSeconds = opts.duration;
+        h.seed = opts.seed;
+        h.ordersPerSecond = opts.rate;
+        const int rc = hm::runHeadless(*runtime, h, std::cout, std::cerr);
+        hm::attachJournalToLog(nullptr);
+        return rc;
+    }
+
+    auto& gui = static_cast<QApplication&>(*app);
+    hm::applyDarkTheme(gui);
+    const hm::Instrument instrument = runtime->engine().config().instruments.front();
+    const QString venueText = runtime->embedded() ? QObject::tr("embedded venue")
+                                                  : QString::fromStdString(runtime->options().sessionSettings);
+    hm::MainWindow window(runtime->engine(), instrument, venueText, QString::fromStdString(runtime->journalPath()));
+    hm::LogPanel* panel = &window.logPanel();
+    hm::addLogCallback([panel](int level, const std::string& logger, const std::string& message) {
+        panel->post(level, QString::fromStdString(logger), QString::fromStdString(message));
+    });
+    hm::SnapshotBridge* bridge = &window.bridge();
+    runtime->engine().setSnapshotSink([bridge](hm::SnapshotPtr s) { bridge->offer(std::move(s)); });
+    try {
+        runtime->start();
+    } catch (const std::exception& e) {
+        std::cerr << "helmsman: " << e.what() << "\n";
+        return 3;
+    }
+    spdlog::info("Helmsman {} started; journal {}", HM_VERSION, runtime->journalPath());
+    window.show();
+    const int rc = gui.exec();
+    hm::clearLogCallbacks();
+    runtime->stop();
+    hm::attachJournalToLog(nullptr);
+    return rc;
+}

@@ -1,0 +1,190 @@
+#include "runtime.h"
+
+#include "fix/fix_gateway.h"
+#include "fix/fix_venue.h"
+#include "journal/journal_writer.h"
+
+#include <spdlog/spdlog.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <ctime>
+#include <random>
+#include <stdexcept>
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef HM_SOURCE_RESOURCE_DIR
+#define HM_SOURCE_RESOURCE_DIR ""
+#endif
+#ifndef HM_INSTALLED_RESOURCE_DIR
+#define HM_INSTALLED_RESOURCE_DIR "/usr/share/helmsman"
+#endif
+
+namespace hm {
+
+bool makeDirectories(const std::string& path)
+{
+    if (path.empty())
+        return false;
+    std::string partial;
+    for (std::size_t i = 0; i <= path.size(); ++i) {
+        if (i == path.size() || path[i] == '/') {
+            partial = path.substr(0, i);
+            if (!partial.empty() && ::mkdir(partial.c_str(), 0755) != 0 && errno != EEXIST)
+                return false;
+        }
+    }
+    return ::access(path.c_str(), W_OK) == 0;
+}
+
+std::string defaultDataDirectory()
+{
+    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
+        return std::string(xdg) + "/helmsman";
+    if (const char* home = std::getenv("HOME"); home && *home)
+        return std::string(home) + "/.local/share/helmsman";
+    return "/tmp/helmsman";
+}
+
+std::string defaultResourceDirectory()
+{
+    if (const char* env = std::getenv("HELMSMAN_RESOURCES"); env && *env)
+        return env;
+    const std::string source = HM_SOURCE_RESOURCE_DIR;
+    if (!source.empty() && ::access((source + "/fix/FIX44.xml").c_str(), R_OK) == 0)
+        return source;
+    return HM_INSTALLED_RESOURCE_DIR;
+}
+
+namespace {
+
+std::string timestampName()
+{
+    std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof(buf), "%Y%m%d-%H%M%S", &tm);
+    return buf;
+}
+
+std::string randomPassword(std::uint64_t salt)
+{
+    std::random_device rd;
+    std::mt19937_64 g(rd() ^ salt);
+    static const char kChars[] = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    std::string out;
+    for (int i = 0; i < 20; ++i)
+        out += kChars[g() % (sizeof(kChars) - 1)];
+    return out;
+}
+
+} // namespace
+
+Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options))
+{
+    if (m_options.instruments.empty())
+        m_options.instruments.push_back(FixVenue::defaultInstrument());
+    if (m_options.dataDirectory.empty())
+        m_options.dataDirectory = defaultDataDirectory();
+    if (m_options.resourceDirectory.empty())
+        m_options.resourceDirectory = defaultResourceDirectory();
+    if (!makeDirectories(m_options.dataDirectory))
+        throw std::runtime_error("data directory '" + m_options.dataDirectory + "' cannot be created or written");
+    const std::string dictionary = m_options.resourceDirectory + "/fix/FIX44.xml";
+    if (::access(dictionary.c_str(), R_OK) != 0)
+        throw std::runtime_error("FIX data dictionary '" + dictionary
+                                 + "' not found (set HELMSMAN_RESOURCES to the resources folder)");
+    if (m_options.journalEnabled) {
+        if (m_options.journalPath.empty()) {
+            const std::string dir = m_options.dataDirectory + "/journal";
+            makeDirectories(dir);
+            m_options.journalPath = dir + "/session-" + timestampName() + "-" + std::to_string(::getpid()) + ".db";
+        }
+        JournalOptions jo;
+        jo.path = m_options.journalPath;
+        m_journal.reset(new JournalWriter(jo));
+    }
+    std::string settings = m_options.sessionSettings;
+    if (settings.empty()) {
+        VenueConfig vc;
+        vc.port = m_options.venuePort;
+        vc.seed = m_options.seed;
+        vc.instruments = m_options.instruments;
+        vc.dataDictionary = dictionary;
+        vc.storeDirectory = m_options.dataDirectory + "/venue";
+        vc.flowOrdersPerSecond = m_options.venueFlowPerSecond;
+        vc.password = randomPassword(m_options.seed);
+        if (vc.port == 0)
+            vc.port = findFreeLoopbackPort();
+        std::vector<std::string> symbols;
+        for (const auto& i : m_options.instruments)
+            symbols.push_back(i.symbol);
+        settings = writeEmbeddedSessionSettings(m_options.dataDirectory + "/fix", vc.port, dictionary, vc.password,
+                                                symbols);
+        m_venue.reset(new FixVenue(vc));
+    }
+    GatewayConfig gc;
+    gc.settingsFile = settings;
+    gc.instruments = m_options.instruments;
+    m_gateway.reset(new FixGateway(gc));
+    EngineConfig ec;
+    ec.instruments = m_options.instruments;
+    m_engine.reset(new Engine(ec, *m_gateway, m_journal.get()));
+}
+
+Runtime::~Runtime() { stop(); }
+
+void Runtime::start()
+{
+    if (m_started)
+        return;
+    if (m_journal) {
+        m_journal->start();
+        JournalRecord r;
+        r.time = wallNs();
+        r.kind = RecordKind::SessionStart;
+        r.ref = m_gateway->sessionId();
+        r.text = std::string("helmsman ") + HM_VERSION;
+        m_journal->append(r);
+        auto config = [&](const std::string& k, const std::string& v) {
+            JournalRecord c;
+            c.time = r.time;
+            c.kind = RecordKind::Config;
+            c.ref = k;
+            c.text = v;
+            m_journal->append(c);
+        };
+        config("venue", embedded() ? "embedded" : m_options.sessionSettings);
+        config("seed", std::to_string(m_options.seed));
+        for (const auto& i : m_options.instruments)
+            config("instrument", i.symbol + " tick=" + std::to_string(i.tickSize) + " lot="
+                                     + std::to_string(i.lotSize) + " " + i.currency);
+    }
+    if (m_venue)
+        m_venue->start();
+    m_engine->start();
+    m_gateway->start();
+    m_started = true;
+}
+
+void Runtime::stop()
+{
+    if (!m_started)
+        return;
+    m_started = false;
+    m_gateway->stop();
+    m_engine->stop();
+    if (m_venue)
+        m_venue->stop();
+    if (m_journal)
+        m_journal->stop();
+}
+
+bool Runtime::waitForLogon(int timeoutMs) const { return m_gateway->waitForLogon(timeoutMs); }
+
+std::string Runtime::journalPath() const { return m_journal ? m_journal->path() : std::string(); }
+
+} // namespace hm

@@ -1,0 +1,59 @@
+#pragma once
+// Composition of one trading session: journal, embedded venue (unless a session
+// settings file points elsewhere), FIX gateway and engine, started and stopped in
+// the right order. Shared by the window, the headless mode and the tests.
+#include "engine/engine.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace hm {
+
+class FixGateway;
+class FixVenue;
+class JournalWriter;
+
+struct RuntimeOptions {
+    std::string dataDirectory;     // stores, logs, default journal location
+    std::string resourceDirectory; // resources/ (FIX dictionary)
+    std::string sessionSettings;   // empty: embedded venue on loopback
+    std::string journalPath;       // empty: <data>/journal/session-<time>.db
+    std::vector<Instrument> instruments;
+    std::uint64_t seed = 1;
+    double venueFlowPerSecond = 300;
+    int venuePort = 0;
+    bool journalEnabled = true;
+};
+
+class Runtime {
+public:
+    explicit Runtime(RuntimeOptions options); // validates; throws std::runtime_error with a clear message
+    ~Runtime();
+
+    void start(); // throws on failure
+    void stop();
+    bool waitForLogon(int timeoutMs) const;
+
+    Engine& engine() { return *m_engine; }
+    FixVenue* venue() { return m_venue.get(); }
+    FixGateway& gateway() { return *m_gateway; }
+    JournalWriter* journal() { return m_journal.get(); }
+    const RuntimeOptions& options() const { return m_options; }
+    std::string journalPath() const;
+    bool embedded() const { return m_options.sessionSettings.empty(); }
+
+private:
+    RuntimeOptions m_options;
+    std::unique_ptr<JournalWriter> m_journal;
+    std::unique_ptr<FixVenue> m_venue;
+    std::unique_ptr<FixGateway> m_gateway;
+    std::unique_ptr<Engine> m_engine;
+    bool m_started = false;
+};
+
+std::string defaultDataDirectory();
+std::string defaultResourceDirectory();
+bool makeDirectories(const std::string& path);
+
+} // namespace hm

@@ -1,0 +1,484 @@
+#include "engine/engine.h"
+
+#include "journal/journal_writer.h"
+
+#include <algorithm>
+#include <chrono>
+
+namespace hm {
+namespace {
+
+constexpr std::size_t kLatencyWindow = 4096;
+
+LatencyStats percentiles(std::vector<double> samples, std::uint64_t total)
+{
+    LatencyStats s;
+    s.samples = total;
+    if (samples.empty())
+        return s;
+    auto at = [&](double q) {
+        std::size_t k = static_cast<std::size_t>(q * static_cast<double>(samples.size() - 1));
+        std::nth_element(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(k), samples.end());
+        return samples[k];
+    };
+    s.p50us = at(0.50);
+    s.p99us = at(0.99);
+    return s;
+}
+
+int sideCode(Side s) { return s == Side::Buy ? 0 : 1; }
+
+} // namespace
+
+Engine::Engine(EngineConfig config, OrderGateway& gateway, JournalWriter* journal)
+    : m_config(std::move(config)), m_gateway(gateway), m_journal(journal)
+{
+    if (m_config.clOrdIdPrefix.empty())
+        m_config.clOrdIdPrefix = "HM" + std::to_string((wallNs() / 1000000000) % 10000000) + "-";
+    for (const auto& i : m_config.instruments)
+        m_books[i.symbol];
+    m_latest = std::make_shared<EngineSnapshot>();
+}
+
+Engine::~Engine() { stop(); }
+
+void Engine::setSnapshotSink(SnapshotSink sink) { m_sink = std::move(sink); }
+
+void Engine::start()
+{
+    if (m_running.exchange(true))
+        return;
+    m_gateway.setListener(this);
+    m_thread = std::thread([this] { run(); });
+}
+
+void Engine::stop()
+{
+    if (!m_running.exchange(false))
+        return;
+    m_queueCv.notify_all();
+    if (m_thread.joinable())
+        m_thread.join();
+    m_gateway.setListener(nullptr);
+}
+
+std::string Engine::nextId() { return m_config.clOrdIdPrefix + std::to_string(++m_idSeq); }
+
+const Instrument* Engine::instrument(const std::string& symbol) const
+{
+    for (const auto& i : m_config.instruments)
+        if (i.symbol == symbol)
+            return &i;
+    return nullptr;
+}
+
+void Engine::post(Input input)
+{
+    {
+        std::lock_guard<std::mutex> lock(m_queueMutex);
+        m_queue.push_back(std::move(input));
+    }
+    m_queueCv.notify_one();
+}
+
+std::string Engine::submit(OrderRequest order, const std::string& origin)
+{
+    if (order.clOrdId.empty())
+        order.clOrdId = nextId();
+    std::string id = order.clOrdId;
+    post(SubmitOrder{std::move(order), origin});
+    return id;
+}
+
+void Engine::cancel(const std::string& clOrdId, const std::string& origin) { post(CancelOrder{clOrdId, origin}); }
+
+void Engine::replace(const std::string& clOrdId, Quantity qty, Price price, const std::string& origin)
+{
+    post(ReplaceOrder{clOrdId, qty, price, origin});
+}
+
+void Engine::cancelAll(const std::string& origin) { post(CancelAllOrders{origin}); }
+
+void Engine::onExecutionReport(const ExecutionReport& r) { post(r); }
+void Engine::onCancelReject(const CancelReject& r) { post(r); }
+void Engine::onMarketData(const MarketDataSnapshot& s) { post(s); }
+void Engine::onMarketData(const MarketDataUpdate& u) { post(u); }
+void Engine::onSessionEvent(const SessionEvent& e) { post(e); }
+
+SnapshotPtr Engine::latest() const
+{
+    std::lock_guard<std::mutex> lock(m_latestMutex);
+    return m_latest;
+}
+
+void Engine::run()
+{
+    using clock = std::chrono::steady_clock;
+    const auto period = std::chrono::microseconds(1000000 / std::max(1, m_config.snapshotHz));
+    auto nextPublish = clock::now();
+    std::vector<Input> batch;
+    while (true) {
+        {
+            std::unique_lock<std::mutex> lock(m_queueMutex);
+            m_queueCv.wait_until(lock, nextPublish, [&] { return !m_queue.empty() || !m_running.load(); });
+            batch.swap(m_queue);
+        }
+        for (auto& input : batch)
+            std::visit([this](auto& v) { handle(v); }, input);
+        if (!batch.empty())
+            m_dirty = true;
+        batch.clear();
+        const auto now = clock::now();
+        if (now >= nextPublish) {
+            publish(); // also refreshes session status, which changes without events
+            nextPublish = now + period;
+        }
+        if (!m_running.load()) {
+            std::lock_guard<std::mutex> lock(m_queueMutex);
+            if (m_queue.empty())
+                break;
+        }
+    }
+    publish();
+}
+
+void Engine::journalOperator(const std::string& action, const std::string& detail)
+{
+    if (!m_journal)
+        return;
+    JournalRecord r;
+    r.time = wallNs();
+    r.kind = RecordKind::Operator;
+    r.ref = action;
+    r.text = detail;
+    m_journal->append(std::move(r));
+}
+
+void Engine::handle(SubmitOrder& c)
+{
+    const Timestamp now = wallNs();
+    OrderRequest& o = c.order;
+    std::string reason;
+    const Instrument* ins = instrument(o.symbol);
+    if (!ins)
+        reason = "unknown instrument '" + o.symbol + "'";
+    else if (o.qty <= 0 || o.qty % std::max<Quantity>(1, ins->lotSize) != 0)
+        reason = "quantity " + std::to_string(o.qty) + " is not a positive multiple of the lot size "
+            + std::to_string(ins->lotSize);
+    else if (o.type == OrderType::Limit && o.price <= 0)
+        reason = "limit price must be positive";
+    if (c.origin != "script")
+        journalOperator("submit", c.origin + ": " + toString(o.side) + " " + std::to_string(o.qty) + " " + o.symbol);
+    m_oms.onSend(o, now);
+    if (m_journal) {
+        JournalRecord r;
+        r.time = now;
+        r.kind = reason.empty() ? RecordKind::OrderNew : RecordKind::OrderDenied;
+        r.symbol = o.symbol;
+        r.ref = o.clOrdId;
+        r.side = sideCode(o.side);
+        r.price = o.price;
+        r.qty = o.qty;
+        r.text = reason.empty() ? std::string(toString(o.type)) + " " + toString(o.tif) : reason;
+        m_journal->append(std::move(r));
+    }
+    if (!reason.empty()) {
+        m_oms.onSendFailed(o.clOrdId, "denied: " + reason, now);
+        ++m_counters.ordersDenied;
+        return;
+    }
+    std::string error;
+    m_sentAt[o.clOrdId] = monoNs();
+    if (!m_gateway.send(o, error)) {
+        m_sentAt.erase(o.clOrdId);
+        m_oms.onSendFailed(o.clOrdId, error, now);
+        ++m_counters.ordersDenied;
+        if (m_journal) {
+            JournalRecord r;
+            r.time = now;
+            r.kind = RecordKind::OrderDenied;
+            r.symbol = o.symbol;
+            r.ref = o.clOrdId;
+            r.text = error;
+            m_journal->append(std::move(r));
+        }
+        return;
+    }
+    ++m_counters.ordersSent;
+}
+
+void Engine::handle(CancelOrder& c)
+{
+    const Timestamp now = wallNs();
+    const OrderRecord* existing = m_oms.find(c.clOrdId);
+    if (!existing || isTerminal(existing->status)) {
+        journalOperator("cancel-ignored", c.clOrdId + ": not a working order");
+        return;
+    }
+    const std::string requestId = nextId();
+    CancelRequest req;
+    req.clOrdId = requestId;
+    req.origClOrdId = existing->currentClOrdId;
+    req.symbol = existing->symbol;
+    req.side = existing->side;
+    req.qty = existing->qty;
+    if (c.origin != "script")
+        journalOperator("cancel", c.origin + ": " + c.clOrdId);
+    m_oms.onCancelRequested(c.clOrdId, requestId, now);
+    if (m_journal) {
+        JournalRecord r;
+        r.time = now;
+        r.kind = RecordKind::OrderCancel;
+        r.symbol = req.symbol;
+        r.ref = requestId;
+        r.side = sideCode(req.side);
+        r.text = req.origClOrdId;
+        m_journal->append(std::move(r));
+    }
+    std::string error;
+    if (!m_gateway.cancel(req, error)) {
+        CancelReject rej;
+        rej.clOrdId = requestId;
+        rej.origClOrdId = req.origClOrdId;
+        rej.ordStatus = existing->status;
+        rej.text = "cancel not sent: " + error;
+        m_oms.onCancelReject(rej, now);
+    }
+}
+
+void Engine::handle(ReplaceOrder& c)
+{
+    const Timestamp now = wallNs();
+    const OrderRecord* existing = m_oms.find(c.clOrdId);
+    if (!existing || isTerminal(existing->status)) {
+        journalOperator("replace-ignored", c.clOrdId + ": not a working order");
+        return;
+    }
+    const std::string requestId = nextId();
+    ReplaceRequest req;
+    req.clOrdId = requestId;
+    req.origClOrdId = existing->currentClOrdId;
+    req.symbol = existing->symbol;
+    req.side = existing->side;
+    req.type = existing->type;
+    req.qty = c.qty;
+    req.price = c.price;
+    if (c.origin != "script")
+        journalOperator("replace", c.origin + ": " + c.clOrdId);
+    m_oms.onReplaceRequested(c.clOrdId, requestId, now);
+    if (m_journal) {
+        JournalRecord r;
+        r.time = now;
+        r.kind = RecordKind::OrderReplace;
+        r.symbol = req.symbol;
+        r.ref = requestId;
+        r.side = sideCode(req.side);
+        r.price = req.price;
+        r.qty = req.qty;
+        r.text = req.origClOrdId;
+        m_journal->append(std::move(r));
+    }
+    std::string error;
+    if (!m_gateway.replace(req, error)) {
+        CancelReject rej;
+        rej.clOrdId = requestId;
+        rej.origClOrdId = req.origClOrdId;
+        rej.ordStatus = existing->status;
+        rej.responseTo = CancelRejectResponseTo::Replace;
+        rej.text = "replace not sent: " + error;
+        m_oms.onCancelReject(rej, now);
+    }
+}
+
+void Engine::handle(CancelAllOrders& c)
+{
+    journalOperator("cancel-all", c.origin);
+    std::vector<std::string> ids;
+    for (const OrderRecord* o : m_oms.workingOrders())
+        if (o->status != OrderStatus::PendingCancel)
+            ids.push_back(o->clOrdId);
+    for (const auto& id : ids) {
+        CancelOrder one{id, "script"};
+        handle(one);
+    }
+}
+
+void Engine::handle(ExecutionReport& e)
+{
+    const Timestamp now = wallNs();
+    ++m_counters.executionReports;
+    ReportResult r = m_oms.onExecutionReport(e, now);
+    if (r.outcome == ReportOutcome::Duplicate) {
+        ++m_counters.duplicateReports;
+        return; // journaled once, when first seen
+    }
+    if (r.outcome == ReportOutcome::UnknownOrder)
+        ++m_counters.unknownReports;
+    if (r.firstResponse && r.order) {
+        auto it = m_sentAt.find(r.order->clOrdId);
+        if (it != m_sentAt.end()) {
+            if (e.receivedMono > it->second)
+                m_roundTripsUs.push_back(static_cast<double>(e.receivedMono - it->second) / 1000.0);
+            m_sentAt.erase(it);
+        }
+    }
+    if (r.filled) {
+        ++m_counters.fills;
+        m_newFills.push_back(r.fill);
+    }
+    if (e.execType == ExecType::Rejected)
+        ++m_counters.rejects;
+    if (m_journal) {
+        JournalRecord j;
+        j.time = now;
+        j.kind = RecordKind::ExecReport;
+        j.symbol = e.symbol;
+        j.ref = e.clOrdId;
+        j.side = sideCode(e.side);
+        j.price = e.lastPx;
+        j.qty = e.lastQty;
+        j.aux = e.cumQty;
+        j.text = e.execId + "|" + toString(e.execType) + "|" + toString(e.ordStatus) + "|" + e.orderId + "|"
+            + std::to_string(e.leavesQty) + (e.possDup ? "|possdup" : "") + (e.text.empty() ? "" : "|" + e.text);
+        m_journal->append(std::move(j));
+    }
+}
+
+void Engine::handle(CancelReject& e)
+{
+    ++m_counters.cancelRejects;
+    m_oms.onCancelReject(e, wallNs());
+    if (m_journal) {
+        JournalRecord j;
+        j.time = wallNs();
+        j.kind = RecordKind::CancelReject;
+        j.ref = e.clOrdId;
+        j.text = e.origClOrdId + "|" + e.text;
+        m_journal->append(std::move(j));
+    }
+}
+
+void Engine::handle(MarketDataSnapshot& e)
+{
+    ++m_counters.marketDataUpdates;
+    m_books[e.symbol].apply(e);
+    if (!m_journal)
+        return;
+    const Timestamp now = wallNs();
+    auto level = [&](Side side, const PriceLevel& l) {
+        JournalRecord j;
+        j.time = now;
+        j.kind = RecordKind::BookLevel;
+        j.symbol = e.symbol;
+        j.side = sideCode(side);
+        j.price = l.price;
+        j.qty = l.qty;
+        j.text = "snapshot";
+        m_journal->append(std::move(j));
+    };
+    for (const auto& l : e.bids)
+        level(Side::Buy, l);
+    for (const auto& l : e.asks)
+        level(Side::Sell, l);
+}
+
+void Engine::handle(MarketDataUpdate& e)
+{
+    ++m_counters.marketDataUpdates;
+    m_books[e.symbol].apply(e);
+    auto& trades = m_newTrades[e.symbol];
+    trades.insert(trades.end(), e.trades.begin(), e.trades.end());
+    if (!m_journal)
+        return;
+    const Timestamp now = wallNs();
+    for (const auto& c : e.changes) {
+        JournalRecord j;
+        j.time = now;
+        j.kind = RecordKind::BookLevel;
+        j.symbol = e.symbol;
+        j.side = sideCode(c.side);
+        j.price = c.price;
+        j.qty = c.action == LevelAction::Delete ? 0 : c.qty;
+        m_journal->append(std::move(j));
+    }
+    for (const auto& t : e.trades) {
+        JournalRecord j;
+        j.time = now;
+        j.kind = RecordKind::Trade;
+        j.symbol = e.symbol;
+        j.price = t.price;
+        j.qty = t.qty;
+        m_journal->append(std::move(j));
+    }
+}
+
+void Engine::handle(SessionEvent& e)
+{
+    ++m_counters.sessionEvents;
+    m_newSessionEvents.push_back(e);
+    if (m_journal) {
+        JournalRecord j;
+        j.time = e.time ? e.time : wallNs();
+        j.kind = RecordKind::FixSession;
+        j.ref = e.sessionId;
+        j.text = std::string(toString(e.kind)) + (e.text.empty() ? "" : ": " + e.text);
+        m_journal->append(std::move(j));
+    }
+}
+
+void Engine::publish()
+{
+    auto s = std::make_shared<EngineSnapshot>();
+    s->sequence = ++m_snapshotSeq;
+    s->time = wallNs();
+    for (const auto& ins : m_config.instruments) {
+        BookView v;
+        v.instrument = ins;
+        const BookMirror& b = m_books[ins.symbol];
+        v.bids = b.bids(static_cast<std::size_t>(m_config.depthLevels));
+        v.asks = b.asks(static_cast<std::size_t>(m_config.depthLevels));
+        v.twiceMid = b.twiceMid();
+        v.updates = b.updates();
+        v.newTrades.swap(m_newTrades[ins.symbol]);
+        s->books.push_back(std::move(v));
+    }
+    const auto& seq = m_oms.orderSequence();
+    const std::size_t first = seq.size() > m_config.ordersInSnapshot ? seq.size() - m_config.ordersInSnapshot : 0;
+    s->orders.reserve(seq.size() - first);
+    for (std::size_t i = first; i < seq.size(); ++i)
+        s->orders.push_back(m_oms.order(seq[i]));
+    // Working orders older than the window still matter (ladder marks, cancel): keep them.
+    for (std::size_t i = 0; i < first; ++i) {
+        const OrderRecord& o = m_oms.order(seq[i]);
+        if (!isTerminal(o.status))
+            s->orders.push_back(o);
+    }
+    s->newFills.swap(m_newFills);
+    for (const auto& kv : m_oms.positions()) {
+        PositionView p;
+        p.position = kv.second;
+        const Price twiceMid = m_books[kv.first].twiceMid();
+        if (twiceMid > 0 && kv.second.qty != 0)
+            p.unrealizedTicks = (static_cast<double>(twiceMid) / 2.0 - kv.second.avgCostTicks)
+                * static_cast<double>(kv.second.qty);
+        s->positions.push_back(p);
+    }
+    s->sessions = m_gateway.status();
+    s->newSessionEvents.swap(m_newSessionEvents);
+    s->counters = m_counters;
+    s->counters.duplicateReports = m_oms.duplicateReports();
+    s->counters.fills = m_oms.fillCount();
+    const std::size_t n = m_roundTripsUs.size();
+    std::vector<double> window(m_roundTripsUs.begin() + static_cast<std::ptrdiff_t>(n > kLatencyWindow ? n - kLatencyWindow : 0),
+                               m_roundTripsUs.end());
+    s->roundTrip = percentiles(std::move(window), n);
+    m_dirty = false;
+    {
+        std::lock_guard<std::mutex> lock(m_latestMutex);
+        m_latest = s;
+    }
+    if (m_sink)
+        m_sink(s);
+}
+
+} // namespace hm

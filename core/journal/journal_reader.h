@@ -1,0 +1,34 @@
+#pragma once
+// Read-only access to a journal. Opening never modifies the file.
+#include "journal/journal_record.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace hm {
+
+class JournalReader {
+public:
+    // Throws std::runtime_error naming the file and what is wrong with it.
+    explicit JournalReader(const std::string& path);
+    ~JournalReader();
+
+    int schemaVersion() const { return m_version; }
+    std::int64_t count() const;
+    std::int64_t count(RecordKind kind) const;
+    std::int64_t maxSeq() const;
+    std::string integrityCheck() const; // "ok" when sound
+    // Calls back for each record with seq in [fromSeq, toSeq], in order.
+    void forEach(std::int64_t fromSeq, std::int64_t toSeq, const std::function<void(const JournalRecord&)>& f) const;
+    std::vector<JournalRecord> records(RecordKind kind, std::size_t limit = 1000000) const;
+
+private:
+    struct Db;
+    std::unique_ptr<Db> m_db;
+    std::string m_path;
+    int m_version = 0;
+};
+
+} // namespace hm

@@ -1,0 +1,52 @@
+#pragma once
+// One row of the journal. Deliberately flat: a few typed columns that every kind
+// uses the same way (see docs/journal.md), so the table reads well in the sqlite3
+// shell and inserts fast.
+#include "model/types.h"
+
+#include <cstdint>
+#include <string>
+
+namespace hm {
+
+enum class RecordKind : std::uint8_t {
+    SessionStart = 1, // text: program and version; ref: session id
+    Config = 2,       // ref: key; text: value
+    OrderNew = 3,     // ref: ClOrdID; side, price (ticks), qty; text: type/tif
+    OrderCancel = 4,  // ref: cancel ClOrdID; text: original ClOrdID
+    OrderReplace = 5, // ref: ClOrdID; price, qty; text: original ClOrdID
+    ExecReport = 6,   // ref: ClOrdID; side; price = last px; qty = last qty; aux = cum qty; text: exec id|exec type|status|order id|leaves
+    CancelReject = 7, // ref: ClOrdID; text: original ClOrdID|reason
+    BookLevel = 8,    // side; price; qty (0 = level removed)
+    Trade = 9,        // price; qty
+    FixSession = 10,  // ref: session id; text: event and detail
+    Operator = 11,    // ref: action; text: detail
+    Log = 12,         // aux: level; text: message
+    Dropped = 13,     // aux: how many market-data records the full queue dropped
+    OrderDenied = 14, // ref: ClOrdID; text: reason the engine refused to send it
+};
+
+const char* toString(RecordKind kind);
+
+// Market data may be shed under overload; orders, executions and operator actions never are.
+inline bool isSheddable(RecordKind kind)
+{
+    return kind == RecordKind::BookLevel || kind == RecordKind::Trade || kind == RecordKind::Log;
+}
+
+struct JournalRecord {
+    std::int64_t seq = 0; // assigned by the journal when appended
+    Timestamp time = 0;   // wall clock, ns
+    RecordKind kind = RecordKind::Log;
+    std::string symbol;
+    std::string ref;
+    int side = -1; // -1 none, 0 buy, 1 sell
+    std::int64_t price = 0;
+    std::int64_t qty = 0;
+    std::int64_t aux = 0;
+    std::string text;
+};
+
+constexpr int kJournalSchemaVersion = 1;
+
+} // namespace hm

@@ -1,0 +1,254 @@
+#include "oms/order_manager.h"
+
+#include <cmath>
+#include <cstdlib>
+
+namespace hm {
+namespace {
+constexpr std::size_t kFillsKept = 2000;
+
+// Rank of a non-terminal state, so a late report cannot move an order backwards.
+int progress(OrderStatus s)
+{
+    switch (s) {
+    case OrderStatus::PendingNew: return 0;
+    case OrderStatus::New: return 1;
+    case OrderStatus::PendingCancel:
+    case OrderStatus::PendingReplace: return 1;
+    case OrderStatus::PartiallyFilled: return 2;
+    default: return 3;
+    }
+}
+} // namespace
+
+OrderRecord& OrderManager::onSend(const OrderRequest& request, Timestamp now)
+{
+    OrderRecord o;
+    o.clOrdId = request.clOrdId;
+    o.currentClOrdId = request.clOrdId;
+    o.symbol = request.symbol;
+    o.side = request.side;
+    o.type = request.type;
+    o.tif = request.tif;
+    o.qty = request.qty;
+    o.price = request.price;
+    o.leavesQty = request.qty;
+    o.created = now;
+    o.updated = now;
+    m_alias[o.clOrdId] = o.clOrdId;
+    m_sequence.push_back(o.clOrdId);
+    return m_orders[o.clOrdId] = o;
+}
+
+void OrderManager::onSendFailed(const std::string& clOrdId, const std::string& reason, Timestamp now)
+{
+    if (OrderRecord* o = lookup(clOrdId)) {
+        o->status = OrderStatus::Rejected;
+        o->leavesQty = 0;
+        o->text = reason;
+        o->updated = now;
+        ++m_rejects;
+    }
+}
+
+OrderRecord* OrderManager::lookup(const std::string& anyClOrdId)
+{
+    auto a = m_alias.find(anyClOrdId);
+    if (a == m_alias.end())
+        return nullptr;
+    auto o = m_orders.find(a->second);
+    return o == m_orders.end() ? nullptr : &o->second;
+}
+
+const OrderRecord* OrderManager::find(const std::string& anyClOrdId) const
+{
+    return const_cast<OrderManager*>(this)->lookup(anyClOrdId);
+}
+
+std::vector<const OrderRecord*> OrderManager::workingOrders() const
+{
+    std::vector<const OrderRecord*> out;
+    for (const auto& id : m_sequence) {
+        const OrderRecord& o = m_orders.at(id);
+        if (!isTerminal(o.status) && o.status != OrderStatus::PendingNew)
+            out.push_back(&o);
+        else if (o.status == OrderStatus::PendingNew)
+            out.push_back(&o);
+    }
+    return out;
+}
+
+OrderRecord* OrderManager::onCancelRequested(const std::string& clOrdId, const std::string& requestId, Timestamp now)
+{
+    OrderRecord* o = lookup(clOrdId);
+    if (!o || isTerminal(o->status))
+        return nullptr;
+    o->pendingRequestId = requestId;
+    o->status = OrderStatus::PendingCancel;
+    o->updated = now;
+    m_alias[requestId] = o->clOrdId;
+    return o;
+}
+
+OrderRecord* OrderManager::onReplaceRequested(const std::string& clOrdId, const std::string& requestId, Timestamp now)
+{
+    OrderRecord* o = lookup(clOrdId);
+    if (!o || isTerminal(o->status))
+        return nullptr;
+    o->pendingRequestId = requestId;
+    o->status = OrderStatus::PendingReplace;
+    o->updated = now;
+    m_alias[requestId] = o->clOrdId;
+    return o;
+}
+
+void OrderManager::bookFill(OrderRecord& o, Quantity qty, Price px, const std::string& execId, Timestamp now,
+                            ReportResult& r)
+{
+    FillRecord f;
+    f.execId = execId;
+    f.clOrdId = o.clOrdId;
+    f.symbol = o.symbol;
+    f.side = o.side;
+    f.qty = qty;
+    f.price = px;
+    f.time = now;
+    m_fills.push_back(f);
+    if (m_fills.size() > kFillsKept)
+        m_fills.pop_front();
+    ++m_fillCount;
+    r.filled = true;
+    r.fill = f;
+
+    Position& p = m_positions[o.symbol];
+    p.symbol = o.symbol;
+    const Quantity signedQty = o.side == Side::Buy ? qty : -qty;
+    if (o.side == Side::Buy)
+        p.boughtQty += qty;
+    else
+        p.soldQty += qty;
+    if (p.qty == 0 || (p.qty > 0) == (signedQty > 0)) {
+        // Adding to the position: new average cost.
+        const double total = p.avgCostTicks * static_cast<double>(std::llabs(p.qty)) + static_cast<double>(px * qty);
+        p.qty += signedQty;
+        p.avgCostTicks = total / static_cast<double>(std::llabs(p.qty));
+    } else {
+        // Reducing (maybe flipping): realize against the average cost.
+        const Quantity closing = std::min<Quantity>(qty, std::llabs(p.qty));
+        const double perUnit = p.qty > 0 ? static_cast<double>(px) - p.avgCostTicks : p.avgCostTicks - static_cast<double>(px);
+        p.realizedTicks += perUnit * static_cast<double>(closing);
+        p.qty += signedQty;
+        if (p.qty == 0)
+            p.avgCostTicks = 0.0;
+        else if (closing < qty)
+            p.avgCostTicks = static_cast<double>(px); // flipped: the remainder opened at px
+    }
+}
+
+ReportResult OrderManager::onExecutionReport(const ExecutionReport& er, Timestamp now)
+{
+    ReportResult r;
+    if (!er.execId.empty() && !m_execIds.insert(er.execId).second) {
+        ++m_duplicates;
+        r.outcome = ReportOutcome::Duplicate;
+        return r;
+    }
+    OrderRecord* o = lookup(er.clOrdId);
+    if (!o && !er.origClOrdId.empty())
+        o = lookup(er.origClOrdId);
+    if (!o) {
+        ++m_unknown;
+        r.outcome = ReportOutcome::UnknownOrder;
+        return r;
+    }
+    r.order = o;
+    r.firstResponse = m_responded.insert(o->clOrdId).second;
+    o->updated = now;
+    if (!er.orderId.empty())
+        o->orderId = er.orderId;
+    if (!er.text.empty())
+        o->text = er.text;
+
+    // Fills: book exactly what cumulative quantity says is new, so a repeated or
+    // reordered report cannot double-count and a missed one is caught up.
+    if (er.cumQty > o->cumQty) {
+        const Quantity newQty = er.cumQty - o->cumQty;
+        const Price px = er.lastPx > 0 ? er.lastPx : o->price;
+        bookFill(*o, newQty, px, er.execId, now, r);
+        o->cumQty = er.cumQty;
+        o->avgPx = er.avgPx;
+    }
+
+    const bool wasTerminal = isTerminal(o->status);
+    switch (er.execType) {
+    case ExecType::Replaced:
+        if (!wasTerminal) {
+            if (!er.clOrdId.empty()) {
+                o->currentClOrdId = er.clOrdId;
+                m_alias[er.clOrdId] = o->clOrdId;
+            }
+            if (er.orderQty > 0)
+                o->qty = er.orderQty;
+            if (er.price > 0)
+                o->price = er.price;
+            o->pendingRequestId.clear();
+        }
+        break;
+    case ExecType::Canceled:
+    case ExecType::Expired:
+        if (!wasTerminal) {
+            o->unsolicitedCancel = o->pendingRequestId.empty() || o->status != OrderStatus::PendingCancel;
+            o->pendingRequestId.clear();
+        }
+        break;
+    case ExecType::Rejected:
+        if (!wasTerminal)
+            ++m_rejects;
+        break;
+    default: break;
+    }
+
+    if (wasTerminal) {
+        r.outcome = er.cumQty >= o->cumQty && !r.filled ? ReportOutcome::Stale : ReportOutcome::Applied;
+        return r;
+    }
+    OrderStatus next = er.ordStatus;
+    if (er.execType == ExecType::Replaced && next == OrderStatus::Replaced)
+        next = o->cumQty > 0 ? OrderStatus::PartiallyFilled : OrderStatus::New;
+    if (o->cumQty >= o->qty && o->qty > 0)
+        next = OrderStatus::Filled;
+    // A pending cancel/replace stays visible until the venue answers it.
+    const bool pending = !o->pendingRequestId.empty();
+    if (!isTerminal(next)) {
+        if (pending)
+            next = o->status == OrderStatus::PendingReplace ? OrderStatus::PendingReplace : OrderStatus::PendingCancel;
+        else if (progress(next) < progress(o->status) && o->status != OrderStatus::PendingCancel
+                 && o->status != OrderStatus::PendingReplace)
+            next = o->status; // late report: keep the further state
+        else if (next == OrderStatus::New && o->cumQty > 0)
+            next = OrderStatus::PartiallyFilled;
+    }
+    o->status = next;
+    o->leavesQty = isTerminal(next) ? 0 : (er.leavesQty > 0 ? er.leavesQty : o->qty - o->cumQty);
+    return r;
+}
+
+const OrderRecord* OrderManager::onCancelReject(const CancelReject& rej, Timestamp now)
+{
+    OrderRecord* o = lookup(rej.origClOrdId);
+    if (!o)
+        o = lookup(rej.clOrdId);
+    if (!o)
+        return nullptr;
+    o->updated = now;
+    o->text = rej.text;
+    if (o->pendingRequestId == rej.clOrdId || o->pendingRequestId.empty()) {
+        o->pendingRequestId.clear();
+        if (!isTerminal(o->status))
+            o->status = isTerminal(rej.ordStatus) ? rej.ordStatus
+                : (o->cumQty > 0 ? OrderStatus::PartiallyFilled : OrderStatus::New);
+    }
+    return o;
+}
+
+} // namespace hm

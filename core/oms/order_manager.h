@@ -1,0 +1,107 @@
+#pragma once
+// Order state machines, fills, positions and P&L, driven by ExecutionReports.
+// Robust to what real counterparties do: repeated reports (dropped by ExecID),
+// reports out of order (quantities only move forward, terminal states stay
+// terminal), unsolicited cancels, and fills at a better price than asked.
+#include "model/events.h"
+
+#include <deque>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace hm {
+
+struct OrderRecord {
+    std::string clOrdId; // the id the order was first sent with: its key
+    std::string currentClOrdId; // changes with each accepted replace
+    std::string orderId;
+    std::string symbol;
+    Side side = Side::Buy;
+    OrderType type = OrderType::Limit;
+    TimeInForce tif = TimeInForce::Day;
+    Quantity qty = 0;
+    Price price = 0;
+    Quantity cumQty = 0;
+    Quantity leavesQty = 0;
+    double avgPx = 0.0;
+    OrderStatus status = OrderStatus::PendingNew;
+    std::string text;
+    std::string pendingRequestId; // cancel or replace in flight
+    Timestamp created = 0;
+    Timestamp updated = 0;
+    bool unsolicitedCancel = false;
+};
+
+struct FillRecord {
+    std::string execId;
+    std::string clOrdId;
+    std::string symbol;
+    Side side = Side::Buy;
+    Quantity qty = 0;
+    Price price = 0;
+    Timestamp time = 0;
+};
+
+struct Position {
+    std::string symbol;
+    Quantity qty = 0;          // signed: long > 0
+    double avgCostTicks = 0.0; // of the open position
+    double realizedTicks = 0.0; // P&L in ticks x quantity
+    Quantity boughtQty = 0;
+    Quantity soldQty = 0;
+};
+
+enum class ReportOutcome : std::uint8_t { Applied, Duplicate, UnknownOrder, Stale };
+
+struct ReportResult {
+    ReportOutcome outcome = ReportOutcome::Applied;
+    const OrderRecord* order = nullptr;
+    bool filled = false; // a fill was booked
+    FillRecord fill;
+    bool firstResponse = false; // first report seen for this order (latency)
+};
+
+class OrderManager {
+public:
+    OrderRecord& onSend(const OrderRequest& request, Timestamp now);
+    void onSendFailed(const std::string& clOrdId, const std::string& reason, Timestamp now);
+    // Marks a cancel or replace as in flight; returns nullptr if the order is not working.
+    OrderRecord* onCancelRequested(const std::string& clOrdId, const std::string& requestId, Timestamp now);
+    OrderRecord* onReplaceRequested(const std::string& clOrdId, const std::string& requestId, Timestamp now);
+
+    ReportResult onExecutionReport(const ExecutionReport& report, Timestamp now);
+    const OrderRecord* onCancelReject(const CancelReject& reject, Timestamp now);
+
+    const OrderRecord* find(const std::string& anyClOrdId) const;
+    const std::vector<std::string>& orderSequence() const { return m_sequence; }
+    const OrderRecord& order(const std::string& key) const { return m_orders.at(key); }
+    std::vector<const OrderRecord*> workingOrders() const;
+    const std::deque<FillRecord>& recentFills() const { return m_fills; }
+    const std::map<std::string, Position>& positions() const { return m_positions; }
+
+    std::uint64_t duplicateReports() const { return m_duplicates; }
+    std::uint64_t unknownReports() const { return m_unknown; }
+    std::uint64_t fillCount() const { return m_fillCount; }
+    std::uint64_t rejectCount() const { return m_rejects; }
+
+private:
+    OrderRecord* lookup(const std::string& anyClOrdId);
+    void bookFill(OrderRecord& o, Quantity qty, Price px, const std::string& execId, Timestamp now, ReportResult& r);
+
+    std::unordered_map<std::string, OrderRecord> m_orders; // by original ClOrdID
+    std::unordered_map<std::string, std::string> m_alias;  // any ClOrdID -> original
+    std::unordered_set<std::string> m_execIds;
+    std::unordered_set<std::string> m_responded;
+    std::vector<std::string> m_sequence; // original ClOrdIDs in send order
+    std::deque<FillRecord> m_fills;
+    std::map<std::string, Position> m_positions;
+    std::uint64_t m_duplicates = 0;
+    std::uint64_t m_unknown = 0;
+    std::uint64_t m_fillCount = 0;
+    std::uint64_t m_rejects = 0;
+};
+
+} // namespace hm

@@ -1,0 +1,49 @@
+#pragma once
+// Blotter table models: one row per order, one row per fill. Each owns its rows
+// as plain values copied from snapshots.
+#include "engine/snapshot.h"
+
+#include <QAbstractTableModel>
+
+#include <unordered_map>
+#include <vector>
+
+namespace hm {
+
+class OrderTableModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Time, Id, Symbol, SideCol, Type, Tif, Qty, PriceCol, Filled, Leaves, AvgPx, Status, Text, ColumnCount };
+    explicit OrderTableModel(QObject* parent = nullptr);
+    void update(const EngineSnapshot& snapshot);
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation o, int role) const override;
+    const OrderRecord* orderAt(int row) const;
+
+private:
+    std::vector<OrderRecord> m_rows;
+    std::unordered_map<std::string, int> m_rowById;
+    std::unordered_map<std::string, double> m_tick;
+};
+
+class FillTableModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { Time, Id, Symbol, SideCol, Qty, PriceCol, ExecId, ColumnCount };
+    explicit FillTableModel(QObject* parent = nullptr);
+    void append(const EngineSnapshot& snapshot);
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation o, int role) const override;
+
+private:
+    std::vector<FillRecord> m_rows;
+    std::unordered_map<std::string, double> m_tick;
+};
+
+QString formatTime(Timestamp ns);
+
+} // namespace hm

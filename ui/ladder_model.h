@@ -1,0 +1,41 @@
+#pragma once
+// Price ladder: asks above, bids below, best prices meeting in the middle, with the
+// user's own working quantity marked at its level.
+#include "engine/snapshot.h"
+
+#include <QAbstractTableModel>
+
+#include <map>
+#include <vector>
+
+namespace hm {
+
+class LadderModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { MyBids, BidSize, PriceCol, AskSize, MyAsks, ColumnCount };
+    static constexpr int kLevels = 10;
+
+    explicit LadderModel(QObject* parent = nullptr);
+    void update(const EngineSnapshot& snapshot, const std::string& symbol);
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role) const override;
+    QVariant headerData(int section, Qt::Orientation o, int role) const override;
+
+    Price priceAt(int row) const;
+    std::vector<std::string> ownOrdersAt(int row, Side side) const;
+
+private:
+    struct Row {
+        Price price = 0;
+        Quantity bid = 0, ask = 0, myBid = 0, myAsk = 0;
+        bool valid = false;
+    };
+    std::vector<Row> m_rows;
+    Instrument m_instrument;
+    std::map<std::pair<int, Price>, std::vector<std::string>> m_own; // (side, price) -> ClOrdIDs
+};
+
+} // namespace hm

@@ -1,0 +1,106 @@
+#include "order_ticket.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QSpinBox>
+
+namespace hm {
+
+OrderTicket::OrderTicket(const Instrument& instrument, QWidget* parent) : QWidget(parent), m_instrument(instrument)
+{
+    qRegisterMetaType<hm::OrderRequest>();
+    auto* form = new QFormLayout;
+    auto* symbol = new QLabel(QString::fromStdString(instrument.symbol) + QStringLiteral("  (")
+                              + QString::fromStdString(instrument.currency) + QStringLiteral(")"));
+    form->addRow(tr("Instrument"), symbol);
+    m_type = new QComboBox;
+    m_type->addItem(tr("Limit"));
+    m_type->addItem(tr("Market"));
+    m_type->setObjectName(QStringLiteral("ticketType"));
+    form->addRow(tr("Type"), m_type);
+    m_tif = new QComboBox;
+    m_tif->addItems({tr("DAY"), tr("GTC"), tr("IOC"), tr("FOK")});
+    form->addRow(tr("Time in force"), m_tif);
+    m_qty = new QSpinBox;
+    m_qty->setObjectName(QStringLiteral("ticketQty"));
+    m_qty->setRange(static_cast<int>(instrument.lotSize), 10000000);
+    m_qty->setSingleStep(static_cast<int>(100 * instrument.lotSize));
+    m_qty->setValue(static_cast<int>(100 * instrument.lotSize));
+    form->addRow(tr("Quantity"), m_qty);
+    m_price = new QDoubleSpinBox;
+    m_price->setObjectName(QStringLiteral("ticketPrice"));
+    m_price->setDecimals(2);
+    m_price->setRange(0.0, 1e9);
+    m_price->setSingleStep(instrument.tickSize);
+    form->addRow(tr("Price"), m_price);
+    connect(m_type, &QComboBox::currentIndexChanged, this, [this](int i) { m_price->setEnabled(i == 0); });
+
+    m_buy = new QPushButton(tr("Buy"));
+    m_buy->setObjectName(QStringLiteral("buyButton"));
+    m_buy->setStyleSheet(QStringLiteral("background:#1f6f43;color:white;font-weight:bold;padding:6px;"));
+    m_sell = new QPushButton(tr("Sell"));
+    m_sell->setObjectName(QStringLiteral("sellButton"));
+    m_sell->setStyleSheet(QStringLiteral("background:#8a2b2b;color:white;font-weight:bold;padding:6px;"));
+    connect(m_buy, &QPushButton::clicked, this, [this] { send(Side::Buy); });
+    connect(m_sell, &QPushButton::clicked, this, [this] { send(Side::Sell); });
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(m_buy);
+    buttons->addWidget(m_sell);
+    m_error = new QLabel;
+    m_error->setStyleSheet(QStringLiteral("color:#eb6464;"));
+    m_error->setWordWrap(true);
+
+    auto* layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addLayout(buttons);
+    layout->addWidget(m_error);
+    layout->addStretch();
+}
+
+void OrderTicket::setReferencePrice(double price)
+{
+    if (!m_priceSet && price > 0) {
+        m_price->setValue(price);
+        m_priceSet = true;
+    }
+}
+
+void OrderTicket::setPrice(double price)
+{
+    m_price->setValue(price);
+    m_priceSet = true;
+}
+
+void OrderTicket::setQuantity(int qty) { m_qty->setValue(qty); }
+void OrderTicket::setType(OrderType type) { m_type->setCurrentIndex(type == OrderType::Limit ? 0 : 1); }
+
+void OrderTicket::send(Side side)
+{
+    OrderRequest o;
+    o.symbol = m_instrument.symbol;
+    o.side = side;
+    o.type = m_type->currentIndex() == 0 ? OrderType::Limit : OrderType::Market;
+    static const TimeInForce tifs[] = {TimeInForce::Day, TimeInForce::GoodTillCancel, TimeInForce::ImmediateOrCancel,
+                                       TimeInForce::FillOrKill};
+    o.tif = tifs[m_tif->currentIndex()];
+    o.qty = m_qty->value();
+    if (o.type == OrderType::Limit) {
+        o.price = m_instrument.toTicks(m_price->value());
+        if (o.price <= 0) {
+            m_error->setText(tr("Enter a positive limit price."));
+            return;
+        }
+    }
+    if (o.qty % std::max<Quantity>(1, m_instrument.lotSize) != 0) {
+        m_error->setText(tr("Quantity must be a multiple of the lot size %1.").arg(m_instrument.lotSize));
+        return;
+    }
+    m_error->clear();
+    Q_EMIT orderRequested(o);
+}
+
+} // namespace hm

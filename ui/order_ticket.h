@@ -1,0 +1,46 @@
+#pragma once
+// Order entry: side, type, time in force, quantity and price; emits a request that
+// the window hands to the engine as a command.
+#include "model/order.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QPushButton;
+class QSpinBox;
+
+namespace hm {
+
+class OrderTicket : public QWidget {
+    Q_OBJECT
+public:
+    explicit OrderTicket(const Instrument& instrument, QWidget* parent = nullptr);
+    void setReferencePrice(double price); // fills the price box once, when still empty
+    void setPrice(double price);
+    void setQuantity(int qty);
+    void setType(OrderType type);
+    QPushButton* buyButton() const { return m_buy; }
+    QPushButton* sellButton() const { return m_sell; }
+
+Q_SIGNALS:
+    void orderRequested(hm::OrderRequest order);
+
+private:
+    void send(Side side);
+
+    Instrument m_instrument;
+    QComboBox* m_type;
+    QComboBox* m_tif;
+    QSpinBox* m_qty;
+    QDoubleSpinBox* m_price;
+    QPushButton* m_buy;
+    QPushButton* m_sell;
+    QLabel* m_error;
+    bool m_priceSet = false;
+};
+
+} // namespace hm
+
+Q_DECLARE_METATYPE(hm::OrderRequest)

@@ -1,0 +1,93 @@
+#include "price_chart.h"
+
+#include <QChart>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QLineSeries>
+#include <QScatterSeries>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <limits>
+
+namespace hm {
+namespace {
+constexpr qint64 kWindowMs = 3 * 60 * 1000;
+constexpr qint64 kMidSpacingMs = 100; // at most 10 mid points a second
+}
+
+PriceChart::PriceChart(QWidget* parent) : QChartView(parent)
+{
+    auto* chart = new QChart;
+    chart->setTheme(QChart::ChartThemeDark);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    m_mid = new QLineSeries;
+    m_mid->setName(tr("Mid"));
+    m_mid->setUseOpenGL(false);
+    m_trades = new QScatterSeries;
+    m_trades->setName(tr("Trades"));
+    m_trades->setMarkerSize(5.0);
+    m_trades->setColor(QColor(240, 200, 80));
+    m_trades->setBorderColor(Qt::transparent);
+    chart->addSeries(m_mid);
+    chart->addSeries(m_trades);
+    m_time = new QDateTimeAxis;
+    m_time->setFormat(QStringLiteral("HH:mm:ss"));
+    m_time->setTickCount(5);
+    m_price = new QValueAxis;
+    m_price->setLabelFormat(QStringLiteral("%.2f"));
+    chart->addAxis(m_time, Qt::AlignBottom);
+    chart->addAxis(m_price, Qt::AlignRight);
+    for (auto* s : {static_cast<QXYSeries*>(m_mid), static_cast<QXYSeries*>(m_trades)}) {
+        s->attachAxis(m_time);
+        s->attachAxis(m_price);
+    }
+    setChart(chart);
+    setRenderHint(QPainter::Antialiasing);
+    setMinimumSize(300, 200);
+}
+
+int PriceChart::midPoints() const { return m_mid->count(); }
+int PriceChart::tradePoints() const { return m_trades->count(); }
+
+void PriceChart::update(const EngineSnapshot& s, const std::string& symbol)
+{
+    const BookView* book = nullptr;
+    for (const auto& b : s.books)
+        if (b.instrument.symbol == symbol)
+            book = &b;
+    if (!book)
+        return;
+    const qint64 nowMs = s.time / 1000000;
+    if (book->twiceMid > 0 && nowMs - m_lastMidMs >= kMidSpacingMs) {
+        m_mid->append(static_cast<qreal>(nowMs), book->instrument.toPrice(book->twiceMid) / 2.0);
+        m_lastMidMs = nowMs;
+    }
+    for (const auto& t : book->newTrades)
+        m_trades->append(static_cast<qreal>(t.time / 1000000), book->instrument.toPrice(t.price));
+    const qreal cutoff = static_cast<qreal>(nowMs - kWindowMs);
+    auto trim = [cutoff](QXYSeries* series) {
+        int drop = 0;
+        while (drop < series->count() && series->at(drop).x() < cutoff)
+            ++drop;
+        if (drop > 0)
+            series->removePoints(0, drop);
+    };
+    trim(m_mid);
+    trim(m_trades);
+    if (m_mid->count() == 0)
+        return;
+    qreal lo = std::numeric_limits<qreal>::max(), hi = std::numeric_limits<qreal>::lowest();
+    for (auto* series : {static_cast<QXYSeries*>(m_mid), static_cast<QXYSeries*>(m_trades)})
+        for (int i = 0; i < series->count(); ++i) {
+            lo = std::min(lo, series->at(i).y());
+            hi = std::max(hi, series->at(i).y());
+        }
+    const qreal pad = std::max<qreal>(book->instrument.tickSize * 2, (hi - lo) * 0.1);
+    m_price->setRange(lo - pad, hi + pad);
+    const qint64 startMs = static_cast<qint64>(m_mid->at(0).x());
+    m_time->setRange(QDateTime::fromMSecsSinceEpoch(startMs), QDateTime::fromMSecsSinceEpoch(std::max(nowMs, startMs + 1000)));
+}
+
+} // namespace hm

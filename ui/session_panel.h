@@ -1,0 +1,28 @@
+#pragma once
+// FIX session status: state, sequence numbers, last message time, recent events.
+#include "engine/snapshot.h"
+
+#include <QWidget>
+
+class QLabel;
+class QListWidget;
+
+namespace hm {
+
+class SessionPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit SessionPanel(QWidget* parent = nullptr);
+    void update(const EngineSnapshot& snapshot);
+    QString stateText() const;
+
+private:
+    QLabel* m_session;
+    QLabel* m_state;
+    QLabel* m_seq;
+    QLabel* m_heartbeat;
+    QLabel* m_latency;
+    QListWidget* m_events;
+};
+
+} // namespace hm

@@ -1,0 +1,5 @@
+#pragma once
+class QApplication;
+namespace hm {
+void applyDarkTheme(QApplication& app);
+}
