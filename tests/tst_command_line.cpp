@@ -1,0 +1,89 @@
+// The executables as a user runs them: exit codes and messages.
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+class TestCommandLine : public QObject {
+    Q_OBJECT
+
+    struct Run {
+        int code;
+        QString out;
+        QString err;
+    };
+    Run run(const QStringList& args, int timeoutMs = 60000)
+    {
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.path());
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(HM_HELMSMAN_BIN), args);
+        if (!p.waitForFinished(timeoutMs)) {
+            p.kill();
+            p.waitForFinished();
+            return {-1, {}, QStringLiteral("timed out")};
+        }
+        return {p.exitCode(), QString::fromLocal8Bit(p.readAllStandardOutput()),
+                QString::fromLocal8Bit(p.readAllStandardError())};
+    }
+    QTemporaryDir m_dir;
+
+private Q_SLOTS:
+    void versionAndHelp()
+    {
+        Run v = run({QStringLiteral("--version")});
+        QCOMPARE(v.code, 0);
+        QVERIFY(v.out.startsWith(QStringLiteral("helmsman ")));
+        Run h = run({QStringLiteral("--help")});
+        QCOMPARE(h.code, 0);
+        QVERIFY(h.out.contains(QStringLiteral("--headless")));
+    }
+
+    void badInputIsNamed()
+    {
+        Run u = run({QStringLiteral("--headless"), QStringLiteral("--frobnicate")});
+        QVERIFY(u.code != 0);
+        QVERIFY2(u.err.contains(QStringLiteral("frobnicate")), qPrintable(u.err));
+        Run d = run({QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("soon")});
+        QVERIFY(d.code != 0);
+        QVERIFY2(d.err.contains(QStringLiteral("--duration")), qPrintable(d.err));
+        Run c = run({QStringLiteral("--headless"), QStringLiteral("--session-config"), QStringLiteral("/nonexistent/s.cfg")});
+        QVERIFY(c.code != 0);
+        QVERIFY2(c.err.contains(QStringLiteral("/nonexistent/s.cfg")), qPrintable(c.err));
+        const QString malformed = m_dir.filePath(QStringLiteral("malformed.cfg"));
+        QFile f(malformed);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("[SESSION\nBeginString=FIX.4.4\n");
+        f.close();
+        Run m = run({QStringLiteral("--headless"), QStringLiteral("--session-config"), malformed});
+        QVERIFY(m.code != 0);
+        QVERIFY2(m.err.contains(QStringLiteral("malformed.cfg")), qPrintable(m.err));
+        Run j = run({QStringLiteral("--headless"), QStringLiteral("--journal"), QStringLiteral("/proc/helmsman/j.db")});
+        QVERIFY(j.code != 0);
+        QVERIFY2(j.err.contains(QStringLiteral("/proc/helmsman")), qPrintable(j.err));
+        Run i = run({QStringLiteral("--headless"), QStringLiteral("--instruments"), QStringLiteral("ABC:zero")});
+        QVERIFY(i.code != 0);
+        QVERIFY2(i.err.contains(QStringLiteral("ABC:zero")), qPrintable(i.err));
+    }
+
+    void headlessSessionTradesOverFix()
+    {
+        const QString journal = m_dir.filePath(QStringLiteral("headless.db"));
+        Run r = run({QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("3"), QStringLiteral("--seed"),
+                     QStringLiteral("1"), QStringLiteral("--journal"), journal});
+        QVERIFY2(r.code == 0, qPrintable(r.err));
+        QVERIFY(r.out.contains(QStringLiteral("FIX round trip")));
+        QRegularExpression fills(QStringLiteral("fills\\s+(\\d+)"));
+        auto m = fills.match(r.out);
+        QVERIFY(m.hasMatch());
+        QVERIFY2(m.captured(1).toInt() > 0, qPrintable(r.out));
+        QVERIFY(r.out.contains(journal));
+        QProcess q;
+        q.start(QStringLiteral("sqlite3"), {journal, QStringLiteral("SELECT count(*) FROM events WHERE kind=6 AND text LIKE '%|Trade|%'")});
+        QVERIFY(q.waitForFinished(10000));
+        QVERIFY(QString::fromLatin1(q.readAllStandardOutput()).trimmed().toInt() > 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestCommandLine)
+#include "tst_command_line.moc"

@@ -1,0 +1,180 @@
+#include "oms/order_manager.h"
+
+#include <QtTest>
+
+using namespace hm;
+
+namespace {
+OrderRequest order(const std::string& id, Side s = Side::Buy, Quantity q = 100, Price px = 1000)
+{
+    OrderRequest o;
+    o.clOrdId = id;
+    o.symbol = "HMX";
+    o.side = s;
+    o.qty = q;
+    o.price = px;
+    return o;
+}
+ExecutionReport er(const std::string& id, const std::string& execId, ExecType t, OrderStatus st, Quantity cum,
+                   Quantity leaves, Quantity lastQty = 0, Price lastPx = 0)
+{
+    ExecutionReport r;
+    r.clOrdId = id;
+    r.orderId = "O-" + id;
+    r.execId = execId;
+    r.execType = t;
+    r.ordStatus = st;
+    r.symbol = "HMX";
+    r.cumQty = cum;
+    r.leavesQty = leaves;
+    r.lastQty = lastQty;
+    r.lastPx = lastPx;
+    return r;
+}
+} // namespace
+
+class TestOrderManager : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void lifecycleNewPartialFilled()
+    {
+        OrderManager m;
+        m.onSend(order("A"), 1);
+        QCOMPARE(m.find("A")->status, OrderStatus::PendingNew);
+        auto r = m.onExecutionReport(er("A", "E1", ExecType::New, OrderStatus::New, 0, 100), 2);
+        QVERIFY(r.firstResponse);
+        QCOMPARE(m.find("A")->status, OrderStatus::New);
+        r = m.onExecutionReport(er("A", "E2", ExecType::Trade, OrderStatus::PartiallyFilled, 40, 60, 40, 999), 3);
+        QVERIFY(r.filled);
+        QCOMPARE(r.fill.price, Price(999)); // better than the limit: booked as reported
+        QCOMPARE(m.find("A")->status, OrderStatus::PartiallyFilled);
+        QCOMPARE(m.find("A")->leavesQty, Quantity(60));
+        m.onExecutionReport(er("A", "E3", ExecType::Trade, OrderStatus::Filled, 100, 0, 60, 1000), 4);
+        QCOMPARE(m.find("A")->status, OrderStatus::Filled);
+        QCOMPARE(m.positions().at("HMX").qty, Quantity(100));
+        QCOMPARE(m.fillCount(), std::uint64_t(2));
+    }
+
+    void duplicateExecIdIgnored()
+    {
+        OrderManager m;
+        m.onSend(order("A"), 1);
+        auto fill = er("A", "E2", ExecType::Trade, OrderStatus::PartiallyFilled, 40, 60, 40, 1000);
+        m.onExecutionReport(fill, 2);
+        fill.possDup = true;
+        auto r = m.onExecutionReport(fill, 3);
+        QCOMPARE(r.outcome, ReportOutcome::Duplicate);
+        QCOMPARE(m.positions().at("HMX").qty, Quantity(40));
+        QCOMPARE(m.duplicateReports(), std::uint64_t(1));
+    }
+
+    void outOfOrderReportsDoNotGoBackwards()
+    {
+        OrderManager m;
+        m.onSend(order("A"), 1);
+        m.onExecutionReport(er("A", "E2", ExecType::Trade, OrderStatus::PartiallyFilled, 40, 60, 40, 1000), 2);
+        m.onExecutionReport(er("A", "E1", ExecType::New, OrderStatus::New, 0, 100), 3); // late New
+        QCOMPARE(m.find("A")->status, OrderStatus::PartiallyFilled);
+        QCOMPARE(m.find("A")->cumQty, Quantity(40));
+        // Second fill arrives before the first (cum 100 then cum 70): only forward moves count.
+        m.onExecutionReport(er("A", "E4", ExecType::Trade, OrderStatus::Filled, 100, 0, 30, 1000), 4);
+        m.onExecutionReport(er("A", "E3", ExecType::Trade, OrderStatus::PartiallyFilled, 70, 30, 30, 1000), 5);
+        QCOMPARE(m.find("A")->status, OrderStatus::Filled);
+        QCOMPARE(m.positions().at("HMX").qty, Quantity(100));
+    }
+
+    void missedFillIsCaughtUpFromCumQty()
+    {
+        OrderManager m;
+        m.onSend(order("A"), 1);
+        m.onExecutionReport(er("A", "E3", ExecType::Trade, OrderStatus::PartiallyFilled, 70, 30, 30, 1000), 2);
+        QCOMPARE(m.positions().at("HMX").qty, Quantity(70));
+    }
+
+    void cancelFlow()
+    {
+        OrderManager m;
+        m.onSend(order("A"), 1);
+        m.onExecutionReport(er("A", "E1", ExecType::New, OrderStatus::New, 0, 100), 2);
+        QVERIFY(m.onCancelRequested("A", "C1", 3));
+        QCOMPARE(m.find("A")->status, OrderStatus::PendingCancel);
+        auto c = er("C1", "E2", ExecType::Canceled, OrderStatus::Canceled, 0, 0);
+        c.origClOrdId = "A";
+        m.onExecutionReport(c, 4);
+        QCOMPARE(m.find("A")->status, OrderStatus::Canceled);
+        QVERIFY(!m.find("A")->unsolicitedCancel);
+        QVERIFY(!m.onCancelRequested("A", "C2", 5)); // terminal
+    }
+
+    void cancelRejectRestoresState()
+    {
+        OrderManager m;
+        m.onSend(order("A"), 1);
+        m.onExecutionReport(er("A", "E1", ExecType::New, OrderStatus::New, 0, 100), 2);
+        m.onCancelRequested("A", "C1", 3);
+        CancelReject rej;
+        rej.clOrdId = "C1";
+        rej.origClOrdId = "A";
+        rej.ordStatus = OrderStatus::New;
+        rej.text = "too late";
+        m.onCancelReject(rej, 4);
+        QCOMPARE(m.find("A")->status, OrderStatus::New);
+    }
+
+    void unsolicitedCancelFromVenue()
+    {
+        OrderManager m;
+        m.onSend(order("A"), 1);
+        m.onExecutionReport(er("A", "E1", ExecType::New, OrderStatus::New, 0, 100), 2);
+        m.onExecutionReport(er("A", "E2", ExecType::Canceled, OrderStatus::Canceled, 0, 0), 3);
+        QCOMPARE(m.find("A")->status, OrderStatus::Canceled);
+        QVERIFY(m.find("A")->unsolicitedCancel);
+    }
+
+    void replaceFlow()
+    {
+        OrderManager m;
+        m.onSend(order("A"), 1);
+        m.onExecutionReport(er("A", "E1", ExecType::New, OrderStatus::New, 0, 100), 2);
+        m.onReplaceRequested("A", "R1", 3);
+        QCOMPARE(m.find("A")->status, OrderStatus::PendingReplace);
+        auto r = er("R1", "E2", ExecType::Replaced, OrderStatus::New, 0, 150);
+        r.origClOrdId = "A";
+        r.orderQty = 150;
+        r.price = 1001;
+        m.onExecutionReport(r, 4);
+        const OrderRecord* o = m.find("R1");
+        QVERIFY(o);
+        QCOMPARE(o->clOrdId, std::string("A"));
+        QCOMPARE(o->currentClOrdId, std::string("R1"));
+        QCOMPARE(o->qty, Quantity(150));
+        QCOMPARE(o->price, Price(1001));
+        QCOMPARE(o->status, OrderStatus::New);
+    }
+
+    void rejectAndUnknown()
+    {
+        OrderManager m;
+        m.onSend(order("A"), 1);
+        m.onExecutionReport(er("A", "E1", ExecType::Rejected, OrderStatus::Rejected, 0, 0), 2);
+        QCOMPARE(m.find("A")->status, OrderStatus::Rejected);
+        QCOMPARE(m.rejectCount(), std::uint64_t(1));
+        auto r = m.onExecutionReport(er("ZZ", "E9", ExecType::New, OrderStatus::New, 0, 1), 3);
+        QCOMPARE(r.outcome, ReportOutcome::UnknownOrder);
+    }
+
+    void realizedPnlOnRoundTrip()
+    {
+        OrderManager m;
+        m.onSend(order("B", Side::Buy, 100, 1000), 1);
+        m.onExecutionReport(er("B", "E1", ExecType::Trade, OrderStatus::Filled, 100, 0, 100, 1000), 2);
+        m.onSend(order("S", Side::Sell, 100, 1010), 3);
+        m.onExecutionReport(er("S", "E2", ExecType::Trade, OrderStatus::Filled, 100, 0, 100, 1010), 4);
+        const Position& p = m.positions().at("HMX");
+        QCOMPARE(p.qty, Quantity(0));
+        QCOMPARE(p.realizedTicks, 1000.0); // 10 ticks x 100
+    }
+};
+
+QTEST_GUILESS_MAIN(TestOrderManager)
+#include "tst_order_manager.moc"

@@ -1,0 +1,79 @@
+// The window on a live embedded session: market data reaches the ladder, and an
+// order from the ticket reaches the blotter and is filled over FIX.
+#include "blotter_models.h"
+#include "ladder_model.h"
+#include "main_window.h"
+#include "order_ticket.h"
+#include "price_chart.h"
+#include "runtime.h"
+#include "session_panel.h"
+#include "snapshot_bridge.h"
+
+#include <QApplication>
+#include <QPushButton>
+#include <QtTest>
+
+using namespace hm;
+
+class TestWorkstationGui : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void ladderTicketBlotter()
+    {
+        QTemporaryDir dir;
+        qputenv("XDG_CONFIG_HOME", dir.filePath(QStringLiteral("config")).toLocal8Bit());
+        RuntimeOptions o;
+        o.dataDirectory = dir.filePath(QStringLiteral("data")).toStdString();
+        o.resourceDirectory = HM_TEST_RESOURCES;
+        o.venueFlowPerSecond = 200;
+        Runtime rt(o);
+        const Instrument ins = rt.engine().config().instruments.front();
+        MainWindow w(rt.engine(), ins, QStringLiteral("embedded venue"), QString::fromStdString(rt.journalPath()));
+        SnapshotBridge* bridge = &w.bridge();
+        rt.engine().setSnapshotSink([bridge](SnapshotPtr s) { bridge->offer(std::move(s)); });
+        rt.start();
+        w.show();
+
+        // Market data reaches the ladder: ten levels each side around the touch.
+        QTRY_VERIFY_WITH_TIMEOUT(w.ladder().priceAt(LadderModel::kLevels - 1) > 0
+                                     && w.ladder().priceAt(LadderModel::kLevels) > 0,
+                                 15000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.ladder().priceAt(2 * LadderModel::kLevels - 1) > 0, 5000);
+        const Price bestAsk = w.ladder().priceAt(LadderModel::kLevels - 1);
+        const Price bestBid = w.ladder().priceAt(LadderModel::kLevels);
+        QVERIFY(bestBid < bestAsk);
+        QCOMPARE(w.session().stateText(), QStringLiteral("LoggedOn"));
+
+        // A marketable buy from the ticket is filled.
+        w.ticket().setType(OrderType::Limit);
+        w.ticket().setQuantity(100);
+        w.ticket().setPrice(ins.toPrice(bestAsk + 20));
+        QTest::mouseClick(w.ticket().buyButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(w.orders().rowCount(), 1, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(w.orders().orderAt(0)->status, OrderStatus::Filled, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.fills().rowCount() >= 1, 5000);
+
+        // A passive order is marked on the ladder at its level, then cancelled from the blotter.
+        w.ticket().setPrice(ins.toPrice(bestBid - 3));
+        QTest::mouseClick(w.ticket().buyButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(w.orders().rowCount(), 2, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(w.orders().orderAt(1)->status, OrderStatus::New, 5000);
+        bool marked = false;
+        QTRY_VERIFY_WITH_TIMEOUT([&] {
+            for (int r = 0; r < 2 * LadderModel::kLevels; ++r)
+                if (w.ladder().data(w.ladder().index(r, LadderModel::MyBids), Qt::DisplayRole).toLongLong() == 100)
+                    marked = true;
+            return marked;
+        }(), 5000);
+        auto* cancelAll = w.findChild<QPushButton*>(QStringLiteral("cancelAll"));
+        QVERIFY(cancelAll);
+        QTest::mouseClick(cancelAll, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(w.orders().orderAt(1)->status, OrderStatus::Canceled, 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.chart().midPoints() > 2, 5000);
+        rt.engine().setSnapshotSink(nullptr);
+        rt.stop();
+    }
+};
+
+QTEST_MAIN(TestWorkstationGui)
+#include "tst_workstation_gui.moc"
