@@ -13,6 +13,7 @@
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QIcon>
+#include <QTimer>
 
 #include <spdlog/spdlog.h>
 
@@ -27,6 +28,8 @@ struct Parsed {
     double duration = 10.0;
     std::uint64_t seed = 1;
     double rate = 50.0;
+    QString screenshot;
+    double screenshotDelay = 8.0;
     hm::RuntimeOptions runtime;
 };
 
@@ -47,8 +50,10 @@ int parse(QCoreApplication& app, Parsed& out)
     QCommandLineOption noJournal(QStringLiteral("no-journal"), QStringLiteral("Do not journal this session."));
     QCommandLineOption instruments(QStringLiteral("instruments"), QStringLiteral("Instruments SYM[:TICK[:LOT[:CCY]]],... (default HMX:0.01:1:USD)."), QStringLiteral("LIST"));
     QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Where stores, logs and journals go (default ~/.local/share/helmsman)."), QStringLiteral("DIR"));
+    QCommandLineOption shot(QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window after --screenshot-delay seconds, then quit."), QStringLiteral("FILE"));
+    QCommandLineOption shotDelay(QStringLiteral("screenshot-delay"), QStringLiteral("Seconds before the screenshot (default 8)."), QStringLiteral("SECONDS"));
     QCommandLineOption flow(QStringLiteral("venue-flow"), QStringLiteral("Embedded venue background orders per second (default 300)."), QStringLiteral("N"));
-    for (auto* o : {&headless, &duration, &seed, &rate, &config, &journal, &noJournal, &instruments, &dataDir, &flow})
+    for (auto* o : {&headless, &duration, &seed, &rate, &config, &journal, &noJournal, &instruments, &dataDir, &flow, &shot, &shotDelay})
         p.addOption(*o);
     if (!p.parse(app.arguments())) {
         std::cerr << "helmsman: " << p.errorText().toStdString() << "\nTry 'helmsman --help'.\n";
@@ -92,6 +97,9 @@ int parse(QCoreApplication& app, Parsed& out)
         }
     }
     out.headless = p.isSet(headless);
+    out.screenshot = p.value(shot);
+    if (!number(shotDelay, out.screenshotDelay, 0.5))
+        return 2;
     out.runtime.seed = out.seed;
     out.runtime.venueFlowPerSecond = flowValue;
     out.runtime.sessionSettings = p.value(config).toStdString();
@@ -179,6 +187,13 @@ int main(int argc, char** argv)
     }
     spdlog::info("Helmsman {} started; journal {}", HM_VERSION, runtime->journalPath());
     window.show();
+    if (!opts.screenshot.isEmpty()) {
+        QTimer::singleShot(static_cast<int>(opts.screenshotDelay * 1000), &window, [&window, &opts] {
+            if (!window.grab().save(opts.screenshot))
+                std::cerr << "helmsman: cannot write screenshot '" << opts.screenshot.toStdString() << "'\n";
+            QApplication::quit();
+        });
+    }
     const int rc = gui.exec();
     hm::clearLogCallbacks();
     runtime->stop();

@@ -70,6 +70,12 @@ private Q_SLOTS:
         QTest::mouseClick(cancelAll, Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(w.orders().orderAt(1)->status, OrderStatus::Canceled, 5000);
         QTRY_VERIFY_WITH_TIMEOUT(w.chart().midPoints() > 2, 5000);
+        if (qEnvironmentVariableIsSet("HM_SCREENSHOT")) {
+            w.ticket().setPrice(ins.toPrice(bestBid - 2));
+            QTest::mouseClick(w.ticket().buyButton(), Qt::LeftButton);
+            QTest::qWait(1500);
+            w.grab().save(qEnvironmentVariable("HM_SCREENSHOT"));
+        }
         rt.engine().setSnapshotSink(nullptr);
         rt.stop();
     }

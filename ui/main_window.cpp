@@ -56,6 +56,7 @@ MainWindow::MainWindow(Engine& engine, const Instrument& instrument, const QStri
     m_ladderView = makeTable(m_ladderModel, QStringLiteral("ladderView"));
     m_ladderView->setSelectionMode(QAbstractItemView::NoSelection);
     m_ladderView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_ladderView->setMinimumSize(340, 2 * LadderModel::kLevels * 20 + 28); // all levels without scrolling
     connect(m_ladderView, &QTableView::doubleClicked, this, &MainWindow::onLadderDoubleClick);
     dock(tr("Order book — %1").arg(QString::fromStdString(instrument.symbol)), QStringLiteral("ladderDock"), m_ladderView,
          Qt::LeftDockWidgetArea);
