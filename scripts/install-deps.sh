@@ -9,7 +9,7 @@ packages=(
   libquickfix-dev libxml2-dev
   libsqlite3-dev sqlite3
   libspdlog-dev libfmt-dev
-  xvfb xauth
+  xvfb xauth fonts-dejavu-core
 )
 
 missing=()
