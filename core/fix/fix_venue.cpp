@@ -200,15 +200,6 @@ struct FixVenue::Impl : public FIX::Application {
         return o.cumQty > 0 ? OrderStatus::PartiallyFilled : OrderStatus::New;
     }
 
-    Quantity leavesOf(const VenueOrder& o) const
-    {
-        if (!o.live)
-            return 0;
-        const auto& book = markets.at(o.symbol).book;
-        Quantity l = book.leaves(o.handle);
-        return o.handle == OrderBook::kNoHandle ? o.orderQty - o.cumQty : l;
-    }
-
     void sendExec(const VenueOrder& o, ExecType execType, OrderStatus status, Quantity leaves, Quantity lastQty,
                   Price lastPx, const std::string& origClOrdId, const std::string& text)
     {

@@ -70,9 +70,7 @@ std::vector<const OrderRecord*> OrderManager::workingOrders() const
     std::vector<const OrderRecord*> out;
     for (const auto& id : m_sequence) {
         const OrderRecord& o = m_orders.at(id);
-        if (!isTerminal(o.status) && o.status != OrderStatus::PendingNew)
-            out.push_back(&o);
-        else if (o.status == OrderStatus::PendingNew)
+        if (!isTerminal(o.status)) // PendingNew included: it may still be working at the venue
             out.push_back(&o);
     }
     return out;
