@@ -55,6 +55,25 @@ private Q_SLOTS:
         QCOMPARE(m.fillCount(), std::uint64_t(2));
     }
 
+    void workingSetFollowsTerminalStates()
+    {
+        OrderManager m;
+        m.onSend(order("A"), 1);
+        m.onSend(order("B"), 1);
+        m.onSend(order("C"), 1);
+        m.onSend(order("D"), 1);
+        QCOMPARE(m.workingOrders().size(), std::size_t(4));
+        m.onExecutionReport(er("A", "E1", ExecType::Trade, OrderStatus::Filled, 100, 0, 100, 1000), 2);
+        m.onExecutionReport(er("B", "E2", ExecType::Rejected, OrderStatus::Rejected, 0, 0), 2);
+        m.onSendFailed("C", "no session", 2);
+        const auto w = m.workingOrders();
+        QCOMPARE(w.size(), std::size_t(1));
+        QCOMPARE(w.front()->clOrdId, std::string("D"));
+        // A late report for a terminal order must not bring it back.
+        m.onExecutionReport(er("A", "E3", ExecType::New, OrderStatus::New, 0, 100), 3);
+        QCOMPARE(m.workingOrders().size(), std::size_t(1));
+    }
+
     void duplicateExecIdIgnored()
     {
         OrderManager m;

@@ -20,15 +20,6 @@ void LadderModel::update(const EngineSnapshot& s, const std::string& symbol)
     if (!book)
         return;
     m_instrument = book->instrument;
-    m_own.clear();
-    std::map<std::pair<int, Price>, Quantity> mine;
-    for (const auto& o : s.orders) {
-        if (o.symbol != symbol || isTerminal(o.status) || o.type != OrderType::Limit)
-            continue;
-        const auto key = std::make_pair(o.side == Side::Buy ? 0 : 1, o.price);
-        mine[key] += o.leavesQty;
-        m_own[key].push_back(o.clOrdId);
-    }
     std::vector<Row> rows(2 * kLevels);
     for (int i = 0; i < kLevels && i < static_cast<int>(book->asks.size()); ++i) {
         Row& r = rows[static_cast<std::size_t>(kLevels - 1 - i)];
@@ -42,16 +33,14 @@ void LadderModel::update(const EngineSnapshot& s, const std::string& symbol)
         r.bid = book->bids[static_cast<std::size_t>(i)].qty;
         r.valid = true;
     }
-    for (auto& r : rows) {
-        if (!r.valid)
-            continue;
-        auto b = mine.find({0, r.price});
-        if (b != mine.end())
-            r.myBid = b->second;
-        auto a = mine.find({1, r.price});
-        if (a != mine.end())
-            r.myAsk = a->second;
-    }
+    auto mark = [&](const std::vector<PriceLevel>& own, Quantity Row::*field) {
+        for (const PriceLevel& l : own)
+            for (auto& r : rows)
+                if (r.valid && r.price == l.price)
+                    r.*field = l.qty;
+    };
+    mark(book->ownBids, &Row::myBid);
+    mark(book->ownAsks, &Row::myAsk);
     // Only the rows that changed are repainted.
     int firstChanged = -1, lastChanged = -1;
     for (int i = 0; i < 2 * kLevels; ++i) {
@@ -76,10 +65,12 @@ Price LadderModel::priceAt(int row) const
         : 0;
 }
 
-std::vector<std::string> LadderModel::ownOrdersAt(int row, Side side) const
+Quantity LadderModel::ownQtyAt(int row, Side side) const
 {
-    auto it = m_own.find({side == Side::Buy ? 0 : 1, priceAt(row)});
-    return it == m_own.end() ? std::vector<std::string>() : it->second;
+    if (row < 0 || row >= static_cast<int>(m_rows.size()))
+        return 0;
+    const Row& r = m_rows[static_cast<std::size_t>(row)];
+    return side == Side::Buy ? r.myBid : r.myAsk;
 }
 
 QVariant LadderModel::data(const QModelIndex& index, int role) const

@@ -5,7 +5,6 @@
 
 #include <QAbstractTableModel>
 
-#include <map>
 #include <vector>
 
 namespace hm {
@@ -25,7 +24,7 @@ public:
     QVariant headerData(int section, Qt::Orientation o, int role) const override;
 
     Price priceAt(int row) const;
-    std::vector<std::string> ownOrdersAt(int row, Side side) const;
+    Quantity ownQtyAt(int row, Side side) const;
 
 private:
     struct Row {
@@ -35,7 +34,6 @@ private:
     };
     std::vector<Row> m_rows;
     Instrument m_instrument;
-    std::map<std::pair<int, Price>, std::vector<std::string>> m_own; // (side, price) -> ClOrdIDs
 };
 
 } // namespace hm

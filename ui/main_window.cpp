@@ -177,8 +177,9 @@ void MainWindow::onLadderDoubleClick(const QModelIndex& index)
 {
     if (index.column() == LadderModel::MyBids || index.column() == LadderModel::MyAsks) {
         const Side side = index.column() == LadderModel::MyBids ? Side::Buy : Side::Sell;
-        for (const auto& id : m_ladderModel->ownOrdersAt(index.row(), side))
-            m_engine.cancel(id, "ladder");
+        const Price px = m_ladderModel->priceAt(index.row());
+        if (px > 0 && m_ladderModel->ownQtyAt(index.row(), side) > 0)
+            m_engine.cancelAtPrice(m_instrument.symbol, side, px, "ladder");
         return;
     }
     const Price px = m_ladderModel->priceAt(index.row());

@@ -97,7 +97,12 @@ void Engine::replace(const std::string& clOrdId, Quantity qty, Price price, cons
     post(ReplaceOrder{clOrdId, qty, price, origin});
 }
 
-void Engine::cancelAll(const std::string& origin) { post(CancelAllOrders{origin}); }
+void Engine::cancelAll(const std::string& origin) { post(CancelAllOrders{origin, {}, std::nullopt, 0}); }
+
+void Engine::cancelAtPrice(const std::string& symbol, Side side, Price price, const std::string& origin)
+{
+    post(CancelAllOrders{origin, symbol, side, price});
+}
 
 void Engine::onExecutionReport(const ExecutionReport& r) { post(r); }
 void Engine::onCancelReject(const CancelReject& r) { post(r); }
@@ -292,11 +297,17 @@ void Engine::handle(ReplaceOrder& c)
 
 void Engine::handle(CancelAllOrders& c)
 {
-    journalOperator("cancel-all", c.origin);
+    journalOperator(c.symbol.empty() ? "cancel-all" : "cancel-at-price",
+                    c.symbol.empty() ? c.origin
+                                     : c.origin + " " + c.symbol + " " + (c.side ? toString(*c.side) : "any") + " "
+                            + std::to_string(c.price));
     std::vector<std::string> ids;
-    for (const OrderRecord* o : m_oms.workingOrders())
-        if (o->status != OrderStatus::PendingCancel)
+    for (const OrderRecord* o : m_oms.workingOrders()) {
+        const bool match = (c.symbol.empty() || o->symbol == c.symbol) && (!c.side || o->side == *c.side)
+            && (c.price == 0 || o->price == c.price);
+        if (match && o->status != OrderStatus::PendingCancel)
             ids.push_back(o->clOrdId);
+    }
     for (const auto& id : ids) {
         CancelOrder one{id, "script"};
         handle(one);
@@ -431,6 +442,12 @@ void Engine::publish()
     auto s = std::make_shared<EngineSnapshot>();
     s->sequence = ++m_snapshotSeq;
     s->time = wallNs();
+    std::map<std::string, std::pair<std::map<Price, Quantity>, std::map<Price, Quantity>>> own;
+    for (const auto& kv : m_oms.working()) {
+        const OrderRecord& o = *kv.second;
+        if (o.type == OrderType::Limit && o.leavesQty > 0)
+            (o.side == Side::Buy ? own[o.symbol].first : own[o.symbol].second)[o.price] += o.leavesQty;
+    }
     for (const auto& ins : m_config.instruments) {
         BookView v;
         v.instrument = ins;
@@ -440,6 +457,11 @@ void Engine::publish()
         v.twiceMid = b.twiceMid();
         v.updates = b.updates();
         v.newTrades.swap(m_newTrades[ins.symbol]);
+        const auto& mine = own[ins.symbol];
+        for (auto it = mine.first.rbegin(); it != mine.first.rend(); ++it)
+            v.ownBids.push_back({it->first, it->second});
+        for (const auto& l : mine.second)
+            v.ownAsks.push_back({l.first, l.second});
         s->books.push_back(std::move(v));
     }
     const auto& seq = m_oms.orderSequence();
@@ -447,12 +469,15 @@ void Engine::publish()
     s->orders.reserve(seq.size() - first);
     for (std::size_t i = first; i < seq.size(); ++i)
         s->orders.push_back(m_oms.order(seq[i]));
-    // Working orders older than the window still matter (ladder marks, cancel): keep them.
-    for (std::size_t i = 0; i < first; ++i) {
-        const OrderRecord& o = m_oms.order(seq[i]);
-        if (!isTerminal(o.status))
-            s->orders.push_back(o);
-    }
+    // Working orders older than the window still matter (blotter, cancel): the newest
+    // of them, up to a bound, so a huge resting book cannot slow every snapshot.
+    const auto& working = m_oms.working();
+    std::vector<const OrderRecord*> older;
+    for (auto it = std::make_reverse_iterator(working.lower_bound(first));
+         it != working.rend() && older.size() < m_config.olderWorkingInSnapshot; ++it)
+        older.push_back(it->second);
+    for (auto it = older.rbegin(); it != older.rend(); ++it)
+        s->orders.push_back(**it);
     s->newFills.swap(m_newFills);
     for (const auto& kv : m_oms.positions()) {
         PositionView p;

@@ -13,6 +13,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <variant>
@@ -26,14 +27,21 @@ struct EngineConfig {
     std::vector<Instrument> instruments;
     int snapshotHz = 30;
     int depthLevels = 10;
-    std::size_t ordersInSnapshot = 500;
+    std::size_t ordersInSnapshot = 500;        // the most recent orders, any state
+    std::size_t olderWorkingInSnapshot = 2000; // plus working ones older than those
     std::string clOrdIdPrefix; // empty: derived from the start time
 };
 
 struct SubmitOrder { OrderRequest order; std::string origin; };
 struct CancelOrder { std::string clOrdId; std::string origin; };
 struct ReplaceOrder { std::string clOrdId; Quantity qty; Price price; std::string origin; };
-struct CancelAllOrders { std::string origin; };
+// Cancels every working order that matches; empty symbol / no side / price 0 match all.
+struct CancelAllOrders {
+    std::string origin;
+    std::string symbol;
+    std::optional<Side> side;
+    Price price = 0;
+};
 
 class Engine : public GatewayListener {
 public:
@@ -52,6 +60,7 @@ public:
     void cancel(const std::string& clOrdId, const std::string& origin = "operator");
     void replace(const std::string& clOrdId, Quantity qty, Price price, const std::string& origin = "operator");
     void cancelAll(const std::string& origin = "operator");
+    void cancelAtPrice(const std::string& symbol, Side side, Price price, const std::string& origin = "operator");
 
     // GatewayListener: runs on gateway threads; only queues.
     void onExecutionReport(const ExecutionReport& report) override;

@@ -15,6 +15,8 @@ struct BookView {
     Instrument instrument;
     std::vector<PriceLevel> bids; // best first
     std::vector<PriceLevel> asks;
+    std::vector<PriceLevel> ownBids; // our working limit orders aggregated by price, best first
+    std::vector<PriceLevel> ownAsks;
     std::vector<Trade> newTrades; // since the previous snapshot
     Price twiceMid = 0;
     std::uint64_t updates = 0;

@@ -35,9 +35,12 @@ OrderRecord& OrderManager::onSend(const OrderRequest& request, Timestamp now)
     o.leavesQty = request.qty;
     o.created = now;
     o.updated = now;
+    o.sequence = m_sequence.size();
     m_alias[o.clOrdId] = o.clOrdId;
     m_sequence.push_back(o.clOrdId);
-    return m_orders[o.clOrdId] = o;
+    OrderRecord& stored = m_orders[o.clOrdId] = o;
+    m_working[stored.sequence] = &stored;
+    return stored;
 }
 
 void OrderManager::onSendFailed(const std::string& clOrdId, const std::string& reason, Timestamp now)
@@ -48,6 +51,7 @@ void OrderManager::onSendFailed(const std::string& clOrdId, const std::string& r
         o->text = reason;
         o->updated = now;
         ++m_rejects;
+        trackWorking(*o);
     }
 }
 
@@ -67,13 +71,18 @@ const OrderRecord* OrderManager::find(const std::string& anyClOrdId) const
 
 std::vector<const OrderRecord*> OrderManager::workingOrders() const
 {
+    // PendingNew included: it may still be working at the venue.
     std::vector<const OrderRecord*> out;
-    for (const auto& id : m_sequence) {
-        const OrderRecord& o = m_orders.at(id);
-        if (!isTerminal(o.status)) // PendingNew included: it may still be working at the venue
-            out.push_back(&o);
-    }
+    out.reserve(m_working.size());
+    for (const auto& kv : m_working)
+        out.push_back(kv.second);
     return out;
+}
+
+void OrderManager::trackWorking(OrderRecord& o)
+{
+    if (isTerminal(o.status))
+        m_working.erase(o.sequence);
 }
 
 OrderRecord* OrderManager::onCancelRequested(const std::string& clOrdId, const std::string& requestId, Timestamp now)
@@ -228,6 +237,7 @@ ReportResult OrderManager::onExecutionReport(const ExecutionReport& er, Timestam
     }
     o->status = next;
     o->leavesQty = isTerminal(next) ? 0 : (er.leavesQty > 0 ? er.leavesQty : o->qty - o->cumQty);
+    trackWorking(*o);
     return r;
 }
 
@@ -245,6 +255,7 @@ const OrderRecord* OrderManager::onCancelReject(const CancelReject& rej, Timesta
         if (!isTerminal(o->status))
             o->status = isTerminal(rej.ordStatus) ? rej.ordStatus
                 : (o->cumQty > 0 ? OrderStatus::PartiallyFilled : OrderStatus::New);
+        trackWorking(*o);
     }
     return o;
 }

@@ -33,6 +33,7 @@ struct OrderRecord {
     Timestamp created = 0;
     Timestamp updated = 0;
     bool unsolicitedCancel = false;
+    std::uint64_t sequence = 0; // send order, from 0
 };
 
 struct FillRecord {
@@ -78,7 +79,10 @@ public:
     const OrderRecord* find(const std::string& anyClOrdId) const;
     const std::vector<std::string>& orderSequence() const { return m_sequence; }
     const OrderRecord& order(const std::string& key) const { return m_orders.at(key); }
+    // Orders not yet terminal, oldest first; kept as a set so that a book of tens of
+    // thousands of resting orders costs nothing per snapshot or per kill.
     std::vector<const OrderRecord*> workingOrders() const;
+    const std::map<std::uint64_t, OrderRecord*>& working() const { return m_working; }
     const std::deque<FillRecord>& recentFills() const { return m_fills; }
     const std::map<std::string, Position>& positions() const { return m_positions; }
 
@@ -89,6 +93,7 @@ public:
 
 private:
     OrderRecord* lookup(const std::string& anyClOrdId);
+    void trackWorking(OrderRecord& o);
     void bookFill(OrderRecord& o, Quantity qty, Price px, const std::string& execId, Timestamp now, ReportResult& r);
 
     std::unordered_map<std::string, OrderRecord> m_orders; // by original ClOrdID
@@ -96,6 +101,7 @@ private:
     std::unordered_set<std::string> m_execIds;
     std::unordered_set<std::string> m_responded;
     std::vector<std::string> m_sequence; // original ClOrdIDs in send order
+    std::map<std::uint64_t, OrderRecord*> m_working; // by sequence; node pointers are stable
     std::deque<FillRecord> m_fills;
     std::map<std::string, Position> m_positions;
     std::uint64_t m_duplicates = 0;
