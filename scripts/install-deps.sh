@@ -9,6 +9,7 @@ packages=(
   libquickfix-dev libxml2-dev
   libsqlite3-dev sqlite3
   libspdlog-dev libfmt-dev
+  nlohmann-json3-dev libargon2-dev libssl-dev
   xvfb xauth fonts-dejavu-core
 )
 

@@ -1,0 +1,317 @@
+#include "risk/risk_gate.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <functional>
+
+namespace hm {
+namespace {
+constexpr Timestamp kSecond = 1000000000;
+
+std::uint64_t orderKey(const OrderRequest& o, const std::string& agent)
+{
+    std::uint64_t h = std::hash<std::string>()(agent) ^ (std::hash<std::string>()(o.symbol) * 31);
+    h = h * 1099511628211ULL ^ static_cast<std::uint64_t>(o.side);
+    h = h * 1099511628211ULL ^ static_cast<std::uint64_t>(o.qty);
+    h = h * 1099511628211ULL ^ static_cast<std::uint64_t>(o.price);
+    h = h * 1099511628211ULL ^ static_cast<std::uint64_t>(o.type);
+    return h;
+}
+
+std::string num(double v)
+{
+    char b[64];
+    std::snprintf(b, sizeof b, "%.10g", v);
+    return b;
+}
+} // namespace
+
+const char* toString(DenyReason r)
+{
+    switch (r) {
+    case DenyReason::None: return "none";
+    case DenyReason::Halted: return "halted";
+    case DenyReason::Restricted: return "restricted";
+    case DenyReason::UnknownInstrument: return "unknown_instrument";
+    case DenyReason::OrderQty: return "order_qty";
+    case DenyReason::OrderNotional: return "order_notional";
+    case DenyReason::NoReference: return "no_reference";
+    case DenyReason::PriceCollar: return "price_collar";
+    case DenyReason::Position: return "position";
+    case DenyReason::GrossNotional: return "gross_notional";
+    case DenyReason::OpenOrders: return "open_orders";
+    case DenyReason::AgentOrderRate: return "agent_order_rate";
+    case DenyReason::OrderRate: return "order_rate";
+    case DenyReason::MessageRate: return "message_rate";
+    case DenyReason::DailyLoss: return "daily_loss";
+    case DenyReason::Duplicate: return "duplicate";
+    case DenyReason::Count: break;
+    }
+    return "?";
+}
+
+RiskGate::RiskGate(RiskLimits limits) : m_limits(std::move(limits)) {}
+
+void RiskGate::addInstrument(const Instrument& instrument) { m_exposure[instrument.symbol].instrument = instrument; }
+
+void RiskGate::setReference(const std::string& symbol, Price reference)
+{
+    auto it = m_exposure.find(symbol);
+    if (it != m_exposure.end() && reference > 0)
+        it->second.reference = reference;
+}
+
+void RiskGate::setPnl(double pnl)
+{
+    m_pnl = pnl;
+    if (!m_halted && m_limits.dailyLossLimit > 0 && pnl <= -m_limits.dailyLossLimit)
+        halt("daily loss limit: P&L " + num(pnl) + " <= -" + num(m_limits.dailyLossLimit));
+}
+
+void RiskGate::halt(const std::string& why)
+{
+    m_halted = true;
+    m_haltReason = why;
+}
+
+void RiskGate::resume()
+{
+    m_halted = false;
+    m_haltReason.clear();
+}
+
+GateVerdict RiskGate::deny(DenyReason r, std::string text)
+{
+    ++m_denials[static_cast<std::size_t>(r)];
+    return GateVerdict{r, std::move(text)};
+}
+
+double RiskGate::notional(const Exposure& e, Price price, Quantity qty) const
+{
+    return static_cast<double>(price) * e.instrument.tickSize * static_cast<double>(qty);
+}
+
+double RiskGate::grossNotional() const
+{
+    double g = 0;
+    for (const auto& kv : m_exposure) {
+        const Exposure& e = kv.second;
+        g += notional(e, e.reference, std::llabs(e.position) + e.workingBuy + e.workingSell);
+    }
+    return g;
+}
+
+bool RiskGate::reducesPosition(const OrderRequest& o) const
+{
+    auto it = m_exposure.find(o.symbol);
+    if (it == m_exposure.end())
+        return false;
+    const Exposure& e = it->second;
+    // Reducing: opposite to the position, and together with what already works on that
+    // side it cannot take the position through zero.
+    if (o.side == Side::Sell)
+        return e.position > 0 && e.workingSell + o.qty <= e.position;
+    return e.position < 0 && e.workingBuy + o.qty <= -e.position;
+}
+
+GateVerdict RiskGate::checkExposure(const Exposure& e, Side side, Quantity addQty, Price price, double addNotional) const
+{
+    const Quantity worstLong = e.position + e.workingBuy + (side == Side::Buy ? addQty : 0);
+    const Quantity worstShort = e.position - e.workingSell - (side == Side::Sell ? addQty : 0);
+    const Quantity worst = std::max<Quantity>(worstLong, -worstShort);
+    if (static_cast<double>(worst) > m_limits.maxPosition)
+        return GateVerdict{DenyReason::Position, "position " + e.instrument.symbol + " would reach " + std::to_string(worst)
+                               + " (filled " + std::to_string(e.position) + ", working buy " + std::to_string(e.workingBuy)
+                               + " sell " + std::to_string(e.workingSell) + "), limit " + num(m_limits.maxPosition)};
+    const double gross = grossNotional() + addNotional;
+    if (gross > m_limits.maxGrossNotional)
+        return GateVerdict{DenyReason::GrossNotional,
+                           "gross notional would reach " + num(gross) + ", limit " + num(m_limits.maxGrossNotional)};
+    (void)price;
+    return {};
+}
+
+GateVerdict RiskGate::checkNew(const OrderRequest& o, const std::string& agent, Timestamp now)
+{
+    auto it = m_exposure.find(o.symbol);
+    if (it == m_exposure.end())
+        return deny(DenyReason::UnknownInstrument, "unknown instrument '" + o.symbol + "'");
+    Exposure& e = it->second;
+    const bool reducing = reducesPosition(o);
+    if (m_halted && !reducing)
+        return deny(DenyReason::Halted, "trading halted (" + m_haltReason + "); only risk-reducing orders pass");
+    if (m_limits.restricted.count(o.symbol))
+        return deny(DenyReason::Restricted, o.symbol + " is restricted");
+    if (static_cast<double>(o.qty) > m_limits.maxOrderQty)
+        return deny(DenyReason::OrderQty,
+                    "quantity " + std::to_string(o.qty) + " above the limit " + num(m_limits.maxOrderQty));
+    const Price ref = e.reference;
+    const Price px = o.type == OrderType::Market ? ref : o.price;
+    if (ref <= 0 && (o.type == OrderType::Market || m_limits.collarPercent > 0 || m_limits.collarTicks > 0))
+        return deny(DenyReason::NoReference, "no reference price for " + o.symbol + " yet (no market data)");
+    const double orderNotional = notional(e, px, o.qty);
+    if (orderNotional > m_limits.maxOrderNotional)
+        return deny(DenyReason::OrderNotional,
+                    "notional " + num(orderNotional) + " above the limit " + num(m_limits.maxOrderNotional));
+    if (o.type == OrderType::Limit && ref > 0) {
+        const Price away = std::llabs(o.price - ref);
+        const double pct = 100.0 * static_cast<double>(away) / static_cast<double>(ref);
+        if ((m_limits.collarTicks > 0 && static_cast<double>(away) > m_limits.collarTicks)
+            || (m_limits.collarPercent > 0 && pct > m_limits.collarPercent))
+            return deny(DenyReason::PriceCollar, "price " + std::to_string(o.price) + " is " + std::to_string(away)
+                            + " ticks (" + num(pct) + "%) from the reference " + std::to_string(ref) + "; collar "
+                            + num(m_limits.collarTicks) + " ticks / " + num(m_limits.collarPercent) + "%");
+    }
+    if (!reducing) {
+        GateVerdict v = checkExposure(e, o.side, o.qty, px, orderNotional);
+        if (!v.passed())
+            return deny(v.reason, v.text);
+        if (m_limits.dailyLossLimit > 0 && m_pnl <= -m_limits.dailyLossLimit)
+            return deny(DenyReason::DailyLoss, "daily loss limit reached (P&L " + num(m_pnl) + ")");
+    }
+    if (static_cast<double>(m_openOrders + 1) > m_limits.maxOpenOrders)
+        return deny(DenyReason::OpenOrders,
+                    std::to_string(m_openOrders) + " orders working, limit " + num(m_limits.maxOpenOrders));
+    AgentRates& rates = m_agents[agent];
+    if (static_cast<double>(rates.orders.count(now) + 1) > m_limits.maxOrdersPerSecondPerAgent)
+        return deny(DenyReason::AgentOrderRate,
+                    agent + " above " + num(m_limits.maxOrdersPerSecondPerAgent) + " orders per second");
+    if (static_cast<double>(m_orders.count(now) + 1) > m_limits.maxOrdersPerSecond)
+        return deny(DenyReason::OrderRate, "above " + num(m_limits.maxOrdersPerSecond) + " orders per second overall");
+    if (static_cast<double>(m_messages.count(now) + 1) > m_limits.maxMessagesPerSecond)
+        return deny(DenyReason::MessageRate, "above " + num(m_limits.maxMessagesPerSecond) + " messages per second");
+    const std::uint64_t key = orderKey(o, agent);
+    if (m_limits.duplicateWindowMs > 0) {
+        const Timestamp window = static_cast<Timestamp>(m_limits.duplicateWindowMs * 1e6);
+        auto d = m_recent.find(key);
+        if (d != m_recent.end() && now - d->second < window)
+            return deny(DenyReason::Duplicate, "same order from " + agent + " "
+                            + std::to_string((now - d->second) / 1000000) + " ms ago");
+        if (now - m_recentPurged > kSecond) { // keep the map small
+            for (auto r = m_recent.begin(); r != m_recent.end();)
+                r = now - r->second >= window ? m_recent.erase(r) : std::next(r);
+            m_recentPurged = now;
+        }
+    }
+    // Passed: record at once.
+    m_recent[key] = now;
+    rates.orders.add(now);
+    m_orders.add(now);
+    m_messages.add(now);
+    ++m_openOrders;
+    (o.side == Side::Buy ? e.workingBuy : e.workingSell) += o.qty;
+    return {};
+}
+
+GateVerdict RiskGate::checkReplace(const OrderRequest& current, Quantity leaves, Quantity newQty, Price newPrice,
+                                   const std::string& agent, Timestamp now)
+{
+    auto it = m_exposure.find(current.symbol);
+    if (it == m_exposure.end())
+        return deny(DenyReason::UnknownInstrument, "unknown instrument '" + current.symbol + "'");
+    Exposure& e = it->second;
+    const Quantity filled = current.qty - leaves;
+    const Quantity newLeaves = std::max<Quantity>(0, newQty - filled);
+    const Quantity added = newLeaves - leaves;
+    if (m_halted && added > 0)
+        return deny(DenyReason::Halted, "trading halted (" + m_haltReason + "); a replace may not add quantity");
+    if (static_cast<double>(newQty) > m_limits.maxOrderQty)
+        return deny(DenyReason::OrderQty, "quantity " + std::to_string(newQty) + " above the limit " + num(m_limits.maxOrderQty));
+    if (current.type == OrderType::Limit && e.reference > 0) {
+        const Price away = std::llabs(newPrice - e.reference);
+        const double pct = 100.0 * static_cast<double>(away) / static_cast<double>(e.reference);
+        if ((m_limits.collarTicks > 0 && static_cast<double>(away) > m_limits.collarTicks)
+            || (m_limits.collarPercent > 0 && pct > m_limits.collarPercent))
+            return deny(DenyReason::PriceCollar, "replace price " + std::to_string(newPrice) + " is " + std::to_string(away)
+                            + " ticks from the reference " + std::to_string(e.reference));
+    }
+    const double n = notional(e, newPrice, newQty);
+    if (n > m_limits.maxOrderNotional)
+        return deny(DenyReason::OrderNotional, "notional " + num(n) + " above the limit " + num(m_limits.maxOrderNotional));
+    if (added > 0) {
+        GateVerdict v = checkExposure(e, current.side, added, newPrice, notional(e, newPrice, added));
+        if (!v.passed())
+            return deny(v.reason, v.text);
+    }
+    if (static_cast<double>(m_messages.count(now) + 1) > m_limits.maxMessagesPerSecond)
+        return deny(DenyReason::MessageRate, "above " + num(m_limits.maxMessagesPerSecond) + " messages per second");
+    (void)agent;
+    m_messages.add(now);
+    // Count the larger size at once; a smaller one is released when the venue confirms.
+    if (added > 0)
+        (current.side == Side::Buy ? e.workingBuy : e.workingSell) += added;
+    return {};
+}
+
+void RiskGate::noteCancel(Timestamp now) { m_messages.add(now); }
+
+void RiskGate::onFill(const std::string& symbol, Side side, Quantity qty)
+{
+    auto it = m_exposure.find(symbol);
+    if (it == m_exposure.end())
+        return;
+    Exposure& e = it->second;
+    Quantity& w = side == Side::Buy ? e.workingBuy : e.workingSell;
+    w = std::max<Quantity>(0, w - qty);
+    e.position += side == Side::Buy ? qty : -qty;
+}
+
+void RiskGate::onWorkingReduced(const std::string& symbol, Side side, Quantity qty)
+{
+    auto it = m_exposure.find(symbol);
+    if (it == m_exposure.end())
+        return;
+    Quantity& w = side == Side::Buy ? it->second.workingBuy : it->second.workingSell;
+    w = std::max<Quantity>(0, w - qty);
+}
+
+void RiskGate::onOrderClosed()
+{
+    if (m_openOrders > 0)
+        --m_openOrders;
+}
+
+Quantity RiskGate::position(const std::string& symbol) const
+{
+    auto it = m_exposure.find(symbol);
+    return it == m_exposure.end() ? 0 : it->second.position;
+}
+
+Quantity RiskGate::working(const std::string& symbol, Side side) const
+{
+    auto it = m_exposure.find(symbol);
+    if (it == m_exposure.end())
+        return 0;
+    return side == Side::Buy ? it->second.workingBuy : it->second.workingSell;
+}
+
+std::uint64_t RiskGate::totalDenials() const
+{
+    std::uint64_t n = 0;
+    for (auto d : m_denials)
+        n += d;
+    return n;
+}
+
+std::vector<LimitUsage> RiskGate::utilisation(Timestamp now)
+{
+    std::vector<LimitUsage> u;
+    Quantity worstPosition = 0;
+    for (const auto& kv : m_exposure) {
+        const Exposure& e = kv.second;
+        worstPosition = std::max<Quantity>(worstPosition, std::max<Quantity>(e.position + e.workingBuy, e.workingSell - e.position));
+    }
+    u.push_back({"max_position", static_cast<double>(worstPosition), m_limits.maxPosition});
+    u.push_back({"max_gross_notional", grossNotional(), m_limits.maxGrossNotional});
+    u.push_back({"max_open_orders", static_cast<double>(m_openOrders), m_limits.maxOpenOrders});
+    double busiest = 0;
+    for (auto& kv : m_agents)
+        busiest = std::max(busiest, static_cast<double>(kv.second.orders.count(now)));
+    u.push_back({"max_orders_per_second_per_agent", busiest, m_limits.maxOrdersPerSecondPerAgent});
+    u.push_back({"max_orders_per_second", static_cast<double>(m_orders.count(now)), m_limits.maxOrdersPerSecond});
+    u.push_back({"max_messages_per_second", static_cast<double>(m_messages.count(now)), m_limits.maxMessagesPerSecond});
+    u.push_back({"daily_loss_limit", std::max(0.0, -m_pnl), m_limits.dailyLossLimit});
+    return u;
+}
+
+} // namespace hm

@@ -1,0 +1,43 @@
+#pragma once
+// The pre-trade limits a risk manager sets. One struct, plus a table of named fields
+// so that the limits editor, the control channel and the journal all speak of a
+// limit by the same name and validate it the same way.
+#include <set>
+#include <string>
+#include <vector>
+
+namespace hm {
+
+struct RiskLimits {
+    double maxOrderQty = 10000;
+    double maxOrderNotional = 1000000;
+    double collarPercent = 5.0;  // price may be at most this far from the reference...
+    double collarTicks = 500;    // ...and at most this many ticks (0 = no tick bound)
+    double maxPosition = 20000;  // per instrument, counting working orders once sent
+    double maxGrossNotional = 5000000;
+    double maxOpenOrders = 1000;
+    double maxOrdersPerSecondPerAgent = 50;
+    double maxOrdersPerSecond = 200;
+    double maxMessagesPerSecond = 600; // new + cancel + replace, all agents
+    double dailyLossLimit = 50000;     // realized + unrealized; hitting it halts trading
+    double duplicateWindowMs = 200;    // same agent, side, qty, price and instrument
+    std::set<std::string> restricted;
+};
+
+struct LimitField {
+    const char* name;
+    const char* unit;
+    const char* description;
+};
+
+// Every editable limit, in the order the editor shows them.
+const std::vector<LimitField>& limitFields();
+
+// The value of a field as text ("" and false for an unknown name).
+bool limitValue(const RiskLimits& limits, const std::string& name, std::string& value);
+
+// Sets one field from text. Returns an empty string on success, otherwise a message
+// naming the field and what is wrong; the limits are unchanged then.
+std::string setLimit(RiskLimits& limits, const std::string& name, const std::string& value);
+
+} // namespace hm
