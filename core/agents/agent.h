@@ -1,0 +1,91 @@
+#pragma once
+// What an agent sees and what it may say. An agent gets market data, its fills, its
+// working orders, timers and the regime, and answers with intents: order proposals
+// carrying a rationale, and cancels of its own orders. It holds no handle to the
+// order manager or the gateway; the engine passes every intent through oversight and
+// the risk gate.
+#include "model/events.h"
+
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace hm {
+
+struct MarketView {
+    std::string symbol;
+    Timestamp time = 0;
+    std::vector<PriceLevel> bids; // best first
+    std::vector<PriceLevel> asks;
+    Quantity tradedVolume = 0; // cumulative since the session started
+    Price lastTrade = 0;
+    std::string regime; // the detected (or configured) regime name, "" when unknown
+    bool hasQuotes() const { return !bids.empty() && !asks.empty(); }
+    Price bestBid() const { return bids.empty() ? 0 : bids.front().price; }
+    Price bestAsk() const { return asks.empty() ? 0 : asks.front().price; }
+};
+
+// The numbers behind a decision, shown to the person who approves or audits it.
+struct Rationale {
+    std::string summary;
+    std::vector<std::pair<std::string, double>> factors;
+};
+
+struct OrderProposal {
+    std::string symbol;
+    Side side = Side::Buy;
+    OrderType type = OrderType::Limit;
+    TimeInForce tif = TimeInForce::Day;
+    Quantity qty = 0;
+    Price price = 0;
+    Rationale why;
+};
+
+struct AgentIntents {
+    std::vector<OrderProposal> orders;
+    std::vector<std::string> cancels; // ClOrdIDs of the agent's own working orders
+    std::string note;                 // a decision to do nothing, with its reason
+};
+
+struct WorkingOrderView {
+    std::string clOrdId;
+    Side side = Side::Buy;
+    Price price = 0;
+    Quantity leaves = 0;
+    Timestamp sent = 0;
+};
+
+struct AgentContext {
+    Timestamp now = 0;
+    const MarketView* market = nullptr;
+    std::vector<WorkingOrderView> working;
+    int awaitingApproval = 0; // proposals of this agent sitting in the approval queue
+    Quantity position = 0;    // this agent's own net filled quantity
+};
+
+struct AgentProgress {
+    Quantity target = 0; // parent order size; 0 for agents without one
+    Quantity done = 0;
+};
+
+using AgentParams = std::map<std::string, double>;
+
+class Agent {
+public:
+    virtual ~Agent() = default;
+    virtual const char* type() const = 0;
+    // Called on every market data change and on the engine's timer tick.
+    virtual void onTick(const AgentContext& ctx, AgentIntents& out) = 0;
+    virtual void onFill(Side side, Quantity qty, Price price) { (void)side, (void)qty, (void)price; }
+    virtual AgentProgress progress() const { return {}; }
+};
+
+// Creates an agent of a known type, or returns nullptr and says why (bad type or
+// parameter, naming it).
+std::unique_ptr<Agent> makeAgent(const std::string& type, const std::string& symbol, const AgentParams& params,
+                                 std::string& error);
+std::vector<std::string> agentTypes();
+
+} // namespace hm

@@ -1,0 +1,198 @@
+#include "agents/agent_config.h"
+
+#include <nlohmann/json.hpp>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+namespace hm {
+namespace {
+using json = nlohmann::json;
+
+struct Bad {
+    std::string what;
+};
+
+double number(const json& obj, const char* key, double fallback, const std::string& where, double lo, double hi)
+{
+    if (!obj.contains(key))
+        return fallback;
+    const json& v = obj.at(key);
+    if (!v.is_number())
+        throw Bad{where + "." + key + ": expected a number, got " + v.dump()};
+    const double d = v.get<double>();
+    if (d < lo || d > hi)
+        throw Bad{where + "." + key + ": " + v.dump() + " is outside " + json(lo).dump() + ".." + json(hi).dump()};
+    return d;
+}
+
+std::set<std::string> strings(const json& obj, const char* key, const std::string& where)
+{
+    std::set<std::string> out;
+    if (!obj.contains(key))
+        return out;
+    const json& v = obj.at(key);
+    if (!v.is_array())
+        throw Bad{where + "." + key + ": expected a list of names"};
+    for (const auto& s : v) {
+        if (!s.is_string())
+            throw Bad{where + "." + key + ": expected names, got " + s.dump()};
+        out.insert(s.get<std::string>());
+    }
+    return out;
+}
+
+void onlyKeys(const json& obj, std::initializer_list<const char*> keys, const std::string& where)
+{
+    for (auto it = obj.begin(); it != obj.end(); ++it) {
+        bool known = false;
+        for (const char* k : keys)
+            known = known || it.key() == k;
+        if (!known)
+            throw Bad{where + ": unknown field '" + it.key() + "'"};
+    }
+}
+
+AgentSpec parseOne(const json& a, std::size_t index)
+{
+    std::string where = "agents[" + std::to_string(index) + "]";
+    if (!a.is_object())
+        throw Bad{where + ": expected an object"};
+    onlyKeys(a, {"id", "type", "instrument", "params", "oversight", "throttle"}, where);
+    AgentSpec s;
+    for (const char* key : {"id", "type", "instrument"}) {
+        if (!a.contains(key) || !a.at(key).is_string() || a.at(key).get<std::string>().empty())
+            throw Bad{where + "." + key + ": required text is missing"};
+    }
+    s.id = a.at("id").get<std::string>();
+    where += " (" + s.id + ")";
+    s.type = a.at("type").get<std::string>();
+    s.symbol = a.at("instrument").get<std::string>();
+    if (a.contains("params")) {
+        const json& p = a.at("params");
+        if (!p.is_object())
+            throw Bad{where + ".params: expected an object"};
+        for (auto it = p.begin(); it != p.end(); ++it) {
+            if (it.key() == "side" && it->is_string()) {
+                const std::string side = it->get<std::string>();
+                if (side != "buy" && side != "sell")
+                    throw Bad{where + ".params.side: expected \"buy\" or \"sell\", got \"" + side + "\""};
+                s.params["side"] = side == "buy" ? 1 : -1;
+                continue;
+            }
+            if (!it->is_number())
+                throw Bad{where + ".params." + it.key() + ": expected a number, got " + it->dump()};
+            s.params[it.key()] = it->get<double>();
+        }
+    }
+    if (a.contains("oversight")) {
+        const json& o = a.at("oversight");
+        const std::string w = where + ".oversight";
+        if (!o.is_object())
+            throw Bad{w + ": expected an object"};
+        onlyKeys(o, {"approval", "qty_threshold", "notional_threshold", "regimes", "timeout_s", "on_timeout",
+                     "max_drawdown", "stale_data_s", "throttle_on_stress", "throttle_regimes"},
+                 w);
+        const std::string mode = o.value("approval", std::string("autonomous"));
+        if (mode == "autonomous")
+            s.policy.approval = ApprovalMode::Autonomous;
+        else if (mode == "every_order")
+            s.policy.approval = ApprovalMode::EveryOrder;
+        else if (mode == "above_threshold")
+            s.policy.approval = ApprovalMode::AboveThreshold;
+        else if (mode == "in_regimes")
+            s.policy.approval = ApprovalMode::InRegimes;
+        else
+            throw Bad{w + ".approval: '" + mode + "' is not one of autonomous, every_order, above_threshold, in_regimes"};
+        s.policy.qtyThreshold = number(o, "qty_threshold", 0, w, 0, 1e12);
+        s.policy.notionalThreshold = number(o, "notional_threshold", 0, w, 0, 1e15);
+        if (s.policy.approval == ApprovalMode::AboveThreshold && s.policy.qtyThreshold <= 0 && s.policy.notionalThreshold <= 0)
+            throw Bad{w + ": above_threshold needs qty_threshold or notional_threshold"};
+        s.policy.regimes = strings(o, "regimes", w);
+        if (s.policy.approval == ApprovalMode::InRegimes && s.policy.regimes.empty())
+            throw Bad{w + ": in_regimes needs a non-empty 'regimes' list"};
+        s.policy.approvalTimeoutS = number(o, "timeout_s", 30, w, 1, 3600);
+        const std::string onTimeout = o.value("on_timeout", std::string("drop"));
+        if (onTimeout == "drop")
+            s.policy.onTimeout = TimeoutDefault::Drop;
+        else if (onTimeout == "reduce_only")
+            s.policy.onTimeout = TimeoutDefault::ReduceOnly;
+        else
+            throw Bad{w + ".on_timeout: '" + onTimeout + "' is not drop or reduce_only"};
+        s.policy.maxDrawdown = number(o, "max_drawdown", 0, w, 0, 1e15);
+        s.policy.staleDataS = number(o, "stale_data_s", 5, w, 0, 3600);
+        if (o.contains("throttle_on_stress")) {
+            if (!o.at("throttle_on_stress").is_boolean())
+                throw Bad{w + ".throttle_on_stress: expected true or false"};
+            s.policy.throttleOnStress = o.at("throttle_on_stress").get<bool>();
+        }
+        s.policy.throttleRegimes = strings(o, "throttle_regimes", w);
+    }
+    if (a.contains("throttle")) {
+        const json& t = a.at("throttle");
+        const std::string w = where + ".throttle";
+        if (!t.is_object())
+            throw Bad{w + ": expected an object"};
+        onlyKeys(t, {"max_orders_per_second", "max_participation", "max_notional_per_minute", "passive_only", "level"}, w);
+        s.throttle.maxOrdersPerSecond = number(t, "max_orders_per_second", 5, w, 0.01, 10000);
+        s.throttle.maxParticipation = number(t, "max_participation", 0.25, w, 0, 1);
+        s.throttle.maxNotionalPerMinute = number(t, "max_notional_per_minute", 1e6, w, 0, 1e15);
+        s.throttle.level = static_cast<int>(number(t, "level", 100, w, 0, 100));
+        if (t.contains("passive_only")) {
+            if (!t.at("passive_only").is_boolean())
+                throw Bad{w + ".passive_only: expected true or false"};
+            s.throttle.passiveOnly = t.at("passive_only").get<bool>();
+        }
+    }
+    std::string error;
+    if (!makeAgent(s.type, s.symbol, s.params, error))
+        throw Bad{where + ": " + error};
+    return s;
+}
+} // namespace
+
+bool parseAgentSpecs(const std::string& text, const std::string& origin, std::vector<AgentSpec>& out, std::string& error)
+{
+    json doc;
+    try {
+        doc = json::parse(text);
+    } catch (const json::parse_error& e) {
+        error = origin + ": not valid JSON at byte " + std::to_string(e.byte) + ": " + e.what();
+        return false;
+    }
+    try {
+        if (!doc.is_object() || !doc.contains("agents") || !doc.at("agents").is_array())
+            throw Bad{"expected an object with an \"agents\" list"};
+        std::vector<AgentSpec> specs;
+        std::set<std::string> ids;
+        std::size_t i = 0;
+        for (const auto& a : doc.at("agents")) {
+            AgentSpec s = parseOne(a, i++);
+            if (!ids.insert(s.id).second)
+                throw Bad{"agent id '" + s.id + "' appears twice"};
+            specs.push_back(std::move(s));
+        }
+        out = std::move(specs);
+        return true;
+    } catch (const Bad& b) {
+        error = origin + ": " + b.what;
+    } catch (const json::exception& e) {
+        error = origin + ": " + e.what();
+    }
+    return false;
+}
+
+bool loadAgentSpecs(const std::string& path, std::vector<AgentSpec>& out, std::string& error)
+{
+    std::ifstream in(path);
+    if (!in) {
+        error = path + ": cannot be read";
+        return false;
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parseAgentSpecs(ss.str(), path, out, error);
+}
+
+} // namespace hm

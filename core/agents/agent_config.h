@@ -1,0 +1,26 @@
+#pragma once
+// Agents as configured in a JSON file (format in docs/agents.md): type, instrument,
+// parameters, oversight policy and throttle.
+#include "agents/agent.h"
+#include "agents/oversight.h"
+
+#include <string>
+#include <vector>
+
+namespace hm {
+
+struct AgentSpec {
+    std::string id;
+    std::string type;
+    std::string symbol;
+    AgentParams params;
+    OversightPolicy policy;
+    ThrottleLimits throttle;
+};
+
+// Parses a whole file's text; `origin` names it in messages. On any problem returns
+// false and `error` says which agent, which field and why.
+bool parseAgentSpecs(const std::string& text, const std::string& origin, std::vector<AgentSpec>& out, std::string& error);
+bool loadAgentSpecs(const std::string& path, std::vector<AgentSpec>& out, std::string& error);
+
+} // namespace hm
