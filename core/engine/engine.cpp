@@ -35,8 +35,12 @@ Engine::Engine(EngineConfig config, OrderGateway& gateway, JournalWriter* journa
 {
     if (m_config.clOrdIdPrefix.empty())
         m_config.clOrdIdPrefix = "HM" + std::to_string((wallNs() / 1000000000) % 10000000) + "-";
-    for (const auto& i : m_config.instruments)
+    for (const auto& i : m_config.instruments) {
         m_books[i.symbol];
+        m_gate.addInstrument(i);
+        m_metrics[i.symbol];
+    }
+    m_gate.setLimits(m_config.limits);
     m_latest = std::make_shared<EngineSnapshot>();
 }
 
@@ -125,7 +129,9 @@ void Engine::run()
     while (true) {
         {
             std::unique_lock<std::mutex> lock(m_queueMutex);
-            m_queueCv.wait_until(lock, nextPublish, [&] { return !m_queue.empty() || !m_running.load(); });
+            const auto nextTick = clock::time_point(std::chrono::nanoseconds(m_nextAgentTick));
+            m_queueCv.wait_until(lock, std::min(nextPublish, nextTick),
+                                 [&] { return !m_queue.empty() || !m_running.load(); });
             batch.swap(m_queue);
         }
         for (auto& input : batch)
@@ -134,6 +140,11 @@ void Engine::run()
             m_dirty = true;
         batch.clear();
         const auto now = clock::now();
+        if (now.time_since_epoch().count() >= m_nextAgentTick) {
+            tickAgents(wallNs());
+            m_nextAgentTick = (now + std::chrono::milliseconds(m_config.agentTickMs)).time_since_epoch().count();
+            m_dirty = true;
+        }
         if (now >= nextPublish) {
             publish(); // also refreshes session status, which changes without events
             nextPublish = now + period;
@@ -159,10 +170,11 @@ void Engine::journalOperator(const std::string& action, const std::string& detai
     m_journal->append(std::move(r));
 }
 
-void Engine::handle(SubmitOrder& c)
+void Engine::handle(SubmitOrder& c) { submitChecked(c.order, c.origin); }
+
+bool Engine::submitChecked(OrderRequest& o, const std::string& origin)
 {
     const Timestamp now = wallNs();
-    OrderRequest& o = c.order;
     std::string reason;
     const Instrument* ins = instrument(o.symbol);
     if (!ins)
@@ -172,8 +184,22 @@ void Engine::handle(SubmitOrder& c)
             + std::to_string(ins->lotSize);
     else if (o.type == OrderType::Limit && o.price <= 0)
         reason = "limit price must be positive";
-    if (c.origin != "script")
-        journalOperator("submit", c.origin + ": " + toString(o.side) + " " + std::to_string(o.qty) + " " + o.symbol);
+    DenyReason code = DenyReason::None;
+    if (reason.empty()) {
+        // The risk gate sees every order, the operator's too.
+        const GateVerdict v = m_gate.checkNew(o, o.owner.empty() ? "operator" : o.owner, monoNs());
+        if (!v.passed()) {
+            code = v.reason;
+            reason = std::string("risk gate ") + toString(v.reason) + ": " + v.text;
+            feed("denial", o.owner.empty() ? "operator" : o.owner,
+                 std::string(toString(o.side)) + " " + std::to_string(o.qty) + " " + o.symbol + " @ "
+                     + std::to_string(o.price) + ": " + reason);
+        } else {
+            m_gateLeaves[o.clOrdId] = o.qty;
+        }
+    }
+    if (origin != "script" && origin.rfind("agent:", 0) != 0)
+        journalOperator("submit", origin + ": " + toString(o.side) + " " + std::to_string(o.qty) + " " + o.symbol);
     m_oms.onSend(o, now);
     if (m_journal) {
         JournalRecord r;
@@ -184,18 +210,22 @@ void Engine::handle(SubmitOrder& c)
         r.side = sideCode(o.side);
         r.price = o.price;
         r.qty = o.qty;
+        r.aux = static_cast<int>(code);
         r.text = reason.empty() ? std::string(toString(o.type)) + " " + toString(o.tif) : reason;
         m_journal->append(std::move(r));
     }
     if (!reason.empty()) {
         m_oms.onSendFailed(o.clOrdId, "denied: " + reason, now);
         ++m_counters.ordersDenied;
-        return;
+        return false;
     }
     std::string error;
     m_sentAt[o.clOrdId] = monoNs();
     if (!m_gateway.send(o, error)) {
         m_sentAt.erase(o.clOrdId);
+        m_gate.onWorkingReduced(o.symbol, o.side, o.qty);
+        m_gate.onOrderClosed();
+        m_gateLeaves.erase(o.clOrdId);
         m_oms.onSendFailed(o.clOrdId, error, now);
         ++m_counters.ordersDenied;
         if (m_journal) {
@@ -207,9 +237,10 @@ void Engine::handle(SubmitOrder& c)
             r.text = error;
             m_journal->append(std::move(r));
         }
-        return;
+        return false;
     }
     ++m_counters.ordersSent;
+    return true;
 }
 
 void Engine::handle(CancelOrder& c)
@@ -229,6 +260,7 @@ void Engine::handle(CancelOrder& c)
     req.qty = existing->qty;
     if (c.origin != "script")
         journalOperator("cancel", c.origin + ": " + c.clOrdId);
+    m_gate.noteCancel(monoNs()); // cancels always pass; they count toward the message rate
     m_oms.onCancelRequested(c.clOrdId, requestId, now);
     if (m_journal) {
         JournalRecord r;
@@ -258,6 +290,27 @@ void Engine::handle(ReplaceOrder& c)
     if (!existing || isTerminal(existing->status)) {
         journalOperator("replace-ignored", c.clOrdId + ": not a working order");
         return;
+    }
+    OrderRequest current;
+    current.symbol = existing->symbol;
+    current.side = existing->side;
+    current.type = existing->type;
+    current.qty = existing->qty;
+    current.price = existing->price;
+    const GateVerdict v = m_gate.checkReplace(current, existing->leavesQty, c.qty, c.price,
+                                              existing->owner.empty() ? "operator" : existing->owner, monoNs());
+    if (!v.passed()) {
+        ++m_counters.ordersDenied;
+        feed("denial", existing->owner.empty() ? "operator" : existing->owner,
+             "replace " + c.clOrdId + ": risk gate " + toString(v.reason) + ": " + v.text);
+        journalOperator("replace-denied", c.clOrdId + ": " + toString(v.reason) + ": " + v.text);
+        return;
+    }
+    {
+        auto g = m_gateLeaves.find(existing->clOrdId);
+        const Quantity newLeaves = std::max<Quantity>(0, c.qty - existing->cumQty);
+        if (g != m_gateLeaves.end() && newLeaves > g->second)
+            g->second = newLeaves;
     }
     const std::string requestId = nextId();
     ReplaceRequest req;
@@ -337,6 +390,7 @@ void Engine::handle(ExecutionReport& e)
         ++m_counters.fills;
         m_newFills.push_back(r.fill);
     }
+    afterReport(r, e);
     if (e.execType == ExecType::Rejected)
         ++m_counters.rejects;
     if (m_journal) {
@@ -373,6 +427,7 @@ void Engine::handle(MarketDataSnapshot& e)
 {
     ++m_counters.marketDataUpdates;
     m_books[e.symbol].apply(e);
+    onMarketChanged(e.symbol, {});
     if (!m_journal)
         return;
     const Timestamp now = wallNs();
@@ -399,6 +454,7 @@ void Engine::handle(MarketDataUpdate& e)
     m_books[e.symbol].apply(e);
     auto& trades = m_newTrades[e.symbol];
     trades.insert(trades.end(), e.trades.begin(), e.trades.end());
+    onMarketChanged(e.symbol, e.trades);
     if (!m_journal)
         return;
     const Timestamp now = wallNs();
@@ -479,6 +535,7 @@ void Engine::publish()
     for (auto it = older.rbegin(); it != older.rend(); ++it)
         s->orders.push_back(**it);
     s->newFills.swap(m_newFills);
+    publishOversight(*s);
     for (const auto& kv : m_oms.positions()) {
         PositionView p;
         p.position = kv.second;

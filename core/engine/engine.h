@@ -2,10 +2,12 @@
 // The engine thread: owns books, orders, positions; the only place they change.
 // Commands (from the UI or a script) and gateway events arrive on one queue and are
 // handled in order. Snapshots go out at most snapshotHz times a second.
+#include "agents/agent_config.h"
 #include "book/book_mirror.h"
 #include "engine/snapshot.h"
 #include "model/gateway_port.h"
 #include "oms/order_manager.h"
+#include "risk/risk_metrics.h"
 
 #include <atomic>
 #include <condition_variable>
@@ -16,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <unordered_map>
 #include <variant>
 #include <vector>
 
@@ -30,6 +33,32 @@ struct EngineConfig {
     std::size_t ordersInSnapshot = 500;        // the most recent orders, any state
     std::size_t olderWorkingInSnapshot = 2000; // plus working ones older than those
     std::string clOrdIdPrefix; // empty: derived from the start time
+    RiskLimits limits;
+    int agentTickMs = 50; // agents, approval timeouts and automatic triggers run this often
+};
+
+// Who asked: every intervention is audited with it. The role is established by the
+// composition root (the window's sign-in, the control channel's credential check).
+struct Actor {
+    std::string who = "operator";
+    Role role = Role::Trader;
+};
+// Called on the engine thread with the outcome of a control command.
+using Reply = std::function<void(bool ok, const std::string& message)>;
+
+struct AddAgent { AgentSpec spec; Actor actor; Reply reply; };
+struct RemoveAgent { std::string id; Actor actor; Reply reply; };
+struct ControlAgent { std::string id; AgentAction action; Actor actor; std::string reason; Reply reply; }; // id "*" = all
+struct SetThrottleLevel { std::string id; int level; Actor actor; Reply reply; };
+struct DecideApproval { std::uint64_t ticket; std::string agent; bool approve; Actor actor; Reply reply; }; // ticket 0 = all of agent
+struct KillAll { Actor actor; std::string reason; Reply reply; std::int64_t postedMono = 0; };
+struct RearmAll { Actor actor; std::string reason; Reply reply; };
+struct ChangeLimits { std::vector<std::pair<std::string, std::string>> changes; Actor actor; std::string reason; Reply reply; };
+
+struct KillTiming {
+    std::int64_t commandMono = 0;   // the kill command reached the engine thread
+    std::int64_t cancelsSentMono = 0;
+    std::size_t cancels = 0;
 };
 
 struct SubmitOrder { OrderRequest order; std::string origin; };
@@ -62,6 +91,18 @@ public:
     void cancelAll(const std::string& origin = "operator");
     void cancelAtPrice(const std::string& symbol, Side side, Price price, const std::string& origin = "operator");
 
+    // Oversight commands; each is audited. Reply is optional.
+    void addAgent(AgentSpec spec, Actor actor, Reply reply = {});
+    void removeAgent(const std::string& id, Actor actor, Reply reply = {});
+    void controlAgent(const std::string& id, AgentAction action, Actor actor, const std::string& reason, Reply reply = {});
+    void setThrottleLevel(const std::string& id, int level, Actor actor, Reply reply = {});
+    void decide(std::uint64_t ticket, const std::string& agent, bool approve, Actor actor, Reply reply = {});
+    void killAll(Actor actor, const std::string& reason, Reply reply = {});
+    void rearmAll(Actor actor, const std::string& reason, Reply reply = {});
+    void changeLimits(std::vector<std::pair<std::string, std::string>> changes, Actor actor, const std::string& reason,
+                      Reply reply = {});
+    KillTiming lastKill() const; // for the kill benchmark
+
     // GatewayListener: runs on gateway threads; only queues.
     void onExecutionReport(const ExecutionReport& report) override;
     void onCancelReject(const CancelReject& reject) override;
@@ -74,10 +115,26 @@ public:
 
 private:
     using Input = std::variant<SubmitOrder, CancelOrder, ReplaceOrder, CancelAllOrders, ExecutionReport, CancelReject,
-                               MarketDataSnapshot, MarketDataUpdate, SessionEvent>;
+                               MarketDataSnapshot, MarketDataUpdate, SessionEvent, AddAgent, RemoveAgent, ControlAgent,
+                               SetThrottleLevel, DecideApproval, KillAll, RearmAll, ChangeLimits>;
+    struct AgentSlot {
+        AgentSpec spec;
+        std::unique_ptr<Agent> agent;
+        AgentState state = AgentState::Armed;
+        std::string stateReason = "configured";
+        ThrottleRuntime throttle;
+        Quantity position = 0;
+        double cash = 0; // currency, from fills
+        double peakPnl = 0;
+        std::uint64_t sent = 0, dropped = 0, denied = 0;
+        std::string lastDecision;
+        Rationale lastRationale;
+        bool staleLatched = false, stressLatched = false, drawdownLatched = false, regimeLatched = false;
+    };
     void post(Input input);
     void run();
     void handle(SubmitOrder& c);
+    bool submitChecked(OrderRequest& o, const std::string& origin); // false: denied or not sent
     void handle(CancelOrder& c);
     void handle(ReplaceOrder& c);
     void handle(CancelAllOrders& c);
@@ -86,6 +143,30 @@ private:
     void handle(MarketDataSnapshot& e);
     void handle(MarketDataUpdate& e);
     void handle(SessionEvent& e);
+    void handle(AddAgent& c);
+    void handle(RemoveAgent& c);
+    void handle(ControlAgent& c);
+    void handle(SetThrottleLevel& c);
+    void handle(DecideApproval& c);
+    void handle(KillAll& c);
+    void handle(RearmAll& c);
+    void handle(ChangeLimits& c);
+    // Oversight and risk plumbing (engine_agents.cpp).
+    void tickAgents(Timestamp now);
+    void runAgent(AgentSlot& slot, Timestamp now);
+    void sendProposal(AgentSlot& slot, const OrderProposal& p, Timestamp now, const std::string& approvedBy);
+    bool applyAction(AgentSlot& slot, AgentAction action, const Actor& actor, const std::string& reason, std::string& error);
+    void cancelAgentOrders(const std::string& agent);
+    void checkTriggers(AgentSlot& slot, Timestamp now);
+    void afterReport(const ReportResult& r, const ExecutionReport& e);
+    void onMarketChanged(const std::string& symbol, const std::vector<Trade>& trades);
+    MarketView marketView(const std::string& symbol) const;
+    double agentPnl(const AgentSlot& slot) const;
+    void audit(const Actor& actor, const std::string& action, const std::string& agent, const std::string& reason,
+               const std::string& before, const std::string& after, const std::string& detail);
+    void feed(const std::string& kind, const std::string& source, const std::string& text, bool journalAlert = false);
+    void journalDecision(const std::string& agent, const OrderProposal& p, int outcome, const std::string& note);
+    void publishOversight(EngineSnapshot& s);
     void publish();
     void journalOperator(const std::string& action, const std::string& detail);
     std::string nextId();
@@ -114,6 +195,22 @@ private:
     EngineCounters m_counters;
     std::uint64_t m_snapshotSeq = 0;
     bool m_dirty = true;
+
+    // Oversight and risk, engine thread only.
+    RiskGate m_gate;
+    std::map<std::string, RiskMetrics> m_metrics; // per instrument
+    std::map<std::string, Quantity> m_volume;     // traded volume per instrument
+    std::map<std::string, Price> m_lastTrade;
+    std::map<std::string, Timestamp> m_lastMarketData; // wall ns
+    std::map<std::string, AgentSlot> m_agentSlots;
+    ApprovalQueue m_approvals;
+    std::unordered_map<std::string, Quantity> m_gateLeaves; // ClOrdID -> quantity the gate counts as working
+    std::vector<FeedItem> m_newFeed;
+    bool m_killed = false;
+    bool m_gateWasHalted = false;
+    Timestamp m_nextAgentTick = 0;
+    mutable std::mutex m_killMutex;
+    KillTiming m_lastKill;
 
     mutable std::mutex m_latestMutex;
     SnapshotPtr m_latest;

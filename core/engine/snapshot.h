@@ -2,7 +2,10 @@
 // What the UI sees of the engine: immutable values, built on the engine thread and
 // handed over whole. Nothing here points back into engine state.
 #include "model/events.h"
+#include "agents/agent_config.h"
+#include "agents/agent_state.h"
 #include "oms/order_manager.h"
+#include "risk/risk_gate.h"
 
 #include <cstdint>
 #include <memory>
@@ -46,6 +49,60 @@ struct EngineCounters {
     std::uint64_t sessionEvents = 0;
 };
 
+struct AgentView {
+    std::string id, type, symbol;
+    AgentState state = AgentState::Armed;
+    std::string stateReason; // who or what put it in this state
+    OversightPolicy policy;
+    ThrottleLimits throttle;
+    AgentProgress progress;
+    Quantity position = 0;
+    double pnl = 0;
+    double drawdown = 0;
+    double ordersPerSecond = 0;
+    double participation = 0;
+    int working = 0;
+    int cancelsPending = 0; // after a kill: cancels sent, not yet confirmed
+    int awaitingApproval = 0;
+    std::uint64_t ordersSent = 0;
+    std::uint64_t dropped = 0;
+    std::uint64_t denied = 0;
+    std::string lastDecision;
+    Rationale lastRationale;
+};
+
+struct ApprovalView {
+    std::uint64_t id = 0;
+    std::string agent;
+    OrderProposal proposal;
+    std::string why;
+    Timestamp created = 0;  // wall ns
+    Timestamp deadline = 0; // wall ns
+};
+
+// Denials, alerts and interventions, newest last, for the feed.
+struct FeedItem {
+    Timestamp time = 0;
+    std::string kind; // denial, alert, audit, drop
+    std::string source;
+    std::string text;
+};
+
+struct RiskView {
+    RiskLimits limits;
+    std::vector<LimitUsage> usage;
+    double realized = 0, unrealized = 0, pnl = 0, drawdown = 0;
+    double grossExposure = 0, netExposure = 0;
+    double ewmaVol = 0, garchVol = 0; // per one-second sample
+    double varParametric = 0, varHistorical = 0; // 99%, one minute
+    bool stress = false;
+    std::string stressReason;
+    bool killed = false;
+    bool halted = false;
+    std::string haltReason;
+    std::uint64_t denials = 0;
+};
+
 struct EngineSnapshot {
     std::uint64_t sequence = 0;
     Timestamp time = 0;
@@ -57,6 +114,10 @@ struct EngineSnapshot {
     std::vector<SessionEvent> newSessionEvents;
     EngineCounters counters;
     LatencyStats roundTrip; // NewOrderSingle sent -> first ExecutionReport read by the gateway
+    std::vector<AgentView> agents;
+    std::vector<ApprovalView> approvals;
+    RiskView risk;
+    std::vector<FeedItem> newFeed; // since the previous snapshot
 };
 
 using SnapshotPtr = std::shared_ptr<const EngineSnapshot>;

@@ -129,4 +129,63 @@ std::vector<JournalRecord> JournalReader::records(RecordKind kind, std::size_t l
     return out;
 }
 
+AuditCheck JournalReader::verifyAudit() const
+{
+    AuditCheck c;
+    const std::string ctx = "journal '" + m_path + "'";
+    sqlite3* db = m_db->handle;
+    if (sql::scalar(db, "SELECT count(*) FROM sqlite_master WHERE type='table' AND name='audit'", ctx) == 0) {
+        c.message = m_version < 2 ? "schema " + std::to_string(m_version) + " journal: no audit table" : "audit table missing";
+        c.ok = m_version < 2;
+        return c;
+    }
+    auto fail = [&](std::int64_t seq, const std::string& what) {
+        c.ok = false;
+        c.firstBadSeq = seq;
+        c.message = "audit row " + std::to_string(seq) + ": " + what;
+        return c;
+    };
+    sql::Statement rows(db, "SELECT a.seq, a.ts_ns, a.agent, a.action, a.prev_hash, a.hash, e.text, e.ts_ns, e.symbol, e.ref, "
+                            "a.who, a.role, a.reason, a.state_before, a.state_after, a.detail "
+                            "FROM audit a LEFT JOIN events e ON e.seq = a.seq ORDER BY a.seq", ctx);
+    auto text = [&](int col) {
+        const unsigned char* t = sqlite3_column_text(rows.get(), col);
+        return t ? std::string(reinterpret_cast<const char*>(t)) : std::string();
+    };
+    std::string previous = kAuditGenesis;
+    while (sqlite3_step(rows.get()) == SQLITE_ROW) {
+        const std::int64_t seq = sqlite3_column_int64(rows.get(), 0);
+        const Timestamp ts = sqlite3_column_int64(rows.get(), 1);
+        ++c.rows;
+        if (sqlite3_column_type(rows.get(), 6) == SQLITE_NULL && sqlite3_column_type(rows.get(), 7) == SQLITE_NULL)
+            return fail(seq, "has no matching event (inserted outside the program)");
+        if (text(4) != previous)
+            return fail(seq, "previous-hash link broken (a row before it was removed or changed)");
+        JournalRecord r;
+        r.kind = RecordKind::Audit;
+        r.time = sqlite3_column_int64(rows.get(), 7);
+        r.symbol = text(8);
+        r.ref = text(9);
+        r.text = text(6);
+        AuditEntry e;
+        if (!parseAudit(r, e))
+            return fail(seq, "event text is not an audit entry");
+        if (r.time != ts || e.agent != text(2) || e.action != text(3) || e.who != text(10) || e.role != text(11)
+            || e.reason != text(12) || e.stateBefore != text(13) || e.stateAfter != text(14) || e.detail != text(15))
+            return fail(seq, "differs from its copy in the event stream (edited)");
+        if (auditHash(previous, seq, ts, text(2), text(3), r.text) != text(5))
+            return fail(seq, "hash does not match its contents (edited)");
+        previous = text(5);
+    }
+    const std::int64_t events = count(RecordKind::Audit);
+    if (events != c.rows) {
+        c.ok = false;
+        c.message = std::to_string(events) + " audit events but " + std::to_string(c.rows)
+            + " audit rows (rows were deleted)";
+        return c;
+    }
+    c.message = std::to_string(c.rows) + " audit rows verified";
+    return c;
+}
+
 } // namespace hm

@@ -1,5 +1,6 @@
 #pragma once
 // Read-only access to a journal. Opening never modifies the file.
+#include "journal/audit_chain.h"
 #include "journal/journal_record.h"
 
 #include <functional>
@@ -23,6 +24,9 @@ public:
     // Calls back for each record with seq in [fromSeq, toSeq], in order.
     void forEach(std::int64_t fromSeq, std::int64_t toSeq, const std::function<void(const JournalRecord&)>& f) const;
     std::vector<JournalRecord> records(RecordKind kind, std::size_t limit = 1000000) const;
+    // Recomputes the audit hash chain and compares each row with its copy in the
+    // event stream; names the first row that was edited, inserted or deleted.
+    AuditCheck verifyAudit() const;
 
 private:
     struct Db;

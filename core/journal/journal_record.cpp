@@ -19,8 +19,51 @@ const char* toString(RecordKind kind)
     case RecordKind::Log: return "log";
     case RecordKind::Dropped: return "dropped";
     case RecordKind::OrderDenied: return "order_denied";
+    case RecordKind::Audit: return "audit";
+    case RecordKind::Alert: return "alert";
+    case RecordKind::AgentDecision: return "agent_decision";
     }
     return "unknown";
+}
+
+namespace {
+constexpr char kSep = '\x1f'; // ASCII unit separator: never typed in a reason
+}
+
+JournalRecord auditRecord(const AuditEntry& e, Timestamp time)
+{
+    JournalRecord r;
+    r.time = time;
+    r.kind = RecordKind::Audit;
+    r.symbol = e.agent;
+    r.ref = e.action;
+    for (const std::string* f : {&e.who, &e.role, &e.reason, &e.stateBefore, &e.stateAfter, &e.detail}) {
+        std::string clean = *f;
+        for (char& c : clean)
+            if (c == kSep)
+                c = ' ';
+        r.text += clean;
+        r.text += kSep;
+    }
+    return r;
+}
+
+bool parseAudit(const JournalRecord& r, AuditEntry& e)
+{
+    if (r.kind != RecordKind::Audit)
+        return false;
+    std::string* fields[] = {&e.who, &e.role, &e.reason, &e.stateBefore, &e.stateAfter, &e.detail};
+    std::size_t start = 0;
+    for (std::string* f : fields) {
+        const std::size_t end = r.text.find(kSep, start);
+        if (end == std::string::npos)
+            return false;
+        *f = r.text.substr(start, end - start);
+        start = end + 1;
+    }
+    e.agent = r.symbol;
+    e.action = r.ref;
+    return true;
 }
 
 } // namespace hm

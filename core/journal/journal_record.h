@@ -23,8 +23,12 @@ enum class RecordKind : std::uint8_t {
     Operator = 11,    // ref: action; text: detail
     Log = 12,         // aux: level; text: message
     Dropped = 13,     // aux: how many market-data records the full queue dropped
-    OrderDenied = 14, // ref: ClOrdID; text: reason the engine refused to send it
+    OrderDenied = 14, // ref: ClOrdID; symbol; side, price, qty; aux: deny reason code; text: reason
+    Audit = 15,       // symbol: agent ("*" all, "" none); ref: action; text: AuditEntry fields, see below
+    Alert = 16,       // ref: alert kind (stress, halt, stale-data, drawdown...); symbol: agent or instrument; text
+    AgentDecision = 17, // ref: agent; symbol; side, price, qty; aux: 0 proposed, 1 sent, 2 queued, 3 dropped; text: rationale
 };
+constexpr int kLastRecordKind = 17;
 
 const char* toString(RecordKind kind);
 
@@ -47,6 +51,22 @@ struct JournalRecord {
     std::string text;
 };
 
-constexpr int kJournalSchemaVersion = 1;
+// Schema 2 added the hash-chained audit table; schema 1 journals still open.
+constexpr int kJournalSchemaVersion = 2;
+
+// One human or automatic intervention. Stored in the events stream (so replay sees it)
+// and in the append-only, hash-chained `audit` table.
+struct AuditEntry {
+    std::string who;    // user name, or "system"
+    std::string role;   // trader, risk-manager, system
+    std::string action; // approve, reject, throttle, pause, resume, kill, kill-all, rearm, limit-change, halt...
+    std::string agent;  // "*" for all, "" when none
+    std::string reason;
+    std::string stateBefore;
+    std::string stateAfter;
+    std::string detail; // e.g. "max_position: 20000 -> 15000"
+};
+JournalRecord auditRecord(const AuditEntry& entry, Timestamp time);
+bool parseAudit(const JournalRecord& record, AuditEntry& out);
 
 } // namespace hm

@@ -1,5 +1,7 @@
 #include "journal/journal_writer.h"
 
+#include "journal/audit_chain.h"
+
 #include "journal/sqlite_util.h"
 
 #include <sqlite3.h>
@@ -16,9 +18,11 @@ namespace hm {
 struct JournalWriter::Db {
     sqlite3* handle = nullptr;
     sqlite3_stmt* insert = nullptr;
+    sqlite3_stmt* insertAudit = nullptr;
     ~Db()
     {
         sqlite3_finalize(insert);
+        sqlite3_finalize(insertAudit);
         if (handle)
             sqlite3_close(handle);
     }
@@ -40,6 +44,27 @@ CREATE TABLE IF NOT EXISTS events(
   qty    INTEGER,
   aux    INTEGER,
   text   TEXT);
+)sql";
+
+// Schema 2: every human or automatic intervention, append-only and hash-chained.
+const char* kAuditSchema = R"sql(
+CREATE TABLE IF NOT EXISTS audit(
+  seq       INTEGER PRIMARY KEY,
+  ts_ns     INTEGER NOT NULL,
+  agent     TEXT,
+  action    TEXT NOT NULL,
+  who       TEXT,
+  role      TEXT,
+  reason    TEXT,
+  state_before TEXT,
+  state_after  TEXT,
+  detail    TEXT,
+  prev_hash TEXT NOT NULL,
+  hash      TEXT NOT NULL);
+CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit table is append-only'); END;
+CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+  BEGIN SELECT RAISE(ABORT, 'the audit table is append-only'); END;
 )sql";
 
 bool looksLikeSqlite(const std::string& path)
@@ -101,11 +126,12 @@ JournalWriter::JournalWriter(JournalOptions options) : m_options(std::move(optio
     // crash or power loss can lose the last commits.
     sql::exec(db, "PRAGMA synchronous=NORMAL", ctx);
     sql::exec(db, "PRAGMA cache_size=-32768", ctx);
-    if (!exists) {
+    {
         sql::exec(db, "BEGIN", ctx);
         sql::exec(db, kSchema, ctx);
+        sql::exec(db, kAuditSchema, ctx);
         sql::Statement kinds(db, "INSERT OR REPLACE INTO event_kinds(kind, name) VALUES(?, ?)", ctx);
-        for (int k = 1; k <= static_cast<int>(RecordKind::OrderDenied); ++k) {
+        for (int k = 1; k <= kLastRecordKind; ++k) {
             sqlite3_bind_int(kinds.get(), 1, k);
             sqlite3_bind_text(kinds.get(), 2, toString(static_cast<RecordKind>(k)), -1, SQLITE_STATIC);
             sqlite3_step(kinds.get());
@@ -116,6 +142,18 @@ JournalWriter::JournalWriter(JournalOptions options) : m_options(std::move(optio
         sql::exec(db, "COMMIT", ctx);
     }
     m_nextSeq = sql::scalar(db, "SELECT coalesce(max(seq), 0) FROM events", ctx) + 1;
+    {
+        sql::Statement last(db, "SELECT hash FROM audit ORDER BY seq DESC LIMIT 1", ctx);
+        m_auditHash = sqlite3_step(last.get()) == SQLITE_ROW
+            ? std::string(reinterpret_cast<const char*>(sqlite3_column_text(last.get(), 0)))
+            : std::string(kAuditGenesis);
+    }
+    if (sqlite3_prepare_v2(db,
+                           "INSERT INTO audit(seq, ts_ns, agent, action, who, role, reason, state_before, state_after, "
+                           "detail, prev_hash, hash) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
+                           -1, &m_db->insertAudit, nullptr)
+        != SQLITE_OK)
+        throw std::runtime_error(ctx + ": " + sqlite3_errmsg(db));
     m_stats.lastCommittedSeq = m_nextSeq - 1;
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO events(seq, ts_ns, kind, symbol, ref, side, price, qty, aux, text) "
@@ -208,6 +246,26 @@ void JournalWriter::run()
     }
 }
 
+void JournalWriter::writeAudit(const JournalRecord& r)
+{
+    AuditEntry e;
+    parseAudit(r, e);
+    const std::string hash = auditHash(m_auditHash, r.seq, r.time, r.symbol, r.ref, r.text);
+    sqlite3_stmt* st = m_db->insertAudit;
+    sqlite3_bind_int64(st, 1, r.seq);
+    sqlite3_bind_int64(st, 2, r.time);
+    const std::string* texts[] = {&e.agent, &e.action, &e.who, &e.role, &e.reason, &e.stateBefore, &e.stateAfter,
+                                  &e.detail, &m_auditHash, &hash};
+    int column = 3;
+    for (const std::string* t : texts)
+        sqlite3_bind_text(st, column++, t->data(), static_cast<int>(t->size()), SQLITE_TRANSIENT);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        std::fprintf(stderr, "journal: audit insert of seq %lld failed: %s\n", static_cast<long long>(r.seq),
+                     sqlite3_errmsg(m_db->handle));
+    sqlite3_reset(st);
+    m_auditHash = hash;
+}
+
 void JournalWriter::writeBatch(std::vector<JournalRecord>& batch)
 {
     sqlite3* db = m_db->handle;
@@ -245,6 +303,8 @@ void JournalWriter::writeBatch(std::vector<JournalRecord>& batch)
                 std::fprintf(stderr, "journal: insert of seq %lld failed: %s\n", static_cast<long long>(r.seq),
                              sqlite3_errmsg(db));
             sqlite3_reset(st);
+            if (r.kind == RecordKind::Audit)
+                writeAudit(r);
         }
         const bool ok = sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr) == SQLITE_OK;
         if (!ok) {

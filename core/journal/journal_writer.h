@@ -54,6 +54,8 @@ public:
 private:
     void run();
     void writeBatch(std::vector<JournalRecord>& batch);
+    void writeAudit(const JournalRecord& record); // writer thread, inside the batch transaction
+    std::string m_auditHash; // hash of the last audit row (writer thread)
 
     struct Db;
     JournalOptions m_options;

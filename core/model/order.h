@@ -14,6 +14,7 @@ struct OrderRequest {
     TimeInForce tif = TimeInForce::Day;
     Quantity qty = 0;
     Price price = 0; // ticks; ignored for market orders
+    std::string owner; // the agent that proposed it; empty for the operator
 };
 
 struct CancelRequest {

@@ -26,6 +26,7 @@ OrderRecord& OrderManager::onSend(const OrderRequest& request, Timestamp now)
     OrderRecord o;
     o.clOrdId = request.clOrdId;
     o.currentClOrdId = request.clOrdId;
+    o.owner = request.owner;
     o.symbol = request.symbol;
     o.side = request.side;
     o.type = request.type;

@@ -16,6 +16,7 @@ namespace hm {
 
 struct OrderRecord {
     std::string clOrdId; // the id the order was first sent with: its key
+    std::string owner;   // agent id; empty for the operator
     std::string currentClOrdId; // changes with each accepted replace
     std::string orderId;
     std::string symbol;
