@@ -41,11 +41,15 @@ int runHeadless(Runtime& runtime, const HeadlessOptions& options, std::ostream& 
     const Instrument ins = engine.config().instruments.front();
     const auto start = clock::now();
     const auto end = start + std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(options.durationSeconds));
-    const auto gap = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(1.0 / options.ordersPerSecond));
+    // Rate 0: no scripted orders; the configured agents (if any) trade alone.
+    const double rate = options.ordersPerSecond > 0 ? options.ordersPerSecond : 10.0;
+    const auto gap = std::chrono::duration_cast<clock::duration>(std::chrono::duration<double>(1.0 / rate));
     auto next = start;
     while (clock::now() < end) {
         std::this_thread::sleep_until(next);
         next += gap;
+        if (options.ordersPerSecond <= 0)
+            continue;
         SnapshotPtr snap = engine.latest();
         if (!twoSided(*snap))
             continue;

@@ -2,6 +2,7 @@
 #include "fix/fix_venue.h"
 #include "headless.h"
 #include "logging.h"
+#include "credentials.h"
 #include "runtime.h"
 
 #include "log_panel.h"
@@ -53,7 +54,14 @@ int parse(QCoreApplication& app, Parsed& out)
     QCommandLineOption shot(QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window after --screenshot-delay seconds, then quit."), QStringLiteral("FILE"));
     QCommandLineOption shotDelay(QStringLiteral("screenshot-delay"), QStringLiteral("Seconds before the screenshot (default 8)."), QStringLiteral("SECONDS"));
     QCommandLineOption flow(QStringLiteral("venue-flow"), QStringLiteral("Embedded venue background orders per second (default 300)."), QStringLiteral("N"));
-    for (auto* o : {&headless, &duration, &seed, &rate, &config, &journal, &noJournal, &instruments, &dataDir, &flow, &shot, &shotDelay})
+    QCommandLineOption agents(QStringLiteral("agents"), QStringLiteral("Agent configuration (JSON, docs/agents.md). The window loads resources/agents/demo.json by default."), QStringLiteral("FILE"));
+    QCommandLineOption noAgents(QStringLiteral("no-agents"), QStringLiteral("Start without agents."));
+    QCommandLineOption startAgents(QStringLiteral("start-agents"), QStringLiteral("Start the configured agents at once instead of leaving them armed."));
+    QCommandLineOption control(QStringLiteral("control-socket"), QStringLiteral("Unix socket for helmsman-ctl (default <data dir>/control.sock)."), QStringLiteral("PATH"));
+    QCommandLineOption noControl(QStringLiteral("no-control"), QStringLiteral("Do not open the control socket."));
+    QCommandLineOption setPass(QStringLiteral("set-risk-passphrase"), QStringLiteral("Read a new risk-manager passphrase from standard input, store its Argon2id hash, and exit."));
+    for (auto* o : {&headless, &duration, &seed, &rate, &config, &journal, &noJournal, &instruments, &dataDir, &flow, &shot, &shotDelay,
+                    &agents, &noAgents, &startAgents, &control, &noControl, &setPass})
         p.addOption(*o);
     if (!p.parse(app.arguments())) {
         std::cerr << "helmsman: " << p.errorText().toStdString() << "\nTry 'helmsman --help'.\n";
@@ -85,7 +93,7 @@ int parse(QCoreApplication& app, Parsed& out)
         return true;
     };
     double flowValue = 300;
-    if (!number(duration, out.duration, 0.1) || !number(rate, out.rate, 0.1)
+    if (!number(duration, out.duration, 0.1) || !number(rate, out.rate, 0)
         || !number(flow, flowValue, 0))
         return 2;
     if (p.isSet(seed)) {
@@ -106,6 +114,28 @@ int parse(QCoreApplication& app, Parsed& out)
     out.runtime.journalPath = p.value(journal).toStdString();
     out.runtime.journalEnabled = !p.isSet(noJournal);
     out.runtime.dataDirectory = p.value(dataDir).toStdString();
+    const std::string data = out.runtime.dataDirectory.empty() ? hm::defaultDataDirectory() : out.runtime.dataDirectory;
+    if (p.isSet(setPass)) {
+        std::string pass;
+        std::getline(std::cin, pass);
+        hm::makeDirectories(data);
+        const std::string error = hm::setRiskPassphrase(data, pass);
+        if (!error.empty()) {
+            std::cerr << "helmsman: " << error << "\n";
+            return 2;
+        }
+        std::cout << "risk-manager passphrase stored as an Argon2id hash in " << hm::riskPassphraseFile(data) << "\n";
+        return -1;
+    }
+    if (p.isSet(agents))
+        out.runtime.agentsFile = p.value(agents).toStdString();
+    else if (!out.headless && !p.isSet(noAgents))
+        out.runtime.agentsFile = hm::defaultResourceDirectory() + "/agents/demo.json";
+    if (p.isSet(noAgents))
+        out.runtime.agentsFile.clear();
+    out.runtime.startAgents = p.isSet(startAgents);
+    if (!p.isSet(noControl))
+        out.runtime.controlSocket = p.isSet(control) ? p.value(control).toStdString() : data + "/control.sock";
     if (p.isSet(instruments)) {
         try {
             out.runtime.instruments = hm::FixVenue::parseInstruments(p.value(instruments).toStdString());

@@ -1,5 +1,7 @@
 #include "runtime.h"
 
+#include "control_server.h"
+
 #include "fix/fix_gateway.h"
 #include "fix/fix_venue.h"
 #include "journal/journal_writer.h"
@@ -130,8 +132,22 @@ Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options))
     gc.settingsFile = settings;
     gc.instruments = m_options.instruments;
     m_gateway.reset(new FixGateway(gc));
+    if (!m_options.agentsFile.empty()) {
+        std::string error;
+        if (!loadAgentSpecs(m_options.agentsFile, m_agentSpecs, error))
+            throw std::runtime_error("agents: " + error);
+        for (const auto& a : m_agentSpecs) {
+            bool known = false;
+            for (const auto& i : m_options.instruments)
+                known = known || i.symbol == a.symbol;
+            if (!known)
+                throw std::runtime_error("agents: " + m_options.agentsFile + ": agent " + a.id + " trades '" + a.symbol
+                                         + "', which is not a configured instrument");
+        }
+    }
     EngineConfig ec;
     ec.instruments = m_options.instruments;
+    ec.limits = m_options.limits;
     m_engine.reset(new Engine(ec, *m_gateway, m_journal.get()));
 }
 
@@ -167,6 +183,16 @@ void Runtime::start()
         m_venue->start();
     m_engine->start();
     m_gateway->start();
+    const Actor configActor{"config", Role::Trader};
+    for (const auto& a : m_agentSpecs) {
+        m_engine->addAgent(a, configActor);
+        if (m_options.startAgents)
+            m_engine->controlAgent(a.id, AgentAction::Start, configActor, "started from the command line");
+    }
+    if (!m_options.controlSocket.empty()) {
+        m_control.reset(new ControlServer(*m_engine, m_options.controlSocket, m_options.dataDirectory));
+        m_control->start();
+    }
     m_started = true;
 }
 
@@ -175,6 +201,8 @@ void Runtime::stop()
     if (!m_started)
         return;
     m_started = false;
+    if (m_control)
+        m_control->stop();
     m_gateway->stop();
     m_engine->stop();
     if (m_venue)
@@ -184,6 +212,8 @@ void Runtime::stop()
 }
 
 bool Runtime::waitForLogon(int timeoutMs) const { return m_gateway->waitForLogon(timeoutMs); }
+
+std::string Runtime::controlSocketPath() const { return m_control ? m_options.controlSocket : std::string(); }
 
 std::string Runtime::journalPath() const { return m_journal ? m_journal->path() : std::string(); }
 

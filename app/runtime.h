@@ -24,6 +24,10 @@ struct RuntimeOptions {
     double venueFlowPerSecond = 300;
     int venuePort = 0;
     bool journalEnabled = true;
+    RiskLimits limits;
+    std::string agentsFile;  // JSON agent configuration (docs/agents.md); empty: none
+    bool startAgents = false; // start the configured agents at once (headless demos)
+    std::string controlSocket; // Unix socket for helmsman-ctl; empty: none
 };
 
 class Runtime {
@@ -40,6 +44,7 @@ public:
     FixGateway& gateway() { return *m_gateway; }
     JournalWriter* journal() { return m_journal.get(); }
     const RuntimeOptions& options() const { return m_options; }
+    std::string controlSocketPath() const;
     std::string journalPath() const;
     bool embedded() const { return m_options.sessionSettings.empty(); }
 
@@ -50,6 +55,8 @@ private:
     std::unique_ptr<FixGateway> m_gateway;
     std::unique_ptr<Engine> m_engine;
     bool m_started = false;
+    std::vector<AgentSpec> m_agentSpecs;
+    std::unique_ptr<class ControlServer> m_control;
 };
 
 std::string defaultDataDirectory();
