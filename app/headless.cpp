@@ -129,7 +129,7 @@ int runHeadless(Runtime& runtime, const HeadlessOptions& options, std::ostream& 
             out << "  journal              " << path << "\n";
             out << "  journal rows         " << reader.count() << " (";
             bool first = true;
-            for (int k = 1; k <= static_cast<int>(RecordKind::OrderDenied); ++k) {
+            for (int k = 1; k <= kLastRecordKind; ++k) {
                 const auto kind = static_cast<RecordKind>(k);
                 const std::int64_t n = reader.count(kind);
                 if (n == 0)

@@ -41,6 +41,13 @@ int main(int argc, char** argv)
     RuntimeOptions o;
     o.dataDirectory = dir + "/helmsman";
     o.venueFlowPerSecond = 0; // a quiet market: every order rests, one report each
+    // The gate still checks every order; its limits are opened so that it measures, not refuses.
+    o.limits.maxOrderQty = o.limits.maxOrderNotional = o.limits.maxPosition = o.limits.maxGrossNotional = 1e12;
+    o.limits.maxOpenOrders = o.limits.maxOrdersPerSecond = o.limits.maxOrdersPerSecondPerAgent = 1e9;
+    o.limits.maxMessagesPerSecond = 1e9;
+    o.limits.collarPercent = 100;
+    o.limits.collarTicks = 0;
+    o.limits.duplicateWindowMs = 0;
     Runtime rt(o);
     rt.start();
     if (!rt.waitForLogon(10000)) {

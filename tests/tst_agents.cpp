@@ -1,0 +1,162 @@
+// The agent state machine against every role, agent configuration errors, oversight
+// decisions and the approval queue.
+#include "agents/agent_config.h"
+#include "agents/agent_state.h"
+#include "agents/oversight.h"
+
+#include <QtTest>
+
+using namespace hm;
+
+class TestAgents : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void roleMatrix()
+    {
+        const AgentState states[] = {AgentState::Armed, AgentState::Running, AgentState::Paused, AgentState::Throttled,
+                                     AgentState::ReduceOnly, AgentState::Halted, AgentState::Killed};
+        const AgentAction actions[] = {AgentAction::Start, AgentAction::Pause, AgentAction::Resume, AgentAction::Throttle,
+                                       AgentAction::ReduceOnly, AgentAction::Halt, AgentAction::Kill, AgentAction::Rearm};
+        // Expected next state, or Armed+false for "refused", per role. Written out in full:
+        // this table is the specification the window, the control channel and triggers share.
+        struct Case { AgentState from; AgentAction a; bool trader, rm, system; AgentState to; };
+        const Case cases[] = {
+            {AgentState::Armed, AgentAction::Start, true, true, false, AgentState::Running},
+            {AgentState::Running, AgentAction::Pause, true, true, true, AgentState::Paused},
+            {AgentState::Throttled, AgentAction::Pause, true, true, true, AgentState::Paused},
+            {AgentState::ReduceOnly, AgentAction::Pause, true, true, true, AgentState::Paused},
+            {AgentState::Paused, AgentAction::Resume, true, true, false, AgentState::Running},
+            {AgentState::Throttled, AgentAction::Resume, true, true, false, AgentState::Running},
+            {AgentState::ReduceOnly, AgentAction::Resume, true, true, false, AgentState::Running},
+            {AgentState::Halted, AgentAction::Resume, false, true, false, AgentState::Running},
+            {AgentState::Running, AgentAction::Throttle, true, true, true, AgentState::Throttled},
+            {AgentState::Running, AgentAction::ReduceOnly, true, true, true, AgentState::ReduceOnly},
+            {AgentState::Throttled, AgentAction::ReduceOnly, true, true, true, AgentState::ReduceOnly},
+            {AgentState::Paused, AgentAction::ReduceOnly, true, true, true, AgentState::ReduceOnly},
+            {AgentState::Running, AgentAction::Halt, false, true, true, AgentState::Halted},
+            {AgentState::Throttled, AgentAction::Halt, false, true, true, AgentState::Halted},
+            {AgentState::ReduceOnly, AgentAction::Halt, false, true, true, AgentState::Halted},
+            {AgentState::Paused, AgentAction::Halt, false, true, true, AgentState::Halted},
+            {AgentState::Killed, AgentAction::Rearm, false, true, false, AgentState::Armed},
+            {AgentState::Halted, AgentAction::Rearm, false, true, false, AgentState::Armed},
+        };
+        int checked = 0;
+        for (AgentState s : states)
+            for (AgentAction a : actions) {
+                const Case* expected = nullptr;
+                for (const auto& c : cases)
+                    if (c.from == s && c.a == a)
+                        expected = &c;
+                for (Role r : {Role::Trader, Role::RiskManager, Role::System}) {
+                    const Transition t = transition(s, a, r);
+                    bool allowed = false;
+                    AgentState to = s;
+                    if (a == AgentAction::Kill) { // anyone, from anything but Killed
+                        allowed = s != AgentState::Killed;
+                        to = AgentState::Killed;
+                    } else if (expected) {
+                        allowed = r == Role::Trader ? expected->trader : r == Role::RiskManager ? expected->rm : expected->system;
+                        to = expected->to;
+                    }
+                    const QByteArray what = QByteArray(toString(s)) + " " + toString(a) + " by " + toString(r);
+                    QVERIFY2(t.allowed == allowed, what.constData());
+                    if (allowed)
+                        QVERIFY2(t.next == to, what.constData());
+                    else
+                        QVERIFY2(!t.error.empty(), what.constData());
+                    ++checked;
+                }
+            }
+        QCOMPARE(checked, 7 * 8 * 3);
+    }
+
+    void configErrorsNameTheField()
+    {
+        std::vector<AgentSpec> specs;
+        std::string error;
+        QVERIFY(!parseAgentSpecs("{not json", "a.json", specs, error));
+        QVERIFY(error.find("a.json") != std::string::npos && error.find("JSON") != std::string::npos);
+        QVERIFY(!parseAgentSpecs(R"({"agents":[{"id":"x","type":"twap","instrument":"HMX","params":{"quantity":"lots"}}]})", "a.json", specs, error));
+        QVERIFY2(error.find("params.quantity") != std::string::npos, error.c_str());
+        QVERIFY(!parseAgentSpecs(R"({"agents":[{"id":"x","type":"warp","instrument":"HMX"}]})", "a.json", specs, error));
+        QVERIFY2(error.find("unknown agent type 'warp'") != std::string::npos, error.c_str());
+        QVERIFY(!parseAgentSpecs(R"({"agents":[{"id":"x","type":"twap","instrument":"HMX","oversight":{"approval":"sometimes"}}]})", "a.json", specs, error));
+        QVERIFY2(error.find("oversight.approval") != std::string::npos, error.c_str());
+        QVERIFY(!parseAgentSpecs(R"({"agents":[{"id":"x","type":"twap","instrument":"HMX","throttle":{"max_participation":2}}]})", "a.json", specs, error));
+        QVERIFY2(error.find("throttle.max_participation") != std::string::npos, error.c_str());
+        QVERIFY(!parseAgentSpecs(R"({"agents":[{"id":"x","type":"twap","instrument":"HMX"},{"id":"x","type":"twap","instrument":"HMX"}]})", "a.json", specs, error));
+        QVERIFY2(error.find("twice") != std::string::npos, error.c_str());
+        QVERIFY(!parseAgentSpecs(R"({"agents":[{"id":"x","type":"twap","instrument":"HMX","colour":"red"}]})", "a.json", specs, error));
+        QVERIFY2(error.find("unknown field 'colour'") != std::string::npos, error.c_str());
+        QVERIFY(specs.empty());
+        QVERIFY(loadAgentSpecs(HM_TEST_RESOURCES "/agents/demo.json", specs, error));
+        QCOMPARE(specs.size(), std::size_t(3));
+    }
+
+    void oversightDecisions()
+    {
+        OversightPolicy pol;
+        ThrottleLimits thr;
+        thr.maxOrdersPerSecond = 2;
+        thr.maxParticipation = 0;
+        MarketView m;
+        m.symbol = "HMX";
+        m.bids = {{9999, 500}};
+        m.asks = {{10001, 500}};
+        OversightInput in{AgentState::Running, &pol, &thr, &m, 0, 0.01, 1000};
+        ThrottleRuntime rt;
+        OrderProposal p;
+        p.symbol = "HMX";
+        p.qty = 100;
+        p.price = 9999;
+        QCOMPARE(review(in, rt, p).verdict, Verdict::Pass);
+        in.state = AgentState::Paused;
+        QCOMPARE(review(in, rt, p).verdict, Verdict::Drop);
+        in.state = AgentState::ReduceOnly;
+        QCOMPARE(review(in, rt, p).verdict, Verdict::Drop); // buying adds to a flat position
+        in.agentPosition = -100;
+        QCOMPARE(review(in, rt, p).verdict, Verdict::Pass); // buying back a short reduces
+        in.state = AgentState::Throttled;
+        in.agentPosition = 0;
+        p.price = 10001; // crosses: a throttled agent is passive only
+        QCOMPARE(review(in, rt, p).verdict, Verdict::Drop);
+        in.state = AgentState::Running;
+        recordSent(rt, p, 0.01, 1000);
+        recordSent(rt, p, 0.01, 1001);
+        const OversightDecision rate = review(in, rt, p);
+        QCOMPARE(rate.verdict, Verdict::Drop);
+        QVERIFY(rate.reason.find("orders per second") != std::string::npos);
+        in.now = 2000000000;
+        pol.approval = ApprovalMode::AboveThreshold;
+        pol.qtyThreshold = 100;
+        QCOMPARE(review(in, rt, p).verdict, Verdict::Pass);
+        p.qty = 101;
+        QCOMPARE(review(in, rt, p).verdict, Verdict::NeedsApproval);
+        pol.approval = ApprovalMode::InRegimes;
+        pol.regimes = {"stressed"};
+        QCOMPARE(review(in, rt, p).verdict, Verdict::Pass);
+        m.regime = "stressed";
+        QCOMPARE(review(in, rt, p).verdict, Verdict::NeedsApproval);
+    }
+
+    void approvalQueueTimesOut()
+    {
+        ApprovalQueue q;
+        OrderProposal p;
+        const auto a = q.add("x", p, "why", 0, 1.0);
+        const auto b = q.add("y", p, "why", 0, 5.0);
+        q.add("x", p, "why", 0, 5.0);
+        QCOMPARE(q.countFor("x"), 2);
+        const auto expired = q.takeExpired(1000000000);
+        QCOMPARE(expired.size(), std::size_t(1));
+        QCOMPARE(expired.front().id, a);
+        ApprovalTicket t;
+        QVERIFY(q.take(b, t));
+        QVERIFY(!q.take(b, t));
+        QCOMPARE(q.takeAll("x").size(), std::size_t(1));
+        QVERIFY(q.tickets().empty());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestAgents)
+#include "tst_agents.moc"

@@ -1,0 +1,254 @@
+// The engine's oversight path with an in-process counterparty: the global kill with
+// 500 working orders (while the calling thread is blocked), re-arm rights, limit
+// changes by role, and the audit hash chain against an edit made outside the program.
+#include "engine/engine.h"
+#include "journal/journal_reader.h"
+#include "journal/journal_writer.h"
+
+#include <QtTest>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <future>
+#include <mutex>
+#include <thread>
+
+using namespace hm;
+
+namespace {
+// Acknowledges every order and cancel at once, as a fast venue would.
+class InstantVenue : public OrderGateway {
+public:
+    void setListener(GatewayListener* l) override { m_listener = l; }
+    void start() override {}
+    void stop() override {}
+    bool send(const OrderRequest& o, std::string&) override
+    {
+        ExecutionReport r;
+        r.clOrdId = o.clOrdId;
+        r.orderId = "V" + o.clOrdId;
+        r.execId = "E" + std::to_string(++m_exec);
+        r.execType = ExecType::New;
+        r.ordStatus = OrderStatus::New;
+        r.symbol = o.symbol;
+        r.side = o.side;
+        r.orderQty = o.qty;
+        r.price = o.price;
+        r.leavesQty = o.qty;
+        m_listener->onExecutionReport(r);
+        return true;
+    }
+    bool cancel(const CancelRequest& c, std::string&) override
+    {
+        ExecutionReport r;
+        r.clOrdId = c.clOrdId;
+        r.origClOrdId = c.origClOrdId;
+        r.execId = "E" + std::to_string(++m_exec);
+        r.execType = ExecType::Canceled;
+        r.ordStatus = OrderStatus::Canceled;
+        r.symbol = c.symbol;
+        r.side = c.side;
+        m_listener->onExecutionReport(r);
+        return true;
+    }
+    bool replace(const ReplaceRequest&, std::string& e) override
+    {
+        e = "not supported";
+        return false;
+    }
+    std::vector<SessionStatus> status() const override { return {}; }
+
+private:
+    GatewayListener* m_listener = nullptr;
+    std::atomic<int> m_exec{0};
+};
+
+EngineConfig config()
+{
+    EngineConfig c;
+    Instrument i;
+    i.symbol = "HMX";
+    i.tickSize = 0.01;
+    c.instruments = {i};
+    c.limits.maxOrdersPerSecond = 1e6;
+    c.limits.maxOrdersPerSecondPerAgent = 1e6;
+    c.limits.maxMessagesPerSecond = 1e6;
+    c.limits.maxOpenOrders = 10000;
+    c.limits.maxPosition = 1e9;
+    c.limits.maxGrossNotional = 1e12;
+    c.limits.duplicateWindowMs = 0;
+    return c;
+}
+
+template <typename F>
+bool waitFor(F f, int ms = 5000)
+{
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    while (std::chrono::steady_clock::now() < end) {
+        if (f())
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return false;
+}
+
+std::pair<bool, std::string> ask(const std::function<void(Reply)>& issue)
+{
+    auto p = std::make_shared<std::promise<std::pair<bool, std::string>>>();
+    auto f = p->get_future();
+    issue([p](bool ok, const std::string& m) { p->set_value({ok, m}); });
+    if (f.wait_for(std::chrono::seconds(5)) != std::future_status::ready)
+        return {false, "no answer"};
+    return f.get();
+}
+
+void feedMarket(Engine& e)
+{
+    MarketDataSnapshot s;
+    s.symbol = "HMX";
+    s.bids = {{9990, 1000}};
+    s.asks = {{10010, 1000}};
+    e.onMarketData(s);
+}
+
+int working(const EngineSnapshot& s)
+{
+    int n = 0;
+    for (const auto& o : s.orders)
+        n += !isTerminal(o.status);
+    return n;
+}
+} // namespace
+
+class TestOversightEngine : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void killCancelsEverythingWhileCallerIsBlocked()
+    {
+        InstantVenue venue;
+        Engine engine(config(), venue, nullptr);
+        engine.start();
+        feedMarket(engine);
+        for (int i = 0; i < 500; ++i) {
+            OrderRequest o;
+            o.symbol = "HMX";
+            o.qty = 100;
+            o.price = 9900 - (i % 50);
+            engine.submit(o, "script");
+        }
+        QVERIFY(waitFor([&] { return working(*engine.latest()) == 500 && engine.latest()->counters.ordersSent == 500; }));
+        // The caller (think: the GUI thread) blocks right after asking for the kill; the
+        // kill must not depend on it.
+        const Actor trader{"t", Role::Trader};
+        engine.killAll(trader, "test");
+        std::this_thread::sleep_for(std::chrono::milliseconds(300)); // blocked, handles no events
+        QVERIFY(waitFor([&] { return working(*engine.latest()) == 0; }));
+        const KillTiming k = engine.lastKill();
+        QCOMPARE(k.cancels, std::size_t(500));
+        QVERIFY(engine.latest()->risk.killed);
+        // New orders are refused until a risk manager re-arms; the trader may not.
+        OrderRequest o;
+        o.symbol = "HMX";
+        o.qty = 100;
+        o.price = 9900;
+        const std::string id = engine.submit(o, "script");
+        QVERIFY(waitFor([&] {
+            for (const auto& r : engine.latest()->orders)
+                if (r.clOrdId == id)
+                    return r.status == OrderStatus::Rejected && r.text.find("halted") != std::string::npos;
+            return false;
+        }));
+        QVERIFY(!ask([&](Reply r) { engine.rearmAll(trader, "please", r); }).first);
+        QVERIFY(ask([&](Reply r) { engine.rearmAll(Actor{"rm", Role::RiskManager}, "drill over", r); }).first);
+        o.clOrdId.clear();
+        o.price = 9901;
+        const std::string after = engine.submit(o, "script");
+        QVERIFY(waitFor([&] {
+            for (const auto& r : engine.latest()->orders)
+                if (r.clOrdId == after)
+                    return r.status == OrderStatus::New;
+            return false;
+        }));
+        engine.stop();
+    }
+
+    void limitChangesNeedTheRiskManagerAndAReason()
+    {
+        InstantVenue venue;
+        Engine engine(config(), venue, nullptr);
+        engine.start();
+        const Actor trader{"t", Role::Trader}, rm{"rm", Role::RiskManager};
+        QVERIFY(!ask([&](Reply r) { engine.changeLimits({{"max_order_qty", "50"}}, trader, "why not", r); }).first);
+        QVERIFY(!ask([&](Reply r) { engine.changeLimits({{"max_order_qty", "50"}}, rm, "", r); }).first);
+        const auto bad = ask([&](Reply r) { engine.changeLimits({{"max_order_qty", "50"}, {"max_position", "x"}}, rm, "tighten", r); });
+        QVERIFY(!bad.first);
+        QVERIFY(bad.second.find("max_position") != std::string::npos);
+        QVERIFY(waitFor([&] { return engine.latest()->risk.limits.maxOrderQty == config().limits.maxOrderQty; }));
+        QVERIFY(ask([&](Reply r) { engine.changeLimits({{"max_order_qty", "50"}}, rm, "tighten", r); }).first);
+        feedMarket(engine);
+        OrderRequest o;
+        o.symbol = "HMX";
+        o.qty = 100;
+        o.price = 9950;
+        const std::string id = engine.submit(o, "script");
+        QVERIFY(waitFor([&] {
+            for (const auto& r : engine.latest()->orders)
+                if (r.clOrdId == id)
+                    return r.status == OrderStatus::Rejected && r.text.find("order_qty") != std::string::npos;
+            return false;
+        }));
+        engine.stop();
+    }
+
+    void auditChainDetectsOutsideEdit()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.path().toStdString() + "/j.db";
+        {
+            JournalOptions jo;
+            jo.path = path;
+            JournalWriter journal(jo);
+            journal.start();
+            InstantVenue venue;
+            Engine engine(config(), venue, &journal);
+            engine.start();
+            const Actor rm{"rm", Role::RiskManager};
+            QVERIFY(ask([&](Reply r) { engine.changeLimits({{"max_position", "15000"}}, rm, "desk request", r); }).first);
+            QVERIFY(ask([&](Reply r) { engine.killAll(Actor{"t", Role::Trader}, "drill", r); }).first);
+            QVERIFY(ask([&](Reply r) { engine.rearmAll(rm, "drill over", r); }).first);
+            engine.stop();
+            journal.stop();
+        }
+        {
+            JournalReader reader(path);
+            const AuditCheck c = reader.verifyAudit();
+            QVERIFY2(c.ok, c.message.c_str());
+            QCOMPARE(c.rows, std::int64_t(3));
+            const auto audits = reader.records(RecordKind::Audit);
+            AuditEntry e;
+            QVERIFY(parseAudit(audits.front(), e));
+            QCOMPARE(e.action, std::string("limit-change"));
+            QCOMPARE(e.detail, std::string("max_position: 1e+09 -> 15000"));
+            QCOMPARE(e.role, std::string("risk-manager"));
+        }
+        const QString sqlite = QStandardPaths::findExecutable(QStringLiteral("sqlite3"));
+        QVERIFY2(!sqlite.isEmpty(), "sqlite3 command-line tool needed");
+        auto run = [&](const QString& sql) {
+            QProcess p;
+            p.start(sqlite, {QString::fromStdString(path), sql});
+            p.waitForFinished();
+            return p.exitCode() == 0 && p.readAllStandardError().isEmpty();
+        };
+        QVERIFY(!run(QStringLiteral("UPDATE audit SET reason='nothing' WHERE action='kill-all'"))); // append-only
+        QVERIFY(run(QStringLiteral("DROP TRIGGER audit_no_update; UPDATE audit SET reason='nothing' WHERE action='kill-all'")));
+        JournalReader reader(path);
+        const AuditCheck c = reader.verifyAudit();
+        QVERIFY(!c.ok);
+        QVERIFY2(c.message.find("edited") != std::string::npos, c.message.c_str());
+        QVERIFY(c.firstBadSeq > 0);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestOversightEngine)
+#include "tst_oversight_engine.moc"

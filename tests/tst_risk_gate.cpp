@@ -1,0 +1,246 @@
+// Every pre-trade control at and around its boundary, exposure under a burst, and
+// limits changed mid-stream.
+#include "risk/risk_gate.h"
+
+#include <QtTest>
+
+using namespace hm;
+
+namespace {
+constexpr Timestamp kMs = 1000000;
+
+Instrument hmx()
+{
+    Instrument i;
+    i.symbol = "HMX";
+    i.tickSize = 0.01;
+    i.lotSize = 1;
+    return i;
+}
+
+RiskLimits wide()
+{
+    RiskLimits l;
+    l.maxOrderQty = 1e9;
+    l.maxOrderNotional = 1e12;
+    l.collarPercent = 100;
+    l.collarTicks = 0;
+    l.maxPosition = 1e9;
+    l.maxGrossNotional = 1e15;
+    l.maxOpenOrders = 1e9;
+    l.maxOrdersPerSecondPerAgent = 1e9;
+    l.maxOrdersPerSecond = 1e9;
+    l.maxMessagesPerSecond = 1e9;
+    l.dailyLossLimit = 1e12;
+    l.duplicateWindowMs = 0;
+    return l;
+}
+
+OrderRequest order(Side s, Quantity q, Price px, const std::string& sym = "HMX")
+{
+    OrderRequest o;
+    o.symbol = sym;
+    o.side = s;
+    o.qty = q;
+    o.price = px;
+    return o;
+}
+
+RiskGate gate(const RiskLimits& l)
+{
+    RiskGate g(l);
+    g.addInstrument(hmx());
+    g.setReference("HMX", 10000); // 100.00
+    return g;
+}
+} // namespace
+
+class TestRiskGate : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void orderQuantityBoundary()
+    {
+        RiskLimits l = wide();
+        l.maxOrderQty = 500;
+        RiskGate g = gate(l);
+        QVERIFY(g.checkNew(order(Side::Buy, 500, 10000), "a", 0).passed());
+        const GateVerdict v = g.checkNew(order(Side::Buy, 501, 10000), "a", kMs);
+        QCOMPARE(v.reason, DenyReason::OrderQty);
+        QVERIFY(v.text.find("501") != std::string::npos);
+    }
+    void orderNotionalBoundary()
+    {
+        RiskLimits l = wide();
+        l.maxOrderNotional = 10000; // 100 x 100.00
+        RiskGate g = gate(l);
+        QVERIFY(g.checkNew(order(Side::Buy, 100, 10000), "a", 0).passed());
+        QCOMPARE(g.checkNew(order(Side::Buy, 101, 10000), "a", kMs).reason, DenyReason::OrderNotional);
+    }
+    void priceCollarPercentAndTicks()
+    {
+        RiskLimits l = wide();
+        l.collarPercent = 1.0; // 100 ticks at 100.00
+        RiskGate g = gate(l);
+        QVERIFY(g.checkNew(order(Side::Buy, 1, 10100), "a", 0).passed());
+        QCOMPARE(g.checkNew(order(Side::Buy, 1, 10101), "a", kMs).reason, DenyReason::PriceCollar);
+        QCOMPARE(g.checkNew(order(Side::Sell, 1, 9899), "a", 2 * kMs).reason, DenyReason::PriceCollar);
+        l.collarTicks = 50;
+        g.setLimits(l);
+        QVERIFY(g.checkNew(order(Side::Buy, 1, 10050), "a", 3 * kMs).passed());
+        QCOMPARE(g.checkNew(order(Side::Buy, 1, 10051), "a", 4 * kMs).reason, DenyReason::PriceCollar);
+    }
+    void noReferenceNoOrder()
+    {
+        RiskGate g(wide());
+        g.addInstrument(hmx());
+        QCOMPARE(g.checkNew(order(Side::Buy, 1, 10000), "a", 0).reason, DenyReason::NoReference);
+    }
+    void positionCountsWorkingOrdersAtOnce()
+    {
+        RiskLimits l = wide();
+        l.maxPosition = 1000;
+        RiskGate g = gate(l);
+        QVERIFY(g.checkNew(order(Side::Buy, 600, 10000), "a", 0).passed());
+        QVERIFY(g.checkNew(order(Side::Buy, 400, 10000), "a", 1).passed()); // exactly at the limit
+        QCOMPARE(g.checkNew(order(Side::Buy, 1, 10000), "a", 2).reason, DenyReason::Position);
+        // The other side is separate: selling 1000 takes the worst short to -1000.
+        QVERIFY(g.checkNew(order(Side::Sell, 1000, 10000), "a", 3).passed());
+        QCOMPARE(g.checkNew(order(Side::Sell, 1, 10000), "a", 4).reason, DenyReason::Position);
+        // A fill moves working to position; a cancel frees room.
+        g.onFill("HMX", Side::Buy, 600);
+        QCOMPARE(g.position("HMX"), Quantity(600));
+        QCOMPARE(g.working("HMX", Side::Buy), Quantity(400));
+        g.onWorkingReduced("HMX", Side::Buy, 400);
+        g.onOrderClosed();
+        QVERIFY(g.checkNew(order(Side::Buy, 400, 10000), "a", 5).passed());
+    }
+    void burstOfThousandNeverPassesPositionLimit()
+    {
+        RiskLimits l = wide();
+        l.maxPosition = 5000;
+        RiskGate g = gate(l);
+        Quantity accepted = 0;
+        for (int i = 0; i < 1000; ++i) // 1,000 orders within one millisecond, no acks in between
+            if (g.checkNew(order(Side::Buy, 100, 10000), "a", i * 1000).passed())
+                accepted += 100;
+        QCOMPARE(accepted, Quantity(5000));
+        QCOMPARE(g.denials()[static_cast<std::size_t>(DenyReason::Position)], std::uint64_t(950));
+    }
+    void grossNotional()
+    {
+        RiskLimits l = wide();
+        l.maxGrossNotional = 100000; // 1000 units at 100.00
+        RiskGate g = gate(l);
+        QVERIFY(g.checkNew(order(Side::Buy, 600, 10000), "a", 0).passed());
+        QVERIFY(g.checkNew(order(Side::Sell, 400, 10000), "a", 1).passed());
+        QCOMPARE(g.checkNew(order(Side::Sell, 1, 10000), "a", 2).reason, DenyReason::GrossNotional);
+    }
+    void openOrders()
+    {
+        RiskLimits l = wide();
+        l.maxOpenOrders = 3;
+        RiskGate g = gate(l);
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(g.checkNew(order(Side::Buy, 1, 10000 - i), "a", i).passed());
+        QCOMPARE(g.checkNew(order(Side::Buy, 1, 9990), "a", 5).reason, DenyReason::OpenOrders);
+        g.onOrderClosed();
+        QVERIFY(g.checkNew(order(Side::Buy, 1, 9990), "a", 6).passed());
+    }
+    void ratesPerAgentOverallAndMessages()
+    {
+        RiskLimits l = wide();
+        l.maxOrdersPerSecondPerAgent = 3;
+        l.maxOrdersPerSecond = 5;
+        l.maxMessagesPerSecond = 5;
+        RiskGate g = gate(l);
+        const Timestamp t0 = 10 * 1000 * kMs;
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(g.checkNew(order(Side::Buy, 1, 10000 - i), "a", t0 + i).passed());
+        QCOMPARE(g.checkNew(order(Side::Buy, 1, 9000), "a", t0 + 10).reason, DenyReason::AgentOrderRate);
+        QVERIFY(g.checkNew(order(Side::Buy, 1, 9001), "b", t0 + 11).passed());
+        QVERIFY(g.checkNew(order(Side::Buy, 1, 9002), "b", t0 + 12).passed());
+        QCOMPARE(g.checkNew(order(Side::Buy, 1, 9003), "c", t0 + 13).reason, DenyReason::OrderRate);
+        // One second after the first orders the windows have moved on.
+        QVERIFY(g.checkNew(order(Side::Buy, 1, 9004), "a", t0 + 1000 * kMs + 3).passed());
+    }
+    void cancelsPassButCountAsMessages()
+    {
+        RiskLimits l = wide();
+        l.maxMessagesPerSecond = 3;
+        RiskGate g = gate(l);
+        g.noteCancel(0);
+        g.noteCancel(1);
+        QVERIFY(g.checkNew(order(Side::Buy, 1, 10000), "a", 2).passed());
+        QCOMPARE(g.checkNew(order(Side::Buy, 1, 9999), "a", 3).reason, DenyReason::MessageRate);
+        g.noteCancel(4); // never refused
+        QVERIFY(g.checkNew(order(Side::Buy, 1, 9999), "a", 1000 * kMs + 5).passed());
+    }
+    void dailyLossHaltsAndOnlyReducingPasses()
+    {
+        RiskLimits l = wide();
+        l.dailyLossLimit = 1000;
+        RiskGate g = gate(l);
+        QVERIFY(g.checkNew(order(Side::Buy, 100, 10000), "a", 0).passed());
+        g.onFill("HMX", Side::Buy, 100);
+        g.onOrderClosed();
+        g.setPnl(-999.99);
+        QVERIFY(!g.halted());
+        g.setPnl(-1000);
+        QVERIFY(g.halted());
+        QCOMPARE(g.checkNew(order(Side::Buy, 1, 10000), "a", 1).reason, DenyReason::Halted);
+        QVERIFY(g.checkNew(order(Side::Sell, 100, 10000), "a", 2).passed()); // reduces the long
+        QCOMPARE(g.checkNew(order(Side::Sell, 1, 10000), "a", 3).reason, DenyReason::Halted); // would go short
+    }
+    void duplicateWindow()
+    {
+        RiskLimits l = wide();
+        l.duplicateWindowMs = 100;
+        RiskGate g = gate(l);
+        QVERIFY(g.checkNew(order(Side::Buy, 100, 10000), "a", 0).passed());
+        QCOMPARE(g.checkNew(order(Side::Buy, 100, 10000), "a", 99 * kMs).reason, DenyReason::Duplicate);
+        QVERIFY(g.checkNew(order(Side::Buy, 100, 10000), "b", 99 * kMs).passed()); // another agent
+        QVERIFY(g.checkNew(order(Side::Buy, 101, 10000), "a", 99 * kMs).passed()); // another size
+        QVERIFY(g.checkNew(order(Side::Buy, 100, 10000), "a", 200 * kMs).passed()); // window over
+    }
+    void restrictedAndUnknown()
+    {
+        RiskLimits l = wide();
+        l.restricted = {"HMX"};
+        RiskGate g = gate(l);
+        QCOMPARE(g.checkNew(order(Side::Buy, 1, 10000), "a", 0).reason, DenyReason::Restricted);
+        QCOMPARE(g.checkNew(order(Side::Buy, 1, 10000, "ZZZ"), "a", 0).reason, DenyReason::UnknownInstrument);
+    }
+    void limitChangeAppliesFromNextOrder()
+    {
+        RiskLimits l = wide();
+        l.maxOrderQty = 1000;
+        RiskGate g = gate(l);
+        QVERIFY(g.checkNew(order(Side::Buy, 800, 10000), "a", 0).passed());
+        QVERIFY(setLimit(l, "max_order_qty", "500").empty());
+        g.setLimits(l);
+        QCOMPARE(g.checkNew(order(Side::Buy, 800, 9999), "a", 1).reason, DenyReason::OrderQty);
+        QCOMPARE(g.working("HMX", Side::Buy), Quantity(800)); // what passed before stays
+    }
+    void limitValidationNamesFieldAndChangesNothing()
+    {
+        RiskLimits l;
+        const double before = l.maxPosition;
+        QVERIFY(setLimit(l, "max_position", "abc").find("max_position") != std::string::npos);
+        QVERIFY(!setLimit(l, "max_position", "-5").empty());
+        QVERIFY(!setLimit(l, "max_position", "1.5").empty());
+        QVERIFY(!setLimit(l, "max_position", "0").empty());
+        QVERIFY(setLimit(l, "no_such_limit", "1").find("unknown limit") != std::string::npos);
+        QVERIFY(!setLimit(l, "collar_percent", "150").empty());
+        QCOMPARE(l.maxPosition, before);
+        QVERIFY(setLimit(l, "restricted", "ABC, DEF").empty());
+        QCOMPARE(l.restricted.size(), std::size_t(2));
+        QVERIFY(!setLimit(l, "restricted", "A B;").empty());
+        for (const auto& f : limitFields()) {
+            std::string v;
+            QVERIFY2(limitValue(l, f.name, v), f.name);
+        }
+    }
+};
+
+QTEST_GUILESS_MAIN(TestRiskGate)
+#include "tst_risk_gate.moc"
