@@ -55,6 +55,9 @@ int main(int argc, char** argv)
         return 1;
     }
     Engine& engine = rt.engine();
+    // The gate refuses orders until it has a reference price: wait for the first quotes.
+    while (engine.latest()->books.empty() || engine.latest()->books.front().twiceMid == 0)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     auto submitOne = [&] {
         OrderRequest r;
         r.symbol = "HMX";
