@@ -354,17 +354,10 @@ void Engine::handle(CancelAllOrders& c)
                     c.symbol.empty() ? c.origin
                                      : c.origin + " " + c.symbol + " " + (c.side ? toString(*c.side) : "any") + " "
                             + std::to_string(c.price));
-    std::vector<std::string> ids;
-    for (const OrderRecord* o : m_oms.workingOrders()) {
-        const bool match = (c.symbol.empty() || o->symbol == c.symbol) && (!c.side || o->side == *c.side)
-            && (c.price == 0 || o->price == c.price);
-        if (match && o->status != OrderStatus::PendingCancel)
-            ids.push_back(o->clOrdId);
-    }
-    for (const auto& id : ids) {
-        CancelOrder one{id, "script"};
-        handle(one);
-    }
+    cancelWhere([&](const OrderRecord& o) {
+        return (c.symbol.empty() || o.symbol == c.symbol) && (!c.side || o.side == *c.side)
+            && (c.price == 0 || o.price == c.price);
+    });
 }
 
 void Engine::handle(ExecutionReport& e)

@@ -157,6 +157,7 @@ private:
     void sendProposal(AgentSlot& slot, const OrderProposal& p, Timestamp now, const std::string& approvedBy);
     bool applyAction(AgentSlot& slot, AgentAction action, const Actor& actor, const std::string& reason, std::string& error);
     void cancelAgentOrders(const std::string& agent);
+    std::size_t cancelWhere(const std::function<bool(const OrderRecord&)>& match); // working orders not already cancelling
     void checkTriggers(AgentSlot& slot, Timestamp now);
     void afterReport(const ReportResult& r, const ExecutionReport& e);
     void onMarketChanged(const std::string& symbol, const std::vector<Trade>& trades);

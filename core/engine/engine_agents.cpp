@@ -272,14 +272,20 @@ bool Engine::applyAction(AgentSlot& slot, AgentAction action, const Actor& actor
 
 void Engine::cancelAgentOrders(const std::string& agent)
 {
-    std::vector<std::string> ids;
+    cancelWhere([&](const OrderRecord& o) { return o.owner == agent; });
+}
+
+std::size_t Engine::cancelWhere(const std::function<bool(const OrderRecord&)>& match)
+{
+    std::vector<std::string> ids; // collected first: cancelling changes the working set
     for (const OrderRecord* o : m_oms.workingOrders())
-        if (o->owner == agent && o->status != OrderStatus::PendingCancel)
+        if (o->status != OrderStatus::PendingCancel && match(*o))
             ids.push_back(o->clOrdId);
     for (const auto& id : ids) {
         CancelOrder one{id, "script"};
         handle(one);
     }
+    return ids.size();
 }
 
 void Engine::handle(ControlAgent& c)
@@ -370,23 +376,12 @@ void Engine::handle(KillAll& c)
     std::size_t agents = 0;
     for (auto& kv : m_agentSlots)
         if (kv.second.state != AgentState::Killed) {
-            const AgentState before = kv.second.state;
             kv.second.state = AgentState::Killed;
             kv.second.stateReason = "global kill by " + c.actor.who;
             ++agents;
-            (void)before;
         }
     // Every working order at every session, agents' and the operator's alike.
-    std::size_t cancels = 0;
-    std::vector<std::string> ids;
-    for (const OrderRecord* o : m_oms.workingOrders())
-        if (o->status != OrderStatus::PendingCancel)
-            ids.push_back(o->clOrdId);
-    for (const auto& id : ids) {
-        CancelOrder one{id, "script"};
-        handle(one);
-        ++cancels;
-    }
+    const std::size_t cancels = cancelWhere([](const OrderRecord&) { return true; });
     const std::int64_t sent = monoNs();
     {
         std::lock_guard<std::mutex> lock(m_killMutex);
@@ -650,10 +645,8 @@ void Engine::publishOversight(EngineSnapshot& s)
         v.lastRationale = a.lastRationale;
         s.agents.push_back(std::move(v));
     }
-    const Timestamp wall = wallNs();
     for (const auto& t : m_approvals.tickets())
         s.approvals.push_back(ApprovalView{t.id, t.agent, t.proposal, t.why, t.created, t.deadline});
-    (void)wall;
     RiskView& r = s.risk;
     r.limits = m_gate.limits();
     r.usage = m_gate.utilisation(monoNs()); // the gate counts rates on the monotonic clock
