@@ -202,7 +202,16 @@ int main(int argc, char** argv)
     const hm::Instrument instrument = runtime->engine().config().instruments.front();
     const QString venueText = runtime->embedded() ? QObject::tr("embedded venue")
                                                   : QString::fromStdString(runtime->options().sessionSettings);
-    hm::MainWindow window(runtime->engine(), instrument, venueText, QString::fromStdString(runtime->journalPath()));
+    const std::string dataDir = runtime->options().dataDirectory.empty() ? hm::defaultDataDirectory()
+                                                                         : runtime->options().dataDirectory;
+    hm::RiskManagerCheck riskCheck = [dataDir](const QString& passphrase, QString& error) {
+        std::string why;
+        const bool ok = hm::verifyRiskPassphrase(dataDir, passphrase.toStdString(), why);
+        error = QString::fromStdString(why);
+        return ok;
+    };
+    hm::MainWindow window(runtime->engine(), instrument, venueText, QString::fromStdString(runtime->journalPath()),
+                          std::move(riskCheck));
     hm::LogPanel* panel = &window.logPanel();
     hm::addLogCallback([panel](int level, const std::string& logger, const std::string& message) {
         panel->post(level, QString::fromStdString(logger), QString::fromStdString(message));
@@ -216,6 +225,8 @@ int main(int argc, char** argv)
         return 3;
     }
     spdlog::info("Helmsman {} started; journal {}", HM_VERSION, runtime->journalPath());
+    if (opts.screenshot.isEmpty())
+        window.restoreSavedLayout();
     window.show();
     if (!opts.screenshot.isEmpty()) {
         QTimer::singleShot(static_cast<int>(opts.screenshotDelay * 1000), &window, [&window, &opts] {

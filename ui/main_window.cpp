@@ -1,18 +1,26 @@
 #include "main_window.h"
 
+#include "agents_panel.h"
+#include "approvals_panel.h"
 #include "blotter_models.h"
 #include "engine/engine.h"
+#include "feed_panel.h"
 #include "ladder_model.h"
+#include "limits_dialog.h"
 #include "log_panel.h"
 #include "order_ticket.h"
 #include "price_chart.h"
+#include "risk_panel.h"
 #include "session_panel.h"
 #include "snapshot_bridge.h"
 
 #include <QCloseEvent>
 #include <QDockWidget>
+#include <QAction>
+#include <QApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QPushButton>
 #include <QSettings>
@@ -20,11 +28,16 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTimer>
+#include <QToolBar>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace hm {
 
 namespace {
+constexpr int kLayoutVersion = 2; // bump when docks change, so an old saved layout is ignored
+
 QTableView* makeTable(QAbstractItemModel* model, const QString& name)
 {
     auto* view = new QTableView;
@@ -40,10 +53,12 @@ QTableView* makeTable(QAbstractItemModel* model, const QString& name)
 } // namespace
 
 MainWindow::MainWindow(Engine& engine, const Instrument& instrument, const QString& venueText,
-                       const QString& journalPath, QWidget* parent)
+                       const QString& journalPath, RiskManagerCheck riskCheck, QWidget* parent)
     : QMainWindow(parent), m_engine(engine), m_instrument(instrument)
 {
-    setWindowTitle(tr("Helmsman — %1 — %2").arg(QString::fromStdString(instrument.symbol), venueText));
+    m_baseTitle = tr("Helmsman — %1 — %2").arg(QString::fromStdString(instrument.symbol), venueText);
+    m_operator = new OperatorSession(qEnvironmentVariable("USER", QStringLiteral("operator")), std::move(riskCheck), this);
+    connect(m_operator, &OperatorSession::roleChanged, this, &MainWindow::onRoleChanged);
     setObjectName(QStringLiteral("mainWindow"));
     setDockNestingEnabled(true);
     m_bridge = new SnapshotBridge(this);
@@ -56,7 +71,8 @@ MainWindow::MainWindow(Engine& engine, const Instrument& instrument, const QStri
     m_ladderView = makeTable(m_ladderModel, QStringLiteral("ladderView"));
     m_ladderView->setSelectionMode(QAbstractItemView::NoSelection);
     m_ladderView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    m_ladderView->setMinimumSize(340, 2 * LadderModel::kLevels * 20 + 28); // all levels without scrolling
+    m_ladderView->verticalHeader()->setDefaultSectionSize(18);
+    m_ladderView->setMinimumSize(340, 2 * LadderModel::kLevels * 18 + 28); // all levels without scrolling
     connect(m_ladderView, &QTableView::doubleClicked, this, &MainWindow::onLadderDoubleClick);
     dock(tr("Order book — %1").arg(QString::fromStdString(instrument.symbol)), QStringLiteral("ladderDock"), m_ladderView,
          Qt::LeftDockWidgetArea);
@@ -100,21 +116,157 @@ MainWindow::MainWindow(Engine& engine, const Instrument& instrument, const QStri
     auto* tabs = new QTabWidget;
     tabs->addTab(ordersPage, tr("Orders"));
     tabs->addTab(fillView, tr("Fills"));
-    dock(tr("Blotter"), QStringLiteral("blotterDock"), tabs, Qt::BottomDockWidgetArea);
+    QDockWidget* blotterDock = dock(tr("Blotter"), QStringLiteral("blotterDock"), tabs, Qt::BottomDockWidgetArea);
 
+    m_agents = new AgentsPanel(engine, *m_operator);
+    QDockWidget* agentsDock = dock(tr("Agents"), QStringLiteral("agentsDock"), m_agents, Qt::BottomDockWidgetArea);
+    m_approvals = new ApprovalsPanel(engine, *m_operator);
+    QDockWidget* approvalsDock = dock(tr("Approval queue"), QStringLiteral("approvalsDock"), m_approvals, Qt::BottomDockWidgetArea);
+    splitDockWidget(agentsDock, approvalsDock, Qt::Horizontal);
+
+    m_risk = new RiskPanel;
+    connect(m_risk, &RiskPanel::editLimitsRequested, this, [this] { openLimitsEditor(); });
+    QDockWidget* riskDock = dock(tr("Risk"), QStringLiteral("riskDock"), m_risk, Qt::RightDockWidgetArea);
+    m_feed = new FeedPanel;
+    QDockWidget* feedDock = dock(tr("Denials and alerts"), QStringLiteral("feedDock"), m_feed, Qt::RightDockWidgetArea);
+    // Session and log share the blotter's place: looked at less often than the rest.
     m_session = new SessionPanel;
-    dock(tr("FIX session"), QStringLiteral("sessionDock"), m_session, Qt::RightDockWidgetArea);
+    QDockWidget* sessionDock = dock(tr("FIX session"), QStringLiteral("sessionDock"), m_session, Qt::BottomDockWidgetArea);
     m_log = new LogPanel;
-    dock(tr("Log"), QStringLiteral("logDock"), m_log, Qt::RightDockWidgetArea);
+    QDockWidget* logDock = dock(tr("Log"), QStringLiteral("logDock"), m_log, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(blotterDock, sessionDock);
+    tabifyDockWidget(sessionDock, logDock);
+    blotterDock->raise();
+    buildToolbar();
 
     m_status = new QLabel;
     statusBar()->addPermanentWidget(m_status, 1);
     statusBar()->showMessage(tr("Journal: %1").arg(journalPath.isEmpty() ? tr("off") : journalPath));
 
-    resize(1400, 860);
+    resize(1600, 1000);
+    // The default layout: agents and approvals get room; the chart takes what is left.
+    // Applied once the window has its size, or the docks' shares are computed from nothing.
+    QTimer::singleShot(0, this, [=] {
+        resizeDocks({agentsDock}, {300}, Qt::Vertical);
+        resizeDocks({blotterDock, agentsDock, approvalsDock}, {400, 750, 450}, Qt::Horizontal);
+        resizeDocks({riskDock}, {440}, Qt::Horizontal);
+        resizeDocks({riskDock, feedDock}, {480, 200}, Qt::Vertical);
+    });
+    onRoleChanged();
+}
+
+void MainWindow::restoreSavedLayout()
+{
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
-    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray(), kLayoutVersion);
+}
+
+void MainWindow::buildToolbar()
+{
+    QToolBar* bar = addToolBar(tr("Oversight"));
+    bar->setObjectName(QStringLiteral("oversightToolbar"));
+    bar->setMovable(false);
+    // The kill switch: always visible, one click or one chord, no confirmation: in an
+    // emergency a dialog is a delay. Re-arming is what needs care (the risk manager).
+    m_killAction = new QAction(tr("KILL ALL"), this);
+    m_killAction->setObjectName(QStringLiteral("killAllAction"));
+    m_killAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_K));
+    m_killAction->setShortcutContext(Qt::ApplicationShortcut);
+    m_killAction->setToolTip(tr("Global kill (Ctrl+Shift+K): halt every agent, cancel every working order, refuse new "
+                                "orders until a risk manager re-arms"));
+    connect(m_killAction, &QAction::triggered, this, &MainWindow::killAll);
+    addAction(m_killAction); // the shortcut works whatever has focus
+    m_killButton = new QToolButton;
+    m_killButton->setObjectName(QStringLiteral("killAllButton"));
+    m_killButton->setDefaultAction(m_killAction);
+    m_killButton->setMinimumSize(130, 34);
+    m_killButton->setStyleSheet(QStringLiteral(
+        "QToolButton { background:#c0121f; color:white; font-weight:bold; font-size:13pt; border:2px solid #ff5a5a;"
+        " border-radius:4px; padding:2px 10px; } QToolButton:pressed { background:#7a0a12; }"));
+    bar->addWidget(m_killButton);
+    bar->addSeparator();
+    m_rearmAction = bar->addAction(tr("Re-arm trading"), this, &MainWindow::rearmAll);
+    m_rearmAction->setObjectName(QStringLiteral("rearmAction"));
+    m_rearmAction->setToolTip(tr("Risk manager: lift the global kill and re-arm killed agents"));
+    QAction* limits = bar->addAction(tr("Limits…"), this, [this] { openLimitsEditor(); });
+    limits->setObjectName(QStringLiteral("limitsAction"));
+    QAction* cancelAll = bar->addAction(tr("Cancel all orders"), this, [this] { m_engine.cancelAll("toolbar"); });
+    cancelAll->setObjectName(QStringLiteral("cancelAllAction"));
+    auto* spacer = new QWidget;
+    spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
+    bar->addWidget(spacer);
+    m_roleLabel = new QLabel;
+    m_roleLabel->setObjectName(QStringLiteral("roleLabel"));
+    bar->addWidget(m_roleLabel);
+    m_signInAction = bar->addAction(tr("Sign in as risk manager…"), this, &MainWindow::signInRiskManager);
+    m_signInAction->setObjectName(QStringLiteral("signInAction"));
+    m_signOutAction = bar->addAction(tr("Sign out"), m_operator, &OperatorSession::signOut);
+    m_signOutAction->setObjectName(QStringLiteral("signOutAction"));
+}
+
+void MainWindow::onRoleChanged()
+{
+    const bool rm = m_operator->isRiskManager();
+    setWindowTitle(m_baseTitle + (rm ? tr(" — RISK MANAGER") : tr(" — trader")));
+    if (m_roleLabel) {
+        m_roleLabel->setText(rm ? tr(" %1 · RISK MANAGER ").arg(m_operator->user()) : tr(" %1 · trader ").arg(m_operator->user()));
+        m_roleLabel->setStyleSheet(rm ? QStringLiteral("background:#5a3d8a; color:white; font-weight:bold; padding:4px;")
+                                      : QStringLiteral("background:#2f4a66; color:white; padding:4px;"));
+        m_rearmAction->setEnabled(rm);
+        m_signInAction->setVisible(!rm);
+        m_signInAction->setEnabled(m_operator->canSignIn());
+        m_signOutAction->setVisible(rm);
+    }
+    m_risk->limitsButton().setText(rm ? tr("Edit limits…") : tr("Limits…"));
+}
+
+void MainWindow::showMessage(bool ok, const QString& text)
+{
+    statusBar()->showMessage((ok ? QString() : tr("Refused: ")) + text, 15000);
+}
+
+void MainWindow::killAll()
+{
+    m_engine.killAll(m_operator->actor(), "global kill from the window",
+                     replyOnUi(this, [this](bool ok, const QString& t) { showMessage(ok, t); }));
+}
+
+void MainWindow::rearmAll()
+{
+    bool ok = false;
+    const QString reason = QInputDialog::getText(this, tr("Re-arm trading"), tr("Reason (goes into the audit trail):"),
+                                                 QLineEdit::Normal, QString(), &ok);
+    if (!ok)
+        return;
+    if (reason.trimmed().isEmpty())
+        return showMessage(false, tr("a reason is required to re-arm"));
+    m_engine.rearmAll(m_operator->actor(), reason.trimmed().toStdString(),
+                      replyOnUi(this, [this](bool ok, const QString& t) { showMessage(ok, t); }));
+}
+
+void MainWindow::signInRiskManager()
+{
+    bool ok = false;
+    const QString pass = QInputDialog::getText(this, tr("Risk manager"), tr("Risk-manager passphrase:"), QLineEdit::Password,
+                                               QString(), &ok);
+    if (!ok)
+        return;
+    QString error;
+    QApplication::setOverrideCursor(Qt::WaitCursor); // Argon2id is slow on purpose
+    const bool signedIn = m_operator->signInRiskManager(pass, error);
+    QApplication::restoreOverrideCursor();
+    showMessage(signedIn, signedIn ? tr("signed in as risk manager") : error);
+}
+
+LimitsDialog* MainWindow::openLimitsEditor()
+{
+    const RiskLimits current = m_last ? m_last->risk.limits : m_engine.config().limits;
+    auto* dialog = new LimitsDialog(m_engine, *m_operator, current, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &LimitsDialog::applied, this, [this](const QString& t) { showMessage(true, t); });
+    dialog->show();
+    return dialog;
 }
 
 MainWindow::~MainWindow() = default;
@@ -132,13 +284,18 @@ void MainWindow::closeEvent(QCloseEvent* event)
 {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
-    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/state"), saveState(kLayoutVersion));
     QMainWindow::closeEvent(event);
 }
 
 void MainWindow::onSnapshot(const SnapshotPtr& s)
 {
     ++m_snapshotsSeen;
+    m_last = s;
+    m_agents->update(*s);
+    m_approvals->update(*s);
+    m_risk->update(*s);
+    m_feed->update(*s);
     m_ladderModel->update(*s, m_instrument.symbol);
     m_orderModel->update(*s);
     m_fillModel->append(*s);

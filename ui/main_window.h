@@ -1,31 +1,40 @@
 #pragma once
-// The workstation window: dockable ladder, chart, blotter, ticket, FIX session and
-// log panels. It reads only snapshots and talks to the engine only by commands.
+// The workstation window: dockable ladder, chart, blotter, ticket, agents, approvals,
+// risk, feed, FIX session and log panels, and a toolbar with the global kill switch.
+// It reads only snapshots and talks to the engine only by commands.
 #include "engine/snapshot.h"
+#include "operator_session.h"
 
 #include <QMainWindow>
 
+class QAction;
 class QLabel;
 class QSortFilterProxyModel;
 class QTableView;
+class QToolButton;
 
 namespace hm {
 
+class AgentsPanel;
+class ApprovalsPanel;
 class Engine;
+class FeedPanel;
 class FillTableModel;
 class LadderModel;
 class LogPanel;
 class OrderTableModel;
 class OrderTicket;
 class PriceChart;
+class RiskPanel;
 class SessionPanel;
 class SnapshotBridge;
 
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
+    // `riskCheck` verifies the risk-manager passphrase; without it nobody can sign in as one.
     MainWindow(Engine& engine, const Instrument& instrument, const QString& venueText, const QString& journalPath,
-               QWidget* parent = nullptr);
+               RiskManagerCheck riskCheck = {}, QWidget* parent = nullptr);
     ~MainWindow() override;
 
     SnapshotBridge& bridge() { return *m_bridge; }
@@ -38,6 +47,20 @@ public:
     OrderTicket& ticket() { return *m_ticket; }
     PriceChart& chart() { return *m_chart; }
     SessionPanel& session() { return *m_session; }
+    AgentsPanel& agents() { return *m_agents; }
+    ApprovalsPanel& approvals() { return *m_approvals; }
+    RiskPanel& risk() { return *m_risk; }
+    FeedPanel& feed() { return *m_feed; }
+    OperatorSession& operatorSession() { return *m_operator; }
+    QToolButton& killButton() { return *m_killButton; }
+    QAction& killAction() { return *m_killAction; }
+    const SnapshotPtr& lastSnapshot() const { return m_last; }
+    // Opens the limits editor (non-modal); returns it so tests can fill it in.
+    class LimitsDialog* openLimitsEditor();
+    void signInRiskManager(); // asks for the passphrase
+    void killAll();
+    void rearmAll();
+    void restoreSavedLayout(); // the user's last layout; screenshots and tests keep the default
     std::uint64_t snapshotsSeen() const { return m_snapshotsSeen; }
 
 protected:
@@ -48,6 +71,9 @@ private:
     void cancelSelected();
     void onLadderDoubleClick(const QModelIndex& index);
     QDockWidget* dock(const QString& title, const QString& name, QWidget* widget, Qt::DockWidgetArea area);
+    void buildToolbar();
+    void onRoleChanged();
+    void showMessage(bool ok, const QString& text);
 
     Engine& m_engine;
     Instrument m_instrument;
@@ -63,6 +89,19 @@ private:
     SessionPanel* m_session;
     LogPanel* m_log;
     QLabel* m_status;
+    OperatorSession* m_operator;
+    AgentsPanel* m_agents;
+    ApprovalsPanel* m_approvals;
+    RiskPanel* m_risk;
+    FeedPanel* m_feed;
+    QToolButton* m_killButton = nullptr;
+    QAction* m_killAction = nullptr;
+    QAction* m_rearmAction = nullptr;
+    QAction* m_signInAction = nullptr;
+    QAction* m_signOutAction = nullptr;
+    QLabel* m_roleLabel = nullptr;
+    QString m_baseTitle;
+    SnapshotPtr m_last;
     std::uint64_t m_snapshotsSeen = 0;
 };
 

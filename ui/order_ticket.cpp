@@ -2,7 +2,7 @@
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
-#include <QFormLayout>
+#include <QGridLayout>
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
@@ -13,38 +13,45 @@ namespace hm {
 OrderTicket::OrderTicket(const Instrument& instrument, QWidget* parent) : QWidget(parent), m_instrument(instrument)
 {
     qRegisterMetaType<hm::OrderRequest>();
-    auto* form = new QFormLayout;
-    auto* symbol = new QLabel(QString::fromStdString(instrument.symbol) + QStringLiteral("  (")
-                              + QString::fromStdString(instrument.currency) + QStringLiteral(")"));
-    form->addRow(tr("Instrument"), symbol);
+    // Compact: two fields a row, so the ticket fits under the ladder on a 1000-pixel screen.
+    auto* form = new QGridLayout;
+    form->setVerticalSpacing(4);
+    auto* symbol = new QLabel(QStringLiteral("<b>%1</b> (%2)").arg(QString::fromStdString(instrument.symbol),
+                                                                   QString::fromStdString(instrument.currency)));
+    form->addWidget(new QLabel(tr("Instrument")), 0, 0);
+    form->addWidget(symbol, 0, 1);
     m_type = new QComboBox;
     m_type->addItem(tr("Limit"));
     m_type->addItem(tr("Market"));
     m_type->setObjectName(QStringLiteral("ticketType"));
-    form->addRow(tr("Type"), m_type);
+    form->addWidget(new QLabel(tr("Type")), 1, 0);
+    form->addWidget(m_type, 1, 1);
     m_tif = new QComboBox;
     m_tif->addItems({tr("DAY"), tr("GTC"), tr("IOC"), tr("FOK")});
-    form->addRow(tr("Time in force"), m_tif);
+    form->addWidget(new QLabel(tr("TIF")), 1, 2);
+    form->addWidget(m_tif, 1, 3);
     m_qty = new QSpinBox;
     m_qty->setObjectName(QStringLiteral("ticketQty"));
     m_qty->setRange(static_cast<int>(instrument.lotSize), 10000000);
     m_qty->setSingleStep(static_cast<int>(100 * instrument.lotSize));
     m_qty->setValue(static_cast<int>(100 * instrument.lotSize));
-    form->addRow(tr("Quantity"), m_qty);
+    form->addWidget(new QLabel(tr("Qty")), 2, 0);
+    form->addWidget(m_qty, 2, 1);
     m_price = new QDoubleSpinBox;
     m_price->setObjectName(QStringLiteral("ticketPrice"));
     m_price->setDecimals(2);
     m_price->setRange(0.0, 1e9);
     m_price->setSingleStep(instrument.tickSize);
-    form->addRow(tr("Price"), m_price);
+    form->addWidget(new QLabel(tr("Price")), 2, 2);
+    form->addWidget(m_price, 2, 3);
     connect(m_type, &QComboBox::currentIndexChanged, this, [this](int i) { m_price->setEnabled(i == 0); });
 
     m_buy = new QPushButton(tr("Buy"));
     m_buy->setObjectName(QStringLiteral("buyButton"));
-    m_buy->setStyleSheet(QStringLiteral("background:#1f6f43;color:white;font-weight:bold;padding:6px;"));
+    m_buy->setStyleSheet(QStringLiteral("background:#1f6f43;color:white;font-weight:bold;padding:4px;"));
     m_sell = new QPushButton(tr("Sell"));
     m_sell->setObjectName(QStringLiteral("sellButton"));
-    m_sell->setStyleSheet(QStringLiteral("background:#8a2b2b;color:white;font-weight:bold;padding:6px;"));
+    m_sell->setStyleSheet(QStringLiteral("background:#8a2b2b;color:white;font-weight:bold;padding:4px;"));
     connect(m_buy, &QPushButton::clicked, this, [this] { send(Side::Buy); });
     connect(m_sell, &QPushButton::clicked, this, [this] { send(Side::Sell); });
     auto* buttons = new QHBoxLayout;
@@ -55,6 +62,7 @@ OrderTicket::OrderTicket(const Instrument& instrument, QWidget* parent) : QWidge
     m_error->setWordWrap(true);
 
     auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(6, 4, 6, 4);
     layout->addLayout(form);
     layout->addLayout(buttons);
     layout->addWidget(m_error);

@@ -24,6 +24,7 @@ SessionPanel::SessionPanel(QWidget* parent) : QWidget(parent)
     form->addRow(tr("Last message"), m_heartbeat);
     form->addRow(tr("Round trip p50 / p99"), m_latency);
     m_events = new QListWidget;
+    m_events->setMinimumHeight(40); // shares a tab with the feed; must not set the column's height
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(new QLabel(tr("Session events")));

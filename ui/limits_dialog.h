@@ -1,0 +1,48 @@
+#pragma once
+// The limits editor. Everyone can read the gate's limits here; only a signed-in risk
+// manager can change them. Values are validated field by field before anything is
+// sent, a reason is required, and the engine applies all changes or none, from the
+// next order on.
+#include "engine/snapshot.h"
+
+#include <QDialog>
+
+#include <map>
+
+class QDialogButtonBox;
+class QLabel;
+class QLineEdit;
+
+namespace hm {
+
+class Engine;
+class OperatorSession;
+
+class LimitsDialog : public QDialog {
+    Q_OBJECT
+public:
+    LimitsDialog(Engine& engine, OperatorSession& session, const RiskLimits& current, QWidget* parent = nullptr);
+
+    QLineEdit* field(const std::string& name) const;
+    QLineEdit& reason() { return *m_reason; }
+    QString errorText() const;
+    // Validates and sends. Returns false (and shows why) when nothing was sent.
+    bool submit();
+
+Q_SIGNALS:
+    void applied(const QString& summary);
+
+private:
+    std::vector<std::pair<std::string, std::string>> changedFields(QString& error) const;
+    void showError(const QString& text);
+
+    Engine& m_engine;
+    OperatorSession& m_session;
+    RiskLimits m_current;
+    std::map<std::string, QLineEdit*> m_fields;
+    QLineEdit* m_reason;
+    QLabel* m_error;
+    QDialogButtonBox* m_buttons;
+};
+
+} // namespace hm

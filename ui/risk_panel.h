@@ -1,0 +1,39 @@
+#pragma once
+// The risk panel: trading status (trading, halted, killed, stress), a gauge for every
+// gate limit's utilisation and gauges for P&L, drawdown, exposure, volatility
+// forecasts and value at risk, each with its recent history.
+#include "engine/snapshot.h"
+
+#include <QWidget>
+
+#include <map>
+
+class QLabel;
+class QPushButton;
+
+namespace hm {
+
+class RiskGauge;
+
+class RiskPanel : public QWidget {
+    Q_OBJECT
+public:
+    explicit RiskPanel(QWidget* parent = nullptr);
+    void update(const EngineSnapshot& snapshot);
+
+    RiskGauge* gauge(const QString& name) const; // limit name (max_position) or metric (pnl, var_hist, ...)
+    QString statusText() const;
+    QPushButton& limitsButton() { return *m_limitsButton; }
+
+Q_SIGNALS:
+    void editLimitsRequested();
+
+private:
+    RiskGauge* addGauge(const QString& key, const QString& title, const QString& unit, int row, int column);
+
+    QLabel* m_status;
+    QPushButton* m_limitsButton;
+    std::map<QString, RiskGauge*> m_gauges;
+};
+
+} // namespace hm
