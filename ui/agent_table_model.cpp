@@ -16,6 +16,17 @@ QColor stateColour(AgentState s)
     return QColor(90, 90, 90);
 }
 
+QString rationaleText(const Rationale& why)
+{
+    int width = 0;
+    for (const auto& f : why.factors)
+        width = std::max(width, static_cast<int>(f.first.size()));
+    QString t = QString::fromStdString(why.summary);
+    for (const auto& f : why.factors)
+        t += QStringLiteral("\n  %1 = %2").arg(QString::fromStdString(f.first), -width).arg(f.second, 0, 'g', 6);
+    return t;
+}
+
 AgentTableModel::AgentTableModel(QObject* parent) : QAbstractTableModel(parent) {}
 
 void AgentTableModel::update(const EngineSnapshot& s)
@@ -82,10 +93,7 @@ QVariant AgentTableModel::data(const QModelIndex& index, int role) const
         if (col == State)
             return QString::fromStdString(a->stateReason);
         if (col == Decision) {
-            QString tip = QString::fromStdString(a->lastRationale.summary);
-            for (const auto& f : a->lastRationale.factors)
-                tip += QStringLiteral("\n%1 = %2").arg(QString::fromStdString(f.first)).arg(f.second, 0, 'g', 6);
-            return tip;
+            return rationaleText(a->lastRationale);
         }
         return {};
     }

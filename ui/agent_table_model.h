@@ -11,6 +11,8 @@
 namespace hm {
 
 QColor stateColour(AgentState s);
+// The rationale's summary, then one aligned "name = value" line per factor.
+QString rationaleText(const Rationale& why);
 
 class AgentTableModel : public QAbstractTableModel {
     Q_OBJECT

@@ -88,16 +88,11 @@ QString policyText(const AgentView& a)
         .arg(a.participation * 100, 0, 'f', 1);
 }
 
-QString rationaleText(const AgentView& a)
+QString decisionText(const AgentView& a)
 {
     if (a.lastDecision.empty())
         return QObject::tr("No decision yet.");
-    QString t = QString::fromStdString(a.lastDecision);
-    if (!a.lastRationale.summary.empty())
-        t += QStringLiteral("\n") + QString::fromStdString(a.lastRationale.summary);
-    for (const auto& f : a.lastRationale.factors)
-        t += QStringLiteral("\n  %1 = %2").arg(QString::fromStdString(f.first), -22).arg(f.second, 0, 'g', 6);
-    return t;
+    return QString::fromStdString(a.lastDecision) + QStringLiteral("\n") + rationaleText(a.lastRationale);
 }
 
 QPushButton* button(const QString& text, const QString& name, const QString& tip)
@@ -137,6 +132,7 @@ AgentsPanel::AgentsPanel(Engine& engine, OperatorSession& session, QWidget* pare
     m_rationale = new QPlainTextEdit;
     m_rationale->setObjectName(QStringLiteral("agentRationale"));
     m_rationale->setReadOnly(true);
+    m_rationale->setLineWrapMode(QPlainTextEdit::NoWrap); // factor tables stay aligned
     m_rationale->setMinimumWidth(200);
     m_rationale->setMaximumHeight(140);
     m_rationale->setFont(QFont(QStringLiteral("DejaVu Sans Mono"), 9));
@@ -150,18 +146,20 @@ AgentsPanel::AgentsPanel(Engine& engine, OperatorSession& session, QWidget* pare
     m_sliderValue = new QLabel(QStringLiteral("—"));
     m_sliderValue->setMinimumWidth(40);
     connect(m_slider, &QSlider::valueChanged, this, [this](int v) { m_sliderValue->setText(QStringLiteral("%1%").arg(v)); });
-    // Sent when the trader lets go (or uses the keyboard), not on every pixel of a drag.
-    auto sendLevel = [this] {
+    // Sent when the trader lets go (or uses the keyboard or a page click), not on every
+    // pixel of a drag. For a while after sending, snapshots do not move the slider back.
+    auto sendLevel = [this](int level) {
         const std::string id = selectedId();
-        if (id.empty() || m_slider->isSliderDown())
+        if (id.empty())
             return;
-        m_engine.setThrottleLevel(id, m_slider->value(), m_session.actor(),
+        m_levelSent.start();
+        m_engine.setThrottleLevel(id, level, m_session.actor(),
                                   replyOnUi(this, [this](bool ok, const QString& t) { setStatus(ok, t); }));
     };
-    connect(m_slider, &QSlider::sliderReleased, this, sendLevel);
+    connect(m_slider, &QSlider::sliderReleased, this, [this, sendLevel] { sendLevel(m_slider->value()); });
     connect(m_slider, &QSlider::actionTriggered, this, [this, sendLevel](int action) {
         if (action != QAbstractSlider::SliderMove)
-            QMetaObject::invokeMethod(this, sendLevel, Qt::QueuedConnection); // after the value moved
+            sendLevel(m_slider->sliderPosition()); // already moved; value() is not yet
     });
 
     m_start = button(tr("Start"), QStringLiteral("agentStart"), tr("Armed → running"));
@@ -304,10 +302,11 @@ void AgentsPanel::showSelected()
                               QString::fromLatin1(toString(a->state)).toUpper(),
                               QString::fromStdString(a->stateReason).toHtmlEscaped()));
     m_policy->setText(policyText(*a));
-    const QString rationale = rationaleText(*a);
+    const QString rationale = decisionText(*a);
     if (m_rationale->toPlainText() != rationale)
         m_rationale->setPlainText(rationale);
-    if (!m_slider->isSliderDown())
+    const bool justSent = m_levelSent.isValid() && m_levelSent.elapsed() < 1000;
+    if (!m_slider->isSliderDown() && (!justSent || a->throttle.level == m_slider->value()))
         m_slider->setValue(a->throttle.level);
 }
 

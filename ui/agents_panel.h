@@ -5,6 +5,7 @@
 // engine says back is shown under the buttons.
 #include "engine/snapshot.h"
 
+#include <QElapsedTimer>
 #include <QWidget>
 
 class QLabel;
@@ -55,6 +56,7 @@ private:
     QPushButton* m_kill;
     QPushButton* m_rearm;
     QPushButton* m_remove;
+    QElapsedTimer m_levelSent;
 };
 
 } // namespace hm

@@ -1,5 +1,6 @@
 #include "approvals_panel.h"
 
+#include "agent_table_model.h"
 #include "engine/engine.h"
 #include "model/types.h"
 #include "operator_session.h"
@@ -230,9 +231,7 @@ void ApprovalsPanel::showSelected()
     if (!t) {
         text = tr("No proposal waiting.");
     } else {
-        text = tr("#%1 %2: %3\n").arg(t->id).arg(QString::fromStdString(t->agent), QString::fromStdString(t->proposal.why.summary));
-        for (const auto& f : t->proposal.why.factors)
-            text += QStringLiteral("  %1 = %2\n").arg(QString::fromStdString(f.first), -22).arg(f.second, 0, 'g', 6);
+        text = tr("#%1 %2: ").arg(t->id).arg(QString::fromStdString(t->agent)) + rationaleText(t->proposal.why);
     }
     if (m_rationale->toPlainText() != text)
         m_rationale->setPlainText(text);

@@ -186,7 +186,7 @@ void MainWindow::buildToolbar()
         " border-radius:4px; padding:2px 10px; } QToolButton:pressed { background:#7a0a12; }"));
     bar->addWidget(m_killButton);
     bar->addSeparator();
-    m_rearmAction = bar->addAction(tr("Re-arm trading"), this, &MainWindow::rearmAll);
+    m_rearmAction = bar->addAction(tr("Re-arm trading"), this, [this] { rearmAll(); });
     m_rearmAction->setObjectName(QStringLiteral("rearmAction"));
     m_rearmAction->setToolTip(tr("Risk manager: lift the global kill and re-arm killed agents"));
     QAction* limits = bar->addAction(tr("Limits…"), this, [this] { openLimitsEditor(); });
@@ -226,6 +226,8 @@ void MainWindow::showMessage(bool ok, const QString& text)
     statusBar()->showMessage((ok ? QString() : tr("Refused: ")) + text, 15000);
 }
 
+QString MainWindow::statusMessage() const { return statusBar()->currentMessage(); }
+
 void MainWindow::killAll()
 {
     m_engine.killAll(m_operator->actor(), "global kill from the window",
@@ -239,6 +241,11 @@ void MainWindow::rearmAll()
                                                  QLineEdit::Normal, QString(), &ok);
     if (!ok)
         return;
+    rearmAll(reason);
+}
+
+void MainWindow::rearmAll(const QString& reason)
+{
     if (reason.trimmed().isEmpty())
         return showMessage(false, tr("a reason is required to re-arm"));
     m_engine.rearmAll(m_operator->actor(), reason.trimmed().toStdString(),

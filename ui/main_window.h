@@ -59,7 +59,9 @@ public:
     class LimitsDialog* openLimitsEditor();
     void signInRiskManager(); // asks for the passphrase
     void killAll();
-    void rearmAll();
+    void rearmAll(); // asks for the reason
+    void rearmAll(const QString& reason);
+    QString statusMessage() const;
     void restoreSavedLayout(); // the user's last layout; screenshots and tests keep the default
     std::uint64_t snapshotsSeen() const { return m_snapshotsSeen; }
 

@@ -192,8 +192,7 @@ bool Engine::submitChecked(OrderRequest& o, const std::string& origin)
             code = v.reason;
             reason = std::string("risk gate ") + toString(v.reason) + ": " + v.text;
             feed("denial", o.owner.empty() ? "operator" : o.owner,
-                 std::string(toString(o.side)) + " " + std::to_string(o.qty) + " " + o.symbol + " @ "
-                     + std::to_string(o.price) + ": " + reason);
+                 orderText(o.side, o.qty, o.symbol, o.type, o.price) + ": " + reason);
         } else {
             m_gateLeaves[o.clOrdId] = o.qty;
         }

@@ -171,6 +171,7 @@ private:
     void publish();
     void journalOperator(const std::string& action, const std::string& detail);
     std::string nextId();
+    std::string orderText(Side side, Quantity qty, const std::string& symbol, OrderType type, Price price) const;
     const Instrument* instrument(const std::string& symbol) const;
 
     EngineConfig m_config;

@@ -17,10 +17,12 @@ std::string num(double v)
     std::snprintf(b, sizeof b, "%.6g", v);
     return b;
 }
-std::string describe(const OrderProposal& p)
+int decimals(double tickSize) // 0.01 -> 2, 0.5 -> 1, 1 -> 0
 {
-    return std::string(toString(p.side)) + " " + std::to_string(p.qty) + " " + p.symbol + " @ " + std::to_string(p.price)
-        + " (" + toString(p.tif) + ")";
+    int d = 0;
+    for (double scaled = tickSize; d < 8 && std::fabs(scaled - std::round(scaled)) > 1e-9; scaled *= 10)
+        ++d;
+    return d;
 }
 void answer(const Reply& reply, bool ok, const std::string& message)
 {
@@ -28,6 +30,17 @@ void answer(const Reply& reply, bool ok, const std::string& message)
         reply(ok, message);
 }
 } // namespace
+
+std::string Engine::orderText(Side side, Quantity qty, const std::string& symbol, OrderType type, Price price) const
+{
+    std::string text = std::string(toString(side)) + " " + std::to_string(qty) + " " + symbol;
+    if (type == OrderType::Market)
+        return text + " at market";
+    const Instrument* ins = instrument(symbol);
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.*f", ins ? decimals(ins->tickSize) : 0, ins ? ins->toPrice(price) : static_cast<double>(price));
+    return text + " @ " + buf;
+}
 
 // ---- commands (any thread) ----
 void Engine::addAgent(AgentSpec spec, Actor actor, Reply reply) { post(AddAgent{std::move(spec), actor, std::move(reply)}); }
@@ -349,10 +362,10 @@ void Engine::handle(DecideApproval& c)
             continue;
         AgentSlot& s = it->second;
         audit(c.actor, c.approve ? "approve" : "reject", t.agent, "", toString(s.state), toString(s.state),
-              "ticket " + std::to_string(t.id) + ": " + describe(t.proposal));
+              "ticket " + std::to_string(t.id) + ": " + orderText(t.proposal.side, t.proposal.qty, t.proposal.symbol, t.proposal.type, t.proposal.price));
         if (!c.approve) {
             ++s.dropped;
-            s.lastDecision = "rejected by " + c.actor.who + ": " + describe(t.proposal);
+            s.lastDecision = "rejected by " + c.actor.who + ": " + orderText(t.proposal.side, t.proposal.qty, t.proposal.symbol, t.proposal.type, t.proposal.price);
             journalDecision(t.agent, t.proposal, 3, "rejected by " + c.actor.who);
             continue;
         }
@@ -462,7 +475,7 @@ void Engine::sendProposal(AgentSlot& slot, const OrderProposal& p, Timestamp now
     if (submitChecked(o, "agent:" + slot.spec.id)) {
         ++slot.sent;
         recordSent(slot.throttle, p, ins ? ins->tickSize : 0.0, now);
-        slot.lastDecision = "sent " + describe(p) + (approvedBy.empty() ? "" : ", approved by " + approvedBy);
+        slot.lastDecision = "sent " + orderText(p.side, p.qty, p.symbol, p.type, p.price) + (approvedBy.empty() ? "" : ", approved by " + approvedBy);
         journalDecision(slot.spec.id, p, 1, approvedBy.empty() ? o.clOrdId : o.clOrdId + " approved by " + approvedBy);
     } else {
         ++slot.denied;
@@ -507,9 +520,9 @@ void Engine::runAgent(AgentSlot& slot, Timestamp now)
         const OversightDecision d = review(in, slot.throttle, p);
         if (d.verdict == Verdict::Drop) {
             ++slot.dropped;
-            slot.lastDecision = "dropped " + describe(p) + ": " + d.reason;
+            slot.lastDecision = "dropped " + orderText(p.side, p.qty, p.symbol, p.type, p.price) + ": " + d.reason;
             journalDecision(slot.spec.id, p, 3, d.reason);
-            feed("drop", slot.spec.id, describe(p) + ": " + d.reason);
+            feed("drop", slot.spec.id, orderText(p.side, p.qty, p.symbol, p.type, p.price) + ": " + d.reason);
         } else if (d.verdict == Verdict::NeedsApproval) {
             const std::uint64_t id = m_approvals.add(slot.spec.id, p, d.reason, now, slot.spec.policy.approvalTimeoutS);
             slot.lastDecision = "waiting for approval (ticket " + std::to_string(id) + "): " + d.reason;
@@ -598,9 +611,9 @@ void Engine::tickAgents(Timestamp now)
             }
         }
         ++s.dropped;
-        s.lastDecision = "approval timed out, dropped: " + describe(t.proposal);
+        s.lastDecision = "approval timed out, dropped: " + orderText(t.proposal.side, t.proposal.qty, t.proposal.symbol, t.proposal.type, t.proposal.price);
         journalDecision(t.agent, t.proposal, 3, "approval timed out");
-        feed("drop", t.agent, "ticket " + std::to_string(t.id) + " timed out: " + describe(t.proposal));
+        feed("drop", t.agent, "ticket " + std::to_string(t.id) + " timed out: " + orderText(t.proposal.side, t.proposal.qty, t.proposal.symbol, t.proposal.type, t.proposal.price));
     }
     for (auto& kv : m_agentSlots) {
         checkTriggers(kv.second, now);
