@@ -122,6 +122,13 @@ int runHeadless(Runtime& runtime, const HeadlessOptions& options, std::ostream& 
     for (const auto& p : last->positions)
         out << "  position             " << p.position.symbol << " " << p.position.qty << " (bought "
             << p.position.boughtQty << ", sold " << p.position.soldQty << ")\n";
+    for (const auto& a : last->agents)
+        out << "  agent " << std::left << std::setw(15) << a.id << std::right << toString(a.state) << " ("
+            << a.stateReason << "), sent " << a.ordersSent << ", denied " << a.denied << ", position " << a.position << "\n";
+    out << "  trading              "
+        << (last->risk.killed ? "killed (re-arm needs the risk manager)"
+                              : last->risk.halted ? "halted: " + last->risk.haltReason : std::string("open"))
+        << ", gate denials " << last->risk.denials << "\n";
     const std::string path = runtime.journalPath();
     if (!path.empty()) {
         try {
@@ -138,6 +145,8 @@ int runHeadless(Runtime& runtime, const HeadlessOptions& options, std::ostream& 
                 first = false;
             }
             out << ")\n";
+            const AuditCheck audit = reader.verifyAudit();
+            out << "  audit chain          " << (audit.ok ? "intact, " : "BROKEN: ") << audit.message << "\n";
         } catch (const std::exception& e) {
             err << "helmsman: cannot read back the journal: " << e.what() << "\n";
             return 5;
