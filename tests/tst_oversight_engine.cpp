@@ -201,6 +201,49 @@ private Q_SLOTS:
         engine.stop();
     }
 
+    void regimeNeedsApprovalAndThrottles()
+    {
+        InstantVenue venue;
+        Engine engine(config(), venue, nullptr);
+        engine.start();
+        feedMarket(engine);
+        std::vector<AgentSpec> specs;
+        std::string error;
+        QVERIFY2(parseAgentSpecs(R"({"agents": [{"id": "a", "type": "twap", "instrument": "HMX",
+            "params": {"side": "buy", "quantity": 100000, "duration_s": 100, "slice_s": 0.1, "lot": 100},
+            "oversight": {"approval": "in_regimes", "regimes": ["volatile"], "throttle_regimes": ["stressed"],
+                          "stale_data_s": 0},
+            "throttle": {"max_orders_per_second": 100}}]})",
+                                 "test", specs, error),
+                 error.c_str());
+        const Actor trader{"t", Role::Trader};
+        QVERIFY(ask([&](Reply r) { engine.addAgent(specs.front(), trader, r); }).first);
+        QVERIFY(ask([&](Reply r) { engine.controlAgent("a", AgentAction::Start, trader, "go", r); }).first);
+        auto agent = [&] { return engine.latest()->agents.empty() ? AgentView{} : engine.latest()->agents.front(); };
+        // No regime known: the agent trades on its own.
+        QVERIFY(waitFor([&] { return agent().ordersSent >= 1; }));
+        QVERIFY(engine.latest()->approvals.empty());
+        // Volatile: every proposal waits for a person, and says why.
+        engine.setRegime("HMX", "volatile", "test");
+        QVERIFY(waitFor([&] { return !engine.latest()->approvals.empty(); }));
+        QVERIFY(engine.latest()->approvals.front().why.find("volatile") != std::string::npos);
+        QCOMPARE(engine.latest()->books.front().regime, std::string("volatile"));
+        QVERIFY(ask([&](Reply r) { engine.decide(0, "a", false, trader, r); }).first);
+        // Stressed: throttled automatically; a person resumes; it fires again only after
+        // the regime has left and come back (hysteresis).
+        engine.setRegime("HMX", "stressed", "test");
+        QVERIFY(waitFor([&] { return agent().state == AgentState::Throttled; }));
+        QVERIFY(agent().stateReason.find("regime is stressed") != std::string::npos);
+        QVERIFY(ask([&](Reply r) { engine.controlAgent("a", AgentAction::Resume, trader, "seen it", r); }).first);
+        std::this_thread::sleep_for(std::chrono::milliseconds(200)); // several agent ticks
+        QCOMPARE(agent().state, AgentState::Running);
+        engine.setRegime("HMX", "calm", "test");
+        std::this_thread::sleep_for(std::chrono::milliseconds(200));
+        engine.setRegime("HMX", "stressed", "test");
+        QVERIFY(waitFor([&] { return agent().state == AgentState::Throttled; }));
+        engine.stop();
+    }
+
     void auditChainDetectsOutsideEdit()
     {
         QTemporaryDir dir;

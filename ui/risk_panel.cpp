@@ -51,8 +51,12 @@ RiskPanel::RiskPanel(QWidget* parent) : QWidget(parent)
     m_limitsButton->setObjectName(QStringLiteral("editLimits"));
     m_limitsButton->setToolTip(tr("Show the gate's limits; a risk manager can change them"));
     connect(m_limitsButton, &QPushButton::clicked, this, &RiskPanel::editLimitsRequested);
+    m_regime = new QLabel;
+    m_regime->setObjectName(QStringLiteral("regimeLabel"));
+    m_regime->setToolTip(tr("The market's regime per instrument, from the detector or the simulator's schedule"));
     auto* top = new QHBoxLayout;
     top->addWidget(m_status, 1);
+    top->addWidget(m_regime);
     top->addWidget(m_limitsButton);
 
     auto* grid = new QGridLayout;
@@ -119,6 +123,11 @@ void RiskPanel::update(const EngineSnapshot& s)
     set("var_historical", r.varHistorical);
     set("denials", static_cast<double>(r.denials));
 
+    QStringList regimes;
+    for (const auto& b : s.books)
+        regimes << QStringLiteral("%1 %2").arg(QString::fromStdString(b.instrument.symbol),
+                                               b.regime.empty() ? tr("regime unknown") : QString::fromStdString(b.regime));
+    m_regime->setText(regimes.join(QStringLiteral(" · ")));
     QString text, style;
     if (r.killed) {
         text = tr("KILLED — new orders refused until a risk manager re-arms");

@@ -32,6 +32,7 @@ private:
     RiskGauge* addGauge(const QString& key, const QString& title, const QString& unit, int row, int column);
 
     QLabel* m_status;
+    QLabel* m_regime;
     QPushButton* m_limitsButton;
     std::map<QString, RiskGauge*> m_gauges;
 };

@@ -504,6 +504,7 @@ void Engine::publish()
         v.asks = b.asks(static_cast<std::size_t>(m_config.depthLevels));
         v.twiceMid = b.twiceMid();
         v.updates = b.updates();
+        v.regime = m_regimes[ins.symbol];
         v.newTrades.swap(m_newTrades[ins.symbol]);
         const auto& mine = own[ins.symbol];
         for (auto it = mine.first.rbegin(); it != mine.first.rend(); ++it)

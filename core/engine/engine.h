@@ -54,6 +54,8 @@ struct DecideApproval { std::uint64_t ticket; std::string agent; bool approve; A
 struct KillAll { Actor actor; std::string reason; Reply reply; std::int64_t postedMono = 0; };
 struct RearmAll { Actor actor; std::string reason; Reply reply; };
 struct ChangeLimits { std::vector<std::pair<std::string, std::string>> changes; Actor actor; std::string reason; Reply reply; };
+// The market's regime for an instrument, from a detector or a schedule ("" = unknown).
+struct SetRegime { std::string symbol; std::string regime; std::string source; };
 
 struct KillTiming {
     std::int64_t commandMono = 0;   // the kill command reached the engine thread
@@ -101,6 +103,7 @@ public:
     void rearmAll(Actor actor, const std::string& reason, Reply reply = {});
     void changeLimits(std::vector<std::pair<std::string, std::string>> changes, Actor actor, const std::string& reason,
                       Reply reply = {});
+    void setRegime(const std::string& symbol, const std::string& regime, const std::string& source);
     KillTiming lastKill() const; // for the kill benchmark
 
     // GatewayListener: runs on gateway threads; only queues.
@@ -116,7 +119,7 @@ public:
 private:
     using Input = std::variant<SubmitOrder, CancelOrder, ReplaceOrder, CancelAllOrders, ExecutionReport, CancelReject,
                                MarketDataSnapshot, MarketDataUpdate, SessionEvent, AddAgent, RemoveAgent, ControlAgent,
-                               SetThrottleLevel, DecideApproval, KillAll, RearmAll, ChangeLimits>;
+                               SetThrottleLevel, DecideApproval, KillAll, RearmAll, ChangeLimits, SetRegime>;
     struct AgentSlot {
         AgentSpec spec;
         std::unique_ptr<Agent> agent;
@@ -151,6 +154,7 @@ private:
     void handle(KillAll& c);
     void handle(RearmAll& c);
     void handle(ChangeLimits& c);
+    void handle(SetRegime& c);
     // Oversight and risk plumbing (engine_agents.cpp).
     void tickAgents(Timestamp now);
     void runAgent(AgentSlot& slot, Timestamp now);
@@ -204,6 +208,7 @@ private:
     std::map<std::string, Quantity> m_volume;     // traded volume per instrument
     std::map<std::string, Price> m_lastTrade;
     std::map<std::string, Timestamp> m_lastMarketData; // wall ns
+    std::map<std::string, std::string> m_regimes;      // symbol -> current regime
     std::map<std::string, AgentSlot> m_agentSlots;
     ApprovalQueue m_approvals;
     std::unordered_map<std::string, Quantity> m_gateLeaves; // ClOrdID -> quantity the gate counts as working

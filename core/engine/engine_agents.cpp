@@ -62,6 +62,11 @@ void Engine::killAll(Actor actor, const std::string& reason, Reply reply)
     post(KillAll{actor, reason, std::move(reply), monoNs()});
 }
 void Engine::rearmAll(Actor actor, const std::string& reason, Reply reply) { post(RearmAll{actor, reason, std::move(reply)}); }
+void Engine::setRegime(const std::string& symbol, const std::string& regime, const std::string& source)
+{
+    post(SetRegime{symbol, regime, source});
+}
+
 void Engine::changeLimits(std::vector<std::pair<std::string, std::string>> changes, Actor actor, const std::string& reason,
                           Reply reply)
 {
@@ -144,6 +149,8 @@ MarketView Engine::marketView(const std::string& symbol) const
     m.tradedVolume = v == m_volume.end() ? 0 : v->second;
     auto t = m_lastTrade.find(symbol);
     m.lastTrade = t == m_lastTrade.end() ? 0 : t->second;
+    auto r = m_regimes.find(symbol);
+    m.regime = r == m_regimes.end() ? std::string() : r->second;
     return m;
 }
 
@@ -272,8 +279,8 @@ bool Engine::applyAction(AgentSlot& slot, AgentAction action, const Actor& actor
     slot.stateReason = std::string(toString(action)) + " by " + actor.who + (reason.empty() ? "" : ": " + reason);
     if (action == AgentAction::Start || (action == AgentAction::Resume && slot.throttle.marketVolumeAtStart < 0))
         slot.throttle.marketVolumeAtStart = m_volume[slot.spec.symbol];
-    if (action == AgentAction::Resume) // a person took responsibility: triggers may fire again
-        slot.staleLatched = slot.stressLatched = slot.drawdownLatched = slot.regimeLatched = false;
+    // A person's resume holds while the condition that fired persists: the trigger's latch
+    // stays set until the condition clears, and only a new occurrence fires it again.
     if (action == AgentAction::Kill || action == AgentAction::Halt) {
         for (const auto& t2 : m_approvals.takeAll(slot.spec.id))
             journalDecision(slot.spec.id, t2.proposal, 3, std::string("dropped by ") + toString(action));
@@ -567,6 +574,27 @@ void Engine::checkTriggers(AgentSlot& slot, Timestamp now)
     const StressState& st = m_metrics[slot.spec.symbol].stress();
     if (pol.throttleOnStress)
         trigger(slot.stressLatched, st.active, !st.active, AgentAction::Throttle, "market stress: " + st.reason);
+    // A regime the agent should not trade freely in: throttles on entry, clears on exit.
+    if (!pol.throttleRegimes.empty()) {
+        const std::string& regime = m_regimes[slot.spec.symbol];
+        const bool inRegime = pol.throttleRegimes.count(regime) > 0;
+        trigger(slot.regimeLatched, inRegime, !inRegime, AgentAction::Throttle, "regime is " + regime);
+    }
+}
+
+void Engine::handle(SetRegime& c)
+{
+    std::string& current = m_regimes[c.symbol];
+    if (current == c.regime)
+        return;
+    const std::string before = current.empty() ? "unknown" : current;
+    current = c.regime;
+    feed("alert", c.symbol, "regime " + before + " -> " + (c.regime.empty() ? "unknown" : c.regime) + " (" + c.source + ")",
+         true);
+    m_dirty = true;
+    for (auto& kv : m_agentSlots)
+        if (kv.second.spec.symbol == c.symbol && isLive(kv.second.state))
+            checkTriggers(kv.second, wallNs());
 }
 
 void Engine::tickAgents(Timestamp now)

@@ -23,6 +23,7 @@ struct BookView {
     std::vector<Trade> newTrades; // since the previous snapshot
     Price twiceMid = 0;
     std::uint64_t updates = 0;
+    std::string regime; // "" until a detector or schedule says
 };
 
 struct PositionView {
