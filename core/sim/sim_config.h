@@ -1,0 +1,77 @@
+#pragma once
+// Configuration of the market simulator: the instrument, how our and everyone's order
+// flow moves beliefs, and named regimes with their populations' intensities and the
+// chain that switches between them. Loaded from JSON (resources/sim/*.json, format in
+// docs/simulator.md); every problem names the field and the reason. C++14-clean: the
+// embedded venue includes it.
+#include "model/types.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace hm {
+
+struct RegimeParams {
+    std::string name;
+    // Fundamental value (what informed traders know): volatility in bps per sqrt(second).
+    double fundamentalVolBps = 1.0;
+    // Noise traders.
+    double limitRate = 40;        // limit orders per second
+    double marketRate = 2;        // market orders per second
+    double cancelRate = 0.05;     // per resting noise order per second
+    double placementAlpha = 1.3;  // Pareto tail of the distance from the touch, ticks (smaller: heavier)
+    double sizeAlpha = 2.2;       // Pareto tail of order sizes, lots
+    // Market makers.
+    double mmHalfSpreadTicks = 1;  // base half spread
+    int mmLevels = 5;              // quote levels per side
+    double mmDepthLots = 8;        // lots per level
+    double mmRequoteRate = 4;      // requotes per second
+    double mmVolWiden = 0.5;       // extra half-spread ticks per tick/s of recent mid movement
+    double mmInventorySkew = 0.02; // quote shift in ticks per lot of inventory
+    // Informed and momentum traders.
+    double informedRate = 1;        // looks per second
+    double informedThresholdTicks = 2;
+    double momentumRate = 0.5;      // looks per second
+    double momentumWindowS = 30;
+    double momentumThresholdTicks = 3;
+    // Flash-crash-like episodes: a burst of market sells while makers pull their quotes.
+    double crashRatePerHour = 0;
+    double crashDurationS = 30;
+    double crashSellRate = 30;      // market sells per second during an episode
+    // The hidden Markov chain: leaving rate, and where to (probabilities by name).
+    double exitRatePerHour = 2;
+    std::vector<std::pair<std::string, double> > transitions;
+};
+
+struct ScheduleEntry {
+    double atS = 0;
+    std::string regime;
+};
+
+struct SimConfig {
+    Instrument instrument;
+    double initialPrice = 18.85;
+    Quantity lot = 100;          // units per lot: order sizes are whole lots
+    double daySeconds = 23400;   // one trading day (6.5 hours)
+    std::vector<double> intradayProfile; // activity multipliers over equal parts of the day; empty: flat
+    // How taker flow moves beliefs: the consensus value (permanent, until informed traders
+    // pull it back toward the fundamental) and the makers' transient pressure.
+    double beliefTicksPerLot = 0.01;
+    double pressureTicksPerLot = 0.03;
+    double pressureDecayS = 60;
+    std::string initialRegime = "normal";
+    std::vector<RegimeParams> regimes;
+    std::vector<ScheduleEntry> schedule; // when set, replaces the Markov chain
+
+    int regimeIndex(const std::string& name) const; // -1 when unknown
+};
+
+// Parses JSON text; `origin` names the file in messages. Returns "" or the first problem
+// ("regimes[2].limit_rate: must be at least 0, got -3").
+std::string parseSimConfig(const std::string& text, const std::string& origin, SimConfig& out);
+std::string loadSimConfig(const std::string& path, SimConfig& out);
+// The built-in configuration (the same as resources/sim/default.json).
+SimConfig defaultSimConfig();
+
+} // namespace hm
