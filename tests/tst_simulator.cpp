@@ -121,6 +121,16 @@ private Q_SLOTS:
         const SimConfig builtIn = defaultSimConfig();
         QCOMPARE(fromFile.regimes.size(), builtIn.regimes.size());
         QVERIFY(fromFile.regimes.size() >= 4);
+        for (std::size_t i = 0; i < builtIn.regimes.size(); ++i) { // the build embeds the file as it is now
+            const RegimeParams &a = fromFile.regimes[i], &b = builtIn.regimes[i];
+            QCOMPARE(a.name, b.name);
+            QCOMPARE(a.limitRate, b.limitRate);
+            QCOMPARE(a.cancelRate, b.cancelRate);
+            QCOMPARE(a.mmDepthLots, b.mmDepthLots);
+            QCOMPARE(a.crashSellRate, b.crashSellRate);
+            QCOMPARE(a.fundamentalVolBps, b.fundamentalVolBps);
+        }
+        QCOMPARE(fromFile.beliefTicksPerLot, builtIn.beliefTicksPerLot);
         for (const char* name : {"calm", "normal", "volatile", "stressed"})
             QVERIFY2(builtIn.regimeIndex(name) >= 0, name);
         QCOMPARE(loadSimConfig("/nonexistent/sim.json", fromFile).find("cannot open") != std::string::npos, true);
