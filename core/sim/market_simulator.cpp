@@ -87,14 +87,14 @@ struct MarketSimulator::Impl {
     double crashUntil = -1;
     std::vector<double> mids; // one sample per virtual second, ring
     std::size_t midCount = 0;
-    double nextSample = 1.0;
+    double nextSample = 0;
     double lastSampleMid = 0;
     double moveEstimate = 0; // EWMA of |mid change| per second, ticks
     std::vector<SimFill> own;
     SimCounters counters;
     std::function<void(const SimEvent&)> sink;
 
-    Impl(const SimConfig& c, std::uint64_t seed, int startRegime) : cfg(c), rng(seed)
+    Impl(const SimConfig& c, std::uint64_t seed, int startRegime, double startTime) : cfg(c), rng(seed), t(startTime)
     {
         regime = startRegime >= 0 && startRegime < static_cast<int>(cfg.regimes.size()) ? startRegime
                                                                                         : std::max(0, cfg.regimeIndex(cfg.initialRegime));
@@ -104,6 +104,7 @@ struct MarketSimulator::Impl {
             window = std::max(window, r.momentumWindowS);
         mids.assign(static_cast<std::size_t>(window) + 2, consensus);
         lastSampleMid = consensus;
+        nextSample = std::floor(t) + 1.0;
         if (!cfg.schedule.empty()) {
             scheduleIndex = 0;
             applySchedule();
@@ -481,8 +482,8 @@ struct MarketSimulator::Impl {
     }
 };
 
-MarketSimulator::MarketSimulator(const SimConfig& config, std::uint64_t seed, int startRegime)
-    : m_impl(new Impl(config, seed, startRegime))
+MarketSimulator::MarketSimulator(const SimConfig& config, std::uint64_t seed, int startRegime, double startTime)
+    : m_impl(new Impl(config, seed, startRegime, startTime))
 {
 }
 

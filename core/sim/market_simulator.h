@@ -52,8 +52,9 @@ struct SimCounters {
 
 class MarketSimulator {
 public:
-    // startRegime < 0: the configuration's initial regime.
-    MarketSimulator(const SimConfig& config, std::uint64_t seed, int startRegime = -1);
+    // startRegime < 0: the configuration's initial regime. startTime: virtual seconds
+    // into the trading day, so that the intraday profile applies.
+    MarketSimulator(const SimConfig& config, std::uint64_t seed, int startRegime = -1, double startTime = 0);
     ~MarketSimulator();
     MarketSimulator(const MarketSimulator&) = delete;
     MarketSimulator& operator=(const MarketSimulator&) = delete;

@@ -1,0 +1,191 @@
+#include "exec/backtest.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <mutex>
+#include <thread>
+
+namespace hm {
+
+namespace {
+std::uint64_t mix(std::uint64_t x)
+{
+    x += 0x9e3779b97f4a7c15ull;
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+}
+} // namespace
+
+EpisodeResult runEpisode(const SimConfig& config, const ExecutionTask& task, std::uint64_t seed, ExecutionPolicy& policy)
+{
+    ExecutionEnv env(config, task);
+    env.reset(seed);
+    EpisodeResult r;
+    r.seed = seed;
+    r.regime = env.market().regime();
+    r.parent = task.quantity;
+    r.remaining.push_back(1.0);
+    policy.begin(env.state());
+    StepResult step;
+    do {
+        step = env.step(policy.decide(env.state()));
+        r.remaining.push_back(static_cast<double>(step.info.remaining) / static_cast<double>(task.quantity));
+    } while (!step.done);
+    r.remaining.resize(static_cast<std::size_t>(env.stepsTotal()) + 1, 0.0);
+    const StepInfo& i = step.info;
+    r.shortfallBps = i.shortfallBps;
+    const double sign = task.side == Side::Sell ? 1.0 : -1.0;
+    r.impactBps = sign * (i.arrivalMid - i.mid) / i.arrivalMid * 1e4;
+    r.forced = i.forcedAtEnd;
+    r.fillRate = static_cast<double>(i.executed - i.forcedAtEnd) / static_cast<double>(task.quantity);
+    return r;
+}
+
+Backtest::Backtest(SimConfig config, BacktestOptions options) : m_config(std::move(config)), m_options(options) {}
+
+void Backtest::calibrate()
+{
+    m_profile = learnVolumeProfile(m_config, m_options.calibrationDays, 500000000);
+    m_impact = calibrateImpact(m_config, m_options.calibrationSamples, 600000000);
+}
+
+std::vector<std::string> Backtest::builtInStrategies() { return {"twap", "vwap", "pov", "ac", "submit-and-leave"}; }
+
+bool Backtest::addBuiltIn(const std::string& name, std::string& error)
+{
+    if (name == "twap") {
+        addStrategy("TWAP", [] { return std::unique_ptr<ExecutionPolicy>(new TwapPolicy); });
+    } else if (name == "vwap") {
+        const VolumeProfile p = m_profile;
+        addStrategy("VWAP", [p] { return std::unique_ptr<ExecutionPolicy>(new VwapPolicy(p)); });
+    } else if (name == "pov") {
+        const double rate = m_options.sizeFraction;
+        addStrategy("POV", [rate] { return std::unique_ptr<ExecutionPolicy>(new PovPolicy(rate)); });
+    } else if (name == "ac") {
+        AlmgrenChrissParams p;
+        p.impact = m_impact;
+        p.riskAversion = m_options.riskAversion;
+        addStrategy("Almgren-Chriss", [p] { return std::unique_ptr<ExecutionPolicy>(new AlmgrenChrissPolicy(p)); });
+    } else if (name == "submit-and-leave") {
+        addStrategy("submit-and-leave", [] { return std::unique_ptr<ExecutionPolicy>(new SubmitAndLeavePolicy); });
+    } else {
+        error = "unknown strategy '" + name + "' (known: twap, vwap, pov, ac, submit-and-leave)";
+        return false;
+    }
+    return true;
+}
+
+void Backtest::addStrategy(const std::string& name, PolicyFactory factory)
+{
+    m_names.push_back(name);
+    m_factories.push_back(std::move(factory));
+}
+
+ExecutionTask Backtest::taskFor(std::uint64_t seed, double sizeFraction) const
+{
+    ExecutionTask t;
+    t.side = m_options.side;
+    t.horizonS = m_options.horizonS;
+    t.decisionIntervalS = m_options.intervalS;
+    t.endPenaltyBps = m_options.endPenaltyBps;
+    t.startRegime = static_cast<int>(seed % m_config.regimes.size());
+    const double latest = std::max(0.0, m_config.daySeconds - t.horizonS - t.warmupS);
+    t.startTimeOfDayS = static_cast<double>(mix(seed) >> 11) * 0x1.0p-53 * latest;
+    const double arrival = t.startTimeOfDayS + t.warmupS;
+    const double expected = m_profile.expectedVolume(arrival, arrival + t.horizonS);
+    const Quantity lot = std::max<Quantity>(1, m_config.lot);
+    t.quantity = std::max<Quantity>(lot, static_cast<Quantity>(std::llround(sizeFraction * expected / lot)) * lot);
+    return t;
+}
+
+std::vector<EpisodeResult> Backtest::run(double sizeFraction, int episodes, std::uint64_t seed0, const Progress& progress)
+{
+    const std::size_t S = m_factories.size();
+    std::vector<EpisodeResult> out(static_cast<std::size_t>(episodes) * S);
+    std::atomic<int> next{0}, done{0};
+    std::mutex progressMutex;
+    auto worker = [&] {
+        for (int e; (e = next++) < episodes;) {
+            const std::uint64_t seed = seed0 + static_cast<std::uint64_t>(e);
+            const ExecutionTask task = taskFor(seed, sizeFraction);
+            for (std::size_t s = 0; s < S; ++s) {
+                std::unique_ptr<ExecutionPolicy> p = m_factories[s]();
+                EpisodeResult r = runEpisode(m_config, task, seed, *p);
+                r.strategy = m_names[s];
+                r.sizeFraction = sizeFraction;
+                r.regime = task.startRegime;
+                out[static_cast<std::size_t>(e) * S + s] = std::move(r);
+            }
+            const int d = ++done;
+            if (progress) {
+                std::lock_guard<std::mutex> lock(progressMutex);
+                progress(d, episodes);
+            }
+        }
+    };
+    std::vector<std::thread> threads;
+    for (int i = 1; i < std::max(1, m_options.threads); ++i)
+        threads.emplace_back(worker);
+    worker();
+    for (auto& t : threads)
+        t.join();
+    return out;
+}
+
+std::vector<StrategySummary> Backtest::summarize(const std::vector<EpisodeResult>& results) const
+{
+    std::vector<StrategySummary> rows;
+    const int regimes = static_cast<int>(m_config.regimes.size());
+    for (int reg = -1; reg < regimes; ++reg) {
+        // Paired by seed: a strategy's shortfalls in seed order, for this regime.
+        std::map<std::string, std::map<std::uint64_t, const EpisodeResult*>> by;
+        for (const EpisodeResult& r : results)
+            if (reg < 0 || r.regime == reg)
+                by[r.strategy][r.seed] = &r;
+        auto series = [&](const std::string& s, double EpisodeResult::*field) {
+            std::vector<double> v;
+            for (const auto& kv : by[s])
+                v.push_back(kv.second->*field);
+            return v;
+        };
+        for (const std::string& name : m_names) {
+            StrategySummary row;
+            row.strategy = name;
+            row.regime = reg < 0 ? "all" : m_config.regimes[static_cast<std::size_t>(reg)].name;
+            const std::vector<double> is = series(name, &EpisodeResult::shortfallBps);
+            row.n = static_cast<int>(is.size());
+            if (row.n == 0)
+                continue;
+            row.meanShortfall = meanInterval(is);
+            row.medianShortfall = medianInterval(is);
+            row.timingRisk = sdInterval(is);
+            row.impact = meanInterval(series(name, &EpisodeResult::impactBps));
+            row.fillRate = meanInterval(series(name, &EpisodeResult::fillRate));
+            if (by.count("TWAP")) {
+                const std::vector<double> twap = series("TWAP", &EpisodeResult::shortfallBps);
+                int beat = 0;
+                for (std::size_t i = 0; i < std::min(is.size(), twap.size()); ++i)
+                    beat += is[i] < twap[i] - 1e-9;
+                row.beatTwap = shareInterval(beat, row.n);
+                row.pVsTwap = name == "TWAP" ? 1.0 : wilcoxonSignedRank(is, twap).pTwoSided;
+            }
+            if (by.count("VWAP"))
+                row.pVsVwap = name == "VWAP" ? 1.0 : wilcoxonSignedRank(is, series("VWAP", &EpisodeResult::shortfallBps)).pTwoSided;
+            rows.push_back(row);
+        }
+    }
+    return rows;
+}
+
+std::vector<double> Backtest::acTrajectory() const
+{
+    AlmgrenChrissParams p;
+    p.impact = m_impact;
+    p.riskAversion = m_options.riskAversion;
+    const int steps = static_cast<int>(std::ceil(m_options.horizonS / m_options.intervalS - 1e-9));
+    return AlmgrenChrissPolicy::trajectory(p, 0, steps, m_options.intervalS);
+}
+
+} // namespace hm

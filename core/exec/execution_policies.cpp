@@ -1,0 +1,101 @@
+#include "exec/execution_policies.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace hm {
+
+Quantity catchUp(const ExecState& s, double targetExecuted)
+{
+    const double need = std::max(0.0, targetExecuted - static_cast<double>(s.executed));
+    const Quantity lot = std::max<Quantity>(1, s.lot);
+    Quantity q = static_cast<Quantity>(std::llround(need / static_cast<double>(lot))) * lot;
+    if (s.step + 1 >= s.stepsTotal)
+        q = s.remaining; // the last interval finishes the order
+    return std::min(q, s.remaining);
+}
+
+namespace {
+ExecAction take(Quantity q)
+{
+    ExecAction a;
+    a.qty = q;
+    a.aggression = Aggression::Cross;
+    return a;
+}
+} // namespace
+
+ExecAction TwapPolicy::decide(const ExecState& s)
+{
+    const double done = std::min(1.0, static_cast<double>(s.step + 1) / std::max(1, s.stepsTotal));
+    return take(catchUp(s, done * static_cast<double>(s.parent)));
+}
+
+ExecAction VwapPolicy::decide(const ExecState& s)
+{
+    const double start = s.startTimeOfDayS;
+    const double whole = m_profile.share(start, start + s.horizonS);
+    const double upTo = m_profile.share(start, start + std::min(s.horizonS, (s.step + 1) * s.intervalS));
+    const double done = whole > 0 ? upTo / whole : static_cast<double>(s.step + 1) / std::max(1, s.stepsTotal);
+    return take(catchUp(s, std::min(1.0, done) * static_cast<double>(s.parent)));
+}
+
+ExecAction PovPolicy::decide(const ExecState& s)
+{
+    // Participation in the volume seen so far, including the interval about to start
+    // (estimated by the last interval's volume).
+    const double expected = static_cast<double>(s.marketVolumeSinceStart + s.lastStepVolume);
+    return take(catchUp(s, std::min(static_cast<double>(s.parent), m_rate * expected)));
+}
+
+std::vector<double> AlmgrenChrissPolicy::trajectory(const AlmgrenChrissParams& p, double parentLots, int steps,
+                                                    double intervalS, double* kappaTOut)
+{
+    (void)parentLots; // the shape does not depend on the size in the linear model
+    const double tau = intervalS;
+    const ImpactEstimate& e = p.impact;
+    // Temporary impact per unit is epsilon + eta * (lots per interval) / tau. The discrete
+    // model's correction eta - gamma*tau/2 can turn negative with the measured permanent
+    // impact (a single order's cost understates a sequence's); the continuous-time limit
+    // kappa^2 = lambda sigma^2 / eta is used instead (docs/execution.md).
+    const double eta = std::max(1e-9, e.etaTicksPerLot * tau);       // ticks * s per lot
+    const double sigma2 = e.sigmaTicksPerSqrtS * e.sigmaTicksPerSqrtS; // ticks^2 per s
+    const double kappa = std::sqrt(p.riskAversion * sigma2 / eta);
+    const double T = steps * tau;
+    std::vector<double> x(static_cast<std::size_t>(steps) + 1);
+    for (int k = 0; k <= steps; ++k) {
+        const double t = k * tau;
+        x[static_cast<std::size_t>(k)] = kappa * T < 1e-9 ? 1.0 - t / T : std::sinh(kappa * (T - t)) / std::sinh(kappa * T);
+    }
+    if (kappaTOut)
+        *kappaTOut = kappa * T;
+    return x;
+}
+
+void AlmgrenChrissPolicy::begin(const ExecState& s)
+{
+    m_plan = trajectory(m_p, static_cast<double>(s.parent) / static_cast<double>(std::max<Quantity>(1, s.lot)), s.stepsTotal,
+                        s.intervalS, &m_kappaT);
+}
+
+ExecAction AlmgrenChrissPolicy::decide(const ExecState& s)
+{
+    if (m_plan.empty())
+        begin(s);
+    const std::size_t k = std::min(m_plan.size() - 1, static_cast<std::size_t>(s.step + 1));
+    return take(catchUp(s, (1.0 - m_plan[k]) * static_cast<double>(s.parent)));
+}
+
+ExecAction SubmitAndLeavePolicy::decide(const ExecState& s)
+{
+    ExecAction a;
+    if (s.step == 0) {
+        a.qty = s.remaining;
+        a.aggression = Aggression::Passive;
+    } else {
+        a.keepWorking = true;
+    }
+    return a;
+}
+
+} // namespace hm
