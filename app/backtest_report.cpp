@@ -42,11 +42,10 @@ const QColor kPalette[] = {QColor(70, 140, 220), QColor(230, 150, 40), QColor(80
 
 void frame(QPainter& p, const QRect& plot, const QString& title, const QString& yLabel)
 {
-    p.fillRect(QRect(0, 0, plot.right() + 40, plot.bottom() + 90), Qt::white);
     p.setPen(Qt::black);
     QFont f(QStringLiteral("DejaVu Sans"), 11, QFont::Bold);
     p.setFont(f);
-    p.drawText(QRect(0, 5, plot.right() + 40, 25), Qt::AlignCenter, title);
+    p.drawText(QRect(0, 5, p.device()->width(), 25), Qt::AlignCenter, title);
     f.setBold(false);
     f.setPointSize(9);
     p.setFont(f);
@@ -88,6 +87,7 @@ bool costsChart(const BacktestReport& r, const std::string& path)
     lo -= pad;
     hi += pad;
     QImage img(1000, 560, QImage::Format_RGB32);
+    img.fill(Qt::white);
     QPainter p(&img);
     p.setRenderHint(QPainter::Antialiasing);
     const QRect plot(90, 40, 880, 440);
@@ -136,6 +136,7 @@ bool trajectoryChart(const BacktestReport& r, const std::string& path)
         ++count[e.strategy];
     }
     QImage img(1000, 560, QImage::Format_RGB32);
+    img.fill(Qt::white);
     QPainter p(&img);
     p.setRenderHint(QPainter::Antialiasing);
     const QRect plot(90, 40, 700, 440);
