@@ -53,15 +53,17 @@ int parse(QCoreApplication& app, Parsed& out)
     QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Where stores, logs and journals go (default ~/.local/share/helmsman)."), QStringLiteral("DIR"));
     QCommandLineOption shot(QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window after --screenshot-delay seconds, then quit."), QStringLiteral("FILE"));
     QCommandLineOption shotDelay(QStringLiteral("screenshot-delay"), QStringLiteral("Seconds before the screenshot (default 8)."), QStringLiteral("SECONDS"));
-    QCommandLineOption flow(QStringLiteral("venue-flow"), QStringLiteral("Embedded venue background orders per second (default 300)."), QStringLiteral("N"));
+    QCommandLineOption flow(QStringLiteral("venue-flow"), QStringLiteral("0 for a quiet embedded market (a seeded book, no background flow); otherwise the market simulator drives it (default)."), QStringLiteral("N"));
     QCommandLineOption agents(QStringLiteral("agents"), QStringLiteral("Agent configuration (JSON, docs/agents.md). The window loads resources/agents/demo.json by default."), QStringLiteral("FILE"));
     QCommandLineOption noAgents(QStringLiteral("no-agents"), QStringLiteral("Start without agents."));
     QCommandLineOption startAgents(QStringLiteral("start-agents"), QStringLiteral("Start the configured agents at once instead of leaving them armed."));
     QCommandLineOption control(QStringLiteral("control-socket"), QStringLiteral("Unix socket for helmsman-ctl (default <data dir>/control.sock)."), QStringLiteral("PATH"));
+    QCommandLineOption simConfig(QStringLiteral("sim-config"), QStringLiteral("Market simulator configuration for the embedded venue (default: resources/sim/default.json)."), QStringLiteral("FILE"));
+    QCommandLineOption venueRegime(QStringLiteral("regime"), QStringLiteral("Hold the embedded market in this regime (calm, normal, volatile, stressed) for a demonstration."), QStringLiteral("NAME"));
     QCommandLineOption noControl(QStringLiteral("no-control"), QStringLiteral("Do not open the control socket."));
     QCommandLineOption setPass(QStringLiteral("set-risk-passphrase"), QStringLiteral("Read a new risk-manager passphrase from standard input, store its Argon2id hash, and exit."));
     for (auto* o : {&headless, &duration, &seed, &rate, &config, &journal, &noJournal, &instruments, &dataDir, &flow, &shot, &shotDelay,
-                    &agents, &noAgents, &startAgents, &control, &noControl, &setPass})
+                    &agents, &noAgents, &startAgents, &control, &noControl, &setPass, &simConfig, &venueRegime})
         p.addOption(*o);
     if (!p.parse(app.arguments())) {
         std::cerr << "helmsman: " << p.errorText().toStdString() << "\nTry 'helmsman --help'.\n";
@@ -134,6 +136,8 @@ int parse(QCoreApplication& app, Parsed& out)
     if (p.isSet(noAgents))
         out.runtime.agentsFile.clear();
     out.runtime.startAgents = p.isSet(startAgents);
+    out.runtime.simConfig = p.value(simConfig).toStdString();
+    out.runtime.venueRegime = p.value(venueRegime).toStdString();
     if (!p.isSet(noControl))
         out.runtime.controlSocket = p.isSet(control) ? p.value(control).toStdString() : data + "/control.sock";
     if (p.isSet(instruments)) {

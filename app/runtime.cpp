@@ -118,6 +118,8 @@ Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options))
         vc.dataDictionary = dictionary;
         vc.storeDirectory = m_options.dataDirectory + "/venue";
         vc.flowOrdersPerSecond = m_options.venueFlowPerSecond;
+        vc.simConfigPath = m_options.simConfig;
+        vc.regime = m_options.venueRegime;
         vc.password = randomPassword(m_options.seed);
         if (vc.port == 0)
             vc.port = findFreeLoopbackPort();
@@ -179,9 +181,18 @@ void Runtime::start()
             config("instrument", i.symbol + " tick=" + std::to_string(i.tickSize) + " lot="
                                      + std::to_string(i.lotSize) + " " + i.currency);
     }
-    if (m_venue)
-        m_venue->start();
     m_engine->start();
+    if (m_venue) {
+        // The embedded simulator knows the true regime; until a detector runs, the
+        // engine (oversight, the window) is told that one.
+        Engine* engine = m_engine.get();
+        m_venue->setRegimeListener([engine](const std::string& symbol, const std::string& regime) {
+            engine->setRegime(symbol, regime, "simulator");
+        });
+        m_venue->start();
+        for (const auto& i : m_options.instruments)
+            m_engine->setRegime(i.symbol, m_venue->regime(i.symbol), "simulator");
+    }
     m_gateway->start();
     const Actor configActor{"config", Role::Trader};
     for (const auto& a : m_agentSpecs) {

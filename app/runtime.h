@@ -21,7 +21,9 @@ struct RuntimeOptions {
     std::string journalPath;       // empty: <data>/journal/session-<time>.db
     std::vector<Instrument> instruments;
     std::uint64_t seed = 1;
-    double venueFlowPerSecond = 300;
+    double venueFlowPerSecond = 300; // 0: a quiet embedded market; otherwise the simulator
+    std::string simConfig;           // simulator configuration; empty: the built-in default
+    std::string venueRegime;         // hold this regime in the embedded venue (demonstrations)
     int venuePort = 0;
     bool journalEnabled = true;
     RiskLimits limits;

@@ -21,7 +21,11 @@ void usage(std::ostream& out)
     out << "Usage: helmsman-venue [--port N] [--seed N] [--instruments SYM[:TICK[:LOT[:CCY]]],...]\n"
            "                      [--comp-id ID] [--clients ID,...] [--password PW] [--flow N]\n"
            "                      [--store DIR] [--dictionary FILE] [--log-messages]\n"
-           "Runs the simulated FIX 4.4 venue until interrupted (Ctrl-C).\n";
+           "                      [--sim-config FILE] [--regime NAME] [--speed X]\n"
+           "Runs the simulated FIX 4.4 venue until interrupted (Ctrl-C). The market simulator\n"
+           "drives it (--flow 0: a quiet market with a seeded book only); --regime holds one\n"
+           "of the configuration's regimes (calm, normal, volatile, stressed) for demonstrations;\n"
+           "--speed runs virtual time faster than the wall clock.\n";
 }
 } // namespace
 
@@ -73,6 +77,14 @@ int main(int argc, char** argv)
                 c.password = value("--password");
             } else if (a == "--flow") {
                 c.flowOrdersPerSecond = std::stod(value("--flow"));
+            } else if (a == "--sim-config") {
+                c.simConfigPath = value("--sim-config");
+            } else if (a == "--regime") {
+                c.regime = value("--regime");
+            } else if (a == "--speed") {
+                c.simSpeed = std::stod(value("--speed"));
+                if (c.simSpeed <= 0 || c.simSpeed > 1000)
+                    throw std::invalid_argument("speed");
             } else if (a == "--store") {
                 c.storeDirectory = value("--store");
             } else if (a == "--dictionary") {

@@ -1,6 +1,7 @@
 #include "fix/fix_venue.h"
 
 #include "book/order_book.h"
+#include "sim/market_simulator.h"
 #include "fix/fix_convert.h"
 #include "fix/session_support.h"
 
@@ -40,7 +41,7 @@
 namespace hm {
 namespace {
 
-constexpr std::uint64_t kFlowRefBit = 1ull << 63; // background participants' orders
+constexpr std::uint64_t kFlowRefBit = 1ull << 61; // test hook's background orders (below the simulator's own bits)
 constexpr Price kDefaultReference = 1885;
 
 struct VenueOrder {
@@ -59,14 +60,27 @@ struct VenueOrder {
     bool live = true;
 };
 
+// One instrument's market: the simulator's book (default), or a quiet book that only
+// the seeded levels and the clients' orders move.
 struct Market {
     Instrument instrument;
-    OrderBook book;
+    std::unique_ptr<MarketSimulator> sim;
+    OrderBook quietBook;
     Depth published; // what subscribers last saw
     std::vector<Trade> pendingTrades;
-    std::deque<OrderBook::Handle> flowHandles;
-    Price fair = kDefaultReference;
     Price reference = kDefaultReference;
+    std::string regime;
+
+    const OrderBook& book() const { return sim ? sim->book() : quietBook; }
+    OrderBook::Result add(const BookOrder& o)
+    {
+        return sim ? sim->submit(o.ref, o.side, o.type, o.tif, o.price, o.qty) : quietBook.add(o);
+    }
+    bool cancel(OrderBook::Handle h) { return sim ? sim->cancel(h) : quietBook.cancel(h); }
+    OrderBook::Result replace(OrderBook::Handle h, Side side, Price price, Quantity leaves)
+    {
+        return sim ? sim->replace(h, side, price, leaves) : quietBook.replace(h, price, leaves);
+    }
 };
 
 struct Subscription {
@@ -115,7 +129,9 @@ struct FixVenue::Impl : public FIX::Application {
     std::uint64_t nextOrderId = 1;
     std::uint64_t nextExecId = 1;
     std::string idPrefix;
-    std::mt19937_64 rng;
+    SimConfig simConfig;
+    double simStart = 0; // virtual time of day when the venue opened
+    std::function<void(const std::string&, const std::string&)> regimeListener;
     VenueStats stats;
 
     std::unique_ptr<FIX::SessionSettings> settings;
@@ -260,9 +276,10 @@ struct FixVenue::Impl : public FIX::Application {
     }
 
     // Turns the book's events into ExecutionReports for client orders and trades for market data.
-    void applyBookEvents(Market& market)
+    void applyBookEvents(Market& market) { applyEvents(market, market.book().events()); }
+    void applyEvents(Market& market, const std::vector<BookEvent>& events)
     {
-        for (const BookEvent& e : market.book.events()) {
+        for (const BookEvent& e : events) {
             switch (e.kind) {
             case BookEventKind::Fill: {
                 market.pendingTrades.push_back(Trade{market.instrument.symbol, e.price, e.qty, wallNs()});
@@ -364,7 +381,7 @@ struct FixVenue::Impl : public FIX::Application {
         bo.tif = o.tif;
         bo.price = o.price;
         bo.qty = o.orderQty;
-        OrderBook::Result r = market.book.add(bo);
+        OrderBook::Result r = market.add(bo);
         stored.handle = r.handle;
         applyBookEvents(market);
     }
@@ -397,7 +414,7 @@ struct FixVenue::Impl : public FIX::Application {
             return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), o->orderId, statusOf(*o, true), false,
                                     FIX::CxlRejReason_TOO_LATE_TO_CANCEL, "order is no longer working");
         Market& market = markets.at(o->symbol);
-        market.book.cancel(o->handle);
+        market.cancel(o->handle);
         o->live = false;
         o->handle = OrderBook::kNoHandle;
         o->clOrdId = clOrdId.getValue();
@@ -433,7 +450,7 @@ struct FixVenue::Impl : public FIX::Application {
                                     FIX::CxlRejReason_OTHER,
                                     newLeaves <= 0 ? "new quantity is not above the filled quantity"
                                                    : "new price must be positive");
-        OrderBook::Result r = market.book.replace(o->handle, newPrice, newLeaves);
+        OrderBook::Result r = market.replace(o->handle, o->side, newPrice, newLeaves);
         if (!r.ok)
             return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), o->orderId, statusOf(*o, false), true,
                                     FIX::CxlRejReason_OTHER, "replace refused by the book");
@@ -480,7 +497,7 @@ struct FixVenue::Impl : public FIX::Application {
     void publish(Market& market)
     {
         Depth now;
-        market.book.depth(static_cast<std::size_t>(config.depthLevels), now);
+        market.book().depth(static_cast<std::size_t>(config.depthLevels), now);
         std::vector<LevelChange> changes;
         diffSide(Side::Buy, market.published.bids, now.bids, changes);
         diffSide(Side::Sell, market.published.asks, now.asks, changes);
@@ -557,6 +574,7 @@ struct FixVenue::Impl : public FIX::Application {
     }
 
     // --- background flow ----------------------------------------------------------
+    // A background order placed by the test hook.
     void flowOrder(Market& market, Side side, OrderType type, TimeInForce tif, Price price, Quantity qty)
     {
         BookOrder bo;
@@ -566,87 +584,36 @@ struct FixVenue::Impl : public FIX::Application {
         bo.tif = tif;
         bo.price = price;
         bo.qty = qty;
-        OrderBook::Result r = market.book.add(bo);
+        market.add(bo);
         ++stats.flowOrders;
         applyBookEvents(market);
-        if (r.handle != OrderBook::kNoHandle)
-            market.flowHandles.push_back(r.handle);
     }
 
-    void flowStep(Market& market, double dtSeconds)
+    // The simulator runs in step with the wall clock (virtual seconds = wall seconds x speed).
+    void simulate(Market& market, double virtualNow)
     {
-        std::poisson_distribution<int> arrivals(config.flowOrdersPerSecond * dtSeconds);
-        std::uniform_real_distribution<double> u(0.0, 1.0);
-        std::geometric_distribution<int> distance(0.35);
-        std::uniform_int_distribution<int> lots(1, 10);
-        const Quantity lot = market.instrument.lotSize > 0 ? market.instrument.lotSize : 1;
-        const Quantity unit = 100 * lot;
-        int n = arrivals(rng);
-        for (int i = 0; i < n; ++i) {
-            const double x = u(rng);
-            if (x < 0.30 && !market.flowHandles.empty()) {
-                std::uniform_int_distribution<std::size_t> pick(0, market.flowHandles.size() - 1);
-                std::size_t k = pick(rng);
-                market.book.cancel(market.flowHandles[k]);
-                market.flowHandles[k] = market.flowHandles.back();
-                market.flowHandles.pop_back();
-            } else if (x < 0.85) {
-                const Side side = u(rng) < 0.5 ? Side::Buy : Side::Sell;
-                const Price d = 1 + distance(rng);
-                const Price px = side == Side::Buy ? market.fair - d : market.fair + d;
-                if (px > 0)
-                    flowOrder(market, side, OrderType::Limit, TimeInForce::Day, px, unit * lots(rng));
-            } else {
-                // Aggressors lean toward the fair value, so the price follows it.
-                const Price mid2 = market.book.hasBid() && market.book.hasAsk()
-                    ? market.book.bestBid() + market.book.bestAsk()
-                    : 2 * market.fair;
-                const double pBuy = mid2 < 2 * market.fair ? 0.7 : (mid2 > 2 * market.fair ? 0.3 : 0.5);
-                const Side side = u(rng) < pBuy ? Side::Buy : Side::Sell;
-                const Price touch = side == Side::Buy ? (market.book.hasAsk() ? market.book.bestAsk() : market.fair + 1)
-                                                      : (market.book.hasBid() ? market.book.bestBid() : market.fair - 1);
-                const Price px = side == Side::Buy ? touch + 1 : touch - 1;
-                if (px > 0)
-                    flowOrder(market, side, OrderType::Limit, TimeInForce::ImmediateOrCancel, px,
-                              unit * (1 + lots(rng) / 3));
-            }
+        market.sim->runUntil(virtualNow);
+        market.sim->takeOwnFills(); // the venue reports client fills from the book's events
+        if (market.sim->regimeName() != market.regime) {
+            market.regime = market.sim->regimeName();
+            if (regimeListener)
+                regimeListener(market.instrument.symbol, market.regime);
         }
-        while (market.flowHandles.size() > 4000) { // keep the resting flow bounded
-            market.book.cancel(market.flowHandles.front());
-            market.flowHandles.pop_front();
-        }
-    }
-
-    void driftFair(Market& market)
-    {
-        std::normal_distribution<double> step(0.0, 1.0);
-        Price next = market.fair + static_cast<Price>(std::lround(step(rng)));
-        const Price lo = market.reference / 2, hi = market.reference * 3 / 2;
-        market.fair = std::min(hi, std::max(lo, next));
     }
 
     void run()
     {
         using clock = std::chrono::steady_clock;
-        auto last = clock::now();
-        auto lastPublish = last;
-        auto lastDrift = last;
+        const auto start = clock::now();
+        auto lastPublish = start;
         while (running.load()) {
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
             const auto now = clock::now();
-            const double dt = std::chrono::duration<double>(now - last).count();
-            last = now;
             std::lock_guard<std::recursive_mutex> lock(mutex);
-            if (config.flowOrdersPerSecond > 0) {
-                const bool drift = now - lastDrift >= std::chrono::milliseconds(100);
-                for (auto& kv : markets) {
-                    if (drift)
-                        driftFair(kv.second);
-                    flowStep(kv.second, dt);
-                }
-                if (drift)
-                    lastDrift = now;
-            }
+            const double elapsed = std::chrono::duration<double>(now - start).count();
+            for (auto& kv : markets)
+                if (kv.second.sim)
+                    simulate(kv.second, simStart + elapsed * config.simSpeed);
             if (now - lastPublish >= std::chrono::milliseconds(config.marketDataIntervalMs)) {
                 lastPublish = now;
                 for (auto& kv : markets)
@@ -655,14 +622,31 @@ struct FixVenue::Impl : public FIX::Application {
         }
     }
 
+    // The quiet market's opening book: a few levels each side around the reference.
     void seedBook(Market& market)
     {
-        // A few levels each side so a fresh venue shows a two-sided market at once.
         const Quantity unit = 100 * (market.instrument.lotSize > 0 ? market.instrument.lotSize : 1);
         for (Price d = 1; d <= 10; ++d) {
-            flowOrder(market, Side::Buy, OrderType::Limit, TimeInForce::Day, market.fair - d, unit * (1 + d % 4));
-            flowOrder(market, Side::Sell, OrderType::Limit, TimeInForce::Day, market.fair + d, unit * (1 + d % 4));
+            flowOrder(market, Side::Buy, OrderType::Limit, TimeInForce::Day, market.reference - d, unit * (1 + d % 4));
+            flowOrder(market, Side::Sell, OrderType::Limit, TimeInForce::Day, market.reference + d, unit * (1 + d % 4));
         }
+    }
+
+    // The simulated market: the configured simulator, priced around this instrument's
+    // reference, warmed up before the first client sees it.
+    void startSimulator(Market& market, std::size_t index)
+    {
+        SimConfig sc = simConfig;
+        sc.instrument = market.instrument;
+        sc.initialPrice = market.instrument.toPrice(market.reference);
+        if (sc.lot % std::max<Quantity>(1, market.instrument.lotSize) != 0)
+            sc.lot = 100 * std::max<Quantity>(1, market.instrument.lotSize);
+        if (!config.regime.empty())
+            sc.schedule = {ScheduleEntry{0, config.regime}}; // held for the demonstration
+        market.sim.reset(new MarketSimulator(sc, config.seed + index, -1, simStart - 120));
+        market.sim->setBookListener([this, &market](const std::vector<BookEvent>& events) { applyEvents(market, events); });
+        simulate(market, simStart);
+        market.pendingTrades.clear();
     }
 };
 
@@ -756,7 +740,21 @@ void FixVenue::start()
     if (c.port == 0)
         c.port = findFreeLoopbackPort();
     makeDir(c.storeDirectory);
-    d.rng.seed(c.seed);
+    if (c.flowOrdersPerSecond > 0) {
+        d.simConfig = defaultSimConfig();
+        if (!c.simConfigPath.empty()) {
+            const std::string error = loadSimConfig(c.simConfigPath, d.simConfig);
+            if (!error.empty())
+                throw std::runtime_error("venue: " + error);
+        }
+        if (!c.regime.empty() && d.simConfig.regimeIndex(c.regime) < 0) {
+            std::string names;
+            for (const auto& r : d.simConfig.regimes)
+                names += (names.empty() ? "" : ", ") + r.name;
+            throw std::runtime_error("venue: unknown regime '" + c.regime + "' (known: " + names + ")");
+        }
+        d.simStart = c.simStartTimeOfDayS;
+    }
     d.idPrefix = std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                                     std::chrono::system_clock::now().time_since_epoch())
                                     .count()
@@ -766,9 +764,11 @@ void FixVenue::start()
         Market& m = d.markets[c.instruments[i].symbol];
         m.instrument = c.instruments[i];
         m.reference = i < c.referencePrices.size() ? c.referencePrices[i] : kDefaultReference;
-        m.fair = m.reference;
-        d.seedBook(m);
-        m.book.depth(static_cast<std::size_t>(c.depthLevels), m.published);
+        if (c.flowOrdersPerSecond > 0)
+            d.startSimulator(m, i);
+        else
+            d.seedBook(m);
+        m.book().depth(static_cast<std::size_t>(c.depthLevels), m.published);
         m.pendingTrades.clear();
     }
 
@@ -836,6 +836,19 @@ void FixVenue::submitFlowOrder(const std::string& symbol, Side side, OrderType t
                       price, qty);
 }
 
+std::string FixVenue::regime(const std::string& symbol) const
+{
+    std::lock_guard<std::recursive_mutex> lock(m_impl->mutex);
+    auto it = m_impl->markets.find(symbol);
+    return it == m_impl->markets.end() ? std::string() : it->second.regime;
+}
+
+void FixVenue::setRegimeListener(std::function<void(const std::string&, const std::string&)> listener)
+{
+    std::lock_guard<std::recursive_mutex> lock(m_impl->mutex);
+    m_impl->regimeListener = std::move(listener);
+}
+
 void FixVenue::dropSessions()
 {
     for (const auto& client : m_impl->config.clientCompIds) {
@@ -851,14 +864,14 @@ Price FixVenue::bestBid(const std::string& symbol) const
 {
     std::lock_guard<std::recursive_mutex> lock(m_impl->mutex);
     auto it = m_impl->markets.find(symbol);
-    return it == m_impl->markets.end() ? 0 : it->second.book.bestBid();
+    return it == m_impl->markets.end() ? 0 : it->second.book().bestBid();
 }
 
 Price FixVenue::bestAsk(const std::string& symbol) const
 {
     std::lock_guard<std::recursive_mutex> lock(m_impl->mutex);
     auto it = m_impl->markets.find(symbol);
-    return it == m_impl->markets.end() ? 0 : it->second.book.bestAsk();
+    return it == m_impl->markets.end() ? 0 : it->second.book().bestAsk();
 }
 
 } // namespace hm

@@ -1,10 +1,12 @@
 #pragma once
 // The embedded simulated venue: the project's matching engine behind a QuickFIX
-// acceptor on 127.0.0.1, with a background order flow that keeps the book alive.
+// acceptor on 127.0.0.1, its market driven by the market simulator (core/sim) in step
+// with the wall clock, or quiet (only a seeded book) for tests and benchmarks.
 // Plain C++14 interface; QuickFIX stays inside fix_venue.cpp.
 #include "model/types.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -21,7 +23,11 @@ struct VenueConfig {
     std::string compId = "HMVENUE";
     std::vector<std::string> clientCompIds{"HELMSMAN"};
     std::string password;         // when set, Logon must carry it in tag 554
-    double flowOrdersPerSecond = 300; // per instrument; 0 turns the background flow off
+    double flowOrdersPerSecond = 300; // 0: a quiet market; otherwise the simulator drives it
+    std::string simConfigPath;        // empty: the built-in default (resources/sim/default.json)
+    std::string regime;               // hold this regime (demonstrations); empty: the Markov chain
+    double simStartTimeOfDayS = 3600; // where in the simulated trading day the venue opens
+    double simSpeed = 1.0;            // virtual seconds per wall second
     int marketDataIntervalMs = 20;    // incremental refreshes are conflated to this cadence
     int depthLevels = 10;
     bool logMessages = false;
@@ -51,6 +57,10 @@ public:
     // Test and demo hooks: a background participant's order, and a dropped connection.
     void submitFlowOrder(const std::string& symbol, Side side, OrderType type, Price price, Quantity qty);
     void dropSessions();
+    // The simulator's true regime per instrument ("" for a quiet market), and a listener
+    // told of every change (on the venue's thread).
+    std::string regime(const std::string& symbol) const;
+    void setRegimeListener(std::function<void(const std::string& symbol, const std::string& regime)> listener);
     bool anyClientLoggedOn() const;
     Price bestBid(const std::string& symbol) const;
     Price bestAsk(const std::string& symbol) const;

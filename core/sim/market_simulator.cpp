@@ -93,6 +93,7 @@ struct MarketSimulator::Impl {
     std::vector<SimFill> own;
     SimCounters counters;
     std::function<void(const SimEvent&)> sink;
+    std::function<void(const std::vector<BookEvent>&)> bookListener;
 
     Impl(const SimConfig& c, std::uint64_t seed, int startRegime, double startTime) : cfg(c), rng(seed), t(startTime)
     {
@@ -228,6 +229,8 @@ struct MarketSimulator::Impl {
     void afterCommand(SimActor taker, std::uint64_t takerRef)
     {
         ++counters.bookEvents;
+        if (bookListener && taker != SimActor::Own && !book.events().empty())
+            bookListener(book.events());
         for (const BookEvent& e : book.events()) {
             if (e.kind != BookEventKind::Fill)
                 continue;
@@ -550,6 +553,20 @@ bool MarketSimulator::cancel(OrderBook::Handle handle)
     return true;
 }
 
+OrderBook::Result MarketSimulator::replace(OrderBook::Handle handle, Side side, Price price, Quantity leaves)
+{
+    Impl& d = *m_impl;
+    const std::uint64_t ref = d.book.refOf(handle);
+    d.sideOfTaker = side == Side::Buy;
+    const OrderBook::Result r = d.book.replace(handle, price, leaves);
+    for (const BookEvent& e : d.book.events()) // a replace that crosses takes liquidity
+        if (e.kind == BookEventKind::Fill && e.ref == ref)
+            d.own.push_back(SimFill{ref, side, e.price, e.qty, d.t, false});
+    d.afterCommand(SimActor::Own, ref);
+    d.flow(side, r.filled);
+    return r;
+}
+
 std::vector<SimFill> MarketSimulator::takeOwnFills()
 {
     std::vector<SimFill> out;
@@ -558,5 +575,9 @@ std::vector<SimFill> MarketSimulator::takeOwnFills()
 }
 
 void MarketSimulator::setEventSink(std::function<void(const SimEvent&)> sink) { m_impl->sink = std::move(sink); }
+void MarketSimulator::setBookListener(std::function<void(const std::vector<BookEvent>&)> listener)
+{
+    m_impl->bookListener = std::move(listener);
+}
 
 } // namespace hm

@@ -79,10 +79,15 @@ public:
     // A limit order rests with what is left; IOC or market orders do not rest.
     OrderBook::Result submit(std::uint64_t ref, Side side, OrderType type, TimeInForce tif, Price price, Quantity qty);
     bool cancel(OrderBook::Handle handle);
+    OrderBook::Result replace(OrderBook::Handle handle, Side side, Price price, Quantity leaves);
     // Fills of our orders since the last call, in order.
     std::vector<SimFill> takeOwnFills();
 
     void setEventSink(std::function<void(const SimEvent&)> sink); // every event; empty to stop
+    // The book's events after each background participant's command (a venue turns
+    // them into market data and fills of its clients' resting orders). Our own
+    // commands' events are read from book().events() by the caller, as with a bare book.
+    void setBookListener(std::function<void(const std::vector<BookEvent>&)> listener);
 
 private:
     struct Impl;
