@@ -2,6 +2,7 @@
 // field, the true regime on every event, and the stylized facts of real markets with
 // fixed seeds: heavy-tailed one-minute returns, volatility clustering, a concave impact
 // of meta-order size, and a wider spread and thinner book when stressed than when calm.
+#include "sim/lobster.h"
 #include "sim/market_simulator.h"
 
 #include <QtTest>
@@ -254,6 +255,75 @@ private Q_SLOTS:
         const double slope = std::log(impact[2] / impact[0]) / std::log(16.0);
         qInfo("log-log slope of impact against size: %.2f (1 = linear)", slope);
         QVERIFY2(slope < 0.8, qPrintable(QString::number(slope)));
+    }
+
+    void lobsterFileReplaysTheSameBook()
+    {
+        // A session recorded in LOBSTER format replays into exactly the same book.
+        MarketSimulator sim(holding("normal"), 21);
+        std::stringstream file;
+        recordLobster(sim, 600, file);
+        std::vector<LobsterMessage> messages;
+        QCOMPARE(QString::fromStdString(parseLobster(file, "recorded", 0.01, messages)), QString());
+        QVERIFY(messages.size() > 10000);
+        LobsterReplay replay(messages, sim.config().instrument);
+        replay.runUntil(replay.endTime());
+        Depth a, b;
+        sim.book().depth(10, a);
+        replay.book().depth(10, b);
+        QCOMPARE(b.bids.size(), a.bids.size());
+        for (std::size_t i = 0; i < a.bids.size(); ++i) {
+            QCOMPARE(b.bids[i].price, a.bids[i].price);
+            QCOMPARE(b.bids[i].qty, a.bids[i].qty);
+        }
+        for (std::size_t i = 0; i < a.asks.size(); ++i) {
+            QCOMPARE(b.asks[i].price, a.asks[i].price);
+            QCOMPARE(b.asks[i].qty, a.asks[i].qty);
+        }
+        QCOMPARE(replay.counters().skipped, std::uint64_t(0));
+
+        // Our orders interact with the replayed book: a resting sell at the touch is
+        // filled by recorded executions, and a crossing buy takes recorded liquidity.
+        LobsterReplay ours(messages, sim.config().instrument);
+        ours.runUntil(messages.front().time + 60);
+        const OrderBook::Result resting =
+            ours.submit(1, Side::Sell, OrderType::Limit, TimeInForce::Day, ours.book().bestAsk(), 100);
+        QVERIFY(resting.handle != OrderBook::kNoHandle);
+        const OrderBook::Result taken =
+            ours.submit(2, Side::Buy, OrderType::Limit, TimeInForce::ImmediateOrCancel, ours.book().bestAsk() + 2, 3000);
+        QVERIFY(taken.filled > 0);
+        ours.runUntil(ours.endTime());
+        Quantity makerFilled = 0, takerFilled = 0;
+        for (const SimFill& f : ours.takeOwnFills())
+            (f.maker ? makerFilled : takerFilled) += f.qty;
+        qInfo("replay with our orders: taker fill %lld, maker fill %lld, recorded events about consumed orders %llu",
+              static_cast<long long>(takerFilled), static_cast<long long>(makerFilled),
+              static_cast<unsigned long long>(ours.counters().skipped));
+        QCOMPARE(takerFilled, taken.filled);
+        QVERIFY(makerFilled > 0);
+        QVERIFY(ours.counters().skipped > 0);
+    }
+
+    void badLobsterLinesNameLineAndField_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("type") << "34200.1,1,1,100,188500,1\n34200.2,9,2,100,188500,1" << "x.csv:line 2: field 'type' must be 1..7";
+        QTest::newRow("number") << "34200.1,1,1,lots,188500,1" << "x.csv:line 1: field 'size' is not a number";
+        QTest::newRow("fields") << "34200.1,1,1,100" << "x.csv:line 1: expected 6 comma-separated fields";
+        QTest::newRow("direction") << "34200.1,1,1,100,188500,0" << "x.csv:line 1: field 'direction' must be 1 (buy) or -1";
+        QTest::newRow("time") << "34200.5,1,1,100,188500,1\n34200.1,1,2,100,188500,1" << "x.csv:line 2: time goes backwards";
+    }
+    void badLobsterLinesNameLineAndField()
+    {
+        QFETCH(QString, text);
+        QFETCH(QString, expected);
+        std::stringstream in(text.toStdString());
+        std::vector<LobsterMessage> out{LobsterMessage{}};
+        const QString error = QString::fromStdString(parseLobster(in, "x.csv", 0.01, out));
+        QVERIFY2(error.startsWith(expected), qPrintable(error));
+        QCOMPARE(out.size(), std::size_t(1)); // untouched on error
+        QVERIFY(loadLobster("/nonexistent.csv", 0.01, out).find("cannot open") != std::string::npos);
     }
 
     void stressedIsWiderAndThinnerThanCalm()

@@ -107,12 +107,24 @@ struct MarketSimulator::Impl {
         lastSampleMid = consensus;
         nextSample = std::floor(t) + 1.0;
         if (!cfg.schedule.empty()) {
+            // The schedule's regime at the start time, set before the book opens.
             scheduleIndex = 0;
-            applySchedule();
+            while (scheduleIndex < cfg.schedule.size() && cfg.schedule[scheduleIndex].atS <= t)
+                regime = cfg.regimeIndex(cfg.schedule[scheduleIndex++].regime);
+            nextSwitch = scheduleIndex < cfg.schedule.size() ? cfg.schedule[scheduleIndex].atS : kNever;
         } else {
             drawNextSwitch();
         }
-        // An opening book: the makers quote and a few noise orders rest on each side.
+    }
+
+    // The opening book (the makers quote, a few noise orders rest on each side), built on
+    // first use so that a listener or sink attached after construction sees every order.
+    bool opened = false;
+    void ensureOpen()
+    {
+        if (opened)
+            return;
+        opened = true;
         requote();
         for (int i = 0; i < 60; ++i)
             noiseLimit();
@@ -164,6 +176,7 @@ struct MarketSimulator::Impl {
     {
         if (next == regime)
             return;
+        ensureOpen();
         regime = next;
         ++counters.regimeSwitches;
         if (!crashing())
@@ -423,6 +436,7 @@ struct MarketSimulator::Impl {
     // --- the loop ------------------------------------------------------------------
     void runUntil(double target)
     {
+        ensureOpen();
         while (t < target) {
             const RegimeParams& r = rp();
             const double act = activity();
@@ -494,7 +508,11 @@ MarketSimulator::~MarketSimulator() = default;
 
 void MarketSimulator::runUntil(double t) { m_impl->runUntil(t); }
 double MarketSimulator::now() const { return m_impl->t; }
-const OrderBook& MarketSimulator::book() const { return m_impl->book; }
+const OrderBook& MarketSimulator::book() const
+{
+    m_impl->ensureOpen();
+    return m_impl->book;
+}
 const SimConfig& MarketSimulator::config() const { return m_impl->cfg; }
 int MarketSimulator::regime() const { return m_impl->regime; }
 const std::string& MarketSimulator::regimeName() const { return m_impl->rp().name; }
@@ -505,7 +523,7 @@ const SimCounters& MarketSimulator::counters() const { return m_impl->counters; 
 
 Price MarketSimulator::twiceMid() const
 {
-    const OrderBook& b = m_impl->book;
+    const OrderBook& b = book();
     return b.hasBid() && b.hasAsk() ? b.bestBid() + b.bestAsk() : 0;
 }
 
@@ -522,6 +540,7 @@ OrderBook::Result MarketSimulator::submit(std::uint64_t ref, Side side, OrderTyp
                                           Quantity qty)
 {
     Impl& d = *m_impl;
+    d.ensureOpen();
     BookOrder o;
     o.ref = ref & ~(kBackground | kMaker);
     o.side = side;
@@ -544,6 +563,7 @@ OrderBook::Result MarketSimulator::submit(std::uint64_t ref, Side side, OrderTyp
 bool MarketSimulator::cancel(OrderBook::Handle handle)
 {
     Impl& d = *m_impl;
+    d.ensureOpen();
     const Quantity leaves = d.book.leaves(handle);
     const std::uint64_t ref = d.book.refOf(handle);
     if (!d.book.cancel(handle))
@@ -556,6 +576,7 @@ bool MarketSimulator::cancel(OrderBook::Handle handle)
 OrderBook::Result MarketSimulator::replace(OrderBook::Handle handle, Side side, Price price, Quantity leaves)
 {
     Impl& d = *m_impl;
+    d.ensureOpen();
     const std::uint64_t ref = d.book.refOf(handle);
     d.sideOfTaker = side == Side::Buy;
     const OrderBook::Result r = d.book.replace(handle, price, leaves);
