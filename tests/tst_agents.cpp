@@ -2,6 +2,7 @@
 // decisions and the approval queue.
 #include "agents/agent_config.h"
 #include "agents/agent_state.h"
+#include "agents/execution_agent.h"
 #include "agents/oversight.h"
 
 #include <QtTest>
@@ -155,6 +156,51 @@ private Q_SLOTS:
         QVERIFY(!q.take(b, t));
         QCOMPARE(q.takeAll("x").size(), std::size_t(1));
         QVERIFY(q.tickets().empty());
+    }
+
+    void executionAlgorithmsRunAsAgents()
+    {
+        std::vector<AgentSpec> specs;
+        std::string error;
+        QVERIFY2(parseAgentSpecs(R"({"agents": [{"id": "p", "type": "pov", "instrument": "HMX",
+            "params": {"side": -1, "quantity": 2000, "duration_s": 60, "interval_s": 10, "participation": 0.5}}]})",
+                                 "test", specs, error),
+                 error.c_str());
+        QVERIFY(!parseAgentSpecs(R"({"agents": [{"id": "p", "type": "vwap", "instrument": "HMX", "params": {"speed": 1}}]})",
+                                 "test", specs, error));
+        QVERIFY2(error.find("unknown parameter 'speed'") != std::string::npos, error.c_str());
+        std::unique_ptr<Agent> pov = makeAgent("pov", "HMX", {{"side", -1}, {"quantity", 2000}, {"duration_s", 60},
+                                                                {"interval_s", 10}, {"participation", 0.5}},
+                                               error);
+        QVERIFY(pov);
+        MarketView m;
+        m.symbol = "HMX";
+        m.bids = {{1884, 1000}};
+        m.asks = {{1886, 1000}};
+        m.tradedVolume = 10000;
+        AgentContext ctx;
+        ctx.market = &m;
+        ctx.now = 1000000000000;
+        AgentIntents first;
+        pov->onTick(ctx, first); // step 0: nothing traded yet, nothing to follow
+        QVERIFY(first.orders.empty());
+        m.tradedVolume = 11000;   // the market trades 1000
+        ctx.now += 10000000000;   // next interval
+        AgentIntents second;
+        pov->onTick(ctx, second);
+        QCOMPARE(second.orders.size(), std::size_t(1));
+        const OrderProposal& p = second.orders.front();
+        QCOMPARE(p.side, Side::Sell);
+        QCOMPARE(p.qty, Quantity(1000)); // half of the 1000 traded plus the expected 1000 of this interval
+        QCOMPARE(p.tif, TimeInForce::ImmediateOrCancel);
+        QCOMPARE(p.price, Price(1884 - 3)); // crosses, walking at most 3 ticks
+        QVERIFY(!p.why.factors.empty());
+        AgentIntents again;
+        ctx.now += 1000000000; // same interval: no second child
+        pov->onTick(ctx, again);
+        QVERIFY(again.orders.empty());
+        for (const char* type : {"vwap", "almgren_chriss", "submit_and_leave"})
+            QVERIFY2(makeAgent(type, "HMX", {{"quantity", 1000}}, error), type);
     }
 };
 

@@ -1,4 +1,5 @@
 #include "agents/classic_agents.h"
+#include "agents/execution_agent.h"
 
 #include <algorithm>
 #include <cmath>
@@ -131,12 +132,14 @@ double param(const AgentParams& p, const std::string& name, double fallback, dou
 }
 } // namespace
 
-std::vector<std::string> agentTypes() { return {"twap", "momentum"}; }
+std::vector<std::string> agentTypes() { return {"twap", "momentum", "vwap", "pov", "almgren_chriss", "submit_and_leave"}; }
 
 std::unique_ptr<Agent> makeAgent(const std::string& type, const std::string& symbol, const AgentParams& params,
                                  std::string& error)
 {
     error.clear();
+    if (isExecutionAgentType(type))
+        return makeExecutionAgent(type, symbol, params, error);
     const std::vector<std::string> known = type == "twap"
         ? std::vector<std::string>{"side", "quantity", "duration_s", "slice_s", "lot"}
         : std::vector<std::string>{"clip", "max_position", "threshold", "interval_s"};
@@ -167,7 +170,7 @@ std::unique_ptr<Agent> makeAgent(const std::string& type, const std::string& sym
         if (error.empty())
             a.reset(new MomentumAgent(symbol, static_cast<Quantity>(clip), static_cast<Quantity>(maxPos), threshold, interval));
     } else {
-        error = "unknown agent type '" + type + "' (known: twap, momentum)";
+        error = "unknown agent type '" + type + "' (known: twap, momentum, vwap, pov, almgren_chriss, submit_and_leave)";
     }
     return a;
 }

@@ -1,0 +1,184 @@
+#include "agents/execution_agent.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <ctime>
+
+namespace hm {
+
+namespace {
+constexpr double kNs = 1e9;
+
+// Seconds since 09:30 local time: where in the trading day the VWAP profile looks.
+double tradingTimeOfDay(Timestamp wall)
+{
+    const std::time_t secs = static_cast<std::time_t>(wall / 1000000000);
+    std::tm local{};
+    localtime_r(&secs, &local);
+    const double sinceMidnight = local.tm_hour * 3600.0 + local.tm_min * 60.0 + local.tm_sec;
+    return std::clamp(sinceMidnight - 34200.0, 0.0, 23400.0);
+}
+} // namespace
+
+ExecutionAgent::ExecutionAgent(const char* type, std::unique_ptr<ExecutionPolicy> policy, std::string symbol, Side side,
+                               Quantity parent, double durationS, double intervalS, Quantity lot, int crossTicks)
+    : m_type(type), m_policy(std::move(policy)), m_symbol(std::move(symbol)), m_side(side), m_parent(parent),
+      m_duration(durationS), m_interval(intervalS), m_lot(lot), m_crossTicks(crossTicks), m_features(static_cast<double>(lot))
+{
+}
+
+void ExecutionAgent::onFill(Side side, Quantity qty, Price)
+{
+    if (side == m_side)
+        m_done = std::min(m_parent, m_done + qty);
+}
+
+void ExecutionAgent::onTick(const AgentContext& ctx, AgentIntents& out)
+{
+    const MarketView& m = *ctx.market;
+    if (!m.hasQuotes())
+        return;
+    if (m_start == 0) {
+        m_start = ctx.now;
+        m_volumeAtStart = m_volumeAtStep = m.tradedVolume;
+    }
+    const double t = static_cast<double>(ctx.now) / kNs;
+    m_features.onQuotes(t, m.bids, m.asks);
+    m_features.onVolume(t, m.tradedVolume);
+    const double elapsed = static_cast<double>(ctx.now - m_start) / kNs;
+    const int steps = static_cast<int>(std::ceil(m_duration / m_interval - 1e-9));
+    const int step = std::min(steps - 1, static_cast<int>(elapsed / m_interval));
+    if (step == m_lastStep || m_done >= m_parent || ctx.awaitingApproval > 0)
+        return;
+    if (m_lastStep < 0)
+        m_policy->begin(ExecState{m_side, m_parent, 0, m_parent, m_lot, 0, m_duration, m_interval, 0, steps,
+                                  tradingTimeOfDay(ctx.now), 0, 0, false, {}});
+    m_lastStep = step;
+    m_lastStepVolume = m.tradedVolume - m_volumeAtStep;
+    m_volumeAtStep = m.tradedVolume;
+
+    ExecState s;
+    s.side = m_side;
+    s.parent = m_parent;
+    s.executed = m_done;
+    s.remaining = m_parent - m_done;
+    s.lot = m_lot;
+    s.elapsedS = elapsed;
+    s.horizonS = m_duration;
+    s.intervalS = m_interval;
+    s.step = step;
+    s.stepsTotal = steps;
+    s.startTimeOfDayS = tradingTimeOfDay(m_start);
+    s.marketVolumeSinceStart = m.tradedVolume - m_volumeAtStart;
+    s.lastStepVolume = m_lastStepVolume;
+    s.childWorking = !ctx.working.empty();
+    m_features.compute(ExecutionTaskState{std::max(0.0, 1 - elapsed / m_duration),
+                                          static_cast<double>(s.remaining) / static_cast<double>(m_parent)},
+                       s.features);
+    const ExecAction a = m_policy->decide(s);
+    if (a.keepWorking)
+        return;
+    for (const auto& w : ctx.working) // the last child had its interval
+        out.cancels.push_back(w.clOrdId);
+    const Quantity qty = std::min(a.qty / m_lot * m_lot, s.remaining);
+    if (qty <= 0) {
+        out.note = m_policy->name() + ": on schedule at step " + std::to_string(step) + ", nothing to send";
+        return;
+    }
+    const bool sell = m_side == Side::Sell;
+    const Price touch = sell ? m.bestAsk() : m.bestBid(), far = sell ? m.bestBid() : m.bestAsk();
+    OrderProposal p;
+    p.symbol = m_symbol;
+    p.side = m_side;
+    p.qty = qty;
+    if (a.aggression == Aggression::Cross) {
+        p.price = far + (sell ? -m_crossTicks : m_crossTicks);
+        p.tif = TimeInForce::ImmediateOrCancel;
+    } else {
+        p.price = a.aggression == Aggression::Inside && std::llabs(touch - far) > 1 ? touch + (sell ? -1 : 1) : touch;
+        p.tif = TimeInForce::Day;
+    }
+    p.why.summary = m_policy->name() + " step " + std::to_string(step + 1) + "/" + std::to_string(steps) + ": "
+        + toString(a.aggression) + " child to stay on its schedule";
+    p.why.factors = {{"executed", static_cast<double>(m_done)},
+                     {"remaining", static_cast<double>(s.remaining)},
+                     {"child qty", static_cast<double>(qty)},
+                     {"elapsed s", elapsed},
+                     {"market volume since start", static_cast<double>(s.marketVolumeSinceStart)},
+                     {"spread ticks", s.features[kSpreadTicks]},
+                     {"imbalance (5 levels)", s.features[kImbalance5]}};
+    out.orders.push_back(p);
+}
+
+bool isExecutionAgentType(const std::string& type)
+{
+    return type == "vwap" || type == "pov" || type == "almgren_chriss" || type == "submit_and_leave";
+}
+
+std::unique_ptr<Agent> makeExecutionAgent(const std::string& type, const std::string& symbol, const AgentParams& params,
+                                          std::string& error)
+{
+    error.clear();
+    std::vector<std::string> known{"side", "quantity", "duration_s", "interval_s", "lot"};
+    if (type == "pov")
+        known.push_back("participation");
+    if (type == "almgren_chriss")
+        known.insert(known.end(), {"risk_aversion", "sigma_ticks", "eta_ticks_per_lot"});
+    for (const auto& kv : params)
+        if (std::find(known.begin(), known.end(), kv.first) == known.end()) {
+            error = "unknown parameter '" + kv.first + "' for a " + type + " agent";
+            return nullptr;
+        }
+    auto get = [&](const char* name, double fallback, double lo, double hi) {
+        auto it = params.find(name);
+        const double v = it == params.end() ? fallback : it->second;
+        if (error.empty() && !(v >= lo && v <= hi))
+            error = "parameter '" + std::string(name) + "' = " + std::to_string(v) + " is outside " + std::to_string(lo)
+                + ".." + std::to_string(hi);
+        return v;
+    };
+    const double side = get("side", -1, -1, 1), qty = get("quantity", 5000, 1, 1e9);
+    const double duration = get("duration_s", 600, 10, 86400), interval = get("interval_s", 10, 1, 3600);
+    const double lot = get("lot", 100, 1, 1e9);
+    if (error.empty() && side == 0)
+        error = "parameter 'side' must be 1 (buy) or -1 (sell)";
+    if (error.empty() && interval > duration)
+        error = "parameter 'interval_s' is longer than 'duration_s'";
+    std::unique_ptr<ExecutionPolicy> policy;
+    const char* name = nullptr;
+    if (type == "vwap") {
+        // Live, the configured intraday activity is the volume prior (the backtest learns it).
+        const SimConfig sim = defaultSimConfig();
+        VolumeProfile profile;
+        profile.daySeconds = sim.daySeconds;
+        double total = 0;
+        for (double x : sim.intradayProfile)
+            total += x;
+        for (double x : sim.intradayProfile)
+            profile.fraction.push_back(x / total);
+        policy.reset(new VwapPolicy(profile));
+        name = "vwap";
+    } else if (type == "pov") {
+        policy.reset(new PovPolicy(get("participation", 0.1, 0.001, 1)));
+        name = "pov";
+    } else if (type == "almgren_chriss") {
+        AlmgrenChrissParams p;
+        p.riskAversion = get("risk_aversion", 3e-6, 0, 1);
+        p.impact.sigmaTicksPerSqrtS = get("sigma_ticks", 0.5, 0.001, 100);
+        p.impact.etaTicksPerLot = get("eta_ticks_per_lot", 0.1, 1e-6, 100);
+        policy.reset(new AlmgrenChrissPolicy(p));
+        name = "almgren_chriss";
+    } else if (type == "submit_and_leave") {
+        policy.reset(new SubmitAndLeavePolicy);
+        name = "submit_and_leave";
+    } else {
+        error = "unknown agent type '" + type + "'";
+    }
+    if (!error.empty())
+        return nullptr;
+    return std::unique_ptr<Agent>(new ExecutionAgent(name, std::move(policy), symbol, side > 0 ? Side::Buy : Side::Sell,
+                                                     static_cast<Quantity>(qty), duration, interval, static_cast<Quantity>(lot)));
+}
+
+} // namespace hm

@@ -1,0 +1,44 @@
+#pragma once
+// The execution algorithms of core/exec as live agents: the same ExecutionPolicy
+// objects the backtest scores decide one child order per interval here, and every
+// child goes agent -> oversight -> risk gate -> order manager like any other intent.
+#include "agents/agent.h"
+#include "exec/execution_policies.h"
+#include "features/features.h"
+
+#include <memory>
+
+namespace hm {
+
+class ExecutionAgent : public Agent {
+public:
+    ExecutionAgent(const char* type, std::unique_ptr<ExecutionPolicy> policy, std::string symbol, Side side,
+                   Quantity parent, double durationS, double intervalS, Quantity lot, int crossTicks = 3);
+    const char* type() const override { return m_type; }
+    void onTick(const AgentContext& ctx, AgentIntents& out) override;
+    void onFill(Side side, Quantity qty, Price price) override;
+    AgentProgress progress() const override { return {m_parent, m_done}; }
+
+private:
+    const char* m_type;
+    std::unique_ptr<ExecutionPolicy> m_policy;
+    std::string m_symbol;
+    Side m_side;
+    Quantity m_parent;
+    double m_duration, m_interval;
+    Quantity m_lot;
+    int m_crossTicks;
+    FeatureTracker m_features;
+    Timestamp m_start = 0;
+    int m_lastStep = -1;
+    Quantity m_done = 0;
+    Quantity m_volumeAtStart = 0, m_volumeAtStep = 0, m_lastStepVolume = 0;
+};
+
+// Creates vwap, pov, almgren_chriss or submit_and_leave agents from their parameters;
+// nullptr and `error` for anything else or a bad parameter.
+std::unique_ptr<Agent> makeExecutionAgent(const std::string& type, const std::string& symbol, const AgentParams& params,
+                                          std::string& error);
+bool isExecutionAgentType(const std::string& type);
+
+} // namespace hm
