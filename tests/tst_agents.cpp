@@ -91,7 +91,7 @@ private Q_SLOTS:
         QVERIFY2(error.find("unknown field 'colour'") != std::string::npos, error.c_str());
         QVERIFY(specs.empty());
         QVERIFY(loadAgentSpecs(HM_TEST_RESOURCES "/agents/demo.json", specs, error));
-        QCOMPARE(specs.size(), std::size_t(3));
+        QCOMPARE(specs.size(), std::size_t(4));
     }
 
     void oversightDecisions()
