@@ -51,9 +51,7 @@ void ExecutionAgent::onTick(const AgentContext& ctx, AgentIntents& out)
     const int step = std::min(steps - 1, static_cast<int>(elapsed / m_interval));
     if (step == m_lastStep || m_done >= m_parent || ctx.awaitingApproval > 0)
         return;
-    if (m_lastStep < 0)
-        m_policy->begin(ExecState{m_side, m_parent, 0, m_parent, m_lot, 0, m_duration, m_interval, 0, steps,
-                                  tradingTimeOfDay(ctx.now), 0, 0, false, {}});
+    const bool first = m_lastStep < 0;
     m_lastStep = step;
     m_lastStepVolume = m.tradedVolume - m_volumeAtStep;
     m_volumeAtStep = m.tradedVolume;
@@ -76,6 +74,8 @@ void ExecutionAgent::onTick(const AgentContext& ctx, AgentIntents& out)
     m_features.compute(ExecutionTaskState{std::max(0.0, 1 - elapsed / m_duration),
                                           static_cast<double>(s.remaining) / static_cast<double>(m_parent)},
                        s.features);
+    if (first)
+        m_policy->begin(s);
     const ExecAction a = m_policy->decide(s);
     if (a.keepWorking)
         return;

@@ -61,8 +61,7 @@ bool Backtest::addBuiltIn(const std::string& name, std::string& error)
         const VolumeProfile p = m_profile;
         addStrategy("VWAP", [p] { return std::unique_ptr<ExecutionPolicy>(new VwapPolicy(p)); });
     } else if (name == "pov") {
-        const double rate = m_options.sizeFraction;
-        addStrategy("POV", [rate] { return std::unique_ptr<ExecutionPolicy>(new PovPolicy(rate)); });
+        addStrategy("POV", [] { return std::unique_ptr<ExecutionPolicy>(new PovPolicy(0)); }); // rate from the task
     } else if (name == "ac") {
         AlmgrenChrissParams p;
         p.impact = m_impact;
@@ -97,6 +96,7 @@ ExecutionTask Backtest::taskFor(std::uint64_t seed, double sizeFraction) const
     const double expected = m_profile.expectedVolume(arrival, arrival + t.horizonS);
     const Quantity lot = std::max<Quantity>(1, m_config.lot);
     t.quantity = std::max<Quantity>(lot, static_cast<Quantity>(std::llround(sizeFraction * expected / lot)) * lot);
+    t.expectedVolume = expected;
     return t;
 }
 

@@ -115,6 +115,7 @@ ExecState ExecutionEnv::state() const
     s.startTimeOfDayS = std::fmod(m_startT, m_config.daySeconds);
     s.marketVolumeSinceStart = m_sim ? m_sim->counters().volume - m_volumeAtArrival : 0;
     s.lastStepVolume = m_volumePerStep.empty() ? 0 : m_volumePerStep.back();
+    s.expectedVolume = m_task.expectedVolume;
     s.childWorking = m_child != OrderBook::kNoHandle && m_sim && m_sim->book().leaves(m_child) > 0;
     s.features = observe();
     return s;
@@ -234,7 +235,8 @@ StepResult ExecutionEnv::step(const ExecAction& action)
     const double stepVol = out.observation[kRealizedVol30sBps];
     const double risk = m_task.riskPenalty * remainingFraction * remainingFraction * stepVol * stepVol;
     m_info.shortfallBps -= gain; // cost is the negative of what the fills gained
-    m_info.mid = m_sim->twiceMid() / 2.0;
+    if (m_sim->twiceMid() > 0) // a side can be empty for a moment (a crash): keep the last mid
+        m_info.mid = m_sim->twiceMid() / 2.0;
     m_info.avgPrice = m_info.executed > 0 ? m_notional / static_cast<double>(m_info.executed) : 0;
     m_info.marketVolume = m_sim->counters().volume - m_volumeAtArrival;
     m_info.regime = m_sim->regime();

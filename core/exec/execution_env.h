@@ -38,6 +38,7 @@ struct ExecState {
     double startTimeOfDayS = 0;
     Quantity marketVolumeSinceStart = 0;
     Quantity lastStepVolume = 0;
+    double expectedVolume = 0; // over the horizon, if known
     bool childWorking = false;
     std::vector<double> features;
 };
@@ -53,6 +54,7 @@ struct ExecutionTask {
     double riskPenalty = 0;         // lambda: bps per (remaining fraction)^2 per (step volatility bps)^2
     double endPenaltyBps = 10;      // extra charge on what the horizon forces through
     int crossTicks = 3;             // a crossing order may walk this many ticks beyond the far touch
+    double expectedVolume = 0;      // the market's expected volume over the horizon, if known (POV uses it)
 };
 
 struct StepInfo {

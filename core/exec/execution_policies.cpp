@@ -45,7 +45,8 @@ ExecAction PovPolicy::decide(const ExecState& s)
     // Participation in the volume seen so far, including the interval about to start
     // (estimated by the last interval's volume).
     const double expected = static_cast<double>(s.marketVolumeSinceStart + s.lastStepVolume);
-    return take(catchUp(s, std::min(static_cast<double>(s.parent), m_rate * expected)));
+    const double rate = m_rate > 0 ? m_rate : s.expectedVolume > 0 ? static_cast<double>(s.parent) / s.expectedVolume : 0.1;
+    return take(catchUp(s, std::min(static_cast<double>(s.parent), rate * expected)));
 }
 
 std::vector<double> AlmgrenChrissPolicy::trajectory(const AlmgrenChrissParams& p, double parentLots, int steps,

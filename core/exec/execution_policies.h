@@ -49,6 +49,7 @@ private:
 
 class PovPolicy : public ExecutionPolicy {
 public:
+    // participation <= 0: the parent's share of the expected volume (finishes on average).
     explicit PovPolicy(double participation) : m_rate(participation) {}
     std::string name() const override { return "POV"; }
     ExecAction decide(const ExecState& s) override;
