@@ -191,7 +191,7 @@ private Q_SLOTS:
         QCOMPARE(second.orders.size(), std::size_t(1));
         const OrderProposal& p = second.orders.front();
         QCOMPARE(p.side, Side::Sell);
-        QCOMPARE(p.qty, Quantity(1000)); // half of the 1000 traded plus the expected 1000 of this interval
+        QCOMPARE(p.qty, Quantity(800)); // half of the others' 1000 traded and of the 500 expected from them now, in lots
         QCOMPARE(p.tif, TimeInForce::ImmediateOrCancel);
         QCOMPARE(p.price, Price(1884 - 3)); // crosses, walking at most 3 ticks
         QVERIFY(!p.why.factors.empty());

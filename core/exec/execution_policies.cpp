@@ -44,8 +44,10 @@ ExecAction PovPolicy::decide(const ExecState& s)
 {
     // Participation in the volume seen so far, including the interval about to start
     // (estimated by the last interval's volume).
-    const double expected = static_cast<double>(s.marketVolumeSinceStart + s.lastStepVolume);
+    // Participation counts the others' volume: ours would otherwise feed on itself.
     const double rate = m_rate > 0 ? m_rate : s.expectedVolume > 0 ? static_cast<double>(s.parent) / s.expectedVolume : 0.1;
+    const double others = std::max(0.0, static_cast<double>(s.marketVolumeSinceStart - s.executed));
+    const double expected = others + (1 - std::min(rate, 0.9)) * static_cast<double>(s.lastStepVolume);
     return take(catchUp(s, std::min(static_cast<double>(s.parent), rate * expected)));
 }
 
