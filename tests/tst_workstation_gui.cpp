@@ -3,6 +3,7 @@
 #include "blotter_models.h"
 #include "ladder_model.h"
 #include "main_window.h"
+#include "market_panel.h"
 #include "order_ticket.h"
 #include "price_chart.h"
 #include "runtime.h"
@@ -43,6 +44,9 @@ private Q_SLOTS:
         const Price bestBid = w.ladder().priceAt(LadderModel::kLevels);
         QVERIFY(bestBid < bestAsk);
         QCOMPARE(w.session().stateText(), QStringLiteral("LoggedOn"));
+        // The market state: the simulator's regime and the shared features of the book.
+        QTRY_VERIFY_WITH_TIMEOUT(!w.market().regimeText().contains(QStringLiteral("unknown")), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.market().valueText("spread_ticks").toDouble() >= 1.0, 5000);
 
         // A marketable buy from the ticket is filled.
         w.ticket().setType(OrderType::Limit);

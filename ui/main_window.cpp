@@ -8,6 +8,7 @@
 #include "ladder_model.h"
 #include "limits_dialog.h"
 #include "log_panel.h"
+#include "market_panel.h"
 #include "order_ticket.h"
 #include "price_chart.h"
 #include "risk_panel.h"
@@ -129,6 +130,10 @@ MainWindow::MainWindow(Engine& engine, const Instrument& instrument, const QStri
     QDockWidget* riskDock = dock(tr("Risk"), QStringLiteral("riskDock"), m_risk, Qt::RightDockWidgetArea);
     m_feed = new FeedPanel;
     QDockWidget* feedDock = dock(tr("Denials and alerts"), QStringLiteral("feedDock"), m_feed, Qt::RightDockWidgetArea);
+    m_market = new MarketPanel(instrument.symbol);
+    QDockWidget* marketDock = dock(tr("Market state"), QStringLiteral("marketDock"), m_market, Qt::RightDockWidgetArea);
+    tabifyDockWidget(feedDock, marketDock);
+    feedDock->raise();
     // Session and log share the blotter's place: looked at less often than the rest.
     m_session = new SessionPanel;
     QDockWidget* sessionDock = dock(tr("FIX session"), QStringLiteral("sessionDock"), m_session, Qt::BottomDockWidgetArea);
@@ -303,6 +308,7 @@ void MainWindow::onSnapshot(const SnapshotPtr& s)
     m_approvals->update(*s);
     m_risk->update(*s);
     m_feed->update(*s);
+    m_market->update(*s);
     m_ladderModel->update(*s, m_instrument.symbol);
     m_orderModel->update(*s);
     m_fillModel->append(*s);

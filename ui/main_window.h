@@ -22,6 +22,7 @@ class FeedPanel;
 class FillTableModel;
 class LadderModel;
 class LogPanel;
+class MarketPanel;
 class OrderTableModel;
 class OrderTicket;
 class PriceChart;
@@ -51,6 +52,7 @@ public:
     ApprovalsPanel& approvals() { return *m_approvals; }
     RiskPanel& risk() { return *m_risk; }
     FeedPanel& feed() { return *m_feed; }
+    MarketPanel& market() { return *m_market; }
     OperatorSession& operatorSession() { return *m_operator; }
     QToolButton& killButton() { return *m_killButton; }
     QAction& killAction() { return *m_killAction; }
@@ -96,6 +98,7 @@ private:
     ApprovalsPanel* m_approvals;
     RiskPanel* m_risk;
     FeedPanel* m_feed;
+    MarketPanel* m_market;
     QToolButton* m_killButton = nullptr;
     QAction* m_killAction = nullptr;
     QAction* m_rearmAction = nullptr;

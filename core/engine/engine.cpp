@@ -505,6 +505,9 @@ void Engine::publish()
         v.twiceMid = b.twiceMid();
         v.updates = b.updates();
         v.regime = m_regimes[ins.symbol];
+        auto f = m_features.find(ins.symbol);
+        if (f != m_features.end())
+            f->second.compute(ExecutionTaskState{}, v.features);
         v.newTrades.swap(m_newTrades[ins.symbol]);
         const auto& mine = own[ins.symbol];
         for (auto it = mine.first.rbegin(); it != mine.first.rend(); ++it)

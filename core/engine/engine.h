@@ -5,6 +5,7 @@
 #include "agents/agent_config.h"
 #include "book/book_mirror.h"
 #include "engine/snapshot.h"
+#include "features/features.h"
 #include "model/gateway_port.h"
 #include "oms/order_manager.h"
 #include "risk/risk_metrics.h"
@@ -209,6 +210,7 @@ private:
     std::map<std::string, Price> m_lastTrade;
     std::map<std::string, Timestamp> m_lastMarketData; // wall ns
     std::map<std::string, std::string> m_regimes;      // symbol -> current regime
+    std::map<std::string, FeatureTracker> m_features;  // symbol -> market features, for the window
     std::map<std::string, AgentSlot> m_agentSlots;
     ApprovalQueue m_approvals;
     std::unordered_map<std::string, Quantity> m_gateLeaves; // ClOrdID -> quantity the gate counts as working

@@ -173,6 +173,14 @@ void Engine::onMarketChanged(const std::string& symbol, const std::vector<Trade>
     for (const auto& l : book.asks(5))
         depth += static_cast<double>(l.qty);
     m_metrics[symbol].onMarket(now, static_cast<double>(twiceMid) / 2.0, depth);
+    auto f = m_features.find(symbol);
+    if (f == m_features.end()) {
+        const Instrument* ins = instrument(symbol);
+        f = m_features.emplace(symbol, FeatureTracker(100.0 * static_cast<double>(ins ? ins->lotSize : 1))).first;
+    }
+    const double t = static_cast<double>(now) / 1e9;
+    f->second.onQuotes(t, book.bids(5), book.asks(5));
+    f->second.onVolume(t, m_volume[symbol]);
 }
 
 double Engine::agentPnl(const AgentSlot& slot) const

@@ -24,6 +24,7 @@ struct BookView {
     Price twiceMid = 0;
     std::uint64_t updates = 0;
     std::string regime; // "" until a detector or schedule says
+    std::vector<double> features; // core/features, in featureNames() order (no execution task)
 };
 
 struct PositionView {
