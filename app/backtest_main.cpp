@@ -1,9 +1,11 @@
 // helmsman-backtest: every execution strategy on the same held-out seeds across all
 // regimes; a table on the console, CSV, JSON and PNG charts in the output directory.
 #include "backtest_report.h"
+#include "ml/training.h"
 
 #include <QGuiApplication>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -20,6 +22,7 @@ namespace {
 const char* kUsage =
     "usage: helmsman-backtest [options]\n"
     "  --strategies LIST    comma-separated: twap,vwap,pov,ac,submit-and-leave (default all)\n"
+    "  --model FILE         add a trained learning agent (models/*.pt with its .json card); repeatable\n"
     "  --episodes N         held-out episodes per strategy (default 200)\n"
     "  --seed N             first episode seed (default 900000000; training seeds stay below 100000000)\n"
     "  --horizon S          seconds to complete the parent order (default 1800)\n"
@@ -78,6 +81,7 @@ int main(int argc, char** argv)
     std::vector<double> sizes{0.01, 0.05, 0.10, 0.25};
     int sweepEpisodes = 60;
     std::string outDir = "backtest-out", simConfig;
+    std::vector<std::string> models;
     bool quiet = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -100,6 +104,8 @@ int main(int argc, char** argv)
         if (a == "--help" || a == "-h") {
             std::cout << kUsage;
             return 0;
+        } else if (a == "--model") {
+            models.push_back(text());
         } else if (a == "--strategies") {
             strategies = split(text());
         } else if (a == "--episodes") {
@@ -174,6 +180,19 @@ int main(int argc, char** argv)
             std::cerr << "helmsman-backtest: --strategies: " << error << "\n";
             return 2;
         }
+    }
+    for (const std::string& path : models) {
+        std::string error;
+        auto loaded = std::make_shared<LearnedPolicy>(path, error);
+        if (!error.empty()) {
+            std::cerr << "helmsman-backtest: --model: " << error << "\n";
+            return 2;
+        }
+        std::string name = loaded->name();
+        for (int n = 2; std::find(b.strategies().begin(), b.strategies().end(), name) != b.strategies().end(); ++n)
+            name = loaded->name() + "-" + std::to_string(n);
+        // One loaded network shared by the workers: inference only, no state.
+        b.addStrategy(name, [loaded] { return std::unique_ptr<ExecutionPolicy>(new LearnedPolicy(*loaded)); });
     }
     BacktestReport report;
     report.backtest = &b;

@@ -10,6 +10,7 @@ packages=(
   libsqlite3-dev sqlite3
   libspdlog-dev libfmt-dev
   nlohmann-json3-dev libargon2-dev libssl-dev
+  libtorch-dev python3-torch
   xvfb xauth fonts-dejavu-core
 )
 

@@ -51,6 +51,12 @@ void Backtest::calibrate()
     m_impact = calibrateImpact(m_config, m_options.calibrationSamples, 600000000);
 }
 
+void Backtest::setCalibration(VolumeProfile profile, ImpactEstimate impact)
+{
+    m_profile = std::move(profile);
+    m_impact = impact;
+}
+
 std::vector<std::string> Backtest::builtInStrategies() { return {"twap", "vwap", "pov", "ac", "submit-and-leave"}; }
 
 bool Backtest::addBuiltIn(const std::string& name, std::string& error)

@@ -76,10 +76,12 @@ public:
 
     std::vector<StrategySummary> summarize(const std::vector<EpisodeResult>& results) const;
     std::vector<double> acTrajectory() const; // planned remaining fraction, for the chart
+    // The episode a seed stands for: starting regime, time of day and parent size. The
+    // trainer draws its tasks from here too, on its own seeds.
+    ExecutionTask taskFor(std::uint64_t seed, double sizeFraction) const;
+    void setCalibration(VolumeProfile profile, ImpactEstimate impact);
 
 private:
-    ExecutionTask taskFor(std::uint64_t seed, double sizeFraction) const;
-
     SimConfig m_config;
     BacktestOptions m_options;
     VolumeProfile m_profile;

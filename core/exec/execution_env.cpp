@@ -43,13 +43,14 @@ int ExecutionEnv::stepsTotal() const
 
 int ExecutionEnv::discreteActionCount() { return kFractionCount * 3; }
 
-ExecAction ExecutionEnv::discreteAction(int index) const
+ExecAction ExecutionEnv::discreteActionFor(int index, Quantity remaining, Quantity lot)
 {
     index = std::clamp(index, 0, discreteActionCount() - 1);
+    lot = std::max<Quantity>(1, lot);
     ExecAction a;
-    a.qty = roundLots(static_cast<Quantity>(std::llround(kFractions[index / 3] * static_cast<double>(m_info.remaining))));
-    if (kFractions[index / 3] > 0 && a.qty == 0 && m_info.remaining > 0)
-        a.qty = std::min<Quantity>(m_config.lot, m_info.remaining); // at least one lot when asked for some
+    a.qty = static_cast<Quantity>(std::llround(kFractions[index / 3] * static_cast<double>(remaining))) / lot * lot;
+    if (kFractions[index / 3] > 0 && a.qty == 0 && remaining > 0)
+        a.qty = std::min(lot, remaining); // at least one lot when asked for some
     a.aggression = static_cast<Aggression>(index % 3);
     return a;
 }

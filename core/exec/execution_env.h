@@ -90,7 +90,8 @@ public:
 
     // Discrete actions: fraction of the remaining quantity x aggression.
     static int discreteActionCount();
-    ExecAction discreteAction(int index) const;
+    ExecAction discreteAction(int index) const { return discreteActionFor(index, m_info.remaining, m_config.lot); }
+    static ExecAction discreteActionFor(int index, Quantity remaining, Quantity lot);
     static std::string describeDiscreteAction(int index);
     // Continuous variant: fraction of remaining in [0,1], price in [0,1] (our touch .. far touch).
     ExecAction continuousAction(double fraction, double price) const;

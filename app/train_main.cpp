@@ -1,0 +1,349 @@
+// helmsman-train: trains a reinforcement-learning execution agent (PPO or Double DQN)
+// on the market simulator, with a progress bar, periodic evaluation on held-out seeds
+// against TWAP, checkpoints and resume, a CSV learning curve and a PNG plot of it, and
+// writes the model with its model card.
+#include "ml/training.h"
+
+#include <QGuiApplication>
+#include <QImage>
+#include <QPainter>
+#include <QPainterPath>
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <unistd.h>
+
+using namespace hm;
+
+namespace {
+
+const char* kUsage =
+    "usage: helmsman-train [options]\n"
+    "  --config FILE        JSON with any of the options below (keys without the dashes)\n"
+    "  --algorithm A        ppo (default) or ddqn\n"
+    "  --steps N            environment steps (default 1000000)\n"
+    "  --envs N             environments run side by side (default 8)\n"
+    "  --hidden N           units per hidden layer (default 64)\n"
+    "  --layers N           hidden layers (default 2)\n"
+    "  --seed N             first training episode seed (default 1; training keeps below 50000000)\n"
+    "  --regimes LIST       starting regimes to train on (default: all of the simulator's)\n"
+    "  --size F             parent order as a share of expected volume (default 0.10)\n"
+    "  --horizon S          seconds per episode task (default 1800)\n"
+    "  --eval-every N       steps between evaluations (default 50000)\n"
+    "  --eval-episodes N    held-out evaluation episodes (default 64; seeds from 50000000)\n"
+    "  --lr X               learning rate (default 3e-4)\n"
+    "  --threads N          threads for the environments (default 2)\n"
+    "  --out FILE           model file (default models/ppo-execution.pt); card FILE.json,\n"
+    "                       curve FILE.curve.csv and FILE.curve.png, checkpoint FILE.ckpt\n"
+    "  --resume             continue from FILE.ckpt\n"
+    "  --quiet              no progress bar\n";
+
+struct Options {
+    TrainConfig train;
+    std::vector<std::string> regimes;
+    double size = 0.10, horizon = 1800;
+    std::uint64_t evalEvery = 50000;
+    int evalEpisodes = 64;
+    std::string out = "models/ppo-execution.pt";
+    bool resume = false, quiet = false;
+};
+
+[[noreturn]] void fail(const std::string& message)
+{
+    std::cerr << "helmsman-train: " << message << "\n";
+    std::exit(2);
+}
+
+double number(const std::string& key, const std::string& text, double lo, double hi)
+{
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (text.empty() || *end || v < lo || v > hi) {
+        std::ostringstream m;
+        m << key << " needs a number from " << lo << " to " << hi << ", got '" << text << "'";
+        fail(m.str());
+    }
+    return v;
+}
+
+std::vector<std::string> split(const std::string& s)
+{
+    std::vector<std::string> out;
+    std::stringstream in(s);
+    for (std::string x; std::getline(in, x, ',');)
+        if (!x.empty())
+            out.push_back(x);
+    return out;
+}
+
+void set(Options& o, const std::string& key, const std::string& v)
+{
+    TrainConfig& t = o.train;
+    if (key == "algorithm") {
+        if (v != "ppo" && v != "ddqn")
+            fail("--algorithm must be ppo or ddqn, got '" + v + "'");
+        t.algorithm = v;
+    } else if (key == "steps") t.totalSteps = static_cast<std::uint64_t>(number(key, v, 1000, 1e10));
+    else if (key == "envs") t.envs = static_cast<int>(number(key, v, 1, 1024));
+    else if (key == "hidden") t.network.hidden = static_cast<int>(number(key, v, 4, 4096));
+    else if (key == "layers") t.network.layers = static_cast<int>(number(key, v, 1, 8));
+    else if (key == "seed") t.seed0 = static_cast<std::uint64_t>(number(key, v, 0, 49000000));
+    else if (key == "regimes") o.regimes = split(v);
+    else if (key == "size") o.size = number(key, v, 0.0001, 5);
+    else if (key == "horizon") o.horizon = number(key, v, 60, 23000);
+    else if (key == "eval-every") o.evalEvery = static_cast<std::uint64_t>(number(key, v, 1000, 1e10));
+    else if (key == "eval-episodes") o.evalEpisodes = static_cast<int>(number(key, v, 1, 100000));
+    else if (key == "lr") t.learningRate = number(key, v, 1e-7, 1);
+    else if (key == "threads") t.threads = static_cast<int>(number(key, v, 1, 256));
+    else if (key == "out") o.out = v;
+    else fail("unknown option '--" + key + "'");
+}
+
+void plotCurve(const std::string& path, const std::vector<std::array<double, 4>>& rows, const std::string& title)
+{
+    // rows: steps, train shortfall, eval shortfall, eval TWAP
+    QImage img(1000, 520, QImage::Format_RGB32);
+    img.fill(Qt::white);
+    QPainter p(&img);
+    p.setRenderHint(QPainter::Antialiasing);
+    const QRect plot(90, 40, 720, 400);
+    p.setPen(Qt::black);
+    p.drawRect(plot);
+    QFont f(QStringLiteral("DejaVu Sans"), 11, QFont::Bold);
+    p.setFont(f);
+    p.drawText(QRect(0, 5, 1000, 25), Qt::AlignCenter, QString::fromStdString(title));
+    f.setBold(false);
+    f.setPointSize(9);
+    p.setFont(f);
+    if (rows.empty()) {
+        img.save(QString::fromStdString(path));
+        return;
+    }
+    double lo = 1e300, hi = -1e300;
+    for (const auto& r : rows)
+        for (int k = 1; k < 4; ++k)
+            if (std::isfinite(r[k])) {
+                lo = std::min(lo, r[k]);
+                hi = std::max(hi, r[k]);
+            }
+    if (hi <= lo)
+        hi = lo + 1;
+    const double xmax = std::max(1.0, rows.back()[0]);
+    auto pt = [&](double x, double y) {
+        return QPointF(plot.left() + plot.width() * x / xmax, plot.bottom() - (y - lo) / (hi - lo) * plot.height());
+    };
+    for (int i = 0; i <= 5; ++i) {
+        const double v = lo + (hi - lo) * i / 5;
+        p.setPen(QColor(220, 220, 220));
+        p.drawLine(pt(0, v), pt(xmax, v));
+        p.setPen(Qt::black);
+        p.drawText(QRectF(plot.left() - 60, pt(0, v).y() - 8, 55, 16), Qt::AlignRight | Qt::AlignVCenter, QString::number(v, 'f', 1));
+        p.drawText(QRectF(plot.left() + plot.width() * i / 5.0 - 40, plot.bottom() + 5, 80, 16), Qt::AlignCenter,
+                   QStringLiteral("%1k").arg(xmax * i / 5 / 1000, 0, 'f', 0));
+    }
+    p.drawText(QRect(plot.left(), plot.bottom() + 22, plot.width(), 16), Qt::AlignCenter, QStringLiteral("environment steps"));
+    p.save();
+    p.translate(20, plot.center().y());
+    p.rotate(-90);
+    p.drawText(QRect(-200, -10, 400, 20), Qt::AlignCenter, QStringLiteral("implementation shortfall, bps (lower is better)"));
+    p.restore();
+    const QColor colours[] = {QColor(150, 150, 150), QColor(200, 60, 60), QColor(60, 100, 200)};
+    const char* labels[] = {"training episodes", "learning agent, held-out seeds", "TWAP, same seeds"};
+    for (int k = 1; k < 4; ++k) {
+        QPainterPath path;
+        bool started = false;
+        for (const auto& r : rows) {
+            if (!std::isfinite(r[k]))
+                continue;
+            if (!started)
+                path.moveTo(pt(r[0], r[k]));
+            else
+                path.lineTo(pt(r[0], r[k]));
+            started = true;
+        }
+        p.setPen(QPen(colours[k - 1], k == 1 ? 1 : 2, k == 3 ? Qt::DashLine : Qt::SolidLine));
+        p.drawPath(path);
+        p.drawLine(plot.right() + 15, plot.top() + 10 + k * 22, plot.right() + 45, plot.top() + 10 + k * 22);
+        p.setPen(Qt::black);
+        p.drawText(QRect(plot.right() + 50, plot.top() + k * 22, 190, 20), Qt::AlignLeft | Qt::AlignVCenter, labels[k - 1]);
+    }
+    img.save(QString::fromStdString(path));
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    QGuiApplication app(argc, argv);
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        std::string a = argv[i];
+        if (a == "--help" || a == "-h") {
+            std::cout << kUsage;
+            return 0;
+        }
+        if (a == "--resume") {
+            o.resume = true;
+            continue;
+        }
+        if (a == "--quiet") {
+            o.quiet = true;
+            continue;
+        }
+        if (a.rfind("--", 0) != 0)
+            fail("unexpected argument '" + a + "'");
+        if (a == "--config") {
+            if (i + 1 >= argc)
+                fail("--config needs a file");
+            std::ifstream in(argv[++i]);
+            if (!in)
+                fail(std::string("--config: cannot open '") + argv[i] + "'");
+            try {
+                const nlohmann::json j = nlohmann::json::parse(in);
+                for (auto it = j.begin(); it != j.end(); ++it)
+                    set(o, it.key(), it.value().is_string() ? it.value().get<std::string>() : it.value().dump());
+            } catch (const nlohmann::json::exception& e) {
+                fail(std::string("--config '") + argv[i] + "': " + e.what());
+            }
+            continue;
+        }
+        if (i + 1 >= argc)
+            fail(a + " needs a value");
+        set(o, a.substr(2), argv[++i]);
+    }
+    torch::set_num_threads(1);
+    const SimConfig sim = defaultSimConfig();
+    std::vector<int> regimes;
+    for (const std::string& r : o.regimes) {
+        const int k = sim.regimeIndex(r);
+        if (k < 0)
+            fail("--regimes: no regime named '" + r + "'");
+        regimes.push_back(k);
+    }
+    if (regimes.empty())
+        for (int k = 0; k < static_cast<int>(sim.regimes.size()); ++k)
+            regimes.push_back(k);
+
+    BacktestOptions bo;
+    bo.horizonS = o.horizon;
+    bo.sizeFraction = o.size;
+    Backtest tasks(sim, bo);
+    if (!o.quiet)
+        std::fprintf(stderr, "calibrating the task distribution ...\n");
+    tasks.calibrate();
+    auto taskFor = [&tasks, &o, regimes](std::uint64_t seed) {
+        ExecutionTask t = tasks.taskFor(seed, o.size);
+        t.startRegime = regimes[seed % regimes.size()];
+        return t;
+    };
+    auto evalTask = [&tasks, &o](std::uint64_t seed) { return tasks.taskFor(seed, o.size); }; // every regime
+    const std::uint64_t evalSeed0 = 50000000;
+
+    Trainer trainer(sim, taskFor, o.train);
+    const std::string checkpoint = o.out + ".ckpt";
+    if (o.resume) {
+        const std::string error = trainer.loadCheckpoint(checkpoint);
+        if (!error.empty())
+            fail(error);
+        std::fprintf(stderr, "resumed at %llu steps\n", static_cast<unsigned long long>(trainer.steps()));
+    }
+    TwapPolicy twap;
+    std::vector<double> twapEval;
+    const double twapMean = evaluatePolicy(sim, evalTask, twap, evalSeed0, o.evalEpisodes, o.train.threads, &twapEval,
+                                           [] { return std::unique_ptr<ExecutionPolicy>(new TwapPolicy); });
+    std::vector<std::array<double, 4>> curve;
+    std::ofstream csv(o.out + ".curve.csv", o.resume ? std::ios::app : std::ios::trunc);
+    if (!csv)
+        fail("cannot write '" + o.out + ".curve.csv'");
+    if (!o.resume)
+        csv << "steps,episodes,train_reward,train_shortfall_bps,eval_shortfall_bps,eval_twap_bps,seconds\n";
+    const auto start = std::chrono::steady_clock::now();
+    std::uint64_t nextEval = trainer.steps() + o.evalEvery;
+    double emaReward = NAN, emaShortfall = NAN, lastEval = NAN;
+    int episodes = 0;
+    const bool terminal = ::isatty(2);
+    auto evalNow = [&]() {
+        Mlp net = trainer.policyNetwork();
+        Normalizer norm = trainer.normalizer();
+        LearnedPolicy learned(net, norm, o.train.algorithm);
+        return evaluatePolicy(sim, evalTask, learned, evalSeed0, o.evalEpisodes, 1);
+    };
+    while (trainer.steps() < o.train.totalSteps) {
+        const IterationStats st = trainer.iterate();
+        episodes += st.episodes;
+        if (st.episodes > 0) {
+            emaReward = std::isnan(emaReward) ? st.meanReward : 0.9 * emaReward + 0.1 * st.meanReward;
+            emaShortfall = std::isnan(emaShortfall) ? st.meanShortfall : 0.9 * emaShortfall + 0.1 * st.meanShortfall;
+        }
+        double evalIs = NAN;
+        if (trainer.steps() >= nextEval || trainer.steps() >= o.train.totalSteps) {
+            nextEval += o.evalEvery;
+            evalIs = lastEval = evalNow();
+            const std::string error = trainer.saveCheckpoint(checkpoint);
+            if (!error.empty())
+                fail(error);
+        }
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        csv << trainer.steps() << ',' << episodes << ',' << st.meanReward << ',' << st.meanShortfall << ','
+            << (std::isnan(evalIs) ? std::string() : std::to_string(evalIs)) << ',' << twapMean << ',' << secs << '\n';
+        curve.push_back({static_cast<double>(trainer.steps()), emaShortfall, evalIs, std::isnan(evalIs) ? NAN : twapMean});
+        if (!o.quiet && (terminal || !std::isnan(evalIs))) {
+            const double frac = static_cast<double>(trainer.steps()) / static_cast<double>(o.train.totalSteps);
+            const int filled = static_cast<int>(std::min(1.0, frac) * 30);
+            std::fprintf(stderr, "%s[%.*s%*s] %5.1f%% %llu steps | episode reward %6.2f | shortfall %6.2f bps | eval %6.2f vs TWAP %6.2f | %4.0f steps/s%s",
+                         terminal ? "\r" : "", filled, "##############################", 30 - filled, "", 100 * frac,
+                         static_cast<unsigned long long>(trainer.steps()), emaReward, emaShortfall, lastEval, twapMean,
+                         trainer.steps() / std::max(1e-9, secs), terminal ? "" : "\n");
+        }
+    }
+    if (!o.quiet)
+        std::fprintf(stderr, "\n");
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    // Final evaluation on the held-out evaluation seeds, paired with TWAP.
+    Mlp net = trainer.policyNetwork();
+    LearnedPolicy learned(net, trainer.normalizer(), o.train.algorithm);
+    std::vector<double> learnedEval;
+    const double learnedMean = evaluatePolicy(sim, evalTask, learned, evalSeed0, o.evalEpisodes, 1, &learnedEval);
+    const WilcoxonResult w = wilcoxonSignedRank(learnedEval, twapEval);
+    ModelCard card;
+    card.algorithm = o.train.algorithm;
+    card.network = o.train.network;
+    card.network.inputs = kFeatureCount;
+    card.network.outputs = ExecutionEnv::discreteActionCount();
+    card.features = featureNames();
+    card.normalizer = trainer.normalizer();
+    nlohmann::json env = {{"task", {{"side", "sell"}, {"size_fraction", o.size}, {"horizon_s", o.horizon},
+                                    {"decision_interval_s", bo.intervalS}, {"end_penalty_bps", bo.endPenaltyBps}}},
+                          {"actions", "18 discrete: {0,2,5,10,20,50}% of remaining x {passive, inside, cross}"},
+                          {"simulator", "resources/sim/default.json"},
+                          {"training_regimes", o.regimes.empty() ? std::vector<std::string>{"all"} : o.regimes},
+                          {"reward", "per-step implementation shortfall (bps of parent) + potential-based mark-to-market shaping"}};
+    card.environment = env.dump();
+    card.trainingSeed0 = o.train.seed0;
+    card.trainingSteps = trainer.steps();
+    card.trainingSeconds = seconds;
+    card.evaluation = nlohmann::json{{"seeds", {{"first", evalSeed0}, {"count", o.evalEpisodes}}},
+                                     {"mean_shortfall_bps", learnedMean},
+                                     {"twap_mean_shortfall_bps", twapMean},
+                                     {"wilcoxon_p_vs_twap", w.pTwoSided}}
+                          .dump();
+    const std::string error = saveModel(o.out, trainer.savedNetwork(), card);
+    if (!error.empty())
+        fail(error);
+    plotCurve(o.out + ".curve.png", curve, "Learning curve: " + o.train.algorithm + " execution agent");
+    std::printf("trained %s for %llu steps in %.0f s (%.0f steps/s)\n", o.train.algorithm.c_str(),
+                static_cast<unsigned long long>(trainer.steps()), seconds, trainer.steps() / seconds);
+    std::printf("held-out evaluation (%d episodes from seed %llu): %s %.2f bps vs TWAP %.2f bps (%.0f%% lower), Wilcoxon p %.3g\n",
+                o.evalEpisodes, static_cast<unsigned long long>(evalSeed0), o.train.algorithm.c_str(), learnedMean, twapMean,
+                100 * (1 - learnedMean / twapMean), w.pTwoSided);
+    std::printf("wrote %s, %s.json, %s.curve.csv, %s.curve.png\n", o.out.c_str(), o.out.c_str(), o.out.c_str(), o.out.c_str());
+    return 0;
+}

@@ -1,0 +1,73 @@
+#pragma once
+// The learning agents' networks and their files. A model file holds the network's
+// parameters (LibTorch serialization); next to it, <file>.json is the model card:
+// algorithm, network, features and their normalisation, environment configuration,
+// training seeds and steps, evaluation results, and the SHA-256 of the model file.
+// Loading checks the card against the file and the features this build computes, so
+// a missing, corrupted or mismatched model is refused with a clear message.
+#include "exec/execution_env.h"
+
+#include <torch/torch.h>
+
+#include <string>
+#include <vector>
+
+namespace hm {
+
+// Running mean and variance of observations (Welford), frozen when saved.
+struct Normalizer {
+    std::vector<double> mean, m2;
+    double count = 0;
+    void observe(const std::vector<double>& x);
+    std::vector<double> std() const;
+    torch::Tensor apply(const torch::Tensor& batch) const; // (x - mean) / std, clipped to +-10
+};
+
+struct NetworkShape {
+    int inputs = kFeatureCount;
+    int hidden = 64;
+    int layers = 2;
+    int outputs = 18;
+};
+
+// A multilayer perceptron with tanh activations.
+struct MlpImpl : torch::nn::Module {
+    explicit MlpImpl(const NetworkShape& s);
+    torch::Tensor forward(torch::Tensor x);
+    torch::nn::Sequential body{nullptr};
+};
+TORCH_MODULE(Mlp);
+
+// PPO: a policy head (action logits) and a value head; DQN uses one Mlp for Q-values.
+struct ActorCriticImpl : torch::nn::Module {
+    explicit ActorCriticImpl(const NetworkShape& s);
+    Mlp actor{nullptr}, critic{nullptr};
+};
+TORCH_MODULE(ActorCritic);
+
+struct ModelCard {
+    std::string algorithm; // "ppo" or "ddqn"
+    NetworkShape network;
+    std::vector<std::string> features;
+    Normalizer normalizer;
+    std::string environment; // JSON text: task and simulator settings
+    std::uint64_t trainingSeed0 = 0;
+    std::uint64_t trainingSteps = 0;
+    double trainingSeconds = 0;
+    std::string evaluation;  // JSON text
+    std::string sha256;      // of the model file
+};
+
+std::string sha256File(const std::string& path); // "" when unreadable
+
+// Writes <path> (the network) and <path>.json (the card, with the file's hash).
+// Returns "" or what went wrong.
+std::string saveModel(const std::string& path, torch::nn::Module& network, ModelCard card);
+// Reads the card, checks the hash, the feature list and the shape, then the network.
+std::string loadCard(const std::string& path, ModelCard& card);
+std::string loadModel(const std::string& path, torch::nn::Module& network, const ModelCard& card);
+
+// Greedy action of a Q or policy network for one observation (already a feature vector).
+int greedyAction(Mlp& net, const Normalizer& norm, const std::vector<double>& observation);
+
+} // namespace hm

@@ -1,0 +1,176 @@
+// The learning agents' plumbing: a TorchScript model made by the project's Python
+// script runs in C++ with the same outputs; model files are checked against their
+// cards (missing, corrupted, mismatched are refused with a clear message); a trained
+// network saved and loaded acts the same; PPO and Double DQN both train and act.
+#include "ml/torchscript_policy.h"
+#include "ml/training.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <fstream>
+
+using namespace hm;
+
+namespace {
+ExecutionTask tinyTask(std::uint64_t seed)
+{
+    ExecutionTask t;
+    t.quantity = 3000;
+    t.horizonS = 120;
+    t.decisionIntervalS = 10;
+    t.warmupS = 60;
+    t.startTimeOfDayS = 3600;
+    t.startRegime = static_cast<int>(seed % 4);
+    return t;
+}
+
+TrainConfig tinyConfig(const std::string& algorithm)
+{
+    TrainConfig c;
+    c.algorithm = algorithm;
+    c.envs = 2;
+    c.rolloutSteps = 12;
+    c.minibatch = 8;
+    c.network.hidden = 16;
+    c.totalSteps = 2000;
+    c.warmup = 50;
+    c.batch = 16;
+    c.threads = 1;
+    return c;
+}
+} // namespace
+
+class TestMl : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void torchScriptFromPythonRunsTheSame_data()
+    {
+        QTest::addColumn<QString>("mode");
+        QTest::newRow("script") << QString();
+        QTest::newRow("trace") << QStringLiteral("--trace");
+    }
+    void torchScriptFromPythonRunsTheSame()
+    {
+        QFETCH(QString, mode);
+        QTemporaryDir dir;
+        const QString model = dir.filePath(QStringLiteral("policy.pt")), expected = dir.filePath(QStringLiteral("expected.json"));
+        QStringList args{QStringLiteral(HM_SOURCE_DIR "/scripts/make_torchscript_model.py"), model, expected};
+        if (!mode.isEmpty())
+            args << mode;
+        QProcess py;
+        py.start(QStringLiteral("/usr/bin/python3"), args);
+        QVERIFY(py.waitForFinished(120000));
+        QVERIFY2(py.exitCode() == 0, py.readAllStandardError().constData());
+        std::string error;
+        TorchScriptPolicy policy(model.toStdString(), error);
+        QVERIFY2(error.empty(), error.c_str());
+        QFile f(expected);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject j = QJsonDocument::fromJson(f.readAll()).object();
+        std::vector<std::vector<float>> rows;
+        for (const auto& r : j[QStringLiteral("inputs")].toArray()) {
+            rows.emplace_back();
+            for (const auto& v : r.toArray())
+                rows.back().push_back(static_cast<float>(v.toDouble()));
+        }
+        const auto out = policy.scores(rows);
+        const QJsonArray want = j[QStringLiteral("outputs")].toArray();
+        QCOMPARE(static_cast<int>(out.size()), want.size());
+        for (int i = 0; i < want.size(); ++i) {
+            const QJsonArray w = want[i].toArray();
+            QCOMPARE(static_cast<int>(out[static_cast<std::size_t>(i)].size()), 18);
+            for (int k = 0; k < w.size(); ++k)
+                QVERIFY(std::fabs(out[static_cast<std::size_t>(i)][static_cast<std::size_t>(k)] - w[k].toDouble()) < 1e-5);
+        }
+        // And it trades: a whole episode with it as the execution strategy.
+        const EpisodeResult r = runEpisode(defaultSimConfig(), tinyTask(1), 1, policy);
+        QCOMPARE(r.remaining.back(), 0.0);
+    }
+
+    void badTorchScriptIsRefused()
+    {
+        QTemporaryDir dir;
+        std::string error;
+        TorchScriptPolicy missing(dir.filePath(QStringLiteral("none.pt")).toStdString(), error);
+        QVERIFY2(error.find("missing or unreadable") != std::string::npos, error.c_str());
+        const std::string junk = dir.filePath(QStringLiteral("junk.pt")).toStdString();
+        std::ofstream(junk) << "this is not a model";
+        TorchScriptPolicy bad(junk, error);
+        QVERIFY2(error.find("not a loadable TorchScript model") != std::string::npos, error.c_str());
+    }
+
+    void trainedModelsRoundTripAndCardsGuardThem()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("m.pt")).toStdString();
+        for (const char* algorithm : {"ppo", "ddqn"}) {
+            Trainer t(defaultSimConfig(), tinyTask, tinyConfig(algorithm));
+            for (int i = 0; i < 3; ++i)
+                QVERIFY(std::isfinite(t.iterate().loss));
+            QVERIFY(t.steps() > 0);
+            ModelCard card;
+            card.algorithm = algorithm;
+            card.network = tinyConfig(algorithm).network;
+            card.network.inputs = kFeatureCount;
+            card.network.outputs = ExecutionEnv::discreteActionCount();
+            card.features = featureNames();
+            card.normalizer = t.normalizer();
+            QCOMPARE(QString::fromStdString(saveModel(path, t.savedNetwork(), card)), QString());
+            std::string error;
+            LearnedPolicy loaded(path, error);
+            QVERIFY2(error.empty(), error.c_str());
+            LearnedPolicy original(t.policyNetwork(), t.normalizer(), algorithm);
+            const EpisodeResult a = runEpisode(defaultSimConfig(), tinyTask(5), 5, loaded);
+            const EpisodeResult b = runEpisode(defaultSimConfig(), tinyTask(5), 5, original);
+            QCOMPARE(a.shortfallBps, b.shortfallBps); // the same network, the same decisions
+        }
+        // A corrupted file, a missing card and a card for other features are refused.
+        {
+            std::ofstream(path, std::ios::app) << "x";
+            std::string error;
+            LearnedPolicy p(path, error);
+            QVERIFY2(error.find("does not match its card") != std::string::npos, error.c_str());
+        }
+        {
+            std::string json;
+            std::ifstream in(path + ".json");
+            json.assign(std::istreambuf_iterator<char>(in), {});
+            const std::size_t at = json.find("\"imbalance_1\"");
+            QVERIFY(at != std::string::npos);
+            json.replace(at, 13, "\"imbalance_9\"");
+            std::ofstream(path + ".json") << json;
+            std::string error;
+            LearnedPolicy p(path, error);
+            QVERIFY2(error.find("different features") != std::string::npos, error.c_str());
+        }
+        {
+            QFile::remove(QString::fromStdString(path + ".json"));
+            std::string error;
+            LearnedPolicy p(path, error);
+            QVERIFY2(error.find("is missing") != std::string::npos, error.c_str());
+        }
+    }
+
+    void checkpointsResume()
+    {
+        QTemporaryDir dir;
+        const std::string ckpt = dir.filePath(QStringLiteral("c.ckpt")).toStdString();
+        Trainer a(defaultSimConfig(), tinyTask, tinyConfig("ppo"));
+        a.iterate();
+        QCOMPARE(QString::fromStdString(a.saveCheckpoint(ckpt)), QString());
+        Trainer b(defaultSimConfig(), tinyTask, tinyConfig("ppo"));
+        QCOMPARE(QString::fromStdString(b.loadCheckpoint(ckpt)), QString());
+        QCOMPARE(b.steps(), a.steps());
+        QCOMPARE(b.normalizer().mean, a.normalizer().mean);
+        QVERIFY(b.loadCheckpoint(ckpt + ".missing").find("cannot resume") != std::string::npos);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMl)
+#include "tst_ml.moc"
