@@ -1,4 +1,5 @@
 #include "runtime.h"
+#include "learning_agents.h"
 
 #include "control_server.h"
 
@@ -134,6 +135,7 @@ Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options))
     gc.settingsFile = settings;
     gc.instruments = m_options.instruments;
     m_gateway.reset(new FixGateway(gc));
+    registerLearningAgents(defaultModelDirectory());
     if (!m_options.agentsFile.empty()) {
         std::string error;
         if (!loadAgentSpecs(m_options.agentsFile, m_agentSpecs, error))

@@ -2,6 +2,8 @@
 // script runs in C++ with the same outputs; model files are checked against their
 // cards (missing, corrupted, mismatched are refused with a clear message); a trained
 // network saved and loaded acts the same; PPO and Double DQN both train and act.
+#include "agents/agent_config.h"
+#include "learning_agents.h"
 #include "ml/torchscript_policy.h"
 #include "ml/training.h"
 
@@ -169,6 +171,65 @@ private Q_SLOTS:
         QCOMPARE(b.steps(), a.steps());
         QCOMPARE(b.normalizer().mean, a.normalizer().mean);
         QVERIFY(b.loadCheckpoint(ckpt + ".missing").find("cannot resume") != std::string::npos);
+    }
+
+    void learningAgentsRunLiveAndBadModelsRefuseOnlyThemselves()
+    {
+        QTemporaryDir dir;
+        registerLearningAgents(dir.path().toStdString());
+        const std::string path = dir.filePath(QStringLiteral("live.pt")).toStdString();
+        Trainer t(defaultSimConfig(), tinyTask, tinyConfig("ppo"));
+        t.iterate();
+        ModelCard card;
+        card.algorithm = "ppo";
+        card.network = tinyConfig("ppo").network;
+        card.network.inputs = kFeatureCount;
+        card.network.outputs = ExecutionEnv::discreteActionCount();
+        card.features = featureNames();
+        card.normalizer = t.normalizer();
+        QCOMPARE(QString::fromStdString(saveModel(path, t.savedNetwork(), card)), QString());
+
+        // A configuration names the model; parsing does not load it.
+        std::vector<AgentSpec> specs;
+        std::string error;
+        QVERIFY2(parseAgentSpecs(R"({"agents": [{"id": "rl", "type": "rl_execution", "instrument": "HMX",
+            "model": "live.pt", "params": {"side": -1, "quantity": 2000, "duration_s": 60}}]})",
+                                 "test", specs, error),
+                 error.c_str());
+        QVERIFY(!parseAgentSpecs(R"({"agents": [{"id": "rl", "type": "rl_execution", "instrument": "HMX"}]})", "test",
+                                 specs, error));
+        QVERIFY2(error.find("needs a model file") != std::string::npos, error.c_str());
+
+        // Found by name in the model directory; it proposes orders with a rationale.
+        std::unique_ptr<Agent> agent = makeAgent("rl_execution", "HMX", {{"quantity", 2000}, {"duration_s", 60}}, error, "live.pt");
+        QVERIFY2(agent, error.c_str());
+        MarketView m;
+        m.symbol = "HMX";
+        m.bids = {{1884, 1000}};
+        m.asks = {{1886, 1000}};
+        AgentContext ctx;
+        ctx.market = &m;
+        ctx.now = 1000000000000;
+        int proposals = 0;
+        for (int k = 0; k < 6; ++k, ctx.now += 10000000000) {
+            AgentIntents out;
+            agent->onTick(ctx, out);
+            proposals += static_cast<int>(out.orders.size());
+            for (const auto& p : out.orders)
+                QVERIFY(!p.why.summary.empty());
+        }
+        QCOMPARE(agent->progress().target, Quantity(2000));
+        qInfo("an untrained policy proposed %d child orders in six intervals", proposals);
+
+        // Missing and corrupted models: a clear error for that agent only.
+        QVERIFY(!makeAgent("rl_execution", "HMX", {}, error, "nowhere.pt"));
+        QVERIFY2(error.find("is missing") != std::string::npos, error.c_str());
+        std::ofstream(path, std::ios::app) << "x";
+        QVERIFY(!makeAgent("rl_execution", "HMX", {}, error, path));
+        QVERIFY2(error.find("does not match its card") != std::string::npos, error.c_str());
+        QVERIFY(!makeAgent("torchscript_execution", "HMX", {}, error, path));
+        QVERIFY2(error.find("TorchScript") != std::string::npos, error.c_str());
+        QVERIFY(makeAgent("vwap", "HMX", {}, error)); // everything else is unaffected
     }
 };
 

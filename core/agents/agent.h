@@ -6,6 +6,7 @@
 // the risk gate.
 #include "model/events.h"
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -83,9 +84,18 @@ public:
 };
 
 // Creates an agent of a known type, or returns nullptr and says why (bad type or
-// parameter, naming it).
+// parameter, naming it). `model` is the model file of learning agents.
 std::unique_ptr<Agent> makeAgent(const std::string& type, const std::string& symbol, const AgentParams& params,
-                                 std::string& error);
+                                 std::string& error, const std::string& model = {});
+
+// Agent types built outside core/agents (the learning agents of core/ml), registered
+// by the composition root. Configuration files only check that such a type is known
+// and names a model; the model is loaded when the agent is added, so a bad model file
+// refuses that one agent and nothing else.
+using AgentFactory = std::function<std::unique_ptr<Agent>(const std::string& symbol, const AgentParams& params,
+                                                          const std::string& model, std::string& error)>;
+void registerAgentType(const std::string& type, AgentFactory factory);
+bool isRegisteredAgentType(const std::string& type);
 std::vector<std::string> agentTypes();
 
 } // namespace hm

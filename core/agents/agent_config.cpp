@@ -59,7 +59,7 @@ AgentSpec parseOne(const json& a, std::size_t index)
     std::string where = "agents[" + std::to_string(index) + "]";
     if (!a.is_object())
         throw Bad{where + ": expected an object"};
-    onlyKeys(a, {"id", "type", "instrument", "params", "oversight", "throttle"}, where);
+    onlyKeys(a, {"id", "type", "instrument", "params", "oversight", "throttle", "model"}, where);
     AgentSpec s;
     for (const char* key : {"id", "type", "instrument"}) {
         if (!a.contains(key) || !a.at(key).is_string() || a.at(key).get<std::string>().empty())
@@ -145,9 +145,18 @@ AgentSpec parseOne(const json& a, std::size_t index)
             s.throttle.passiveOnly = t.at("passive_only").get<bool>();
         }
     }
+    if (a.contains("model")) {
+        if (!a.at("model").is_string() || a.at("model").get<std::string>().empty())
+            throw Bad{where + ".model: expected the path of a model file"};
+        s.model = a.at("model").get<std::string>();
+    }
     std::string error;
-    if (!makeAgent(s.type, s.symbol, s.params, error))
+    if (isRegisteredAgentType(s.type)) {
+        if (s.model.empty())
+            throw Bad{where + ".model: a " + s.type + " agent needs a model file"};
+    } else if (!makeAgent(s.type, s.symbol, s.params, error)) {
         throw Bad{where + ": " + error};
+    }
     return s;
 }
 } // namespace

@@ -16,6 +16,7 @@ struct AgentSpec {
     AgentParams params;
     OversightPolicy policy;
     ThrottleLimits throttle;
+    std::string model; // learning agents: the model file
 };
 
 // Parses a whole file's text; `origin` names it in messages. On any problem returns

@@ -134,10 +134,24 @@ double param(const AgentParams& p, const std::string& name, double fallback, dou
 
 std::vector<std::string> agentTypes() { return {"twap", "momentum", "vwap", "pov", "almgren_chriss", "submit_and_leave"}; }
 
+namespace {
+std::map<std::string, AgentFactory>& registry()
+{
+    static std::map<std::string, AgentFactory> r;
+    return r;
+}
+} // namespace
+
+void registerAgentType(const std::string& type, AgentFactory factory) { registry()[type] = std::move(factory); }
+bool isRegisteredAgentType(const std::string& type) { return registry().count(type) > 0; }
+
 std::unique_ptr<Agent> makeAgent(const std::string& type, const std::string& symbol, const AgentParams& params,
-                                 std::string& error)
+                                 std::string& error, const std::string& model)
 {
     error.clear();
+    auto registered = registry().find(type);
+    if (registered != registry().end())
+        return registered->second(symbol, params, model, error);
     if (isExecutionAgentType(type))
         return makeExecutionAgent(type, symbol, params, error);
     const std::vector<std::string> known = type == "twap"

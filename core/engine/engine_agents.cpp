@@ -238,8 +238,10 @@ void Engine::handle(AddAgent& c)
         error = "agent " + c.spec.id + " already exists";
     std::unique_ptr<Agent> agent;
     if (error.empty())
-        agent = makeAgent(c.spec.type, c.spec.symbol, c.spec.params, error);
+        agent = makeAgent(c.spec.type, c.spec.symbol, c.spec.params, error, c.spec.model);
     if (!agent) {
+        if (!c.spec.model.empty()) // a learning agent whose model cannot be used: say so where people look
+            feed("alert", c.spec.id.empty() ? "agent" : c.spec.id, "not armed: " + error, true);
         answer(c.reply, false, error);
         return;
     }
