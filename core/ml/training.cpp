@@ -409,23 +409,34 @@ void LearnedPolicy::begin(const ExecState& s)
 
 ExecAction LearnedPolicy::decide(const ExecState& s)
 {
-    int action = 0;
-    if (m_sample) {
-        torch::NoGradGuard noGrad;
-        std::vector<float> x(s.features.begin(), s.features.end());
-        auto t = torch::from_blob(x.data(), {1, static_cast<long>(x.size())}, torch::kFloat).clone();
-        const torch::Tensor p = torch::softmax(m_net->forward(m_norm.apply(t)), 1).squeeze(0);
-        double u = std::uniform_real_distribution<double>(0, 1)(m_rng);
-        action = static_cast<int>(p.size(0)) - 1;
-        for (long k = 0; k < p.size(0); ++k) {
-            u -= p[k].item<double>();
+    // Normalise in plain C++ and read the output through its data pointer: at batch 1
+    // the tensor bookkeeping, not the arithmetic, is what costs (bench_ml).
+    if (m_std.size() != m_norm.mean.size())
+        m_std = m_norm.std();
+    std::vector<float> x(s.features.size());
+    for (std::size_t i = 0; i < x.size(); ++i)
+        x[i] = i < m_std.size()
+            ? static_cast<float>(std::clamp((s.features[i] - m_norm.mean[i]) / m_std[i], -10.0, 10.0))
+            : static_cast<float>(s.features[i]);
+    torch::NoGradGuard noGrad;
+    const torch::Tensor out = m_net->forward(torch::from_blob(x.data(), {1, static_cast<long>(x.size())}, torch::kFloat))
+                                  .contiguous();
+    const float* scores = out.data_ptr<float>();
+    const long n = out.size(1);
+    int action = static_cast<int>(std::max_element(scores, scores + n) - scores);
+    if (m_sample) { // softmax sampling
+        std::vector<double> p(static_cast<std::size_t>(n));
+        double total = 0;
+        for (long k = 0; k < n; ++k)
+            total += p[static_cast<std::size_t>(k)] = std::exp(static_cast<double>(scores[k] - scores[action]));
+        double u = std::uniform_real_distribution<double>(0, total)(m_rng);
+        for (long k = 0; k < n; ++k) {
+            u -= p[static_cast<std::size_t>(k)];
             if (u < 0) {
                 action = static_cast<int>(k);
                 break;
             }
         }
-    } else {
-        action = greedyAction(m_net, m_norm, s.features);
     }
     return ExecutionEnv::discreteActionFor(action, s.remaining, s.lot);
 }

@@ -108,6 +108,7 @@ private:
     std::string m_name;
     bool m_sample = false;
     std::mt19937_64 m_rng;
+    std::vector<double> m_std; // cached from the normaliser
 };
 
 // Mean shortfall of a policy over `seeds` episodes (seed0, seed0+1, ...).
