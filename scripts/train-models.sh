@@ -5,3 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 build/app/helmsman-train --algorithm ppo --steps 1000000 --envs 8 --hidden 64 --layers 2 --seed 1 \
   --eval-every 100000 --eval-episodes 64 --out models/ppo-execution.pt "$@"
+build/app/helmsman-train --algorithm ddqn --steps 500000 --envs 8 --hidden 64 --layers 2 --seed 1 \
+  --eval-every 100000 --eval-episodes 64 --out models/ddqn-execution.pt "$@"
