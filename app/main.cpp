@@ -13,6 +13,7 @@
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDockWidget>
 #include <QIcon>
 #include <QTimer>
 
@@ -30,6 +31,7 @@ struct Parsed {
     std::uint64_t seed = 1;
     double rate = 50.0;
     QString screenshot;
+    QString raise;
     double screenshotDelay = 8.0;
     hm::RuntimeOptions runtime;
 };
@@ -60,10 +62,12 @@ int parse(QCoreApplication& app, Parsed& out)
     QCommandLineOption control(QStringLiteral("control-socket"), QStringLiteral("Unix socket for helmsman-ctl (default <data dir>/control.sock)."), QStringLiteral("PATH"));
     QCommandLineOption simConfig(QStringLiteral("sim-config"), QStringLiteral("Market simulator configuration for the embedded venue (default: resources/sim/default.json)."), QStringLiteral("FILE"));
     QCommandLineOption venueRegime(QStringLiteral("regime"), QStringLiteral("Hold the embedded market in this regime (calm, normal, volatile, stressed) for a demonstration."), QStringLiteral("NAME"));
+    QCommandLineOption regimeModel(QStringLiteral("regime-model"), QStringLiteral("Regime detector model (default models/regime-hmm.json when present; 'none' to use the simulator's regime)."), QStringLiteral("FILE"));
+    QCommandLineOption raise(QStringLiteral("raise"), QStringLiteral("Bring this panel to the front (its dock name, e.g. marketDock), for screenshots."), QStringLiteral("DOCK"));
     QCommandLineOption noControl(QStringLiteral("no-control"), QStringLiteral("Do not open the control socket."));
     QCommandLineOption setPass(QStringLiteral("set-risk-passphrase"), QStringLiteral("Read a new risk-manager passphrase from standard input, store its Argon2id hash, and exit."));
     for (auto* o : {&headless, &duration, &seed, &rate, &config, &journal, &noJournal, &instruments, &dataDir, &flow, &shot, &shotDelay,
-                    &agents, &noAgents, &startAgents, &control, &noControl, &setPass, &simConfig, &venueRegime})
+                    &agents, &noAgents, &startAgents, &control, &noControl, &setPass, &simConfig, &venueRegime, &regimeModel, &raise})
         p.addOption(*o);
     if (!p.parse(app.arguments())) {
         std::cerr << "helmsman: " << p.errorText().toStdString() << "\nTry 'helmsman --help'.\n";
@@ -108,6 +112,7 @@ int parse(QCoreApplication& app, Parsed& out)
     }
     out.headless = p.isSet(headless);
     out.screenshot = p.value(shot);
+    out.raise = p.value(raise);
     if (!number(shotDelay, out.screenshotDelay, 0.5))
         return 2;
     out.runtime.seed = out.seed;
@@ -138,6 +143,7 @@ int parse(QCoreApplication& app, Parsed& out)
     out.runtime.startAgents = p.isSet(startAgents);
     out.runtime.simConfig = p.value(simConfig).toStdString();
     out.runtime.venueRegime = p.value(venueRegime).toStdString();
+    out.runtime.regimeModel = p.value(regimeModel).toStdString();
     if (!p.isSet(noControl))
         out.runtime.controlSocket = p.isSet(control) ? p.value(control).toStdString() : data + "/control.sock";
     if (p.isSet(instruments)) {
@@ -232,6 +238,12 @@ int main(int argc, char** argv)
     if (opts.screenshot.isEmpty())
         window.restoreSavedLayout();
     window.show();
+    if (!opts.raise.isEmpty()) {
+        if (auto* d = window.findChild<QDockWidget*>(opts.raise))
+            d->raise();
+        else
+            std::cerr << "helmsman: --raise: no panel named '" << opts.raise.toStdString() << "'\n";
+    }
     if (!opts.screenshot.isEmpty()) {
         QTimer::singleShot(static_cast<int>(opts.screenshotDelay * 1000), &window, [&window, &opts] {
             if (!window.grab().save(opts.screenshot))

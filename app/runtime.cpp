@@ -152,7 +152,22 @@ Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options))
     EngineConfig ec;
     ec.instruments = m_options.instruments;
     ec.limits = m_options.limits;
+    ec.regimeWarmupS = m_options.regimeWarmupS;
     m_engine.reset(new Engine(ec, *m_gateway, m_journal.get()));
+    // The regime detector, when its model is there; without it the engine takes the
+    // simulator's word for the regime (embedded venue) or knows none.
+    const std::string regimeModel = m_options.regimeModel.empty() ? defaultModelDirectory() + "/regime-hmm.json"
+                                                                  : m_options.regimeModel;
+    if (m_options.regimeModel != "none") {
+        GaussianHmm hmm;
+        const std::string error = loadHmm(regimeModel, hmm);
+        if (error.empty())
+            m_engine->setRegimeModel(hmm);
+        else if (!m_options.regimeModel.empty())
+            throw std::runtime_error(error); // asked for by name: say so
+        else
+            spdlog::warn("regime detector off: {}", error);
+    }
 }
 
 Runtime::~Runtime() { stop(); }

@@ -24,6 +24,8 @@ struct RuntimeOptions {
     double venueFlowPerSecond = 300; // 0: a quiet embedded market; otherwise the simulator
     std::string simConfig;           // simulator configuration; empty: the built-in default
     std::string venueRegime;         // hold this regime in the embedded venue (demonstrations)
+    std::string regimeModel;         // regime detector model; empty: models/regime-hmm.json if present; "none": off
+    double regimeWarmupS = 60;       // market data before the detector's first observation
     int venuePort = 0;
     bool journalEnabled = true;
     RiskLimits limits;

@@ -32,6 +32,10 @@ private Q_SLOTS:
         MainWindow w(rt.engine(), ins, QStringLiteral("embedded venue"), QString::fromStdString(rt.journalPath()));
         SnapshotBridge* bridge = &w.bridge();
         rt.engine().setSnapshotSink([bridge](SnapshotPtr s) { bridge->offer(std::move(s)); });
+        struct StopFirst { // however the test ends, the engine stops before the window it feeds
+            Runtime& rt;
+            ~StopFirst() { rt.stop(); }
+        } stopFirst{rt};
         rt.start();
         w.show();
 
@@ -80,8 +84,6 @@ private Q_SLOTS:
             QTest::qWait(1500);
             w.grab().save(qEnvironmentVariable("HM_SCREENSHOT"));
         }
-        rt.engine().setSnapshotSink(nullptr);
-        rt.stop();
     }
 };
 

@@ -74,6 +74,13 @@ QString policyText(const AgentView& a)
     if (p.approval != ApprovalMode::Autonomous)
         approval += QObject::tr(", timeout %1 s → %2").arg(p.approvalTimeoutS).arg(QString::fromLatin1(toString(p.onTimeout)));
     const ThrottleLimits& t = a.throttle;
+    QString extra;
+    if (!a.description.empty())
+        extra += QObject::tr("\nModel: %1").arg(QString::fromStdString(a.description));
+    if (a.monitor.size() >= 2)
+        extra += QObject::tr("\nExecution: shortfall so far %1 bps vs shadow TWAP %2 bps on this market")
+                     .arg(a.monitor[0].second, 0, 'f', 2)
+                     .arg(a.monitor[1].second, 0, 'f', 2);
     return QObject::tr("Approval: %1\nThrottle: %2 orders/s, participation %3%, %4 notional/min%5 · level %6%\n"
                        "Orders sent %7 · dropped %8 · denied %9 · participation now %10%")
         .arg(approval)
@@ -85,7 +92,7 @@ QString policyText(const AgentView& a)
         .arg(a.ordersSent)
         .arg(a.dropped)
         .arg(a.denied)
-        .arg(a.participation * 100, 0, 'f', 1);
+        .arg(a.participation * 100, 0, 'f', 1) + extra;
 }
 
 QString decisionText(const AgentView& a)

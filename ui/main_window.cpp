@@ -3,6 +3,7 @@
 #include "agents_panel.h"
 #include "approvals_panel.h"
 #include "blotter_models.h"
+#include "decisions_panel.h"
 #include "engine/engine.h"
 #include "feed_panel.h"
 #include "ladder_model.h"
@@ -124,6 +125,10 @@ MainWindow::MainWindow(Engine& engine, const Instrument& instrument, const QStri
     m_approvals = new ApprovalsPanel(engine, *m_operator);
     QDockWidget* approvalsDock = dock(tr("Approval queue"), QStringLiteral("approvalsDock"), m_approvals, Qt::BottomDockWidgetArea);
     splitDockWidget(agentsDock, approvalsDock, Qt::Horizontal);
+    m_decisions = new DecisionsPanel;
+    QDockWidget* decisionsDock = dock(tr("Decisions"), QStringLiteral("decisionsDock"), m_decisions, Qt::BottomDockWidgetArea);
+    tabifyDockWidget(approvalsDock, decisionsDock);
+    approvalsDock->raise();
 
     m_risk = new RiskPanel;
     connect(m_risk, &RiskPanel::editLimitsRequested, this, [this] { openLimitsEditor(); });
@@ -131,7 +136,7 @@ MainWindow::MainWindow(Engine& engine, const Instrument& instrument, const QStri
     m_feed = new FeedPanel;
     QDockWidget* feedDock = dock(tr("Denials and alerts"), QStringLiteral("feedDock"), m_feed, Qt::RightDockWidgetArea);
     m_market = new MarketPanel(instrument.symbol);
-    QDockWidget* marketDock = dock(tr("Market state"), QStringLiteral("marketDock"), m_market, Qt::RightDockWidgetArea);
+    QDockWidget* marketDock = dock(tr("Market & regime"), QStringLiteral("marketDock"), m_market, Qt::RightDockWidgetArea);
     tabifyDockWidget(feedDock, marketDock);
     feedDock->raise();
     // Session and log share the blotter's place: looked at less often than the rest.
@@ -309,6 +314,7 @@ void MainWindow::onSnapshot(const SnapshotPtr& s)
     m_risk->update(*s);
     m_feed->update(*s);
     m_market->update(*s);
+    m_decisions->update(*s);
     m_ladderModel->update(*s, m_instrument.symbol);
     m_orderModel->update(*s);
     m_fillModel->append(*s);

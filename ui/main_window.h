@@ -17,6 +17,7 @@ namespace hm {
 
 class AgentsPanel;
 class ApprovalsPanel;
+class DecisionsPanel;
 class Engine;
 class FeedPanel;
 class FillTableModel;
@@ -53,6 +54,7 @@ public:
     RiskPanel& risk() { return *m_risk; }
     FeedPanel& feed() { return *m_feed; }
     MarketPanel& market() { return *m_market; }
+    DecisionsPanel& decisions() { return *m_decisions; }
     OperatorSession& operatorSession() { return *m_operator; }
     QToolButton& killButton() { return *m_killButton; }
     QAction& killAction() { return *m_killAction; }
@@ -99,6 +101,7 @@ private:
     RiskPanel* m_risk;
     FeedPanel* m_feed;
     MarketPanel* m_market;
+    DecisionsPanel* m_decisions;
     QToolButton* m_killButton = nullptr;
     QAction* m_killAction = nullptr;
     QAction* m_rearmAction = nullptr;

@@ -4,12 +4,39 @@
 // flow), computed by the engine with the same code the agents and the backtest use.
 #include "engine/snapshot.h"
 
+#include <QColor>
 #include <QWidget>
 
 class QLabel;
 class QTableWidget;
 
 namespace hm {
+
+QColor regimeColour(const std::string& regime);
+
+// The detected regime's probabilities now and a timeline of the last half hour:
+// detected regime on the upper strip, the simulator's true one (when known) below.
+class RegimeTimeline : public QWidget {
+    Q_OBJECT
+public:
+    explicit RegimeTimeline(QWidget* parent = nullptr);
+    void add(Timestamp t, const std::string& detected, const std::string& truth);
+    void setProbabilities(std::vector<std::string> names, std::vector<double> p);
+    QSize sizeHint() const override { return {300, 86}; }
+    QSize minimumSizeHint() const override { return {200, 86}; }
+
+protected:
+    void paintEvent(QPaintEvent*) override;
+
+private:
+    struct Sample {
+        Timestamp t;
+        std::string detected, truth;
+    };
+    std::vector<Sample> m_samples;
+    std::vector<std::string> m_names;
+    std::vector<double> m_p;
+};
 
 class MarketPanel : public QWidget {
     Q_OBJECT
@@ -19,9 +46,12 @@ public:
     QString valueText(const std::string& feature) const;
     QString regimeText() const;
 
+    RegimeTimeline& timeline() { return *m_timeline; }
+
 private:
     std::string m_symbol;
     QLabel* m_regime;
+    RegimeTimeline* m_timeline;
     QTableWidget* m_table;
 };
 

@@ -81,6 +81,10 @@ public:
     virtual void onTick(const AgentContext& ctx, AgentIntents& out) = 0;
     virtual void onFill(Side side, Quantity qty, Price price) { (void)side, (void)qty, (void)price; }
     virtual AgentProgress progress() const { return {}; }
+    // Live figures an agent reports about its own work (an execution agent: shortfall so
+    // far against a shadow TWAP on the same market).
+    virtual std::vector<std::pair<std::string, double>> monitor() const { return {}; }
+    virtual std::string description() const { return {}; } // e.g. the model it runs
 };
 
 // Creates an agent of a known type, or returns nullptr and says why (bad type or

@@ -28,10 +28,27 @@ ExecutionAgent::ExecutionAgent(const char* type, std::unique_ptr<ExecutionPolicy
 {
 }
 
-void ExecutionAgent::onFill(Side side, Quantity qty, Price)
+void ExecutionAgent::onFill(Side side, Quantity qty, Price price)
 {
-    if (side == m_side)
-        m_done = std::min(m_parent, m_done + qty);
+    if (side != m_side)
+        return;
+    const Quantity q = std::min(qty, m_parent - m_done);
+    m_done += q;
+    m_notional += static_cast<double>(q) * static_cast<double>(price);
+}
+
+std::vector<std::pair<std::string, double>> ExecutionAgent::monitor() const
+{
+    if (m_arrivalMid <= 0)
+        return {};
+    const double sign = m_side == Side::Sell ? 1.0 : -1.0;
+    auto bps = [&](double notional, Quantity qty) {
+        return qty > 0 ? sign * (m_arrivalMid - notional / static_cast<double>(qty)) / m_arrivalMid * 1e4 : 0.0;
+    };
+    return {{"shortfall so far (bps)", bps(m_notional, m_done)},
+            {"shadow TWAP (bps)", bps(m_shadowNotional, m_shadowDone)},
+            {"done", static_cast<double>(m_done)},
+            {"shadow TWAP done", static_cast<double>(m_shadowDone)}};
 }
 
 void ExecutionAgent::onTick(const AgentContext& ctx, AgentIntents& out)
@@ -42,6 +59,7 @@ void ExecutionAgent::onTick(const AgentContext& ctx, AgentIntents& out)
     if (m_start == 0) {
         m_start = ctx.now;
         m_volumeAtStart = m_volumeAtStep = m.tradedVolume;
+        m_arrivalMid = 0.5 * static_cast<double>(m.bestBid() + m.bestAsk());
     }
     const double t = static_cast<double>(ctx.now) / kNs;
     m_features.onQuotes(t, m.bids, m.asks);
@@ -53,6 +71,13 @@ void ExecutionAgent::onTick(const AgentContext& ctx, AgentIntents& out)
         return;
     const bool first = m_lastStep < 0;
     m_lastStep = step;
+    // The shadow TWAP takes its slice at the far touch each interval, on this same market.
+    const Quantity shadowTarget = std::min(m_parent, m_parent * (step + 1) / std::max(1, steps) / m_lot * m_lot);
+    if (step + 1 >= steps || shadowTarget > m_shadowDone) {
+        const Quantity slice = (step + 1 >= steps ? m_parent : shadowTarget) - m_shadowDone;
+        m_shadowNotional += static_cast<double>(slice) * static_cast<double>(m_side == Side::Sell ? m.bestBid() : m.bestAsk());
+        m_shadowDone += slice;
+    }
     m_lastStepVolume = m.tradedVolume - m_volumeAtStep;
     m_volumeAtStep = m.tradedVolume;
 
@@ -77,6 +102,11 @@ void ExecutionAgent::onTick(const AgentContext& ctx, AgentIntents& out)
     if (first)
         m_policy->begin(s);
     const ExecAction a = m_policy->decide(s);
+    if (m_policy->drift() > kMaxDrift) {
+        out.note = m_policy->name() + ": today's market is far from what the model was trained on (mean |z| "
+            + std::to_string(m_policy->drift()).substr(0, 4) + "); waiting";
+        return;
+    }
     if (a.keepWorking)
         return;
     for (const auto& w : ctx.working) // the last child had its interval
@@ -108,6 +138,8 @@ void ExecutionAgent::onTick(const AgentContext& ctx, AgentIntents& out)
                      {"market volume since start", static_cast<double>(s.marketVolumeSinceStart)},
                      {"spread ticks", s.features[kSpreadTicks]},
                      {"imbalance (5 levels)", s.features[kImbalance5]}};
+    for (const auto& f : m_policy->lastExplanation())
+        p.why.factors.push_back(f);
     out.orders.push_back(p);
 }
 

@@ -18,6 +18,9 @@ public:
     void onTick(const AgentContext& ctx, AgentIntents& out) override;
     void onFill(Side side, Quantity qty, Price price) override;
     AgentProgress progress() const override { return {m_parent, m_done}; }
+    std::vector<std::pair<std::string, double>> monitor() const override;
+    std::string description() const override { return m_policy->description(); }
+    static constexpr double kMaxDrift = 4.0; // mean |z| beyond which a learning policy waits
 
 private:
     const char* m_type;
@@ -33,6 +36,9 @@ private:
     int m_lastStep = -1;
     Quantity m_done = 0;
     Quantity m_volumeAtStart = 0, m_volumeAtStep = 0, m_lastStepVolume = 0;
+    // The execution monitor: our fills and a shadow TWAP crossing the spread each interval.
+    double m_arrivalMid = 0, m_notional = 0, m_shadowNotional = 0;
+    Quantity m_shadowDone = 0;
 };
 
 // Creates vwap, pov, almgren_chriss or submit_and_leave agents from their parameters;

@@ -505,6 +505,12 @@ void Engine::publish()
         v.twiceMid = b.twiceMid();
         v.updates = b.updates();
         v.regime = m_regimes[ins.symbol];
+        v.trueRegime = m_trueRegimes[ins.symbol];
+        auto det = m_detectors.find(ins.symbol);
+        if (det != m_detectors.end()) {
+            v.regimeNames = det->second.model().names;
+            v.regimeProbabilities = det->second.probabilities();
+        }
         auto f = m_features.find(ins.symbol);
         if (f != m_features.end())
             f->second.compute(ExecutionTaskState{}, v.features);

@@ -6,6 +6,7 @@
 #include "book/book_mirror.h"
 #include "engine/snapshot.h"
 #include "features/features.h"
+#include "regime/regime_detector.h"
 #include "model/gateway_port.h"
 #include "oms/order_manager.h"
 #include "risk/risk_metrics.h"
@@ -36,6 +37,7 @@ struct EngineConfig {
     std::string clOrdIdPrefix; // empty: derived from the start time
     RiskLimits limits;
     int agentTickMs = 50; // agents, approval timeouts and automatic triggers run this often
+    double regimeWarmupS = 60; // market data before the regime detector's first observation
 };
 
 // Who asked: every intervention is audited with it. The role is established by the
@@ -105,6 +107,9 @@ public:
     void changeLimits(std::vector<std::pair<std::string, std::string>> changes, Actor actor, const std::string& reason,
                       Reply reply = {});
     void setRegime(const std::string& symbol, const std::string& regime, const std::string& source);
+    // With a regime model, the engine detects the regime itself from the market; a regime
+    // told by the simulator is then shown as the true one but does not drive oversight.
+    void setRegimeModel(const GaussianHmm& model); // before start()
     KillTiming lastKill() const; // for the kill benchmark
 
     // GatewayListener: runs on gateway threads; only queues.
@@ -211,10 +216,15 @@ private:
     std::map<std::string, Timestamp> m_lastMarketData; // wall ns
     std::map<std::string, std::string> m_regimes;      // symbol -> current regime
     std::map<std::string, FeatureTracker> m_features;  // symbol -> market features, for the window
+    std::unique_ptr<GaussianHmm> m_regimeModel;
+    std::map<std::string, RegimeDetector> m_detectors;  // symbol -> online detector
+    std::map<std::string, Timestamp> m_nextRegimeSample;
+    std::map<std::string, std::string> m_trueRegimes;   // symbol -> the simulator's, when it says
     std::map<std::string, AgentSlot> m_agentSlots;
     ApprovalQueue m_approvals;
     std::unordered_map<std::string, Quantity> m_gateLeaves; // ClOrdID -> quantity the gate counts as working
     std::vector<FeedItem> m_newFeed;
+    std::vector<DecisionView> m_newDecisions;
     bool m_killed = false;
     bool m_gateWasHalted = false;
     Timestamp m_nextAgentTick = 0;

@@ -67,6 +67,8 @@ void Engine::setRegime(const std::string& symbol, const std::string& regime, con
     post(SetRegime{symbol, regime, source});
 }
 
+void Engine::setRegimeModel(const GaussianHmm& model) { m_regimeModel.reset(new GaussianHmm(model)); }
+
 void Engine::changeLimits(std::vector<std::pair<std::string, std::string>> changes, Actor actor, const std::string& reason,
                           Reply reply)
 {
@@ -115,6 +117,11 @@ void Engine::feed(const std::string& kind, const std::string& source, const std:
 
 void Engine::journalDecision(const std::string& agent, const OrderProposal& p, int outcome, const std::string& note)
 {
+    static const char* outcomes[] = {"denied", "sent", "awaiting approval", "dropped"};
+    m_newDecisions.push_back(DecisionView{wallNs(), agent, outcomes[std::clamp(outcome, 0, 3)],
+                                          orderText(p.side, p.qty, p.symbol, p.type, p.price), p.why, note});
+    if (m_newDecisions.size() > 1000) // nobody is looking: keep the newest
+        m_newDecisions.erase(m_newDecisions.begin(), m_newDecisions.begin() + 500);
     if (!m_journal)
         return;
     JournalRecord r;
@@ -179,8 +186,29 @@ void Engine::onMarketChanged(const std::string& symbol, const std::vector<Trade>
         f = m_features.emplace(symbol, FeatureTracker(100.0 * static_cast<double>(ins ? ins->lotSize : 1))).first;
     }
     const double t = static_cast<double>(now) / 1e9;
-    f->second.onQuotes(t, book.bids(5), book.asks(5));
+    const std::vector<PriceLevel> bids = book.bids(5), asks = book.asks(5);
+    f->second.onQuotes(t, bids, asks);
     f->second.onVolume(t, m_volume[symbol]);
+    // The regime detector takes one observation per interval.
+    if (m_regimeModel) {
+        Timestamp& next = m_nextRegimeSample[symbol];
+        if (next == 0)
+            next = now + static_cast<Timestamp>(m_config.regimeWarmupS * 1e9); // features need some history first
+        if (now >= next) {
+            next = now + static_cast<Timestamp>(m_regimeModel->intervalS * 1e9);
+            auto d = m_detectors.find(symbol);
+            if (d == m_detectors.end())
+                d = m_detectors.emplace(symbol, RegimeDetector(*m_regimeModel)).first;
+            std::vector<double> x;
+            f->second.compute(ExecutionTaskState{}, x);
+            d->second.update(regimeObservation(x, bids, asks));
+            const std::string detected = d->second.name(d->second.mostLikely());
+            if (detected != m_regimes[symbol]) {
+                SetRegime change{symbol, detected, "detector"};
+                handle(change);
+            }
+        }
+    }
 }
 
 double Engine::agentPnl(const AgentSlot& slot) const
@@ -594,6 +622,12 @@ void Engine::checkTriggers(AgentSlot& slot, Timestamp now)
 
 void Engine::handle(SetRegime& c)
 {
+    if (m_regimeModel && c.source == "simulator") {
+        m_trueRegimes[c.symbol] = c.regime; // shown next to the detected one, for comparison
+        m_dirty = true;
+        if (m_detectors.count(c.symbol))
+            return; // the detector speaks for the regime; until its first look, the simulator does
+    }
     std::string& current = m_regimes[c.symbol];
     if (current == c.regime)
         return;
@@ -694,6 +728,8 @@ void Engine::publishOversight(EngineSnapshot& s)
         v.denied = a.denied;
         v.lastDecision = a.lastDecision;
         v.lastRationale = a.lastRationale;
+        v.monitor = a.agent->monitor();
+        v.description = a.agent->description();
         s.agents.push_back(std::move(v));
     }
     for (const auto& t : m_approvals.tickets())
@@ -728,6 +764,7 @@ void Engine::publishOversight(EngineSnapshot& s)
     r.haltReason = m_gate.haltReason();
     r.denials = m_gate.totalDenials();
     s.newFeed.swap(m_newFeed);
+    s.newDecisions.swap(m_newDecisions);
 }
 
 } // namespace hm

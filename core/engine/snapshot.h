@@ -24,6 +24,9 @@ struct BookView {
     Price twiceMid = 0;
     std::uint64_t updates = 0;
     std::string regime; // "" until a detector or schedule says
+    std::string trueRegime; // the simulator's, when a detector runs and the simulator tells it
+    std::vector<std::string> regimeNames;  // the detector's states
+    std::vector<double> regimeProbabilities;
     std::vector<double> features; // core/features, in featureNames() order (no execution task)
 };
 
@@ -71,6 +74,8 @@ struct AgentView {
     std::uint64_t denied = 0;
     std::string lastDecision;
     Rationale lastRationale;
+    std::vector<std::pair<std::string, double>> monitor; // the agent's own live figures
+    std::string description; // e.g. its model
 };
 
 struct ApprovalView {
@@ -88,6 +93,16 @@ struct FeedItem {
     std::string kind; // denial, alert, audit, drop
     std::string source;
     std::string text;
+};
+
+// One decision of an agent's: what it proposed, why, and what became of it.
+struct DecisionView {
+    Timestamp time = 0;
+    std::string agent;
+    std::string outcome; // sent, awaiting approval, dropped, denied
+    std::string order;   // "SELL 300 HMX @ 18.84"
+    Rationale why;
+    std::string note;
 };
 
 struct RiskView {
@@ -120,6 +135,7 @@ struct EngineSnapshot {
     std::vector<ApprovalView> approvals;
     RiskView risk;
     std::vector<FeedItem> newFeed; // since the previous snapshot
+    std::vector<DecisionView> newDecisions; // since the previous snapshot
 };
 
 using SnapshotPtr = std::shared_ptr<const EngineSnapshot>;

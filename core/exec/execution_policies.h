@@ -26,6 +26,13 @@ public:
     virtual ExecAction decide(const ExecState& s) = 0;
     // The planned remaining fraction after each step (for charts); empty if none.
     virtual std::vector<double> plannedRemaining() const { return {}; }
+    // Why the last decision: for learning policies, action probabilities (or Q-values)
+    // and the features that mattered most; shown with the agent's rationale.
+    virtual std::vector<std::pair<std::string, double>> lastExplanation() const { return {}; }
+    // How far the last observation was from what the policy was trained on (mean |z|).
+    virtual double drift() const { return 0; }
+    // What the policy is (a learning policy: its model card's essentials).
+    virtual std::string description() const { return name(); }
 };
 
 // The quantity that brings `executed` up to `target`, in whole lots, never past remaining.

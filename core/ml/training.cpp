@@ -6,6 +6,8 @@
 #include <fstream>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 namespace hm {
 
 struct Trainer::Slot {
@@ -384,7 +386,25 @@ std::string Trainer::loadCheckpoint(const std::string& path)
     return {};
 }
 
-LearnedPolicy::LearnedPolicy(const std::string& path, std::string& error)
+std::string LearnedPolicy::description() const
+{
+    if (m_card.sha256.empty())
+        return m_name + " (in memory)";
+    std::string text = m_name + " model " + m_path.substr(m_path.find_last_of('/') + 1) + ", " + std::to_string(m_card.network.layers)
+        + "x" + std::to_string(m_card.network.hidden) + " MLP, " + std::to_string(m_card.trainingSteps) + " training steps, sha256 "
+        + m_card.sha256.substr(0, 12);
+    try {
+        const auto e = nlohmann::json::parse(m_card.evaluation);
+        char buf[160];
+        std::snprintf(buf, sizeof buf, "; held-out %.2f bps vs TWAP %.2f", e.value("mean_shortfall_bps", 0.0),
+                      e.value("twap_mean_shortfall_bps", 0.0));
+        text += buf;
+    } catch (...) {
+    }
+    return text;
+}
+
+LearnedPolicy::LearnedPolicy(const std::string& path, std::string& error) : m_path(path)
 {
     error = loadCard(path, m_card);
     if (!error.empty())
@@ -414,21 +434,31 @@ ExecAction LearnedPolicy::decide(const ExecState& s)
     if (m_std.size() != m_norm.mean.size())
         m_std = m_norm.std();
     std::vector<float> x(s.features.size());
-    for (std::size_t i = 0; i < x.size(); ++i)
-        x[i] = i < m_std.size()
-            ? static_cast<float>(std::clamp((s.features[i] - m_norm.mean[i]) / m_std[i], -10.0, 10.0))
-            : static_cast<float>(s.features[i]);
-    torch::NoGradGuard noGrad;
-    const torch::Tensor out = m_net->forward(torch::from_blob(x.data(), {1, static_cast<long>(x.size())}, torch::kFloat))
-                                  .contiguous();
-    const float* scores = out.data_ptr<float>();
-    const long n = out.size(1);
+    double drift = 0;
+    for (std::size_t i = 0; i < x.size(); ++i) {
+        const double z = i < m_std.size() ? (s.features[i] - m_norm.mean[i]) / m_std[i] : s.features[i];
+        drift += std::fabs(z) / static_cast<double>(x.size());
+        x[i] = static_cast<float>(std::clamp(z, -10.0, 10.0));
+    }
+    m_drift = drift;
+    torch::Tensor input = torch::from_blob(x.data(), {1, static_cast<long>(x.size())}, torch::kFloat);
+    torch::Tensor out;
+    if (m_explain) {
+        input = input.clone().requires_grad_(true);
+        out = m_net->forward(input);
+    } else {
+        torch::NoGradGuard noGrad;
+        out = m_net->forward(input);
+    }
+    const torch::Tensor detached = out.detach().contiguous();
+    const float* scores = detached.data_ptr<float>();
+    const long n = detached.size(1);
     int action = static_cast<int>(std::max_element(scores, scores + n) - scores);
+    std::vector<double> p(static_cast<std::size_t>(n));
+    double total = 0;
+    for (long k = 0; k < n; ++k)
+        total += p[static_cast<std::size_t>(k)] = std::exp(static_cast<double>(scores[k] - scores[action]));
     if (m_sample) { // softmax sampling
-        std::vector<double> p(static_cast<std::size_t>(n));
-        double total = 0;
-        for (long k = 0; k < n; ++k)
-            total += p[static_cast<std::size_t>(k)] = std::exp(static_cast<double>(scores[k] - scores[action]));
         double u = std::uniform_real_distribution<double>(0, total)(m_rng);
         for (long k = 0; k < n; ++k) {
             u -= p[static_cast<std::size_t>(k)];
@@ -437,6 +467,31 @@ ExecAction LearnedPolicy::decide(const ExecState& s)
                 break;
             }
         }
+    }
+    if (m_explain) {
+        // The three likeliest actions (or best Q-values), and gradient x input of the
+        // chosen action's score: which features pushed it.
+        std::vector<int> order(static_cast<std::size_t>(n));
+        for (long k = 0; k < n; ++k)
+            order[static_cast<std::size_t>(k)] = static_cast<int>(k);
+        std::sort(order.begin(), order.end(), [&](int a, int b) { return scores[a] > scores[b]; });
+        m_explanation.clear();
+        for (int i = 0; i < 3 && i < n; ++i) {
+            const int k = order[static_cast<std::size_t>(i)];
+            m_explanation.emplace_back((m_sample ? "p(" : "Q(") + ExecutionEnv::describeDiscreteAction(k) + ")",
+                                       m_sample ? p[static_cast<std::size_t>(k)] / total : static_cast<double>(scores[k]));
+        }
+        out[0][action].backward();
+        const torch::Tensor g = input.grad().contiguous();
+        std::vector<std::pair<double, int>> contribution;
+        for (std::size_t i = 0; i < x.size(); ++i)
+            contribution.emplace_back(static_cast<double>(g.data_ptr<float>()[i] * x[i]), static_cast<int>(i));
+        std::sort(contribution.begin(), contribution.end(),
+                  [](const auto& a, const auto& b) { return std::fabs(a.first) > std::fabs(b.first); });
+        for (int i = 0; i < 3 && i < static_cast<int>(contribution.size()); ++i)
+            m_explanation.emplace_back("grad x input: " + featureNames()[static_cast<std::size_t>(contribution[static_cast<std::size_t>(i)].second)],
+                                       contribution[static_cast<std::size_t>(i)].first);
+        m_explanation.emplace_back("drift (mean |z|)", drift);
     }
     return ExecutionEnv::discreteActionFor(action, s.remaining, s.lot);
 }

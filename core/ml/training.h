@@ -99,6 +99,10 @@ public:
     std::string name() const override { return m_name; }
     void begin(const ExecState& s) override;
     ExecAction decide(const ExecState& s) override;
+    std::vector<std::pair<std::string, double>> lastExplanation() const override { return m_explanation; }
+    double drift() const override { return m_drift; }
+    std::string description() const override;
+    void setExplain(bool on) { m_explain = on; } // gradient x input costs a backward pass
     const ModelCard& card() const { return m_card; }
 
 private:
@@ -106,9 +110,13 @@ private:
     Normalizer m_norm;
     ModelCard m_card;
     std::string m_name;
+    std::string m_path;
     bool m_sample = false;
     std::mt19937_64 m_rng;
     std::vector<double> m_std; // cached from the normaliser
+    bool m_explain = true;
+    double m_drift = 0;
+    std::vector<std::pair<std::string, double>> m_explanation;
 };
 
 // Mean shortfall of a policy over `seeds` episodes (seed0, seed0+1, ...).
