@@ -48,7 +48,8 @@ std::vector<std::pair<std::string, double>> ExecutionAgent::monitor() const
     return {{"shortfall so far (bps)", bps(m_notional, m_done)},
             {"shadow TWAP (bps)", bps(m_shadowNotional, m_shadowDone)},
             {"done", static_cast<double>(m_done)},
-            {"shadow TWAP done", static_cast<double>(m_shadowDone)}};
+            {"shadow TWAP done", static_cast<double>(m_shadowDone)},
+            {"model drift (mean |z|)", m_policy->drift()}};
 }
 
 void ExecutionAgent::onTick(const AgentContext& ctx, AgentIntents& out)

@@ -49,7 +49,8 @@ struct Actor {
 // Called on the engine thread with the outcome of a control command.
 using Reply = std::function<void(bool ok, const std::string& message)>;
 
-struct AddAgent { AgentSpec spec; Actor actor; Reply reply; };
+// The agent is built (its model loaded) by the caller, off the engine thread.
+struct AddAgent { AgentSpec spec; Actor actor; Reply reply; std::shared_ptr<Agent> built; std::string buildError; };
 struct RemoveAgent { std::string id; Actor actor; Reply reply; };
 struct ControlAgent { std::string id; AgentAction action; Actor actor; std::string reason; Reply reply; }; // id "*" = all
 struct SetThrottleLevel { std::string id; int level; Actor actor; Reply reply; };
@@ -128,7 +129,7 @@ private:
                                SetThrottleLevel, DecideApproval, KillAll, RearmAll, ChangeLimits, SetRegime>;
     struct AgentSlot {
         AgentSpec spec;
-        std::unique_ptr<Agent> agent;
+        std::shared_ptr<Agent> agent; // built by the caller of addAgent()
         AgentState state = AgentState::Armed;
         std::string stateReason = "configured";
         ThrottleRuntime throttle;

@@ -43,7 +43,13 @@ std::string Engine::orderText(Side side, Quantity qty, const std::string& symbol
 }
 
 // ---- commands (any thread) ----
-void Engine::addAgent(AgentSpec spec, Actor actor, Reply reply) { post(AddAgent{std::move(spec), actor, std::move(reply)}); }
+void Engine::addAgent(AgentSpec spec, Actor actor, Reply reply)
+{
+    // Loading a model takes milliseconds to seconds: do it here, on the caller's thread.
+    std::string error;
+    std::shared_ptr<Agent> agent(makeAgent(spec.type, spec.symbol, spec.params, error, spec.model).release());
+    post(AddAgent{std::move(spec), actor, std::move(reply), std::move(agent), error});
+}
 void Engine::removeAgent(const std::string& id, Actor actor, Reply reply) { post(RemoveAgent{id, actor, std::move(reply)}); }
 void Engine::controlAgent(const std::string& id, AgentAction action, Actor actor, const std::string& reason, Reply reply)
 {
@@ -264,9 +270,11 @@ void Engine::handle(AddAgent& c)
         error = "agent id must be a name";
     else if (m_agentSlots.count(c.spec.id))
         error = "agent " + c.spec.id + " already exists";
-    std::unique_ptr<Agent> agent;
-    if (error.empty())
-        agent = makeAgent(c.spec.type, c.spec.symbol, c.spec.params, error, c.spec.model);
+    std::shared_ptr<Agent> agent;
+    if (error.empty()) {
+        agent = std::move(c.built);
+        error = c.buildError;
+    }
     if (!agent) {
         if (!c.spec.model.empty()) // a learning agent whose model cannot be used: say so where people look
             feed("alert", c.spec.id.empty() ? "agent" : c.spec.id, "not armed: " + error, true);
