@@ -1,6 +1,7 @@
 // Inference latency of the learning agents at batch 1 (what the engine thread pays per
 // decision): the network's forward pass alone and a whole decision (features ->
-// normalisation -> network -> action). Release build, one thread. Optional argument:
+// normalisation -> network -> action, with probabilities and gradient x input for the
+// rationale). Release build, one thread. Optional argument:
 // a model file (models/ppo-execution.pt); otherwise a fresh 13-64-64-18 network.
 #include "ml/training.h"
 
@@ -68,7 +69,7 @@ int main(int argc, char** argv)
         }
     }
     report("network forward, batch 1", forward);
-    report("whole decision (normalise, forward, act)", decision);
+    report("whole decision with its explanation", decision);
     std::printf("targets: p50 <= 20 us, p99 <= 50 us\n");
     return 0;
 }

@@ -131,6 +131,14 @@ private Q_SLOTS:
             const EpisodeResult a = runEpisode(defaultSimConfig(), tinyTask(5), 5, loaded);
             const EpisodeResult b = runEpisode(defaultSimConfig(), tinyTask(5), 5, original);
             QCOMPARE(a.shortfallBps, b.shortfallBps); // the same network, the same decisions
+            // The decision path's plain C++ pass gives LibTorch's scores.
+            std::vector<float> x(kFeatureCount);
+            for (int i = 0; i < kFeatureCount; ++i)
+                x[static_cast<std::size_t>(i)] = 0.37f * static_cast<float>(i) - 1.9f;
+            const std::vector<double> byTorch = loaded.scoresByTorch(x), byHand = loaded.scoresByHand(x);
+            QCOMPARE(byHand.size(), byTorch.size());
+            for (std::size_t k = 0; k < byTorch.size(); ++k)
+                QVERIFY(std::fabs(byHand[k] - byTorch[k]) < 1e-4);
         }
         // A corrupted file, a missing card and a card for other features are refused.
         {

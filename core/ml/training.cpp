@@ -441,18 +441,11 @@ ExecAction LearnedPolicy::decide(const ExecState& s)
         x[i] = static_cast<float>(std::clamp(z, -10.0, 10.0));
     }
     m_drift = drift;
-    torch::Tensor input = torch::from_blob(x.data(), {1, static_cast<long>(x.size())}, torch::kFloat);
-    torch::Tensor out;
-    if (m_explain) {
-        input = input.clone().requires_grad_(true);
-        out = m_net->forward(input);
-    } else {
-        torch::NoGradGuard noGrad;
-        out = m_net->forward(input);
-    }
-    const torch::Tensor detached = out.detach().contiguous();
-    const float* scores = detached.data_ptr<float>();
-    const long n = detached.size(1);
+    // The network's pass in plain C++ on its own weights: at batch 1 LibTorch's per-call
+    // overhead is most of the cost (bench_ml); tst_ml checks both give the same scores.
+    const std::vector<double>& out = forward(x);
+    const double* scores = out.data();
+    const long n = static_cast<long>(out.size());
     int action = static_cast<int>(std::max_element(scores, scores + n) - scores);
     std::vector<double> p(static_cast<std::size_t>(n));
     double total = 0;
@@ -481,11 +474,10 @@ ExecAction LearnedPolicy::decide(const ExecState& s)
             m_explanation.emplace_back((m_sample ? "p(" : "Q(") + ExecutionEnv::describeDiscreteAction(k) + ")",
                                        m_sample ? p[static_cast<std::size_t>(k)] / total : static_cast<double>(scores[k]));
         }
-        out[0][action].backward();
-        const torch::Tensor g = input.grad().contiguous();
+        const std::vector<double> g = gradientOfAction(action);
         std::vector<std::pair<double, int>> contribution;
-        for (std::size_t i = 0; i < x.size(); ++i)
-            contribution.emplace_back(static_cast<double>(g.data_ptr<float>()[i] * x[i]), static_cast<int>(i));
+        for (std::size_t i = 0; i < x.size() && i < g.size(); ++i)
+            contribution.emplace_back(g[i] * static_cast<double>(x[i]), static_cast<int>(i));
         std::sort(contribution.begin(), contribution.end(),
                   [](const auto& a, const auto& b) { return std::fabs(a.first) > std::fabs(b.first); });
         for (int i = 0; i < 3 && i < static_cast<int>(contribution.size()); ++i)
@@ -494,6 +486,73 @@ ExecAction LearnedPolicy::decide(const ExecState& s)
         m_explanation.emplace_back("drift (mean |z|)", drift);
     }
     return ExecutionEnv::discreteActionFor(action, s.remaining, s.lot);
+}
+
+void LearnedPolicy::copyLayers()
+{
+    for (const auto& module : m_net->body->children()) {
+        auto* linear = module->as<torch::nn::LinearImpl>();
+        if (!linear)
+            continue;
+        Layer l;
+        l.out = static_cast<int>(linear->weight.size(0));
+        l.in = static_cast<int>(linear->weight.size(1));
+        const torch::Tensor w = linear->weight.detach().contiguous(), b = linear->bias.detach().contiguous();
+        l.w.assign(w.data_ptr<float>(), w.data_ptr<float>() + w.numel());
+        l.b.assign(b.data_ptr<float>(), b.data_ptr<float>() + b.numel());
+        m_layers.push_back(std::move(l));
+    }
+}
+
+const std::vector<double>& LearnedPolicy::forward(const std::vector<float>& x)
+{
+    if (m_layers.empty())
+        copyLayers();
+    m_activations.resize(m_layers.size() + 1);
+    m_activations[0].assign(x.begin(), x.end());
+    for (std::size_t k = 0; k < m_layers.size(); ++k) {
+        const Layer& l = m_layers[k];
+        const std::vector<double>& in = m_activations[k];
+        std::vector<double>& y = m_activations[k + 1];
+        y.assign(static_cast<std::size_t>(l.out), 0.0);
+        for (int o = 0; o < l.out; ++o) {
+            double a = l.b[static_cast<std::size_t>(o)];
+            const float* w = &l.w[static_cast<std::size_t>(o * l.in)];
+            for (int i = 0; i < l.in; ++i)
+                a += w[i] * in[static_cast<std::size_t>(i)];
+            y[static_cast<std::size_t>(o)] = k + 1 < m_layers.size() ? std::tanh(a) : a; // tanh between layers
+        }
+    }
+    return m_activations.back();
+}
+
+std::vector<double> LearnedPolicy::gradientOfAction(int action) const
+{
+    const Layer& last = m_layers.back();
+    std::vector<double> g(static_cast<std::size_t>(last.in));
+    for (int i = 0; i < last.in; ++i)
+        g[static_cast<std::size_t>(i)] = last.w[static_cast<std::size_t>(action * last.in + i)];
+    for (std::size_t k = m_layers.size() - 1; k-- > 0;) {
+        const Layer& l = m_layers[k];
+        std::vector<double> prev(static_cast<std::size_t>(l.in), 0.0);
+        for (int o = 0; o < l.out; ++o) {
+            const double t = m_activations[k + 1][static_cast<std::size_t>(o)];
+            const double d = g[static_cast<std::size_t>(o)] * (1 - t * t);
+            for (int i = 0; i < l.in; ++i)
+                prev[static_cast<std::size_t>(i)] += d * l.w[static_cast<std::size_t>(o * l.in + i)];
+        }
+        g.swap(prev);
+    }
+    return g;
+}
+
+std::vector<double> LearnedPolicy::scoresByTorch(const std::vector<float>& x)
+{
+    torch::NoGradGuard noGrad;
+    std::vector<float> copy(x);
+    const torch::Tensor out =
+        m_net->forward(torch::from_blob(copy.data(), {1, static_cast<long>(copy.size())}, torch::kFloat)).contiguous();
+    return std::vector<double>(out.data_ptr<float>(), out.data_ptr<float>() + out.numel());
 }
 
 double evaluatePolicy(const SimConfig& sim, const Trainer::TaskFor& taskFor, ExecutionPolicy& policy, std::uint64_t seed0,

@@ -116,6 +116,22 @@ private:
     std::vector<double> m_std; // cached from the normaliser
     bool m_explain = true;
     double m_drift = 0;
+    // The network's layers copied out once: gradient x input is computed by hand in
+    // plain C++ (a few microseconds) rather than by an autograd backward pass.
+    struct Layer {
+        int in = 0, out = 0;
+        std::vector<float> w, b; // w[o * in + i]
+    };
+    std::vector<Layer> m_layers;
+    std::vector<std::vector<double>> m_activations; // of the last forward pass
+    void copyLayers();
+    const std::vector<double>& forward(const std::vector<float>& x); // the output scores
+    std::vector<double> gradientOfAction(int action) const;          // of the last forward pass
+
+public:
+    // Scores from the network through LibTorch, to check the plain C++ pass (tests).
+    std::vector<double> scoresByTorch(const std::vector<float>& normalised);
+    std::vector<double> scoresByHand(const std::vector<float>& normalised) { return forward(normalised); }
     std::vector<std::pair<std::string, double>> m_explanation;
 };
 
