@@ -1,6 +1,7 @@
 #include "learning_agents.h"
 
 #include "agents/execution_agent.h"
+#include "ml/signal_agent.h"
 #include "ml/torchscript_policy.h"
 #include "ml/training.h"
 #include "runtime.h"
@@ -65,6 +66,29 @@ std::string defaultModelDirectory()
 
 void registerLearningAgents(const std::string& directory)
 {
+    registerAgentType("signal", [directory](const std::string& symbol, const AgentParams& params, const std::string& model,
+                                            std::string& error) -> std::unique_ptr<Agent> {
+        for (const auto& kv : params)
+            if (kv.first != "clip" && kv.first != "max_position" && kv.first != "threshold" && kv.first != "interval_s") {
+                error = "unknown parameter '" + kv.first + "' for a signal agent";
+                return nullptr;
+            }
+        auto get = [&](const char* name, double fallback) {
+            auto it = params.find(name);
+            return it == params.end() ? fallback : it->second;
+        };
+        const double threshold = get("threshold", 0.6);
+        if (threshold <= 0.5 || threshold >= 1) {
+            error = "parameter 'threshold' must be between 0.5 and 1";
+            return nullptr;
+        }
+        std::unique_ptr<SignalAgent> a(new SignalAgent(resolve(model, directory), symbol, static_cast<Quantity>(get("clip", 100)),
+                                                       static_cast<Quantity>(get("max_position", 1000)), threshold,
+                                                       get("interval_s", 5), error));
+        if (!error.empty())
+            return nullptr;
+        return a;
+    });
     for (const char* type : {"rl_execution", "torchscript_execution"})
         registerAgentType(type, [type, directory](const std::string& symbol, const AgentParams& params, const std::string& model,
                                                   std::string& error) {

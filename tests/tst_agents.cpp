@@ -91,12 +91,13 @@ private Q_SLOTS:
         QVERIFY2(error.find("unknown field 'colour'") != std::string::npos, error.c_str());
         QVERIFY(specs.empty());
         // The demo's learning agent is a type the composition root registers; a stand-in will do here.
-        registerAgentType("rl_execution", [](const std::string&, const AgentParams&, const std::string&, std::string& e) {
-            e = "not loaded in this test";
-            return std::unique_ptr<Agent>();
-        });
+        for (const char* type : {"rl_execution", "signal"})
+            registerAgentType(type, [](const std::string&, const AgentParams&, const std::string&, std::string& e) {
+                e = "not loaded in this test";
+                return std::unique_ptr<Agent>();
+            });
         QVERIFY(loadAgentSpecs(HM_TEST_RESOURCES "/agents/demo.json", specs, error));
-        QCOMPARE(specs.size(), std::size_t(5));
+        QCOMPARE(specs.size(), std::size_t(6));
     }
 
     void oversightDecisions()

@@ -4,6 +4,7 @@
 // network saved and loaded acts the same; PPO and Double DQN both train and act.
 #include "agents/agent_config.h"
 #include "learning_agents.h"
+#include "ml/signal_model.h"
 #include "ml/torchscript_policy.h"
 #include "ml/training.h"
 
@@ -283,6 +284,46 @@ private Q_SLOTS:
               static_cast<unsigned long long>(t.steps()), first, last, l, r);
         QVERIFY(l < r);
         QVERIFY(last < first);
+    }
+
+    void signalModelAndAgent()
+    {
+        QCOMPARE(rocAuc({0.1, 0.4, 0.35, 0.8}, {0, 0, 1, 1}), 0.75);
+        QCOMPARE(rocAuc({0.5, 0.5}, {0, 1}), 0.5);
+        // A day's worth of data, two epochs: the models train and score.
+        const SignalData train = simulateSignalData(defaultSimConfig(), 3, 1, 5, 30);
+        const SignalData test = simulateSignalData(defaultSimConfig(), 4, 1, 5, 30);
+        SignalTraining t;
+        t.epochs = 2;
+        Mlp mlp{nullptr};
+        LstmClassifier lstm{nullptr};
+        Normalizer norm;
+        SignalScore ms, ls;
+        trainSignalModels(train, test, t, mlp, lstm, norm, ms, ls);
+        QVERIFY(ms.samples > 1000);
+        QVERIFY(ms.auc > 0.5 && ls.auc > 0.5); // better than a coin on an unseen day
+        qInfo("one-day signal smoke run: MLP AUC %.3f, LSTM AUC %.3f, naive %.3f", ms.auc, ls.auc, ms.naiveAuc);
+
+        // The shipped signal model drives a signal agent; an execution model cannot.
+        QTemporaryDir dir;
+        registerLearningAgents(dir.path().toStdString());
+        std::string error;
+        std::unique_ptr<Agent> agent = makeAgent("signal", "HMX", {{"threshold", 0.55}}, error, HM_SOURCE_DIR "/models/signal-mlp.pt");
+        QVERIFY2(agent, error.c_str());
+        QVERIFY(agent->description().find("signal MLP") != std::string::npos);
+        MarketView m;
+        m.symbol = "HMX";
+        m.bids = {{1884, 3000}};
+        m.asks = {{1886, 200}};
+        AgentContext ctx;
+        ctx.market = &m;
+        ctx.now = 1000000000000;
+        AgentIntents out;
+        agent->onTick(ctx, out);
+        QVERIFY(!out.orders.empty() || !out.note.empty());
+        QVERIFY(!makeAgent("signal", "HMX", {}, error, HM_SOURCE_DIR "/models/ppo-execution.pt"));
+        QVERIFY2(error.find("needs a signal-mlp model") != std::string::npos, error.c_str());
+        QVERIFY(!makeAgent("signal", "HMX", {{"threshold", 0.3}}, error, HM_SOURCE_DIR "/models/signal-mlp.pt"));
     }
 };
 

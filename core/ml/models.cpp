@@ -149,13 +149,18 @@ std::string loadCard(const std::string& path, ModelCard& card)
     } catch (const std::exception& e) {
         return "model card '" + path + ".json' is not valid: " + e.what();
     }
-    if (card.features != featureNames())
+    // An execution policy reads all features and scores the 18 actions; a signal model
+    // reads the market features and gives one logit.
+    const bool signal = card.algorithm.rfind("signal", 0) == 0;
+    const int inputs = signal ? kTimeRemaining : kFeatureCount, outputs = signal ? 1 : ExecutionEnv::discreteActionCount();
+    const std::vector<std::string> wanted(featureNames().begin(), featureNames().begin() + inputs);
+    if (card.features != wanted)
         return "model '" + path + "' was trained on different features than this build computes";
-    if (card.network.inputs != kFeatureCount || card.network.outputs != ExecutionEnv::discreteActionCount())
+    if (card.network.inputs != inputs || card.network.outputs != outputs)
         return "model '" + path + "' has " + std::to_string(card.network.inputs) + " inputs and "
-            + std::to_string(card.network.outputs) + " outputs; this build needs " + std::to_string(kFeatureCount) + " and "
-            + std::to_string(ExecutionEnv::discreteActionCount());
-    if (card.normalizer.mean.size() != static_cast<std::size_t>(kFeatureCount))
+            + std::to_string(card.network.outputs) + " outputs; this build needs " + std::to_string(inputs) + " and "
+            + std::to_string(outputs);
+    if (card.normalizer.mean.size() != static_cast<std::size_t>(inputs))
         return "model card '" + path + ".json': normalisation does not match the features";
     const std::string hash = sha256File(path);
     if (hash.empty())
