@@ -136,8 +136,12 @@ AgentsPanel::AgentsPanel(Engine& engine, OperatorSession& session, QWidget* pare
 
     m_title = new QLabel;
     m_title->setObjectName(QStringLiteral("agentTitle"));
-    m_policy = new QLabel;
-    m_policy->setWordWrap(true);
+    m_policy = new QPlainTextEdit; // scrolls rather than grows: the window must fit a 1000-pixel screen
+    m_policy->setObjectName(QStringLiteral("agentPolicy"));
+    m_policy->setReadOnly(true);
+    m_policy->setFrameShape(QFrame::NoFrame);
+    m_policy->setMaximumHeight(64);
+    m_policy->setStyleSheet(QStringLiteral("background:transparent;"));
     m_rationale = new QPlainTextEdit;
     m_rationale->setObjectName(QStringLiteral("agentRationale"));
     m_rationale->setReadOnly(true);
@@ -310,7 +314,9 @@ void AgentsPanel::showSelected()
                          .arg(QString::fromStdString(a->id), stateColour(a->state).name(),
                               QString::fromLatin1(toString(a->state)).toUpper(),
                               QString::fromStdString(a->stateReason).toHtmlEscaped()));
-    m_policy->setText(policyText(*a));
+    const QString policy = policyText(*a);
+    if (m_policy->toPlainText() != policy)
+        m_policy->setPlainText(policy);
     const QString rationale = decisionText(*a);
     if (m_rationale->toPlainText() != rationale)
         m_rationale->setPlainText(rationale);

@@ -44,7 +44,7 @@ private:
     AgentTableModel* m_model;
     QTableView* m_view;
     QLabel* m_title;
-    QLabel* m_policy;
+    QPlainTextEdit* m_policy;
     QPlainTextEdit* m_rationale;
     QSlider* m_slider;
     QLabel* m_sliderValue;

@@ -96,6 +96,8 @@ void DecisionsPanel::rebuild()
     }
     if (keep >= 0 && keep < m_table->rowCount())
         m_table->selectRow(keep);
+    else if (m_table->rowCount() > 0)
+        m_table->selectRow(0); // the newest, so its reasons are on show
 }
 
 int DecisionsPanel::rows() const { return m_table->rowCount(); }

@@ -51,7 +51,7 @@ void RegimeTimeline::paintEvent(QPaintEvent*)
     f.setPointSizeF(8);
     p.setFont(f);
     // Probabilities: one bar per state.
-    const int barsH = 30;
+    const int barsH = 24;
     for (std::size_t i = 0; i < m_names.size() && i < m_p.size(); ++i) {
         const int w = r.width() / static_cast<int>(m_names.size());
         const QRect cell(r.left() + static_cast<int>(i) * w, r.top(), w - 3, barsH);
@@ -61,10 +61,10 @@ void RegimeTimeline::paintEvent(QPaintEvent*)
                    QStringLiteral("%1 %2%").arg(QString::fromStdString(m_names[i])).arg(std::lround(100 * m_p[i])));
     }
     // The last half hour: detected above, true below.
-    const QRect strip(r.left() + 44, r.top() + barsH + 6, r.width() - 46, 20);
+    const QRect strip(r.left() + 44, r.top() + barsH + 2, r.width() - 46, 14);
     p.setPen(QColor(160, 160, 160));
-    p.drawText(QRect(r.left(), strip.top(), 42, 20), Qt::AlignLeft | Qt::AlignVCenter, tr("seen"));
-    p.drawText(QRect(r.left(), strip.top() + 24, 42, 20), Qt::AlignLeft | Qt::AlignVCenter, tr("true"));
+    p.drawText(QRect(r.left(), strip.top(), 42, 14), Qt::AlignLeft | Qt::AlignVCenter, tr("seen"));
+    p.drawText(QRect(r.left(), strip.top() + 17, 42, 14), Qt::AlignLeft | Qt::AlignVCenter, tr("true"));
     if (m_samples.size() < 2)
         return;
     const Timestamp t1 = m_samples.back().t, t0 = t1 - Timestamp(1800) * 1000000000;
@@ -73,7 +73,7 @@ void RegimeTimeline::paintEvent(QPaintEvent*)
         const int a = x(m_samples[i - 1].t), b = std::max(a + 1, x(m_samples[i].t));
         p.fillRect(QRect(a, strip.top(), b - a, strip.height()), regimeColour(m_samples[i].detected));
         if (!m_samples[i].truth.empty())
-            p.fillRect(QRect(a, strip.top() + 24, b - a, strip.height()), regimeColour(m_samples[i].truth));
+            p.fillRect(QRect(a, strip.top() + 17, b - a, strip.height()), regimeColour(m_samples[i].truth));
     }
 }
 

@@ -22,8 +22,8 @@ public:
     explicit RegimeTimeline(QWidget* parent = nullptr);
     void add(Timestamp t, const std::string& detected, const std::string& truth);
     void setProbabilities(std::vector<std::string> names, std::vector<double> p);
-    QSize sizeHint() const override { return {300, 86}; }
-    QSize minimumSizeHint() const override { return {200, 86}; }
+    QSize sizeHint() const override { return {300, 64}; }
+    QSize minimumSizeHint() const override { return {200, 64}; }
 
 protected:
     void paintEvent(QPaintEvent*) override;

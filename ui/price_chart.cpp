@@ -1,5 +1,7 @@
 #include "price_chart.h"
 
+#include "market_panel.h"
+
 #include <QChart>
 #include <QDateTime>
 #include <QDateTimeAxis>
@@ -76,6 +78,15 @@ void PriceChart::update(const EngineSnapshot& s, const std::string& symbol)
     };
     trim(m_mid);
     trim(m_trades);
+    if (!book->regime.empty()) {
+        if (m_regimes.empty() || m_regimes.back().regime != book->regime)
+            m_regimes.push_back(Spell{nowMs, nowMs, book->regime});
+        m_regimes.back().endMs = nowMs;
+    }
+    while (!m_regimes.empty() && m_regimes.front().endMs < nowMs - kWindowMs)
+        m_regimes.erase(m_regimes.begin());
+    if (!m_regimes.empty())
+        viewport()->update(); // the bands move with the axis
     if (m_mid->count() == 0)
         return;
     qreal lo = std::numeric_limits<qreal>::max(), hi = std::numeric_limits<qreal>::lowest();
@@ -88,6 +99,35 @@ void PriceChart::update(const EngineSnapshot& s, const std::string& symbol)
     m_price->setRange(lo - pad, hi + pad);
     const qint64 startMs = static_cast<qint64>(m_mid->at(0).x());
     m_time->setRange(QDateTime::fromMSecsSinceEpoch(startMs), QDateTime::fromMSecsSinceEpoch(std::max(nowMs, startMs + 1000)));
+}
+
+void PriceChart::drawForeground(QPainter* painter, const QRectF& rect)
+{
+    QChartView::drawForeground(painter, rect);
+    if (m_regimes.empty() || m_mid->count() == 0)
+        return;
+    const QRectF plot = chart()->plotArea();
+    painter->save();
+    QFont f = painter->font();
+    f.setPointSizeF(7.5);
+    painter->setFont(f);
+    for (const Spell& s : m_regimes) {
+        const qreal x0 = std::max(plot.left(), chart()->mapToPosition(QPointF(static_cast<qreal>(s.startMs), 0), m_mid).x());
+        const qreal x1 = std::min(plot.right(), chart()->mapToPosition(QPointF(static_cast<qreal>(s.endMs), 0), m_mid).x());
+        if (x1 <= x0)
+            continue;
+        QColor c = regimeColour(s.regime);
+        c.setAlpha(34);
+        painter->fillRect(QRectF(x0, plot.top(), x1 - x0, plot.height()), c);
+        c.setAlpha(200);
+        painter->fillRect(QRectF(x0, plot.top(), x1 - x0, 4), c);
+        if (x1 - x0 > 50) {
+            painter->setPen(c.lighter(150));
+            painter->drawText(QRectF(x0 + 3, plot.top() + 5, x1 - x0 - 6, 14), Qt::AlignLeft | Qt::AlignVCenter,
+                              QString::fromStdString(s.regime));
+        }
+    }
+    painter->restore();
 }
 
 } // namespace hm

@@ -18,8 +18,18 @@ public:
     void update(const EngineSnapshot& snapshot, const std::string& symbol);
     int midPoints() const;
     int tradePoints() const;
+    int regimeSpans() const { return static_cast<int>(m_regimes.size()); }
+
+protected:
+    // The regime behind the price: a tinted band per spell of the (detected) regime.
+    void drawForeground(QPainter* painter, const QRectF& rect) override;
 
 private:
+    struct Spell {
+        qint64 startMs, endMs;
+        std::string regime;
+    };
+    std::vector<Spell> m_regimes;
     QLineSeries* m_mid;
     QScatterSeries* m_trades;
     QDateTimeAxis* m_time;

@@ -22,8 +22,8 @@ public:
     double value() const { return m_value; }
     double limit() const { return m_limit; }
     QString title() const { return m_title; }
-    QSize sizeHint() const override { return {230, 46}; }
-    QSize minimumSizeHint() const override { return {160, 46}; }
+    QSize sizeHint() const override { return {230, 40}; }
+    QSize minimumSizeHint() const override { return {160, 40}; }
 
 protected:
     void paintEvent(QPaintEvent*) override;

@@ -46,7 +46,7 @@ RiskPanel::RiskPanel(QWidget* parent) : QWidget(parent)
     m_status = new QLabel;
     m_status->setObjectName(QStringLiteral("riskStatus"));
     m_status->setAlignment(Qt::AlignCenter);
-    m_status->setMinimumHeight(26);
+    m_status->setMinimumHeight(24);
     m_limitsButton = new QPushButton(tr("Limits…"));
     m_limitsButton->setObjectName(QStringLiteral("editLimits"));
     m_limitsButton->setToolTip(tr("Show the gate's limits; a risk manager can change them"));
