@@ -81,7 +81,7 @@ QString policyText(const AgentView& a)
         extra += QObject::tr("\nExecution: shortfall so far %1 bps vs shadow TWAP %2 bps on this market")
                      .arg(a.monitor[0].second, 0, 'f', 2)
                      .arg(a.monitor[1].second, 0, 'f', 2);
-    if (a.monitor.size() >= 5 && !a.description.empty())
+    if (a.monitor.size() >= 5 && a.description.find(" model ") != std::string::npos)
         extra += QObject::tr(" · drift from training data %1 (waits above %2)").arg(a.monitor[4].second, 0, 'f', 2).arg(4.0, 0, 'f', 1);
     return QObject::tr("Approval: %1\nThrottle: %2 orders/s, participation %3%, %4 notional/min%5 · level %6%\n"
                        "Orders sent %7 · dropped %8 · denied %9 · participation now %10%")
