@@ -29,6 +29,8 @@ std::string ci(const Interval& i, int precision = 2)
 
 std::string pValue(double p)
 {
+    if (std::isnan(p))
+        return "-";
     char buf[32];
     if (p < 1e-4)
         std::snprintf(buf, sizeof buf, "%.1e", p);

@@ -159,6 +159,7 @@ std::vector<StrategySummary> Backtest::summarize(const std::vector<EpisodeResult
         for (const std::string& name : m_names) {
             StrategySummary row;
             row.strategy = name;
+            row.pVsTwap = row.pVsVwap = std::nan(""); // no such baseline in this run
             row.regime = reg < 0 ? "all" : m_config.regimes[static_cast<std::size_t>(reg)].name;
             const std::vector<double> is = series(name, &EpisodeResult::shortfallBps);
             row.n = static_cast<int>(is.size());

@@ -77,18 +77,7 @@ Quantity ExecutionEnv::roundLots(Quantity q) const
     return q / lot * lot;
 }
 
-void ExecutionEnv::sample()
-{
-    m_sim->book().depth(5, m_depth);
-    m_bidScratch.clear();
-    m_askScratch.clear();
-    for (const auto& l : m_depth.bids)
-        m_bidScratch.push_back(PriceLevel{l.price, l.qty});
-    for (const auto& l : m_depth.asks)
-        m_askScratch.push_back(PriceLevel{l.price, l.qty});
-    m_features.onQuotes(m_sim->now(), m_bidScratch, m_askScratch);
-    m_features.onVolume(m_sim->now(), m_sim->counters().volume);
-}
+void ExecutionEnv::sample() { m_sampler.sample(m_sim->book(), m_sim->now(), m_sim->counters().volume, m_features); }
 
 std::vector<double> ExecutionEnv::observe() const
 {

@@ -8,7 +8,7 @@
 // minus an optional inventory-risk penalty; what is left at the horizon is sold (bought)
 // with a market order and charged an extra penalty. Environments are independent
 // objects, so many can run side by side for batched rollouts.
-#include "features/features.h"
+#include "features/book_sampler.h"
 #include "sim/market_simulator.h"
 
 #include <cstdint>
@@ -125,8 +125,7 @@ private:
     OrderBook::Handle m_child = OrderBook::kNoHandle;
     std::uint64_t m_nextRef = 1;
     std::vector<Quantity> m_volumePerStep;
-    std::vector<PriceLevel> m_bidScratch, m_askScratch;
-    Depth m_depth;
+    BookSampler m_sampler;
 };
 
 } // namespace hm

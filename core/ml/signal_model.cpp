@@ -1,5 +1,6 @@
 #include "ml/signal_model.h"
 
+#include "features/book_sampler.h"
 #include "sim/market_simulator.h"
 
 #include <algorithm>
@@ -17,22 +18,13 @@ SignalData simulateSignalData(const SimConfig& config, std::uint64_t seed0, int 
     for (int day = 0; day < days; ++day) {
         MarketSimulator sim(config, seed0 + static_cast<std::uint64_t>(day));
         FeatureTracker tracker(static_cast<double>(config.lot));
-        Depth depth;
-        std::vector<PriceLevel> bids, asks;
+        BookSampler sampler;
         std::vector<std::vector<float>> rows;
         std::vector<double> mids;
         std::vector<double> f;
         for (int s = 1; s <= static_cast<int>(config.daySeconds); ++s) {
             sim.runUntil(s);
-            sim.book().depth(5, depth);
-            bids.clear();
-            asks.clear();
-            for (const auto& l : depth.bids)
-                bids.push_back(PriceLevel{l.price, l.qty});
-            for (const auto& l : depth.asks)
-                asks.push_back(PriceLevel{l.price, l.qty});
-            tracker.onQuotes(s, bids, asks);
-            tracker.onVolume(s, sim.counters().volume);
+            sampler.sample(sim.book(), s, sim.counters().volume, tracker);
             if (s >= 600 && s % step == 0) {
                 tracker.compute(ExecutionTaskState{}, f);
                 rows.emplace_back(f.begin(), f.begin() + kSignalFeatures);

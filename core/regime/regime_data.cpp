@@ -1,6 +1,6 @@
 #include "regime/regime_detector.h"
 
-#include "features/features.h"
+#include "features/book_sampler.h"
 #include "sim/market_simulator.h"
 
 namespace hm {
@@ -11,26 +11,17 @@ void simulateRegimeSessions(const SimConfig& config, std::uint64_t seed0, int da
     for (int d = 0; d < days; ++d) {
         MarketSimulator sim(config, seed0 + static_cast<std::uint64_t>(d));
         FeatureTracker tracker(static_cast<double>(config.lot));
-        Depth depth;
-        std::vector<PriceLevel> bids, asks;
+        BookSampler sampler;
         std::vector<RegimeObservation> seq;
         std::vector<int> lab;
         std::vector<double> f;
         const int every = std::max(1, static_cast<int>(intervalS));
         for (int s = 1; s <= static_cast<int>(config.daySeconds); ++s) {
             sim.runUntil(s);
-            sim.book().depth(5, depth);
-            bids.clear();
-            asks.clear();
-            for (const auto& l : depth.bids)
-                bids.push_back(PriceLevel{l.price, l.qty});
-            for (const auto& l : depth.asks)
-                asks.push_back(PriceLevel{l.price, l.qty});
-            tracker.onQuotes(s, bids, asks);
-            tracker.onVolume(s, sim.counters().volume);
+            sampler.sample(sim.book(), s, sim.counters().volume, tracker);
             if (s >= 600 && s % every == 0) {
                 tracker.compute(ExecutionTaskState{}, f);
-                seq.push_back(regimeObservation(f, bids, asks));
+                seq.push_back(regimeObservation(f, sampler.bids(), sampler.asks()));
                 lab.push_back(sim.regime());
             }
         }
