@@ -3,6 +3,7 @@
 #include "agent_table_model.h"
 #include "engine/engine.h"
 #include "operator_session.h"
+#include "table_view.h"
 
 #include <QFileDialog>
 #include <QHBoxLayout>
@@ -118,17 +119,9 @@ AgentsPanel::AgentsPanel(Engine& engine, OperatorSession& session, QWidget* pare
     : QWidget(parent), m_engine(engine), m_session(session)
 {
     m_model = new AgentTableModel(this);
-    m_view = new QTableView;
-    m_view->setObjectName(QStringLiteral("agentsView"));
-    m_view->setModel(m_model);
+    m_view = makeTableView(m_model, QStringLiteral("agentsView"), 22, QAbstractItemView::SingleSelection);
     m_view->setItemDelegateForColumn(AgentTableModel::Progress, new ProgressDelegate(m_view));
     m_view->setItemDelegateForColumn(AgentTableModel::State, new StateDelegate(m_view));
-    m_view->verticalHeader()->setVisible(false);
-    m_view->verticalHeader()->setDefaultSectionSize(22);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->setColumnWidth(AgentTableModel::State, 150);
     m_view->setColumnWidth(AgentTableModel::Progress, 120);
     m_view->setMinimumHeight(24 + 3 * 22); // header and three agents at least

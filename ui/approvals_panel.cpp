@@ -4,6 +4,7 @@
 #include "engine/engine.h"
 #include "model/types.h"
 #include "operator_session.h"
+#include "table_view.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -124,16 +125,8 @@ ApprovalsPanel::ApprovalsPanel(Engine& engine, OperatorSession& session, QWidget
     : QWidget(parent), m_engine(engine), m_session(session)
 {
     m_model = new ApprovalTableModel(this);
-    m_view = new QTableView;
-    m_view->setObjectName(QStringLiteral("approvalsView"));
-    m_view->setModel(m_model);
+    m_view = makeTableView(m_model, QStringLiteral("approvalsView"), 22, QAbstractItemView::SingleSelection);
     m_view->setItemDelegateForColumn(ApprovalTableModel::TimeLeft, new CountdownDelegate(m_view));
-    m_view->verticalHeader()->setVisible(false);
-    m_view->verticalHeader()->setDefaultSectionSize(22);
-    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_view->horizontalHeader()->setStretchLastSection(true);
     for (auto [column, width] : {std::pair{ApprovalTableModel::Ticket, 50}, {ApprovalTableModel::Agent, 80},
                                  {ApprovalTableModel::SideCol, 45}, {ApprovalTableModel::Qty, 60},
                                  {ApprovalTableModel::PriceCol, 65}, {ApprovalTableModel::Why, 200}})

@@ -15,6 +15,7 @@
 #include "risk_panel.h"
 #include "session_panel.h"
 #include "snapshot_bridge.h"
+#include "table_view.h"
 
 #include <QCloseEvent>
 #include <QDockWidget>
@@ -40,18 +41,6 @@ namespace hm {
 namespace {
 constexpr int kLayoutVersion = 2; // bump when docks change, so an old saved layout is ignored
 
-QTableView* makeTable(QAbstractItemModel* model, const QString& name)
-{
-    auto* view = new QTableView;
-    view->setObjectName(name);
-    view->setModel(model);
-    view->verticalHeader()->setVisible(false);
-    view->verticalHeader()->setDefaultSectionSize(20);
-    view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    view->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    view->horizontalHeader()->setStretchLastSection(true);
-    return view;
-}
 } // namespace
 
 MainWindow::MainWindow(Engine& engine, const Instrument& instrument, const QString& venueText,
@@ -70,7 +59,7 @@ MainWindow::MainWindow(Engine& engine, const Instrument& instrument, const QStri
     setCentralWidget(m_chart);
 
     m_ladderModel = new LadderModel(this);
-    m_ladderView = makeTable(m_ladderModel, QStringLiteral("ladderView"));
+    m_ladderView = makeTableView(m_ladderModel, QStringLiteral("ladderView"));
     m_ladderView->setSelectionMode(QAbstractItemView::NoSelection);
     m_ladderView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_ladderView->verticalHeader()->setDefaultSectionSize(18);
@@ -88,7 +77,7 @@ MainWindow::MainWindow(Engine& engine, const Instrument& instrument, const QStri
     m_orderProxy = new QSortFilterProxyModel(this);
     m_orderProxy->setSourceModel(m_orderModel);
     m_orderProxy->setSortRole(Qt::UserRole);
-    m_orderView = makeTable(m_orderProxy, QStringLiteral("orderView"));
+    m_orderView = makeTableView(m_orderProxy, QStringLiteral("orderView"));
     m_orderView->setSortingEnabled(true);
     m_orderView->sortByColumn(OrderTableModel::Time, Qt::DescendingOrder);
     connect(m_orderView, &QTableView::doubleClicked, this, [this] { cancelSelected(); });
@@ -96,7 +85,7 @@ MainWindow::MainWindow(Engine& engine, const Instrument& instrument, const QStri
     auto* fillProxy = new QSortFilterProxyModel(this);
     fillProxy->setSourceModel(m_fillModel);
     fillProxy->setSortRole(Qt::UserRole);
-    auto* fillView = makeTable(fillProxy, QStringLiteral("fillView"));
+    auto* fillView = makeTableView(fillProxy, QStringLiteral("fillView"));
     fillView->setSortingEnabled(true);
     fillView->sortByColumn(FillTableModel::Time, Qt::DescendingOrder);
 
