@@ -23,24 +23,8 @@ std::string resolve(const std::string& model, const std::string& directory)
 std::unique_ptr<Agent> make(const char* type, const std::string& symbol, const AgentParams& params, const std::string& model,
                             const std::string& directory, std::string& error)
 {
-    for (const auto& kv : params)
-        if (kv.first != "side" && kv.first != "quantity" && kv.first != "duration_s" && kv.first != "interval_s"
-            && kv.first != "lot") {
-            error = "unknown parameter '" + kv.first + "' for a " + std::string(type) + " agent";
-            return nullptr;
-        }
-    auto get = [&](const char* name, double fallback, double lo, double hi) {
-        auto it = params.find(name);
-        const double v = it == params.end() ? fallback : it->second;
-        if (error.empty() && !(v >= lo && v <= hi))
-            error = "parameter '" + std::string(name) + "' = " + std::to_string(v) + " is outside " + std::to_string(lo)
-                + ".." + std::to_string(hi);
-        return v;
-    };
-    const double side = get("side", -1, -1, 1), qty = get("quantity", 5000, 1, 1e9);
-    const double duration = get("duration_s", 1800, 10, 86400), interval = get("interval_s", 10, 1, 3600);
-    const double lot = get("lot", 100, 1, 1e9);
-    if (!error.empty())
+    ExecutionParams e;
+    if (!readExecutionParams(type, params, {}, 1800, e, error))
         return nullptr;
     const std::string path = resolve(model, directory);
     std::unique_ptr<ExecutionPolicy> policy;
@@ -53,8 +37,7 @@ std::unique_ptr<Agent> make(const char* type, const std::string& symbol, const A
     }
     if (!error.empty())
         return nullptr;
-    return std::unique_ptr<Agent>(new ExecutionAgent(type, std::move(policy), symbol, side > 0 ? Side::Buy : Side::Sell,
-                                                     static_cast<Quantity>(qty), duration, interval, static_cast<Quantity>(lot)));
+    return std::unique_ptr<Agent>(new ExecutionAgent(type, std::move(policy), symbol, e.side, e.quantity, e.durationS, e.intervalS, e.lot));
 }
 } // namespace
 
@@ -68,23 +51,16 @@ void registerLearningAgents(const std::string& directory)
 {
     registerAgentType("signal", [directory](const std::string& symbol, const AgentParams& params, const std::string& model,
                                             std::string& error) -> std::unique_ptr<Agent> {
-        for (const auto& kv : params)
-            if (kv.first != "clip" && kv.first != "max_position" && kv.first != "threshold" && kv.first != "interval_s") {
-                error = "unknown parameter '" + kv.first + "' for a signal agent";
-                return nullptr;
-            }
-        auto get = [&](const char* name, double fallback) {
-            auto it = params.find(name);
-            return it == params.end() ? fallback : it->second;
-        };
-        const double threshold = get("threshold", 0.6);
-        if (threshold <= 0.5 || threshold >= 1) {
-            error = "parameter 'threshold' must be between 0.5 and 1";
+        if (!onlyKnownParams("signal", params, {"clip", "max_position", "threshold", "interval_s"}, error))
             return nullptr;
-        }
-        std::unique_ptr<SignalAgent> a(new SignalAgent(resolve(model, directory), symbol, static_cast<Quantity>(get("clip", 100)),
-                                                       static_cast<Quantity>(get("max_position", 1000)), threshold,
-                                                       get("interval_s", 5), error));
+        const double clip = agentParam(params, "clip", 100, 1, 1e9, error);
+        const double maxPosition = agentParam(params, "max_position", 1000, 1, 1e9, error);
+        const double threshold = agentParam(params, "threshold", 0.6, 0.5001, 0.9999, error);
+        const double interval = agentParam(params, "interval_s", 5, 0.1, 3600, error);
+        if (!error.empty())
+            return nullptr;
+        std::unique_ptr<SignalAgent> a(new SignalAgent(resolve(model, directory), symbol, static_cast<Quantity>(clip),
+                                                       static_cast<Quantity>(maxPosition), threshold, interval, error));
         if (!error.empty())
             return nullptr;
         return a;

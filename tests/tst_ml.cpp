@@ -230,6 +230,10 @@ private Q_SLOTS:
         QCOMPARE(agent->progress().target, Quantity(2000));
         qInfo("an untrained policy proposed %d child orders in six intervals", proposals);
 
+        // The parent-order parameters are checked as for every execution agent.
+        QVERIFY(!makeAgent("rl_execution", "HMX", {{"duration_s", 60}, {"interval_s", 100}}, error, "live.pt"));
+        QVERIFY2(error.find("'interval_s' is longer than 'duration_s'") != std::string::npos, error.c_str());
+
         // Missing and corrupted models: a clear error for that agent only.
         QVERIFY(!makeAgent("rl_execution", "HMX", {}, error, "nowhere.pt"));
         QVERIFY2(error.find("is missing") != std::string::npos, error.c_str());

@@ -73,6 +73,14 @@ struct AgentProgress {
 
 using AgentParams = std::map<std::string, double>;
 
+// One parameter, or `fallback` when absent; out of [lo, hi] sets `error` (if not set yet)
+// naming it. Every agent type reads its parameters through these two.
+double agentParam(const AgentParams& params, const std::string& name, double fallback, double lo, double hi,
+                  std::string& error);
+// False (and `error`) when a parameter is not one of `known` for this agent type.
+bool onlyKnownParams(const std::string& type, const AgentParams& params, const std::vector<std::string>& known,
+                     std::string& error);
+
 class Agent {
 public:
     virtual ~Agent() = default;

@@ -120,8 +120,7 @@ void MomentumAgent::onTick(const AgentContext& ctx, AgentIntents& out)
     out.orders.push_back(p);
 }
 
-namespace {
-double param(const AgentParams& p, const std::string& name, double fallback, double lo, double hi, std::string& error)
+double agentParam(const AgentParams& p, const std::string& name, double fallback, double lo, double hi, std::string& error)
 {
     auto it = p.find(name);
     const double v = it == p.end() ? fallback : it->second;
@@ -130,7 +129,17 @@ double param(const AgentParams& p, const std::string& name, double fallback, dou
             + std::to_string(hi);
     return v;
 }
-} // namespace
+
+bool onlyKnownParams(const std::string& type, const AgentParams& params, const std::vector<std::string>& known,
+                     std::string& error)
+{
+    for (const auto& kv : params)
+        if (std::find(known.begin(), known.end(), kv.first) == known.end()) {
+            error = "unknown parameter '" + kv.first + "' for a " + type + " agent";
+            return false;
+        }
+    return true;
+}
 
 std::vector<std::string> agentTypes() { return {"twap", "momentum", "vwap", "pov", "almgren_chriss", "submit_and_leave"}; }
 
@@ -154,21 +163,19 @@ std::unique_ptr<Agent> makeAgent(const std::string& type, const std::string& sym
         return registered->second(symbol, params, model, error);
     if (isExecutionAgentType(type))
         return makeExecutionAgent(type, symbol, params, error);
-    const std::vector<std::string> known = type == "twap"
-        ? std::vector<std::string>{"side", "quantity", "duration_s", "slice_s", "lot"}
-        : std::vector<std::string>{"clip", "max_position", "threshold", "interval_s"};
-    for (const auto& kv : params)
-        if (std::find(known.begin(), known.end(), kv.first) == known.end() && (type == "twap" || type == "momentum")) {
-            error = "unknown parameter '" + kv.first + "' for a " + type + " agent";
-            return nullptr;
-        }
+    if ((type == "twap" || type == "momentum")
+        && !onlyKnownParams(type, params,
+                            type == "twap" ? std::vector<std::string>{"side", "quantity", "duration_s", "slice_s", "lot"}
+                                           : std::vector<std::string>{"clip", "max_position", "threshold", "interval_s"},
+                            error))
+        return nullptr;
     std::unique_ptr<Agent> a;
     if (type == "twap") {
-        const double side = param(params, "side", 1, -1, 1, error);
-        const double qty = param(params, "quantity", 5000, 1, 1e9, error);
-        const double duration = param(params, "duration_s", 300, 1, 86400, error);
-        const double slice = param(params, "slice_s", 5, 0.1, 3600, error);
-        const double lot = param(params, "lot", 100, 1, 1e9, error);
+        const double side = agentParam(params, "side", 1, -1, 1, error);
+        const double qty = agentParam(params, "quantity", 5000, 1, 1e9, error);
+        const double duration = agentParam(params, "duration_s", 300, 1, 86400, error);
+        const double slice = agentParam(params, "slice_s", 5, 0.1, 3600, error);
+        const double lot = agentParam(params, "lot", 100, 1, 1e9, error);
         if (error.empty() && side == 0)
             error = "parameter 'side' must be 1 (buy) or -1 (sell)";
         if (error.empty() && slice > duration)
@@ -177,10 +184,10 @@ std::unique_ptr<Agent> makeAgent(const std::string& type, const std::string& sym
             a.reset(new TwapAgent(symbol, side > 0 ? Side::Buy : Side::Sell, static_cast<Quantity>(qty), duration, slice,
                                   static_cast<Quantity>(lot)));
     } else if (type == "momentum") {
-        const double clip = param(params, "clip", 100, 1, 1e9, error);
-        const double maxPos = param(params, "max_position", 1000, 1, 1e9, error);
-        const double threshold = param(params, "threshold", 0.3, 0.01, 1, error);
-        const double interval = param(params, "interval_s", 1, 0.01, 3600, error);
+        const double clip = agentParam(params, "clip", 100, 1, 1e9, error);
+        const double maxPos = agentParam(params, "max_position", 1000, 1, 1e9, error);
+        const double threshold = agentParam(params, "threshold", 0.3, 0.01, 1, error);
+        const double interval = agentParam(params, "interval_s", 1, 0.01, 3600, error);
         if (error.empty())
             a.reset(new MomentumAgent(symbol, static_cast<Quantity>(clip), static_cast<Quantity>(maxPos), threshold, interval));
     } else {

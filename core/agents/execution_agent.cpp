@@ -153,31 +153,15 @@ std::unique_ptr<Agent> makeExecutionAgent(const std::string& type, const std::st
                                           std::string& error)
 {
     error.clear();
-    std::vector<std::string> known{"side", "quantity", "duration_s", "interval_s", "lot"};
+    std::vector<std::string> extra;
     if (type == "pov")
-        known.push_back("participation");
+        extra.push_back("participation");
     if (type == "almgren_chriss")
-        known.insert(known.end(), {"risk_aversion", "sigma_ticks", "eta_ticks_per_lot"});
-    for (const auto& kv : params)
-        if (std::find(known.begin(), known.end(), kv.first) == known.end()) {
-            error = "unknown parameter '" + kv.first + "' for a " + type + " agent";
-            return nullptr;
-        }
-    auto get = [&](const char* name, double fallback, double lo, double hi) {
-        auto it = params.find(name);
-        const double v = it == params.end() ? fallback : it->second;
-        if (error.empty() && !(v >= lo && v <= hi))
-            error = "parameter '" + std::string(name) + "' = " + std::to_string(v) + " is outside " + std::to_string(lo)
-                + ".." + std::to_string(hi);
-        return v;
-    };
-    const double side = get("side", -1, -1, 1), qty = get("quantity", 5000, 1, 1e9);
-    const double duration = get("duration_s", 600, 10, 86400), interval = get("interval_s", 10, 1, 3600);
-    const double lot = get("lot", 100, 1, 1e9);
-    if (error.empty() && side == 0)
-        error = "parameter 'side' must be 1 (buy) or -1 (sell)";
-    if (error.empty() && interval > duration)
-        error = "parameter 'interval_s' is longer than 'duration_s'";
+        extra = {"risk_aversion", "sigma_ticks", "eta_ticks_per_lot"};
+    ExecutionParams e;
+    if (!readExecutionParams(type, params, extra, 600, e, error))
+        return nullptr;
+    auto get = [&](const char* name, double fallback, double lo, double hi) { return agentParam(params, name, fallback, lo, hi, error); };
     std::unique_ptr<ExecutionPolicy> policy;
     const char* name = nullptr;
     if (type == "vwap") {
@@ -210,8 +194,27 @@ std::unique_ptr<Agent> makeExecutionAgent(const std::string& type, const std::st
     }
     if (!error.empty())
         return nullptr;
-    return std::unique_ptr<Agent>(new ExecutionAgent(name, std::move(policy), symbol, side > 0 ? Side::Buy : Side::Sell,
-                                                     static_cast<Quantity>(qty), duration, interval, static_cast<Quantity>(lot)));
+    return std::unique_ptr<Agent>(new ExecutionAgent(name, std::move(policy), symbol, e.side, e.quantity, e.durationS, e.intervalS, e.lot));
+}
+
+bool readExecutionParams(const std::string& type, const AgentParams& params, const std::vector<std::string>& extra,
+                         double defaultDurationS, ExecutionParams& out, std::string& error)
+{
+    std::vector<std::string> known{"side", "quantity", "duration_s", "interval_s", "lot"};
+    known.insert(known.end(), extra.begin(), extra.end());
+    if (!onlyKnownParams(type, params, known, error))
+        return false;
+    const double side = agentParam(params, "side", -1, -1, 1, error);
+    out.quantity = static_cast<Quantity>(agentParam(params, "quantity", 5000, 1, 1e9, error));
+    out.durationS = agentParam(params, "duration_s", defaultDurationS, 10, 86400, error);
+    out.intervalS = agentParam(params, "interval_s", 10, 1, 3600, error);
+    out.lot = static_cast<Quantity>(agentParam(params, "lot", 100, 1, 1e9, error));
+    if (error.empty() && side == 0)
+        error = "parameter 'side' must be 1 (buy) or -1 (sell)";
+    if (error.empty() && out.intervalS > out.durationS)
+        error = "parameter 'interval_s' is longer than 'duration_s'";
+    out.side = side > 0 ? Side::Buy : Side::Sell;
+    return error.empty();
 }
 
 } // namespace hm

@@ -41,6 +41,17 @@ private:
     Quantity m_shadowDone = 0;
 };
 
+// The parameters every execution agent takes (side, quantity, duration_s, interval_s,
+// lot), read and checked once for the classic and the learning ones alike; `extra` are
+// the names a type adds. False and `error` on a problem.
+struct ExecutionParams {
+    Side side = Side::Sell;
+    Quantity quantity = 0, lot = 100;
+    double durationS = 0, intervalS = 10;
+};
+bool readExecutionParams(const std::string& type, const AgentParams& params, const std::vector<std::string>& extra,
+                         double defaultDurationS, ExecutionParams& out, std::string& error);
+
 // Creates vwap, pov, almgren_chriss or submit_and_leave agents from their parameters;
 // nullptr and `error` for anything else or a bad parameter.
 std::unique_ptr<Agent> makeExecutionAgent(const std::string& type, const std::string& symbol, const AgentParams& params,
