@@ -70,12 +70,13 @@ void FeatureTracker::onVolume(double t, Quantity cumulative)
 
 double FeatureTracker::realizedVolBps(double window) const
 {
+    // From the newest back to the window's start: the short windows cost only their own
+    // samples (the engine computes these for every snapshot).
     double sum = 0;
-    for (std::size_t i = 1; i < m_samples.size(); ++i)
-        if (m_samples[i].t > m_now - window) {
-            const double r = m_samples[i].logMid - m_samples[i - 1].logMid;
-            sum += r * r;
-        }
+    for (std::size_t i = m_samples.size(); i-- > 1 && m_samples[i].t > m_now - window;) {
+        const double r = m_samples[i].logMid - m_samples[i - 1].logMid;
+        sum += r * r;
+    }
     return 1e4 * std::sqrt(sum);
 }
 
