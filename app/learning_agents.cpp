@@ -43,8 +43,9 @@ std::unique_ptr<Agent> make(const char* type, const std::string& symbol, const A
 
 std::string defaultModelDirectory()
 {
+    // The source tree keeps models beside resources/; an installation keeps them inside.
     const std::string beside = defaultResourceDirectory() + "/../models";
-    return ::access(beside.c_str(), R_OK) == 0 ? beside : defaultResourceDirectory() + "/models";
+    return ::access((beside + "/regime-hmm.json").c_str(), R_OK) == 0 ? beside : defaultResourceDirectory() + "/models";
 }
 
 void registerLearningAgents(const std::string& directory)

@@ -55,6 +55,17 @@ std::string defaultResourceDirectory()
 {
     if (const char* env = std::getenv("HELMSMAN_RESOURCES"); env && *env)
         return env;
+    // An installed or unpacked copy finds its own resources beside its executable.
+    char exe[4096];
+    const ssize_t n = ::readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        std::string dir(exe, static_cast<std::size_t>(n));
+        dir = dir.substr(0, dir.rfind('/'));
+        const std::string installed = dir + "/../share/helmsman";
+        if (dir.size() >= 4 && dir.compare(dir.size() - 4, 4, "/bin") == 0
+            && ::access((installed + "/fix/FIX44.xml").c_str(), R_OK) == 0)
+            return installed;
+    }
     const std::string source = HM_SOURCE_RESOURCE_DIR;
     if (!source.empty() && ::access((source + "/fix/FIX44.xml").c_str(), R_OK) == 0)
         return source;
@@ -194,6 +205,7 @@ void Runtime::start()
         };
         config("venue", embedded() ? "embedded" : m_options.sessionSettings);
         config("seed", std::to_string(m_options.seed));
+        config("resources", m_options.resourceDirectory);
         for (const auto& i : m_options.instruments)
             config("instrument", i.symbol + " tick=" + std::to_string(i.tickSize) + " lot="
                                      + std::to_string(i.lotSize) + " " + i.currency);

@@ -12,6 +12,7 @@ packages=(
   nlohmann-json3-dev libargon2-dev libssl-dev
   libtorch-dev python3-torch
   xvfb xauth fonts-dejavu-core
+  lintian
 )
 
 missing=()

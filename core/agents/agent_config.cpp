@@ -54,7 +54,7 @@ void onlyKeys(const json& obj, std::initializer_list<const char*> keys, const st
     }
 }
 
-AgentSpec parseOne(const json& a, std::size_t index)
+AgentSpec parseOne(const json& a, std::size_t index, bool checkType = true)
 {
     std::string where = "agents[" + std::to_string(index) + "]";
     if (!a.is_object())
@@ -151,6 +151,8 @@ AgentSpec parseOne(const json& a, std::size_t index)
         s.model = a.at("model").get<std::string>();
     }
     std::string error;
+    if (!checkType)
+        return s;
     if (isRegisteredAgentType(s.type)) {
         if (s.model.empty())
             throw Bad{where + ".model: a " + s.type + " agent needs a model file"};
@@ -202,6 +204,54 @@ bool loadAgentSpecs(const std::string& path, std::vector<AgentSpec>& out, std::s
     std::stringstream ss;
     ss << in.rdbuf();
     return parseAgentSpecs(ss.str(), path, out, error);
+}
+
+std::string agentSpecJson(const AgentSpec& s)
+{
+    static const char* modes[] = {"autonomous", "every_order", "above_threshold", "in_regimes"};
+    json params = json::object();
+    for (const auto& p : s.params) {
+        if (p.first == "side")
+            params["side"] = p.second > 0 ? "buy" : "sell";
+        else
+            params[p.first] = p.second;
+    }
+    json o = {{"approval", modes[static_cast<int>(s.policy.approval)]},
+              {"timeout_s", s.policy.approvalTimeoutS},
+              {"on_timeout", s.policy.onTimeout == TimeoutDefault::Drop ? "drop" : "reduce_only"},
+              {"max_drawdown", s.policy.maxDrawdown},
+              {"stale_data_s", s.policy.staleDataS},
+              {"throttle_on_stress", s.policy.throttleOnStress}};
+    if (s.policy.qtyThreshold > 0)
+        o["qty_threshold"] = s.policy.qtyThreshold;
+    if (s.policy.notionalThreshold > 0)
+        o["notional_threshold"] = s.policy.notionalThreshold;
+    if (!s.policy.regimes.empty())
+        o["regimes"] = s.policy.regimes;
+    if (!s.policy.throttleRegimes.empty())
+        o["throttle_regimes"] = s.policy.throttleRegimes;
+    json t = {{"max_orders_per_second", s.throttle.maxOrdersPerSecond},
+              {"max_participation", s.throttle.maxParticipation},
+              {"max_notional_per_minute", s.throttle.maxNotionalPerMinute},
+              {"passive_only", s.throttle.passiveOnly},
+              {"level", s.throttle.level}};
+    json a = {{"id", s.id}, {"type", s.type}, {"instrument", s.symbol}, {"params", params}, {"oversight", o}, {"throttle", t}};
+    if (!s.model.empty())
+        a["model"] = s.model;
+    return a.dump();
+}
+
+bool parseAgentSpec(const std::string& text, AgentSpec& out, std::string& error)
+{
+    try {
+        out = parseOne(json::parse(text), 0, false);
+        return true;
+    } catch (const Bad& b) {
+        error = b.what;
+    } catch (const json::exception& e) {
+        error = e.what();
+    }
+    return false;
 }
 
 } // namespace hm

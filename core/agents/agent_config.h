@@ -23,5 +23,9 @@ struct AgentSpec {
 // false and `error` says which agent, which field and why.
 bool parseAgentSpecs(const std::string& text, const std::string& origin, std::vector<AgentSpec>& out, std::string& error);
 bool loadAgentSpecs(const std::string& path, std::vector<AgentSpec>& out, std::string& error);
+// One agent as a JSON object in the file's format (the journal keeps it so replay can
+// show the agent). parseAgentSpec reads it back without building the agent.
+std::string agentSpecJson(const AgentSpec& spec);
+bool parseAgentSpec(const std::string& json, AgentSpec& out, std::string& error);
 
 } // namespace hm

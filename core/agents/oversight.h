@@ -7,6 +7,7 @@
 #include "agents/agent_state.h"
 #include "risk/rate_window.h"
 
+#include <algorithm>
 #include <cstdint>
 #include <deque>
 #include <set>
@@ -86,6 +87,12 @@ public:
     std::uint64_t add(const std::string& agent, const OrderProposal& p, const std::string& why, Timestamp now,
                       double timeoutS);
     bool take(std::uint64_t id, ApprovalTicket& out);
+    // A ticket as a journal recorded it (replay): keeps its id.
+    void restore(const ApprovalTicket& ticket)
+    {
+        m_tickets.push_back(ticket);
+        m_next = std::max(m_next, ticket.id + 1);
+    }
     std::vector<ApprovalTicket> takeAll(const std::string& agent);
     std::vector<ApprovalTicket> takeExpired(Timestamp now);
     int countFor(const std::string& agent) const;

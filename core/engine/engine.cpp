@@ -53,6 +53,18 @@ void Engine::start()
     if (m_running.exchange(true))
         return;
     m_gateway.setListener(this);
+    if (m_journal) { // the starting limits, so a replay (and a what-if) begins where the session did
+        JournalRecord r;
+        r.time = wallNs();
+        r.kind = RecordKind::Config;
+        r.ref = "limits-initial";
+        for (const auto& f : limitFields()) {
+            std::string v;
+            limitValue(m_gate.limits(), f.name, v);
+            r.text += (r.text.empty() ? "" : ";") + std::string(f.name) + "=" + v;
+        }
+        m_journal->append(std::move(r));
+    }
     m_thread = std::thread([this] { run(); });
 }
 
@@ -129,7 +141,7 @@ void Engine::run()
     while (true) {
         {
             std::unique_lock<std::mutex> lock(m_queueMutex);
-            const auto nextTick = clock::time_point(std::chrono::nanoseconds(m_nextAgentTick));
+            const auto nextTick = m_config.replay ? nextPublish : clock::time_point(std::chrono::nanoseconds(m_nextAgentTick));
             m_queueCv.wait_until(lock, std::min(nextPublish, nextTick),
                                  [&] { return !m_queue.empty() || !m_running.load(); });
             batch.swap(m_queue);
@@ -140,8 +152,12 @@ void Engine::run()
             m_dirty = true;
         batch.clear();
         const auto now = clock::now();
-        if (now.time_since_epoch().count() >= m_nextAgentTick) {
-            tickAgents(wallNs());
+        if (m_journal && m_config.stateHashIntervalMs > 0 && wallNs() >= m_nextStateHash) {
+            journalStateHash();
+            m_nextStateHash = wallNs() + static_cast<Timestamp>(m_config.stateHashIntervalMs) * 1000000;
+        }
+        if (!m_config.replay && now.time_since_epoch().count() >= m_nextAgentTick) {
+            tickAgents(engineNow());
             m_nextAgentTick = (now + std::chrono::milliseconds(m_config.agentTickMs)).time_since_epoch().count();
             m_dirty = true;
         }
@@ -155,6 +171,8 @@ void Engine::run()
                 break;
         }
     }
+    if (m_journal && m_config.stateHashIntervalMs > 0)
+        journalStateHash();
     publish();
 }
 
@@ -163,7 +181,7 @@ void Engine::journalOperator(const std::string& action, const std::string& detai
     if (!m_journal)
         return;
     JournalRecord r;
-    r.time = wallNs();
+    r.time = engineNow();
     r.kind = RecordKind::Operator;
     r.ref = action;
     r.text = detail;
@@ -174,7 +192,7 @@ void Engine::handle(SubmitOrder& c) { submitChecked(c.order, c.origin); }
 
 bool Engine::submitChecked(OrderRequest& o, const std::string& origin)
 {
-    const Timestamp now = wallNs();
+    const Timestamp now = engineNow();
     std::string reason;
     const Instrument* ins = instrument(o.symbol);
     if (!ins)
@@ -211,6 +229,8 @@ bool Engine::submitChecked(OrderRequest& o, const std::string& origin)
         r.qty = o.qty;
         r.aux = static_cast<int>(code);
         r.text = reason.empty() ? std::string(toString(o.type)) + " " + toString(o.tif) : reason;
+        if (!o.owner.empty()) // replay attributes the order to its agent
+            r.text += reason.empty() ? " owner=" + o.owner : " [owner=" + o.owner + "]";
         m_journal->append(std::move(r));
     }
     if (!reason.empty()) {
@@ -244,7 +264,7 @@ bool Engine::submitChecked(OrderRequest& o, const std::string& origin)
 
 void Engine::handle(CancelOrder& c)
 {
-    const Timestamp now = wallNs();
+    const Timestamp now = engineNow();
     const OrderRecord* existing = m_oms.find(c.clOrdId);
     if (!existing || isTerminal(existing->status)) {
         journalOperator("cancel-ignored", c.clOrdId + ": not a working order");
@@ -284,7 +304,7 @@ void Engine::handle(CancelOrder& c)
 
 void Engine::handle(ReplaceOrder& c)
 {
-    const Timestamp now = wallNs();
+    const Timestamp now = engineNow();
     const OrderRecord* existing = m_oms.find(c.clOrdId);
     if (!existing || isTerminal(existing->status)) {
         journalOperator("replace-ignored", c.clOrdId + ": not a working order");
@@ -361,7 +381,7 @@ void Engine::handle(CancelAllOrders& c)
 
 void Engine::handle(ExecutionReport& e)
 {
-    const Timestamp now = wallNs();
+    const Timestamp now = engineNow();
     ++m_counters.executionReports;
     ReportResult r = m_oms.onExecutionReport(e, now);
     if (r.outcome == ReportOutcome::Duplicate) {
@@ -404,10 +424,10 @@ void Engine::handle(ExecutionReport& e)
 void Engine::handle(CancelReject& e)
 {
     ++m_counters.cancelRejects;
-    m_oms.onCancelReject(e, wallNs());
+    m_oms.onCancelReject(e, engineNow());
     if (m_journal) {
         JournalRecord j;
-        j.time = wallNs();
+        j.time = engineNow();
         j.kind = RecordKind::CancelReject;
         j.ref = e.clOrdId;
         j.text = e.origClOrdId + "|" + e.text;
@@ -422,7 +442,7 @@ void Engine::handle(MarketDataSnapshot& e)
     onMarketChanged(e.symbol, {});
     if (!m_journal)
         return;
-    const Timestamp now = wallNs();
+    const Timestamp now = engineNow();
     auto level = [&](Side side, const PriceLevel& l) {
         JournalRecord j;
         j.time = now;
@@ -449,7 +469,7 @@ void Engine::handle(MarketDataUpdate& e)
     onMarketChanged(e.symbol, e.trades);
     if (!m_journal)
         return;
-    const Timestamp now = wallNs();
+    const Timestamp now = engineNow();
     for (const auto& c : e.changes) {
         JournalRecord j;
         j.time = now;
@@ -477,7 +497,7 @@ void Engine::handle(SessionEvent& e)
     m_newSessionEvents.push_back(e);
     if (m_journal) {
         JournalRecord j;
-        j.time = e.time ? e.time : wallNs();
+        j.time = e.time ? e.time : engineNow();
         j.kind = RecordKind::FixSession;
         j.ref = e.sessionId;
         j.text = std::string(toString(e.kind)) + (e.text.empty() ? "" : ": " + e.text);
@@ -489,7 +509,7 @@ void Engine::publish()
 {
     auto s = std::make_shared<EngineSnapshot>();
     s->sequence = ++m_snapshotSeq;
-    s->time = wallNs();
+    s->time = engineNow();
     std::map<std::string, std::pair<std::map<Price, Quantity>, std::map<Price, Quantity>>> own;
     for (const auto& kv : m_oms.working()) {
         const OrderRecord& o = *kv.second;
@@ -547,7 +567,10 @@ void Engine::publish()
                 * static_cast<double>(kv.second.qty);
         s->positions.push_back(p);
     }
-    s->sessions = m_gateway.status();
+    s->sessions = m_config.replay ? m_replaySessions : m_gateway.status();
+    s->replay = m_replayView;
+    s->replay.active = m_config.replay;
+    s->epoch = m_epoch;
     s->newSessionEvents.swap(m_newSessionEvents);
     s->counters = m_counters;
     s->counters.duplicateReports = m_oms.duplicateReports();

@@ -6,6 +6,7 @@
 #include "book/book_mirror.h"
 #include "engine/snapshot.h"
 #include "features/features.h"
+#include "journal/journal_record.h"
 #include "regime/regime_detector.h"
 #include "model/gateway_port.h"
 #include "oms/order_manager.h"
@@ -38,6 +39,8 @@ struct EngineConfig {
     RiskLimits limits;
     int agentTickMs = 50; // agents, approval timeouts and automatic triggers run this often
     double regimeWarmupS = 60; // market data before the regime detector's first observation
+    int stateHashIntervalMs = 1000; // how often a live session journals its state hash (0 = never)
+    bool replay = false; // fed from a journal: no agents run, nothing is sent, time is the journal's
 };
 
 // Who asked: every intervention is audited with it. The role is established by the
@@ -61,6 +64,11 @@ struct ChangeLimits { std::vector<std::pair<std::string, std::string>> changes; 
 // The market's regime for an instrument, from a detector or a schedule ("" = unknown).
 struct SetRegime { std::string symbol; std::string regime; std::string source; };
 
+struct EngineState;
+// Replay: journal records applied in order; optionally a checkpoint of the state afterwards.
+struct ReplayBatch { std::vector<JournalRecord> records; bool checkpointAfter = false; };
+struct ReplayRestore { std::shared_ptr<const EngineState> state; std::int64_t seq = 0; };
+
 struct KillTiming {
     std::int64_t commandMono = 0;   // the kill command reached the engine thread
     std::int64_t cancelsSentMono = 0;
@@ -78,7 +86,68 @@ struct CancelAllOrders {
     Price price = 0;
 };
 
-class Engine : public GatewayListener {
+// An agent as the engine holds it: its configuration, state and accounting.
+// In a replay the agent itself is absent (its decisions come from the journal).
+struct AgentSlot {
+    AgentSpec spec;
+    std::shared_ptr<Agent> agent; // built by the caller of addAgent()
+    AgentState state = AgentState::Armed;
+    std::string stateReason = "configured";
+    ThrottleRuntime throttle;
+    Quantity position = 0;
+    double cash = 0; // currency, from fills
+    double peakPnl = 0;
+    std::uint64_t sent = 0, dropped = 0, denied = 0;
+    std::string lastDecision;
+    Rationale lastRationale;
+    bool staleLatched = false, stressLatched = false, drawdownLatched = false, regimeLatched = false;
+};
+
+// Everything the engine thread owns and a replay rebuilds. A plain value: a replay
+// keeps copies as checkpoints to seek back to, and the state hash reads it.
+struct EngineState {
+    OrderManager m_oms;
+    std::map<std::string, BookMirror> m_books;
+    std::map<std::string, std::vector<Trade>> m_newTrades;
+    std::vector<FillRecord> m_newFills;
+    std::vector<SessionEvent> m_newSessionEvents;
+    std::map<std::string, Timestamp> m_sentAt; // ClOrdID -> mono time sent, until first report
+    std::vector<double> m_roundTripsUs;
+    EngineCounters m_counters;
+    std::uint64_t m_snapshotSeq = 0;
+    bool m_dirty = true;
+
+    // Oversight and risk, engine thread only.
+    RiskGate m_gate;
+    std::map<std::string, RiskMetrics> m_metrics; // per instrument
+    std::map<std::string, Quantity> m_volume;     // traded volume per instrument
+    std::map<std::string, Price> m_lastTrade;
+    std::map<std::string, Timestamp> m_lastMarketData; // wall ns
+    std::map<std::string, std::string> m_regimes;      // symbol -> current regime
+    std::map<std::string, FeatureTracker> m_features;  // symbol -> market features, for the window
+    std::map<std::string, RegimeDetector> m_detectors;  // symbol -> online detector
+    std::map<std::string, Timestamp> m_nextRegimeSample;
+    std::map<std::string, std::string> m_trueRegimes;   // symbol -> the simulator's, when it says
+    std::map<std::string, AgentSlot> m_agentSlots;
+    ApprovalQueue m_approvals;
+    std::unordered_map<std::string, Quantity> m_gateLeaves; // ClOrdID -> quantity the gate counts as working
+    std::vector<FeedItem> m_newFeed;
+    std::vector<DecisionView> m_newDecisions;
+    bool m_killed = false;
+    bool m_gateWasHalted = false;
+    Timestamp m_nextAgentTick = 0;
+
+    // Replay only: what the journal does not repeat in each execution report.
+    struct ReplayRequest { Quantity qty = 0; Price price = 0; std::string orig; };
+    std::unordered_map<std::string, ReplayRequest> m_replayRequests; // replace request id -> what it asked
+    std::unordered_map<std::string, double> m_replayNotional;        // order -> filled notional, for its average price
+    std::vector<SessionStatus> m_replaySessions;
+    Timestamp m_replayTime = 0;
+    std::int64_t m_replaySeq = 0; // the last record applied
+    ReplayView m_replayView;
+};
+
+class Engine : public GatewayListener, private EngineState {
 public:
     using SnapshotSink = std::function<void(SnapshotPtr)>;
 
@@ -113,6 +182,17 @@ public:
     void setRegimeModel(const GaussianHmm& model); // before start()
     KillTiming lastKill() const; // for the kill benchmark
 
+    // Replay (config.replay): records are applied on the engine thread in order, through
+    // the same handlers as live events. Checkpoints are copies of the whole state.
+    using CheckpointSink = std::function<void(std::int64_t seq, std::shared_ptr<const EngineState>)>;
+    void setCheckpointSink(CheckpointSink sink); // before start()
+    void replay(std::vector<JournalRecord> records, bool checkpointAfter = false);
+    void restore(std::shared_ptr<const EngineState> state, std::int64_t seq);
+    std::int64_t replayedSeq() const { return m_appliedSeq.load(); } // any thread
+    // A digest of orders, positions, books, agents, approvals, limits and the kill
+    // switch. Engine thread only (or a stopped engine).
+    std::uint64_t stateHash() const;
+
     // GatewayListener: runs on gateway threads; only queues.
     void onExecutionReport(const ExecutionReport& report) override;
     void onCancelReject(const CancelReject& reject) override;
@@ -126,21 +206,8 @@ public:
 private:
     using Input = std::variant<SubmitOrder, CancelOrder, ReplaceOrder, CancelAllOrders, ExecutionReport, CancelReject,
                                MarketDataSnapshot, MarketDataUpdate, SessionEvent, AddAgent, RemoveAgent, ControlAgent,
-                               SetThrottleLevel, DecideApproval, KillAll, RearmAll, ChangeLimits, SetRegime>;
-    struct AgentSlot {
-        AgentSpec spec;
-        std::shared_ptr<Agent> agent; // built by the caller of addAgent()
-        AgentState state = AgentState::Armed;
-        std::string stateReason = "configured";
-        ThrottleRuntime throttle;
-        Quantity position = 0;
-        double cash = 0; // currency, from fills
-        double peakPnl = 0;
-        std::uint64_t sent = 0, dropped = 0, denied = 0;
-        std::string lastDecision;
-        Rationale lastRationale;
-        bool staleLatched = false, stressLatched = false, drawdownLatched = false, regimeLatched = false;
-    };
+                               SetThrottleLevel, DecideApproval, KillAll, RearmAll, ChangeLimits, SetRegime,
+                               ReplayBatch, ReplayRestore>;
     void post(Input input);
     void run();
     void handle(SubmitOrder& c);
@@ -162,6 +229,15 @@ private:
     void handle(RearmAll& c);
     void handle(ChangeLimits& c);
     void handle(SetRegime& c);
+    void handle(ReplayBatch& c);
+    void handle(ReplayRestore& c);
+    // Replay (engine_replay.cpp).
+    void applyRecord(const JournalRecord& r);
+    void applyAudit(const JournalRecord& r);
+    void applyDecision(const JournalRecord& r);
+    void flushReplayMarket();
+    Timestamp engineNow() const { return m_config.replay ? m_replayTime : wallNs(); }
+    void journalStateHash();
     // Oversight and risk plumbing (engine_agents.cpp).
     void tickAgents(Timestamp now);
     void runAgent(AgentSlot& slot, Timestamp now);
@@ -197,38 +273,15 @@ private:
     std::thread m_thread;
     std::atomic<std::uint64_t> m_idSeq{0};
 
-    // Engine-thread state below.
-    OrderManager m_oms;
-    std::map<std::string, BookMirror> m_books;
-    std::map<std::string, std::vector<Trade>> m_newTrades;
-    std::vector<FillRecord> m_newFills;
-    std::vector<SessionEvent> m_newSessionEvents;
-    std::map<std::string, Timestamp> m_sentAt; // ClOrdID -> mono time sent, until first report
-    std::vector<double> m_roundTripsUs;
-    EngineCounters m_counters;
-    std::uint64_t m_snapshotSeq = 0;
-    bool m_dirty = true;
-
-    // Oversight and risk, engine thread only.
-    RiskGate m_gate;
-    std::map<std::string, RiskMetrics> m_metrics; // per instrument
-    std::map<std::string, Quantity> m_volume;     // traded volume per instrument
-    std::map<std::string, Price> m_lastTrade;
-    std::map<std::string, Timestamp> m_lastMarketData; // wall ns
-    std::map<std::string, std::string> m_regimes;      // symbol -> current regime
-    std::map<std::string, FeatureTracker> m_features;  // symbol -> market features, for the window
     std::unique_ptr<GaussianHmm> m_regimeModel;
-    std::map<std::string, RegimeDetector> m_detectors;  // symbol -> online detector
-    std::map<std::string, Timestamp> m_nextRegimeSample;
-    std::map<std::string, std::string> m_trueRegimes;   // symbol -> the simulator's, when it says
-    std::map<std::string, AgentSlot> m_agentSlots;
-    ApprovalQueue m_approvals;
-    std::unordered_map<std::string, Quantity> m_gateLeaves; // ClOrdID -> quantity the gate counts as working
-    std::vector<FeedItem> m_newFeed;
-    std::vector<DecisionView> m_newDecisions;
-    bool m_killed = false;
-    bool m_gateWasHalted = false;
-    Timestamp m_nextAgentTick = 0;
+    CheckpointSink m_checkpointSink;
+    std::uint64_t m_epoch = 0; // bumped by restore(): the window starts its histories over
+    std::atomic<std::int64_t> m_appliedSeq{0};
+    Timestamp m_nextStateHash = 0; // wall ns
+    // Market records arrive one level at a time; they are grouped back into the message they came in.
+    std::optional<MarketDataUpdate> m_pendingUpdate;
+    std::optional<MarketDataSnapshot> m_pendingSnapshot;
+    Timestamp m_pendingTime = 0;
     mutable std::mutex m_killMutex;
     KillTiming m_lastKill;
 

@@ -92,27 +92,18 @@ void Engine::audit(const Actor& actor, const std::string& action, const std::str
 {
     AuditEntry e{actor.who, toString(actor.role), action, agent, reason, before, after, detail};
     if (m_journal)
-        m_journal->append(auditRecord(e, wallNs()));
-    std::string text = actor.who + " (" + toString(actor.role) + ") " + action;
-    if (!agent.empty())
-        text += " " + agent;
-    if (!before.empty() || !after.empty())
-        text += ": " + before + " -> " + after;
-    if (!detail.empty())
-        text += " [" + detail + "]";
-    if (!reason.empty())
-        text += " — " + reason;
-    feed("audit", agent, text);
+        m_journal->append(auditRecord(e, engineNow()));
+    feed("audit", agent, describe(e));
 }
 
 void Engine::feed(const std::string& kind, const std::string& source, const std::string& text, bool journalAlert)
 {
-    m_newFeed.push_back(FeedItem{wallNs(), kind, source, text});
+    m_newFeed.push_back(FeedItem{engineNow(), kind, source, text});
     if (m_newFeed.size() > 2000)
         m_newFeed.erase(m_newFeed.begin(), m_newFeed.begin() + 1000);
     if (journalAlert && m_journal) {
         JournalRecord r;
-        r.time = wallNs();
+        r.time = engineNow();
         r.kind = RecordKind::Alert;
         r.ref = kind;
         r.symbol = source;
@@ -124,14 +115,14 @@ void Engine::feed(const std::string& kind, const std::string& source, const std:
 void Engine::journalDecision(const std::string& agent, const OrderProposal& p, int outcome, const std::string& note)
 {
     static const char* outcomes[] = {"denied", "sent", "awaiting approval", "dropped"};
-    m_newDecisions.push_back(DecisionView{wallNs(), agent, outcomes[std::clamp(outcome, 0, 3)],
+    m_newDecisions.push_back(DecisionView{engineNow(), agent, outcomes[std::clamp(outcome, 0, 3)],
                                           orderText(p.side, p.qty, p.symbol, p.type, p.price), p.why, note});
     if (m_newDecisions.size() > 1000) // nobody is looking: keep the newest
         m_newDecisions.erase(m_newDecisions.begin(), m_newDecisions.begin() + 500);
     if (!m_journal)
         return;
     JournalRecord r;
-    r.time = wallNs();
+    r.time = engineNow();
     r.kind = RecordKind::AgentDecision;
     r.ref = agent;
     r.symbol = p.symbol;
@@ -152,7 +143,7 @@ MarketView Engine::marketView(const std::string& symbol) const
 {
     MarketView m;
     m.symbol = symbol;
-    m.time = wallNs();
+    m.time = engineNow();
     auto b = m_books.find(symbol);
     if (b != m_books.end()) {
         m.bids = b->second.bids(static_cast<std::size_t>(m_config.depthLevels));
@@ -169,7 +160,7 @@ MarketView Engine::marketView(const std::string& symbol) const
 
 void Engine::onMarketChanged(const std::string& symbol, const std::vector<Trade>& trades)
 {
-    const Timestamp now = wallNs();
+    const Timestamp now = engineNow();
     m_lastMarketData[symbol] = now;
     for (const Trade& t : trades) {
         m_volume[symbol] += t.qty;
@@ -242,7 +233,8 @@ void Engine::afterReport(const ReportResult& r, const ExecutionReport& e)
             a.position += o->side == Side::Buy ? filled : -filled;
             a.cash += o->side == Side::Buy ? -value : value;
             a.throttle.filled += filled;
-            a.agent->onFill(o->side, filled, r.fill.price);
+            if (a.agent) // absent in a replay
+                a.agent->onFill(o->side, filled, r.fill.price);
         }
     }
     auto g = m_gateLeaves.find(o->clOrdId);
@@ -280,6 +272,15 @@ void Engine::handle(AddAgent& c)
             feed("alert", c.spec.id.empty() ? "agent" : c.spec.id, "not armed: " + error, true);
         answer(c.reply, false, error);
         return;
+    }
+    if (m_journal) { // the whole configuration, so a replay shows the agent as it was
+        JournalRecord r;
+        r.time = engineNow();
+        r.kind = RecordKind::Config;
+        r.ref = "agent";
+        r.symbol = c.spec.symbol;
+        r.text = agentSpecJson(c.spec);
+        m_journal->append(std::move(r));
     }
     AgentSlot slot;
     slot.spec = c.spec;
@@ -408,7 +409,7 @@ void Engine::handle(DecideApproval& c)
     }
     if (tickets.empty())
         return answer(c.reply, false, "no such ticket waiting (it may have timed out)");
-    const Timestamp now = wallNs();
+    const Timestamp now = engineNow();
     for (const auto& t : tickets) {
         auto it = m_agentSlots.find(t.agent);
         if (it == m_agentSlots.end())
@@ -504,7 +505,7 @@ void Engine::handle(ChangeLimits& c)
     m_gate.setLimits(next); // from the next order
     if (m_journal) {
         JournalRecord r;
-        r.time = wallNs();
+        r.time = engineNow();
         r.kind = RecordKind::Config;
         r.ref = "limits";
         r.text = summary;
@@ -646,7 +647,7 @@ void Engine::handle(SetRegime& c)
     m_dirty = true;
     for (auto& kv : m_agentSlots)
         if (kv.second.spec.symbol == c.symbol && isLive(kv.second.state))
-            checkTriggers(kv.second, wallNs());
+            checkTriggers(kv.second, engineNow());
 }
 
 void Engine::tickAgents(Timestamp now)
@@ -704,7 +705,7 @@ void Engine::tickAgents(Timestamp now)
 
 void Engine::publishOversight(EngineSnapshot& s)
 {
-    const Timestamp now = wallNs();
+    const Timestamp now = engineNow();
     std::map<std::string, std::pair<int, int>> working; // agent -> working, cancels pending
     for (const OrderRecord* o : m_oms.workingOrders())
         if (!o->owner.empty()) {
@@ -722,7 +723,8 @@ void Engine::publishOversight(EngineSnapshot& s)
         v.stateReason = a.stateReason;
         v.policy = a.spec.policy;
         v.throttle = a.spec.throttle;
-        v.progress = a.agent->progress();
+        if (a.agent)
+            v.progress = a.agent->progress();
         v.position = a.position;
         v.pnl = agentPnl(a);
         v.drawdown = std::max(0.0, a.peakPnl - v.pnl);
@@ -736,8 +738,12 @@ void Engine::publishOversight(EngineSnapshot& s)
         v.denied = a.denied;
         v.lastDecision = a.lastDecision;
         v.lastRationale = a.lastRationale;
-        v.monitor = a.agent->monitor();
-        v.description = a.agent->description();
+        if (a.agent) {
+            v.monitor = a.agent->monitor();
+            v.description = a.agent->description();
+        } else {
+            v.description = "replayed from the journal";
+        }
         s.agents.push_back(std::move(v));
     }
     for (const auto& t : m_approvals.tickets())

@@ -120,6 +120,16 @@ struct RiskView {
     std::uint64_t denials = 0;
 };
 
+// Where a replay stands and whether the state it rebuilt matches the one recorded.
+struct ReplayView {
+    bool active = false;
+    std::int64_t seq = 0;      // last journal record applied
+    Timestamp time = 0;        // its time
+    std::uint64_t hashChecks = 0;
+    std::uint64_t hashMismatches = 0;
+    std::int64_t firstMismatchSeq = 0;
+};
+
 struct EngineSnapshot {
     std::uint64_t sequence = 0;
     Timestamp time = 0;
@@ -136,6 +146,8 @@ struct EngineSnapshot {
     RiskView risk;
     std::vector<FeedItem> newFeed; // since the previous snapshot
     std::vector<DecisionView> newDecisions; // since the previous snapshot
+    ReplayView replay;
+    std::uint64_t epoch = 0; // changes when a replay jumps: panels that accumulate history start over
 };
 
 using SnapshotPtr = std::shared_ptr<const EngineSnapshot>;

@@ -2,6 +2,7 @@
 
 #include "journal/sqlite_util.h"
 
+#include <algorithm>
 #include <fstream>
 #include <stdexcept>
 
@@ -111,8 +112,76 @@ void JournalReader::forEach(std::int64_t fromSeq, std::int64_t toSeq,
                      "journal '" + m_path + "'");
     sqlite3_bind_int64(s.get(), 1, fromSeq);
     sqlite3_bind_int64(s.get(), 2, toSeq);
-    while (sqlite3_step(s.get()) == SQLITE_ROW)
+    int rc;
+    std::int64_t last = fromSeq - 1;
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+        JournalRecord r = readRow(s.get());
+        last = r.seq;
+        f(r);
+    }
+    if (rc != SQLITE_DONE)
+        throw std::runtime_error("journal '" + m_path + "': damaged after record " + std::to_string(last) + " ("
+                                 + sqlite3_errmsg(m_db->handle) + ")");
+}
+
+void JournalReader::forEachOfKinds(const std::vector<RecordKind>& kinds,
+                                   const std::function<void(const JournalRecord&)>& f) const
+{
+    std::string list;
+    for (RecordKind k : kinds)
+        list += (list.empty() ? "" : ",") + std::to_string(static_cast<int>(k));
+    const std::string sqlText = "SELECT seq, ts_ns, kind, symbol, ref, side, price, qty, aux, text FROM events "
+                                "WHERE kind IN (" + list + ") ORDER BY seq";
+    sql::Statement s(m_db->handle, sqlText.c_str(), "journal '" + m_path + "'");
+    int rc;
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW)
         f(readRow(s.get()));
+    if (rc != SQLITE_DONE)
+        throw std::runtime_error("journal '" + m_path + "': damaged (" + sqlite3_errmsg(m_db->handle) + ")");
+}
+
+Timestamp JournalReader::timeOf(std::int64_t seq) const
+{
+    sql::Statement s(m_db->handle, "SELECT ts_ns FROM events WHERE seq >= ? ORDER BY seq LIMIT 1", "journal '" + m_path + "'");
+    sqlite3_bind_int64(s.get(), 1, seq);
+    return sqlite3_step(s.get()) == SQLITE_ROW ? sqlite3_column_int64(s.get(), 0) : 0;
+}
+
+std::int64_t JournalReader::minSeq() const
+{
+    return sql::scalar(m_db->handle, "SELECT coalesce(min(seq), 0) FROM events", "journal '" + m_path + "'");
+}
+
+std::int64_t JournalReader::seqAtTime(Timestamp time) const
+{
+    std::int64_t lo = minSeq(), hi = maxSeq(); // binary search on the primary key: no index on time needed
+    while (lo < hi) {
+        const std::int64_t mid = lo + (hi - lo) / 2;
+        if (timeOf(mid) < time)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+std::vector<std::int64_t> JournalReader::density(Timestamp start, Timestamp end, int buckets) const
+{
+    std::vector<std::int64_t> out(static_cast<std::size_t>(std::max(1, buckets)), 0);
+    if (end <= start)
+        return out;
+    sql::Statement s(m_db->handle,
+                     "SELECT min(?3 - 1, max(0, (ts_ns - ?1) * ?3 / (?2 - ?1 + 1))) AS b, count(*) FROM events GROUP BY b",
+                     "journal '" + m_path + "'");
+    sqlite3_bind_int64(s.get(), 1, start);
+    sqlite3_bind_int64(s.get(), 2, end);
+    sqlite3_bind_int64(s.get(), 3, static_cast<std::int64_t>(out.size()));
+    while (sqlite3_step(s.get()) == SQLITE_ROW) {
+        const std::int64_t b = sqlite3_column_int64(s.get(), 0);
+        if (b >= 0 && b < static_cast<std::int64_t>(out.size()))
+            out[static_cast<std::size_t>(b)] += sqlite3_column_int64(s.get(), 1);
+    }
+    return out;
 }
 
 std::vector<JournalRecord> JournalReader::records(RecordKind kind, std::size_t limit) const

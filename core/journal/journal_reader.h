@@ -21,8 +21,17 @@ public:
     std::int64_t count(RecordKind kind) const;
     std::int64_t maxSeq() const;
     std::string integrityCheck() const; // "ok" when sound
-    // Calls back for each record with seq in [fromSeq, toSeq], in order.
+    // Calls back for each record with seq in [fromSeq, toSeq], in order. Throws, naming
+    // the place, when the file turns out damaged part-way.
     void forEach(std::int64_t fromSeq, std::int64_t toSeq, const std::function<void(const JournalRecord&)>& f) const;
+    // The same for records of the given kinds only (whole journal).
+    void forEachOfKinds(const std::vector<RecordKind>& kinds, const std::function<void(const JournalRecord&)>& f) const;
+    Timestamp timeOf(std::int64_t seq) const; // 0 when there is no such record
+    std::int64_t minSeq() const;
+    // The first record at or after a time (records are appended in time order).
+    std::int64_t seqAtTime(Timestamp time) const;
+    // Records per equal slice of [start, end].
+    std::vector<std::int64_t> density(Timestamp start, Timestamp end, int buckets) const;
     std::vector<JournalRecord> records(RecordKind kind, std::size_t limit = 1000000) const;
     // Recomputes the audit hash chain and compares each row with its copy in the
     // event stream; names the first row that was edited, inserted or deleted.

@@ -22,6 +22,7 @@ const char* toString(RecordKind kind)
     case RecordKind::Audit: return "audit";
     case RecordKind::Alert: return "alert";
     case RecordKind::AgentDecision: return "agent_decision";
+    case RecordKind::StateHash: return "state_hash";
     }
     return "unknown";
 }
@@ -64,6 +65,20 @@ bool parseAudit(const JournalRecord& r, AuditEntry& e)
     e.agent = r.symbol;
     e.action = r.ref;
     return true;
+}
+
+std::string describe(const AuditEntry& e)
+{
+    std::string text = e.who + " (" + e.role + ") " + e.action;
+    if (!e.agent.empty())
+        text += " " + e.agent;
+    if (!e.stateBefore.empty() || !e.stateAfter.empty())
+        text += ": " + e.stateBefore + " -> " + e.stateAfter;
+    if (!e.detail.empty())
+        text += " [" + e.detail + "]";
+    if (!e.reason.empty())
+        text += " — " + e.reason;
+    return text;
 }
 
 } // namespace hm

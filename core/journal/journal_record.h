@@ -27,8 +27,9 @@ enum class RecordKind : std::uint8_t {
     Audit = 15,       // symbol: agent ("*" all, "" none); ref: action; text: AuditEntry fields, see below
     Alert = 16,       // ref: alert kind (stress, halt, stale-data, drawdown...); symbol: agent or instrument; text
     AgentDecision = 17, // ref: agent; symbol; side, price, qty; aux: 0 proposed, 1 sent, 2 queued, 3 dropped; text: rationale
+    StateHash = 18,   // aux: hash of the engine's state after every record before it; replay compares
 };
-constexpr int kLastRecordKind = 17;
+constexpr int kLastRecordKind = 18;
 
 const char* toString(RecordKind kind);
 
@@ -68,5 +69,7 @@ struct AuditEntry {
 };
 JournalRecord auditRecord(const AuditEntry& entry, Timestamp time);
 bool parseAudit(const JournalRecord& record, AuditEntry& out);
+// One line for people: "who (role) action agent: before -> after [detail] — reason".
+std::string describe(const AuditEntry& entry);
 
 } // namespace hm

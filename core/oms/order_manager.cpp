@@ -153,6 +153,27 @@ void OrderManager::bookFill(OrderRecord& o, Quantity qty, Price px, const std::s
     }
 }
 
+OrderManager& OrderManager::operator=(const OrderManager& other)
+{
+    if (this == &other)
+        return *this;
+    m_orders = other.m_orders;
+    m_alias = other.m_alias;
+    m_execIds = other.m_execIds;
+    m_responded = other.m_responded;
+    m_sequence = other.m_sequence;
+    m_fills = other.m_fills;
+    m_positions = other.m_positions;
+    m_duplicates = other.m_duplicates;
+    m_unknown = other.m_unknown;
+    m_fillCount = other.m_fillCount;
+    m_rejects = other.m_rejects;
+    m_working.clear();
+    for (const auto& kv : other.m_working)
+        m_working.emplace(kv.first, &m_orders.at(kv.second->clOrdId));
+    return *this;
+}
+
 ReportResult OrderManager::onExecutionReport(const ExecutionReport& er, Timestamp now)
 {
     ReportResult r;

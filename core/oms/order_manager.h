@@ -68,6 +68,13 @@ struct ReportResult {
 
 class OrderManager {
 public:
+    OrderManager() = default;
+    // Copies re-point the working set at their own orders (replay checkpoints copy it).
+    OrderManager(const OrderManager& other) { *this = other; }
+    OrderManager& operator=(const OrderManager& other);
+    OrderManager(OrderManager&&) = default;
+    OrderManager& operator=(OrderManager&&) = default;
+
     OrderRecord& onSend(const OrderRequest& request, Timestamp now);
     void onSendFailed(const std::string& clOrdId, const std::string& reason, Timestamp now);
     // Marks a cancel or replace as in flight; returns nullptr if the order is not working.

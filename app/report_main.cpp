@@ -1,0 +1,149 @@
+// helmsman-report: what an analyst asks of a session journal, from the command line.
+// The journal is opened read-only and never modified.
+#include "replay/analysis.h"
+#include "replay/replay_session.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+
+namespace {
+
+void usage(std::ostream& out)
+{
+    out << "usage: helmsman-report JOURNAL [options]\n"
+           "  (no option)              summary and execution report (shortfall by agent)\n"
+           "  --csv FILE               also write the execution report as CSV\n"
+           "  --export FILE            export records to CSV (with --from / --to: seconds from the start)\n"
+           "  --from S, --to S         the time range for --export\n"
+           "  --what-if NAME=VALUE,... re-check the session's orders under other limits\n"
+           "  --verify                 replay through the engine, compare the recorded state hashes\n"
+           "Limit names: as in the limits editor and helmsman-ctl (e.g. max_position, max_order_qty).\n";
+}
+
+int fail(const std::string& message)
+{
+    std::cerr << "helmsman-report: " << message << "\n";
+    return 2;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    std::string journalPath, csvPath, exportPath, whatIf;
+    double from = -1, to = -1;
+    bool verify = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto value = [&](const char* name) -> const char* {
+            if (i + 1 >= argc) {
+                std::cerr << "helmsman-report: " << name << " needs a value\n";
+                std::exit(2);
+            }
+            return argv[++i];
+        };
+        auto seconds = [&](const char* name) {
+            const char* v = value(name);
+            char* end = nullptr;
+            const double d = std::strtod(v, &end);
+            if (end == v || *end || d < 0) {
+                std::cerr << "helmsman-report: " << name << " '" << v << "' is not a number of seconds\n";
+                std::exit(2);
+            }
+            return d;
+        };
+        if (a == "-h" || a == "--help") {
+            usage(std::cout);
+            return 0;
+        } else if (a == "--csv") {
+            csvPath = value("--csv");
+        } else if (a == "--export") {
+            exportPath = value("--export");
+        } else if (a == "--from") {
+            from = seconds("--from");
+        } else if (a == "--to") {
+            to = seconds("--to");
+        } else if (a == "--what-if") {
+            whatIf = value("--what-if");
+        } else if (a == "--verify") {
+            verify = true;
+        } else if (!a.empty() && a[0] == '-') {
+            usage(std::cerr);
+            return fail("unknown option '" + a + "'");
+        } else if (journalPath.empty()) {
+            journalPath = a;
+        } else {
+            return fail("one journal at a time ('" + a + "' is extra)");
+        }
+    }
+    if (journalPath.empty()) {
+        usage(std::cerr);
+        return 2;
+    }
+    try {
+        hm::JournalReader journal(journalPath);
+        const hm::Timeline t = hm::buildTimeline(journal, 1);
+        std::cout << "journal " << journalPath << ": schema " << journal.schemaVersion() << ", records " << t.firstSeq
+                  << ".." << t.lastSeq << ", " << static_cast<double>(t.end - t.start) / 1e9 << " s, " << t.marks.size()
+                  << " marked events\n\n";
+        if (!exportPath.empty()) {
+            std::ofstream out(exportPath);
+            if (!out)
+                return fail("cannot write '" + exportPath + "'");
+            const hm::Timestamp a = from >= 0 ? t.start + static_cast<hm::Timestamp>(from * 1e9) : 0;
+            const hm::Timestamp b = to >= 0 ? t.start + static_cast<hm::Timestamp>(to * 1e9) : 0;
+            const std::size_t n = hm::exportCsv(journal, a, b, out);
+            std::cout << "exported " << n << " records to " << exportPath << "\n";
+            return 0;
+        }
+        if (!whatIf.empty()) {
+            std::vector<std::pair<std::string, std::string>> overrides;
+            std::size_t start = 0;
+            while (start <= whatIf.size()) {
+                std::size_t end = whatIf.find(',', start);
+                if (end == std::string::npos)
+                    end = whatIf.size();
+                const std::string pair = whatIf.substr(start, end - start);
+                const std::size_t eq = pair.find('=');
+                if (eq == std::string::npos || eq == 0)
+                    return fail("--what-if: '" + pair + "' is not NAME=VALUE");
+                overrides.emplace_back(pair.substr(0, eq), pair.substr(eq + 1));
+                start = end + 1;
+            }
+            hm::printWhatIf(hm::whatIfLimits(journal, overrides), std::cout);
+            return 0;
+        }
+        if (verify) {
+            hm::ReplaySession replay(journalPath);
+            const auto t0 = std::chrono::steady_clock::now();
+            replay.start();
+            replay.runTo(replay.lastSeq());
+            const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+            replay.stop();
+            const hm::SnapshotPtr snap = replay.engine().latest();
+            const hm::ReplayView& v = snap->replay;
+            std::cout << "replayed " << replay.position() << " records in " << s << " s ("
+                      << static_cast<double>(replay.position()) / s / 1e6 << " M/s)\n"
+                      << "state hashes: " << v.hashChecks << " checked, " << v.hashMismatches << " differ"
+                      << (v.hashMismatches ? " (first at record " + std::to_string(v.firstMismatchSeq) + ")" : "") << "\n";
+            if (!replay.error().empty())
+                return fail(replay.error());
+            return v.hashMismatches == 0 ? 0 : 1;
+        }
+        const hm::ExecutionReportData report = hm::executionReport(journal);
+        hm::printExecutionReport(report, std::cout);
+        if (!csvPath.empty()) {
+            std::ofstream out(csvPath);
+            if (!out)
+                return fail("cannot write '" + csvPath + "'");
+            hm::writeExecutionReportCsv(report, out);
+            std::cout << "\nwrote " << csvPath << "\n";
+        }
+    } catch (const std::exception& e) {
+        return fail(e.what());
+    }
+    return 0;
+}

@@ -1,0 +1,640 @@
+#include "replay/analysis.h"
+
+#include "agents/agent_config.h"
+#include "risk/risk_gate.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <iomanip>
+#include <ctime>
+#include <limits>
+#include <set>
+#include <sstream>
+#include <stdexcept>
+
+namespace hm {
+namespace {
+
+const double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+struct Fill {
+    Timestamp time;
+    long long qty;
+    Price price;
+    double midBefore; // ticks x2, the market's mid when the fill was reported
+    std::string root;
+};
+
+struct OrderInfo {
+    std::string owner, symbol;
+    Side side = Side::Buy;
+    Timestamp time = 0;
+    long long cum = 0;
+    bool terminal = false;
+};
+
+// Everything the report and the what-if need, from one pass over the journal.
+struct Scan {
+    std::map<std::string, Instrument> instruments;
+    std::map<std::string, AgentSpec> specs;
+    std::map<std::string, Timestamp> started, ended; // agent -> first start, kill/halt
+    std::map<std::string, std::string> endedBy;
+    std::map<std::string, std::vector<std::pair<Timestamp, Price>>> mids; // symbol -> (time, 2x mid) changes
+    std::map<std::string, std::vector<Trade>> trades;
+    std::vector<JournalRecord> orderFlow; // order_new, order_denied, exec_report, audit, config limits (what-if)
+    std::map<std::string, OrderInfo> orders;      // root ClOrdID
+    std::map<std::string, std::string> alias;     // any ClOrdID -> root
+    std::vector<Fill> fills;
+    Timestamp start = 0, end = 0;
+
+    std::string root(const std::string& id) const
+    {
+        auto a = alias.find(id);
+        return a == alias.end() ? id : a->second;
+    }
+    double midAt(const std::string& symbol, Timestamp t) const // price units; NaN before the first quote
+    {
+        auto it = mids.find(symbol);
+        if (it == mids.end() || it->second.empty())
+            return kNaN;
+        if (it->second.front().first > t) // before the first quote: the first one there is
+            return static_cast<double>(it->second.front().second) / 2.0 * tick(symbol);
+        auto p = std::upper_bound(it->second.begin(), it->second.end(), std::make_pair(t, std::numeric_limits<Price>::max()));
+        --p;
+        return static_cast<double>(p->second) / 2.0 * tick(symbol);
+    }
+    double tick(const std::string& symbol) const
+    {
+        auto i = instruments.find(symbol);
+        return i == instruments.end() ? 1.0 : i->second.tickSize;
+    }
+};
+
+Scan scan(const JournalReader& journal)
+{
+    Scan s;
+    std::map<std::string, std::pair<std::map<Price, Quantity, std::greater<Price>>, std::map<Price, Quantity>>> books;
+    std::map<std::string, Timestamp> snapshotTime;
+    journal.forEach(journal.minSeq(), journal.maxSeq(), [&](const JournalRecord& r) {
+        if (s.start == 0)
+            s.start = r.time;
+        s.end = std::max(s.end, r.time);
+        switch (r.kind) {
+        case RecordKind::Config:
+            if (r.ref == "instrument") {
+                std::istringstream in(r.text);
+                Instrument i;
+                std::string w;
+                in >> i.symbol;
+                while (in >> w)
+                    if (w.rfind("tick=", 0) == 0)
+                        i.tickSize = std::atof(w.c_str() + 5);
+                s.instruments[i.symbol] = i;
+            } else if (r.ref == "agent") {
+                AgentSpec spec;
+                std::string error;
+                if (parseAgentSpec(r.text, spec, error))
+                    s.specs[spec.id] = spec;
+            } else if (r.ref == "limits-initial") {
+                s.orderFlow.push_back(r);
+            }
+            break;
+        case RecordKind::BookLevel: {
+            auto& b = books[r.symbol];
+            if (r.text == "snapshot" && snapshotTime[r.symbol] != r.time) {
+                b.first.clear();
+                b.second.clear();
+                snapshotTime[r.symbol] = r.time;
+            }
+            auto set = [&](auto& side) {
+                if (r.qty == 0)
+                    side.erase(r.price);
+                else
+                    side[r.price] = r.qty;
+            };
+            if (r.side == 1)
+                set(b.second);
+            else
+                set(b.first);
+            if (!b.first.empty() && !b.second.empty()) {
+                const Price twice = b.first.begin()->first + b.second.begin()->first;
+                auto& m = s.mids[r.symbol];
+                if (m.empty() || m.back().second != twice)
+                    m.emplace_back(r.time, twice);
+            }
+            break;
+        }
+        case RecordKind::Trade:
+            s.trades[r.symbol].push_back(Trade{r.symbol, r.price, r.qty, r.time});
+            break;
+        case RecordKind::OrderNew: {
+            OrderInfo o;
+            o.symbol = r.symbol;
+            o.side = r.side == 1 ? Side::Sell : Side::Buy;
+            o.time = r.time;
+            const std::size_t at = r.text.find("owner=");
+            o.owner = at == std::string::npos ? "operator" : r.text.substr(at + 6);
+            s.orders.emplace(r.ref, o);
+            s.orderFlow.push_back(r);
+            break;
+        }
+        case RecordKind::OrderDenied:
+            s.orderFlow.push_back(r);
+            break;
+        case RecordKind::OrderCancel:
+        case RecordKind::OrderReplace:
+            s.alias[r.ref] = s.root(r.text);
+            break;
+        case RecordKind::ExecReport: {
+            const std::string root = s.root(r.ref);
+            auto o = s.orders.find(root);
+            if (o == s.orders.end())
+                break;
+            s.orderFlow.push_back(r);
+            if (r.aux > o->second.cum) {
+                const double mid = s.midAt(o->second.symbol, r.time);
+                s.fills.push_back(Fill{r.time, r.aux - o->second.cum, r.price, mid, root});
+                o->second.cum = r.aux;
+            }
+            break;
+        }
+        case RecordKind::Audit: {
+            AuditEntry e;
+            if (!parseAudit(r, e))
+                break;
+            s.orderFlow.push_back(r);
+            if (e.action == "start" && !s.started.count(e.agent))
+                s.started[e.agent] = r.time;
+            if ((e.action == "kill" || e.action == "halt") && !s.ended.count(e.agent)) {
+                s.ended[e.agent] = r.time;
+                s.endedBy[e.agent] = e.action == "kill" ? "killed" : "halted";
+            }
+            if (e.action == "kill-all")
+                for (const auto& kv : s.specs)
+                    if (!s.ended.count(kv.first)) {
+                        s.ended[kv.first] = r.time;
+                        s.endedBy[kv.first] = "killed (all)";
+                    }
+            break;
+        }
+        default:
+            break;
+        }
+    });
+    return s;
+}
+
+// Time-weighted mid over [a, b], price units.
+double twap(const Scan& s, const std::string& symbol, Timestamp a, Timestamp b)
+{
+    auto it = s.mids.find(symbol);
+    if (it == s.mids.end() || b <= a)
+        return s.midAt(symbol, a);
+    double sum = 0, span = 0;
+    const auto& m = it->second;
+    for (std::size_t i = 0; i < m.size(); ++i) {
+        const Timestamp from = std::max(a, m[i].first);
+        const Timestamp to = std::min(b, i + 1 < m.size() ? m[i + 1].first : b);
+        if (to <= from)
+            continue;
+        sum += static_cast<double>(m[i].second) / 2.0 * static_cast<double>(to - from);
+        span += static_cast<double>(to - from);
+    }
+    return span > 0 ? sum / span * s.tick(symbol) : s.midAt(symbol, a);
+}
+
+double vwap(const Scan& s, const std::string& symbol, Timestamp a, Timestamp b)
+{
+    auto it = s.trades.find(symbol);
+    double pv = 0, v = 0;
+    if (it != s.trades.end())
+        for (const Trade& t : it->second)
+            if (t.time >= a && t.time <= b) {
+                pv += static_cast<double>(t.price) * static_cast<double>(t.qty);
+                v += static_cast<double>(t.qty);
+            }
+    return v > 0 ? pv / v * s.tick(symbol) : kNaN;
+}
+
+// The shortfall of one agent's fills (a subset for the what-if).
+ShortfallRow shortfall(const Scan& s, const std::string& agent, const std::vector<const Fill*>& fills)
+{
+    ShortfallRow row;
+    row.agent = agent;
+    auto spec = s.specs.find(agent);
+    if (spec != s.specs.end()) {
+        row.type = spec->second.type;
+        row.symbol = spec->second.symbol;
+        // Execution agents work one parent order: "quantity" on "side" (sell unless it says buy).
+        auto side = spec->second.params.find("side");
+        auto qty = spec->second.params.find("quantity");
+        if (qty != spec->second.params.end()) {
+            row.side = side != spec->second.params.end() && side->second > 0 ? 1 : -1;
+            row.parentQty = static_cast<long long>(qty->second);
+        }
+    } else {
+        row.type = agent == "operator" ? "manual" : "?";
+    }
+    Timestamp firstOrder = 0;
+    for (const auto& kv : s.orders)
+        if (kv.second.owner == agent) {
+            ++row.orders;
+            if (firstOrder == 0 || kv.second.time < firstOrder)
+                firstOrder = kv.second.time;
+            if (row.symbol.empty())
+                row.symbol = kv.second.symbol;
+        }
+    double notional = 0, impact = 0;
+    long long net = 0;
+    Timestamp lastFill = 0;
+    for (const Fill* f : fills) {
+        const OrderInfo& o = s.orders.at(f->root);
+        const int fs = o.side == Side::Buy ? 1 : -1;
+        const double px = static_cast<double>(f->price) * s.tick(o.symbol);
+        row.filledQty += f->qty;
+        ++row.fills;
+        net += fs * f->qty;
+        notional += px * static_cast<double>(f->qty);
+        if (!std::isnan(f->midBefore))
+            impact += fs * (px - f->midBefore) * static_cast<double>(f->qty);
+        lastFill = std::max(lastFill, f->time);
+    }
+    row.avgPx = row.filledQty > 0 ? notional / static_cast<double>(row.filledQty) : kNaN;
+    if (row.side == 0) { // no parent order: a trading agent or the operator; only the spread paid is meaningful
+        row.parentQty = 0; // none
+        row.side = net >= 0 ? 1 : -1;
+        const double ref = row.avgPx;
+        row.impactBps = row.filledQty > 0 && ref > 0 ? impact / (ref * static_cast<double>(row.filledQty)) * 1e4 : kNaN;
+        row.delayBps = row.timingBps = row.opportunityBps = row.totalBps = kNaN;
+        row.twapPx = row.vwapPx = row.vsTwapBps = row.vsVwapBps = kNaN;
+        row.decisionPx = row.arrivalPx = row.endPx = kNaN;
+        row.endedBy = "-";
+        row.arrivalTime = firstOrder;
+        return row;
+    }
+    auto st = s.started.find(agent);
+    row.decisionTime = st != s.started.end() ? st->second : firstOrder;
+    row.arrivalTime = firstOrder ? firstOrder : row.decisionTime;
+    auto en = s.ended.find(agent);
+    if (row.filledQty >= row.parentQty && lastFill) {
+        row.endTime = lastFill;
+        row.endedBy = "filled";
+    } else if (en != s.ended.end()) {
+        row.endTime = en->second;
+        row.endedBy = s.endedBy.at(agent);
+    } else {
+        row.endTime = s.end;
+        row.endedBy = "session end";
+    }
+    row.decisionPx = s.midAt(row.symbol, row.decisionTime);
+    row.arrivalPx = s.midAt(row.symbol, row.arrivalTime);
+    row.endPx = s.midAt(row.symbol, row.endTime);
+    const double sd = row.side, pd = row.decisionPx, q = static_cast<double>(row.filledQty);
+    const double value = pd * static_cast<double>(row.parentQty);
+    if (!(value > 0)) {
+        row.delayBps = row.impactBps = row.timingBps = row.opportunityBps = row.totalBps = kNaN;
+        return row;
+    }
+    double timingSum = 0;
+    for (const Fill* f : fills)
+        if (!std::isnan(f->midBefore))
+            timingSum += sd * (f->midBefore - row.arrivalPx) * static_cast<double>(f->qty);
+    row.delayBps = sd * (row.arrivalPx - pd) * q / value * 1e4;
+    row.impactBps = impact / value * 1e4; // signed per fill already
+    row.timingBps = timingSum / value * 1e4;
+    row.opportunityBps = sd * (row.endPx - pd) * static_cast<double>(std::max(0LL, row.parentQty - row.filledQty)) / value * 1e4;
+    row.totalBps = row.delayBps + row.impactBps + row.timingBps + row.opportunityBps;
+    row.twapPx = twap(s, row.symbol, row.arrivalTime, row.endTime);
+    row.vwapPx = vwap(s, row.symbol, row.arrivalTime, row.endTime);
+    row.vsTwapBps = row.filledQty ? sd * (row.avgPx - row.twapPx) / row.twapPx * 1e4 : kNaN;
+    row.vsVwapBps = row.filledQty ? sd * (row.avgPx - row.vwapPx) / row.vwapPx * 1e4 : kNaN;
+    return row;
+}
+
+std::vector<std::string> agentsOf(const Scan& s)
+{
+    std::vector<std::string> agents;
+    for (const auto& kv : s.specs)
+        agents.push_back(kv.first);
+    for (const auto& kv : s.orders)
+        if (std::find(agents.begin(), agents.end(), kv.second.owner) == agents.end())
+            agents.push_back(kv.second.owner);
+    return agents;
+}
+
+std::string fmt(double v, int decimals = 2)
+{
+    if (std::isnan(v))
+        return "-";
+    char b[64];
+    std::snprintf(b, sizeof b, "%.*f", decimals, v);
+    return b;
+}
+
+std::string csvField(const std::string& text)
+{
+    if (text.find_first_of(",\"\n\x1f") == std::string::npos)
+        return text;
+    std::string out = "\"";
+    for (char c : text) {
+        if (c == '"')
+            out += "\"\"";
+        else
+            out += c == '\x1f' ? '|' : c;
+    }
+    return out + "\"";
+}
+
+std::string isoTime(Timestamp ns)
+{
+    const std::time_t t = static_cast<std::time_t>(ns / 1000000000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char b[48];
+    std::snprintf(b, sizeof b, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                  tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<long long>((ns % 1000000000) / 1000));
+    return b;
+}
+
+} // namespace
+
+ExecutionReportData executionReport(const JournalReader& journal)
+{
+    const Scan s = scan(journal);
+    ExecutionReportData out;
+    out.start = s.start;
+    out.end = s.end;
+    for (const auto& agent : agentsOf(s)) {
+        std::vector<const Fill*> fills;
+        for (const Fill& f : s.fills)
+            if (s.orders.at(f.root).owner == agent)
+                fills.push_back(&f);
+        ShortfallRow row = shortfall(s, agent, fills);
+        if (row.orders > 0 || row.filledQty > 0)
+            out.rows.push_back(std::move(row));
+    }
+    return out;
+}
+
+void printExecutionReport(const ExecutionReportData& r, std::ostream& out)
+{
+    out << "Execution report: implementation shortfall in bps of the parent order's value at the decision price\n"
+        << "(positive = cost; delay + impact + timing + opportunity = total; TWAP and VWAP of the same market\n"
+        << "over the order's working window; '-' where an agent works no parent order)\n\n";
+    out << std::left << std::setw(12) << "agent" << std::setw(15) << "type" << std::setw(5) << "side" << std::right
+        << std::setw(8) << "parent" << std::setw(8) << "filled" << std::setw(8) << "delay" << std::setw(8) << "impact"
+        << std::setw(8) << "timing" << std::setw(8) << "opport." << std::setw(8) << "total" << std::setw(10) << "vs TWAP"
+        << std::setw(10) << "vs VWAP" << "  ended by\n";
+    for (const auto& row : r.rows)
+        out << std::left << std::setw(12) << row.agent << std::setw(15) << row.type << std::setw(5)
+            << (row.side > 0 ? "buy" : "sell") << std::right << std::setw(8)
+            << (row.parentQty ? std::to_string(row.parentQty) : std::string("-")) << std::setw(8)
+            << row.filledQty << std::setw(8) << fmt(row.delayBps) << std::setw(8) << fmt(row.impactBps) << std::setw(8)
+            << fmt(row.timingBps) << std::setw(8) << fmt(row.opportunityBps) << std::setw(8) << fmt(row.totalBps)
+            << std::setw(10) << fmt(row.vsTwapBps) << std::setw(10) << fmt(row.vsVwapBps) << "  " << row.endedBy << "\n";
+}
+
+void writeExecutionReportCsv(const ExecutionReportData& r, std::ostream& out)
+{
+    out << "agent,type,symbol,side,parent_qty,filled_qty,orders,fills,decision_time,arrival_time,end_time,decision_px,"
+           "arrival_px,end_px,avg_px,delay_bps,impact_bps,timing_bps,opportunity_bps,total_bps,twap_px,vwap_px,"
+           "vs_twap_bps,vs_vwap_bps,ended_by\n";
+    for (const auto& row : r.rows)
+        out << csvField(row.agent) << "," << row.type << "," << row.symbol << "," << (row.side > 0 ? "buy" : "sell") << ","
+            << row.parentQty << "," << row.filledQty << "," << row.orders << "," << row.fills << ","
+            << (row.decisionTime ? isoTime(row.decisionTime) : "") << "," << (row.arrivalTime ? isoTime(row.arrivalTime) : "")
+            << "," << (row.endTime ? isoTime(row.endTime) : "") << "," << fmt(row.decisionPx, 4) << ","
+            << fmt(row.arrivalPx, 4) << "," << fmt(row.endPx, 4) << "," << fmt(row.avgPx, 4) << "," << fmt(row.delayBps)
+            << "," << fmt(row.impactBps) << "," << fmt(row.timingBps) << "," << fmt(row.opportunityBps) << ","
+            << fmt(row.totalBps) << "," << fmt(row.twapPx, 4) << "," << fmt(row.vwapPx, 4) << "," << fmt(row.vsTwapBps)
+            << "," << fmt(row.vsVwapBps) << "," << row.endedBy << "\n";
+}
+
+WhatIfResult whatIfLimits(const JournalReader& journal, const std::vector<std::pair<std::string, std::string>>& overrides)
+{
+    WhatIfResult w;
+    w.overrides = overrides;
+    {
+        RiskLimits probe;
+        for (const auto& o : overrides) {
+            const std::string error = setLimit(probe, o.first, o.second);
+            if (!error.empty())
+                throw std::runtime_error(error);
+        }
+    }
+    const Scan s = scan(journal);
+    RiskGate gate;
+    for (const auto& kv : s.instruments)
+        gate.addInstrument(kv.second);
+    RiskLimits limits;
+    auto applyOverrides = [&](RiskLimits l) {
+        for (const auto& o : overrides)
+            setLimit(l, o.first, o.second);
+        gate.setLimits(l);
+        w.limits = l;
+    };
+    applyOverrides(limits);
+    std::map<std::string, bool> passed; // root -> passed the what-if gate
+    std::map<std::string, long long> leaves;
+    for (const JournalRecord& r : s.orderFlow) {
+        if (r.kind == RecordKind::Config) { // limits-initial
+            for (std::size_t a = 0, b; a < r.text.size(); a = b + 1) {
+                b = r.text.find(';', a);
+                if (b == std::string::npos)
+                    b = r.text.size();
+                const std::string pair = r.text.substr(a, b - a);
+                const std::size_t eq = pair.find('=');
+                if (eq != std::string::npos)
+                    setLimit(limits, pair.substr(0, eq), pair.substr(eq + 1));
+            }
+            applyOverrides(limits);
+            continue;
+        }
+        if (r.kind == RecordKind::Audit) {
+            AuditEntry e;
+            parseAudit(r, e);
+            if (e.action == "limit-change") {
+                const std::size_t colon = e.detail.find(": "), arrow = e.detail.find(" -> ");
+                if (colon != std::string::npos && arrow != std::string::npos)
+                    setLimit(limits, e.detail.substr(0, colon), e.detail.substr(arrow + 4));
+                applyOverrides(limits);
+            } else if (e.action == "kill-all") {
+                gate.halt("kill switch");
+            } else if (e.action == "rearm-all") {
+                gate.resume();
+            }
+            continue;
+        }
+        if (r.kind == RecordKind::ExecReport) {
+            const std::string root = s.root(r.ref);
+            auto p = passed.find(root);
+            if (p == passed.end() || !p->second)
+                continue;
+            const OrderInfo& o = s.orders.at(root);
+            const auto f = [&] {
+                std::vector<std::string> out;
+                std::stringstream ss(r.text);
+                std::string part;
+                while (std::getline(ss, part, '|'))
+                    out.push_back(part);
+                return out;
+            }();
+            long long& left = leaves[root];
+            const long long filledBefore = leaves.count(root + "#cum") ? leaves[root + "#cum"] : 0;
+            if (r.aux > filledBefore) {
+                gate.onFill(o.symbol, o.side, r.aux - filledBefore);
+                left -= r.aux - filledBefore;
+                leaves[root + "#cum"] = r.aux;
+            }
+            const bool terminal = f.size() > 2
+                && (f[2] == "Filled" || f[2] == "Canceled" || f[2] == "Rejected" || f[2] == "Expired");
+            if (terminal) {
+                if (left > 0)
+                    gate.onWorkingReduced(o.symbol, o.side, left);
+                gate.onOrderClosed();
+                passed[root] = false; // closed: later reports change nothing
+            }
+            continue;
+        }
+        // A new order, or one the session denied: what would the gate say now?
+        OrderRequest o;
+        o.clOrdId = r.ref;
+        o.symbol = r.symbol;
+        o.side = r.side == 1 ? Side::Sell : Side::Buy;
+        o.price = r.price;
+        o.qty = r.qty;
+        o.type = r.price > 0 ? OrderType::Limit : OrderType::Market;
+        const std::size_t at = r.text.find("owner=");
+        std::string owner = at == std::string::npos ? "operator" : r.text.substr(at + 6);
+        if (r.kind == RecordKind::OrderDenied) {
+            const std::size_t b = r.text.rfind(" [owner=");
+            owner = b == std::string::npos ? "operator" : r.text.substr(b + 8, r.text.size() - b - 9);
+        }
+        const double mid = s.midAt(o.symbol, r.time);
+        if (!std::isnan(mid))
+            gate.setReference(o.symbol, static_cast<Price>(std::llround(mid / s.tick(o.symbol))));
+        ++w.ordersChecked;
+        const GateVerdict v = gate.checkNew(o, owner, r.time);
+        if (r.kind == RecordKind::OrderDenied) {
+            ++w.deniedActually;
+            if (v.passed()) {
+                ++w.wouldPass; // its fills are unknown: counted, not simulated
+                gate.onWorkingReduced(o.symbol, o.side, o.qty);
+                gate.onOrderClosed();
+            }
+            continue;
+        }
+        if (v.passed()) {
+            ++w.passedBoth;
+            passed[o.clOrdId] = true;
+            leaves[o.clOrdId] = o.qty;
+        } else {
+            ++w.blocked;
+            passed[o.clOrdId] = false;
+            char buf[96];
+            if (o.price > 0)
+                std::snprintf(buf, sizeof buf, "%s %lld %s @ %.4f", toString(o.side), static_cast<long long>(o.qty),
+                              o.symbol.c_str(), static_cast<double>(o.price) * s.tick(o.symbol));
+            else
+                std::snprintf(buf, sizeof buf, "%s %lld %s at market", toString(o.side), static_cast<long long>(o.qty),
+                              o.symbol.c_str());
+            w.blockedOrders.push_back(BlockedOrder{r.seq, r.time, o.clOrdId, owner, buf,
+                                                   std::string(toString(v.reason)) + ": " + v.text,
+                                                   s.orders.count(o.clOrdId) ? s.orders.at(o.clOrdId).cum : 0});
+        }
+    }
+    std::set<std::string> blockedRoots;
+    for (const auto& b : w.blockedOrders)
+        blockedRoots.insert(b.clOrdId);
+    for (const auto& agent : agentsOf(s)) {
+        WhatIfAgent a;
+        a.agent = agent;
+        std::vector<const Fill*> all, kept;
+        double cashA = 0, cashW = 0;
+        long long posA = 0, posW = 0;
+        std::string symbol;
+        for (const Fill& f : s.fills) {
+            const OrderInfo& o = s.orders.at(f.root);
+            if (o.owner != agent)
+                continue;
+            symbol = o.symbol;
+            const int sd = o.side == Side::Buy ? 1 : -1;
+            const double value = static_cast<double>(f.price) * s.tick(o.symbol) * static_cast<double>(f.qty);
+            all.push_back(&f);
+            cashA -= sd * value;
+            posA += sd * f.qty;
+            if (!blockedRoots.count(f.root)) {
+                kept.push_back(&f);
+                cashW -= sd * value;
+                posW += sd * f.qty;
+            }
+        }
+        if (all.empty() && !s.specs.count(agent))
+            continue;
+        const double last = symbol.empty() ? 0 : s.midAt(symbol, s.end);
+        a.pnlActual = cashA + static_cast<double>(posA) * (std::isnan(last) ? 0 : last);
+        a.pnlWhatIf = cashW + static_cast<double>(posW) * (std::isnan(last) ? 0 : last);
+        a.filledActual = std::llabs(posA) + 0;
+        a.filledWhatIf = std::llabs(posW) + 0;
+        long long qa = 0, qw = 0;
+        for (const Fill* f : all)
+            qa += f->qty;
+        for (const Fill* f : kept)
+            qw += f->qty;
+        a.filledActual = qa;
+        a.filledWhatIf = qw;
+        a.shortfallActualBps = shortfall(s, agent, all).totalBps;
+        a.shortfallWhatIfBps = shortfall(s, agent, kept).totalBps;
+        w.pnlActual += a.pnlActual;
+        w.pnlWhatIf += a.pnlWhatIf;
+        w.agents.push_back(a);
+    }
+    return w;
+}
+
+void printWhatIf(const WhatIfResult& w, std::ostream& out)
+{
+    out << "What-if:";
+    for (const auto& o : w.overrides)
+        out << " " << o.first << "=" << o.second;
+    out << "\n  orders re-checked " << w.ordersChecked << ": " << w.passedBoth << " pass as before, " << w.blocked
+        << " would have been blocked; of " << w.deniedActually << " the session denied, " << w.wouldPass
+        << " would pass (their fills are unknown)\n";
+    const std::size_t shown = std::min<std::size_t>(w.blockedOrders.size(), 20);
+    for (std::size_t i = 0; i < shown; ++i) {
+        const auto& b = w.blockedOrders[i];
+        out << "  blocked #" << b.seq << " " << b.clOrdId << " " << b.agent << " " << b.order << " (filled " << b.filledQty
+            << "): " << b.reason << "\n";
+    }
+    if (w.blockedOrders.size() > shown)
+        out << "  ... " << (w.blockedOrders.size() - shown) << " more\n";
+    out << "\n  " << std::left << std::setw(12) << "agent" << std::right << std::setw(12) << "P&L actual" << std::setw(12)
+        << "P&L what-if" << std::setw(10) << "filled" << std::setw(10) << "what-if" << std::setw(11) << "IS actual"
+        << std::setw(11) << "IS what-if" << "\n";
+    for (const auto& a : w.agents)
+        out << "  " << std::left << std::setw(12) << a.agent << std::right << std::setw(12) << fmt(a.pnlActual)
+            << std::setw(12) << fmt(a.pnlWhatIf) << std::setw(10) << a.filledActual << std::setw(10) << a.filledWhatIf
+            << std::setw(11) << fmt(a.shortfallActualBps) << std::setw(11) << fmt(a.shortfallWhatIfBps) << "\n";
+    out << "  " << std::left << std::setw(12) << "all" << std::right << std::setw(12) << fmt(w.pnlActual) << std::setw(12)
+        << fmt(w.pnlWhatIf) << "\n"
+        << "  (fills of blocked orders are removed; the market is the recorded one, so the impact those orders had is not undone)\n";
+}
+
+std::size_t exportCsv(const JournalReader& journal, Timestamp from, Timestamp to, std::ostream& out)
+{
+    out << "seq,time,kind,symbol,ref,side,price,qty,aux,text\n";
+    std::size_t n = 0;
+    const std::int64_t first = from > 0 ? journal.seqAtTime(from) : journal.minSeq();
+    journal.forEach(first, journal.maxSeq(), [&](const JournalRecord& r) {
+        if (to > 0 && r.time > to)
+            return;
+        out << r.seq << "," << isoTime(r.time) << "," << toString(r.kind) << "," << csvField(r.symbol) << ","
+            << csvField(r.ref) << "," << (r.side == 0 ? "buy" : r.side == 1 ? "sell" : "") << "," << r.price << ","
+            << r.qty << "," << r.aux << "," << csvField(r.text) << "\n";
+        ++n;
+    });
+    return n;
+}
+
+} // namespace hm

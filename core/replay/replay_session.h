@@ -1,0 +1,107 @@
+#pragma once
+// Replays a journal through a real Engine (config.replay): the engine rebuilds the
+// session's state from the records and publishes snapshots exactly as a live session
+// does, so every panel of the window works unchanged. A player thread reads the
+// journal and paces it (1x..1000x, or as fast as possible); seeking restores the
+// nearest checkpoint (a copy of the engine's state taken every N records) and plays
+// forward from there. The journal is opened read-only and never modified.
+#include "engine/engine.h"
+#include "replay/timeline.h"
+
+#include <atomic>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+namespace hm {
+
+struct ReplayOptions {
+    std::int64_t checkpointEvery = 100000; // records between state checkpoints
+    std::size_t chunk = 8192;               // records read and handed over at once
+    int snapshotHz = 30;
+    int timelineBuckets = 400;
+};
+
+class ReplaySession {
+public:
+    // Throws std::runtime_error naming the file and what is wrong with it.
+    explicit ReplaySession(const std::string& path, ReplayOptions options = {});
+    ~ReplaySession();
+    ReplaySession(const ReplaySession&) = delete;
+    ReplaySession& operator=(const ReplaySession&) = delete;
+
+    Engine& engine() { return *m_engine; }
+    const EngineConfig& config() const { return m_config; }
+    const std::string& path() const { return m_path; }
+    Timeline timeline() const;
+
+    void start(); // the engine and the player; paused before the first record
+    void stop();
+
+    void play();
+    void pause();
+    bool playing() const { return m_playing.load(); }
+    void setSpeed(double speed); // replay seconds per wall second; 0 = as fast as possible
+    double speed() const { return m_speed.load(); }
+    void step(std::int64_t records = 1);
+    void seek(std::int64_t seq); // the state right after record `seq`
+    void seekTime(Timestamp time);
+    // Keep reading as a live session appends to the journal.
+    void setFollow(bool follow) { m_follow = follow; m_wake.notify_all(); }
+
+    std::int64_t position() const { return m_engine->replayedSeq(); } // last record applied
+    std::int64_t lastSeq() const { return m_lastSeq.load(); }
+    std::size_t checkpoints() const;
+    std::string error() const; // set when the journal turned out damaged part-way
+
+    // Synchronous helpers (tests, benchmarks, headless): return once the engine has
+    // applied everything up to there.
+    void runTo(std::int64_t seq);
+    void waitApplied(std::int64_t seq) const;
+    // Plays the whole journal once at full speed to lay checkpoints along it, then
+    // returns to where it was: afterwards every seek is a restore plus a short replay.
+    void buildIndex();
+
+private:
+    void run();
+    void readAhead();
+    void post(std::vector<JournalRecord> batch);
+    void fastForward(std::int64_t to);
+    void doSeek(std::int64_t seq);
+    void refreshEnd();
+
+    std::string m_path;
+    ReplayOptions m_options;
+    std::unique_ptr<JournalReader> m_reader;   // player thread (after construction)
+    std::unique_ptr<OrderGateway> m_gateway;
+    EngineConfig m_config;
+    std::unique_ptr<Engine> m_engine;
+
+    mutable std::mutex m_mutex;
+    std::condition_variable m_wake;
+    std::map<std::int64_t, std::shared_ptr<const EngineState>> m_checkpoints;
+    std::int64_t m_lastCheckpointSeq = 0;
+    std::int64_t m_seekTo = -1;
+    std::int64_t m_stepBy = 0;
+    std::string m_error;
+    Timeline m_timeline;
+
+    std::atomic<bool> m_running{false};
+    std::atomic<bool> m_playing{false};
+    std::atomic<bool> m_follow{false};
+    std::atomic<double> m_speed{1.0};
+    std::atomic<std::int64_t> m_lastSeq{0};
+    std::thread m_thread;
+
+    // Player thread only.
+    std::int64_t m_posted = 0; // last seq handed to the engine
+    std::vector<JournalRecord> m_ahead; // read, not yet posted
+    std::size_t m_aheadAt = 0;
+    Timestamp m_anchorReplay = 0; // pacing: this replay time...
+    std::atomic<std::int64_t> m_anchorWall{0}; // ...was at this monotonic time (0: anchor again)
+};
+
+} // namespace hm
