@@ -193,8 +193,11 @@ std::vector<JournalRecord> JournalReader::records(RecordKind kind, std::size_t l
     sqlite3_bind_int(s.get(), 1, static_cast<int>(kind));
     sqlite3_bind_int64(s.get(), 2, static_cast<std::int64_t>(limit));
     std::vector<JournalRecord> out;
-    while (sqlite3_step(s.get()) == SQLITE_ROW)
+    int rc;
+    while ((rc = sqlite3_step(s.get())) == SQLITE_ROW)
         out.push_back(readRow(s.get()));
+    if (rc != SQLITE_DONE)
+        throw std::runtime_error("journal '" + m_path + "': damaged (" + sqlite3_errmsg(m_db->handle) + ")");
     return out;
 }
 

@@ -205,6 +205,12 @@ void ReplaySession::post(std::vector<JournalRecord> batch)
         std::this_thread::sleep_for(std::chrono::microseconds(50));
 }
 
+std::int64_t ReplaySession::nextCheckpointSeq() const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_lastCheckpointSeq + m_options.checkpointEvery;
+}
+
 void ReplaySession::readAhead()
 {
     m_ahead.clear();
@@ -225,7 +231,9 @@ void ReplaySession::fastForward(std::int64_t to)
         if (m_ahead.empty())
             break;
         std::vector<JournalRecord> batch;
-        while (m_aheadAt < m_ahead.size() && m_ahead[m_aheadAt].seq <= to)
+        const std::int64_t boundary = nextCheckpointSeq(); // a batch ends where a checkpoint is due
+        while (m_aheadAt < m_ahead.size() && m_ahead[m_aheadAt].seq <= to
+               && (batch.empty() || batch.back().seq < boundary))
             batch.push_back(std::move(m_ahead[m_aheadAt++]));
         if (batch.empty())
             break;
@@ -321,7 +329,9 @@ void ReplaySession::run()
             const Timestamp allowed = m_anchorReplay
                 + static_cast<Timestamp>(static_cast<double>(monoNow() - m_anchorWall) * speed);
             std::vector<JournalRecord> batch;
-            while (m_aheadAt < m_ahead.size() && m_ahead[m_aheadAt].time <= allowed)
+            const std::int64_t boundary = nextCheckpointSeq();
+            while (m_aheadAt < m_ahead.size() && m_ahead[m_aheadAt].time <= allowed
+                   && (batch.empty() || batch.back().seq < boundary))
                 batch.push_back(std::move(m_ahead[m_aheadAt++]));
             if (!batch.empty())
                 post(std::move(batch));

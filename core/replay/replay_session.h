@@ -72,6 +72,7 @@ private:
     void fastForward(std::int64_t to);
     void doSeek(std::int64_t seq);
     void refreshEnd();
+    std::int64_t nextCheckpointSeq() const;
 
     std::string m_path;
     ReplayOptions m_options;
