@@ -9,6 +9,10 @@
 #include "main_window.h"
 #include "snapshot_bridge.h"
 #include "theme.h"
+#include "replay/replay_session.h"
+
+#include <chrono>
+#include <tuple>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -33,6 +37,10 @@ struct Parsed {
     QString screenshot;
     QString raise;
     double screenshotDelay = 8.0;
+    QString replay;          // a journal to replay instead of a live session
+    double replaySpeed = 10; // replay seconds per second; 0 = as fast as possible
+    double replayAt = -1;    // start at this many seconds into the session
+    bool replayPlay = false;
     hm::RuntimeOptions runtime;
 };
 
@@ -64,10 +72,15 @@ int parse(QCoreApplication& app, Parsed& out)
     QCommandLineOption venueRegime(QStringLiteral("regime"), QStringLiteral("Hold the embedded market in this regime (calm, normal, volatile, stressed) for a demonstration."), QStringLiteral("NAME"));
     QCommandLineOption regimeModel(QStringLiteral("regime-model"), QStringLiteral("Regime detector model (default models/regime-hmm.json when present; 'none' to use the simulator's regime)."), QStringLiteral("FILE"));
     QCommandLineOption raise(QStringLiteral("raise"), QStringLiteral("Bring this panel to the front (its dock name, e.g. marketDock), for screenshots."), QStringLiteral("DOCK"));
+    QCommandLineOption replay(QStringLiteral("replay"), QStringLiteral("Replay a session journal (read-only) in the window; with --headless, replay it as fast as possible and check its recorded state hashes."), QStringLiteral("FILE"));
+    QCommandLineOption replaySpeed(QStringLiteral("replay-speed"), QStringLiteral("Replay speed, 1 to 1000, or 0 for as fast as possible (default 10)."), QStringLiteral("X"));
+    QCommandLineOption replayAt(QStringLiteral("replay-at"), QStringLiteral("Open the replay this many seconds into the session."), QStringLiteral("SECONDS"));
+    QCommandLineOption replayPlay(QStringLiteral("replay-play"), QStringLiteral("Start playing at once."));
     QCommandLineOption noControl(QStringLiteral("no-control"), QStringLiteral("Do not open the control socket."));
     QCommandLineOption setPass(QStringLiteral("set-risk-passphrase"), QStringLiteral("Read a new risk-manager passphrase from standard input, store its Argon2id hash, and exit."));
     for (auto* o : {&headless, &duration, &seed, &rate, &config, &journal, &noJournal, &instruments, &dataDir, &flow, &shot, &shotDelay,
-                    &agents, &noAgents, &startAgents, &control, &noControl, &setPass, &simConfig, &venueRegime, &regimeModel, &raise})
+                    &agents, &noAgents, &startAgents, &control, &noControl, &setPass, &simConfig, &venueRegime, &regimeModel, &raise,
+                    &replay, &replaySpeed, &replayAt, &replayPlay})
         p.addOption(*o);
     if (!p.parse(app.arguments())) {
         std::cerr << "helmsman: " << p.errorText().toStdString() << "\nTry 'helmsman --help'.\n";
@@ -113,6 +126,20 @@ int parse(QCoreApplication& app, Parsed& out)
     out.headless = p.isSet(headless);
     out.screenshot = p.value(shot);
     out.raise = p.value(raise);
+    out.replay = p.value(replay);
+    out.replayPlay = p.isSet(replayPlay);
+    for (auto [option, target, lo, hi] : {std::make_tuple(&replaySpeed, &out.replaySpeed, 0.0, 1000.0),
+                                          std::make_tuple(&replayAt, &out.replayAt, 0.0, 1e9)}) {
+        if (!p.isSet(*option))
+            continue;
+        bool ok = false;
+        *target = p.value(*option).toDouble(&ok);
+        if (!ok || *target < lo || *target > hi) {
+            std::cerr << "helmsman: --" << option->names().front().toStdString() << " '" << p.value(*option).toStdString()
+                      << "' is not a number from " << lo << " to " << hi << "\n";
+            return 2;
+        }
+    }
     if (!number(shotDelay, out.screenshotDelay, 0.5))
         return 2;
     out.runtime.seed = out.seed;
@@ -166,6 +193,64 @@ bool wantsHeadless(int argc, char** argv)
     return false;
 }
 
+// A journal replayed through its own engine, in the same window as a live session.
+int runReplay(QCoreApplication& app, const Parsed& opts)
+{
+    std::unique_ptr<hm::ReplaySession> session;
+    try {
+        session.reset(new hm::ReplaySession(opts.replay.toStdString()));
+    } catch (const std::exception& e) {
+        std::cerr << "helmsman: " << e.what() << "\n";
+        return 2;
+    }
+    if (opts.headless) {
+        const auto t0 = std::chrono::steady_clock::now();
+        session->start();
+        session->runTo(session->lastSeq());
+        const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        session->stop();
+        const hm::ReplayView& v = session->engine().latest()->replay;
+        std::cout << "replay of " << opts.replay.toStdString() << "\n  records   " << session->position() << " in " << s
+                  << " s (" << static_cast<double>(session->position()) / s / 1e6 << " M/s)\n  state     " << v.hashChecks
+                  << " recorded hashes checked, " << v.hashMismatches << " differ\n";
+        if (!session->error().empty()) {
+            std::cerr << "helmsman: " << session->error() << "\n";
+            return 2;
+        }
+        return v.hashMismatches == 0 ? 0 : 1;
+    }
+    auto& gui = static_cast<QApplication&>(app);
+    hm::applyDarkTheme(gui);
+    const hm::Instrument instrument = session->config().instruments.front();
+    hm::MainWindow window(session->engine(), instrument, QObject::tr("replay"), opts.replay);
+    hm::SnapshotBridge* bridge = &window.bridge();
+    session->engine().setSnapshotSink([bridge](hm::SnapshotPtr s) { bridge->offer(std::move(s)); });
+    session->start();
+    window.attachReplay(*session);
+    session->setSpeed(opts.replaySpeed);
+    if (opts.replayAt >= 0) {
+        const hm::Timeline t = session->timeline();
+        session->seekTime(t.start + static_cast<hm::Timestamp>(opts.replayAt * 1e9));
+    }
+    if (opts.replayPlay)
+        session->play();
+    if (opts.screenshot.isEmpty())
+        window.restoreSavedLayout();
+    window.show();
+    if (!opts.raise.isEmpty())
+        if (auto* d = window.findChild<QDockWidget*>(opts.raise))
+            d->raise();
+    if (!opts.screenshot.isEmpty())
+        QTimer::singleShot(static_cast<int>(opts.screenshotDelay * 1000), &window, [&window, &opts] {
+            if (!window.grab().save(opts.screenshot))
+                std::cerr << "helmsman: cannot write screenshot '" << opts.screenshot.toStdString() << "'\n";
+            QApplication::quit();
+        });
+    const int rc = gui.exec();
+    session->stop();
+    return rc;
+}
+
 } // namespace
 
 int main(int argc, char** argv)
@@ -179,6 +264,8 @@ int main(int argc, char** argv)
     Parsed opts;
     if (int rc = parse(*app, opts))
         return rc < 0 ? 0 : rc;
+    if (!opts.replay.isEmpty())
+        return runReplay(*app, opts);
 
     std::unique_ptr<hm::Runtime> runtime;
     try {

@@ -153,4 +153,19 @@ QVariant FillTableModel::headerData(int section, Qt::Orientation o, int role) co
     return tr(names[section]);
 }
 
+void OrderTableModel::reset()
+{
+    beginResetModel();
+    m_rows.clear();
+    m_rowById.clear();
+    endResetModel();
+}
+
+void FillTableModel::reset()
+{
+    beginResetModel();
+    m_rows.clear();
+    endResetModel();
+}
+
 } // namespace hm

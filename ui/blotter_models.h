@@ -16,6 +16,7 @@ public:
     enum Column { Time, Id, Symbol, SideCol, Type, Tif, Qty, PriceCol, Filled, Leaves, AvgPx, Status, Text, ColumnCount };
     explicit OrderTableModel(QObject* parent = nullptr);
     void update(const EngineSnapshot& snapshot);
+    void reset();
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
@@ -34,6 +35,7 @@ public:
     enum Column { Time, Id, Symbol, SideCol, Qty, PriceCol, ExecId, ColumnCount };
     explicit FillTableModel(QObject* parent = nullptr);
     void append(const EngineSnapshot& snapshot);
+    void reset();
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;

@@ -59,6 +59,13 @@ DecisionsPanel::DecisionsPanel(QWidget* parent) : QWidget(parent)
     layout->addWidget(m_details);
 }
 
+void DecisionsPanel::reset()
+{
+    m_decisions.clear();
+    m_table->setRowCount(0);
+    m_details->clear();
+}
+
 void DecisionsPanel::update(const EngineSnapshot& s)
 {
     for (const AgentView& a : s.agents)

@@ -20,6 +20,7 @@ class DecisionsPanel : public QWidget {
 public:
     explicit DecisionsPanel(QWidget* parent = nullptr);
     void update(const EngineSnapshot& snapshot);
+    void reset();
     int rows() const;
     QString details(int row) const; // row 0 is the newest shown
 

@@ -76,6 +76,12 @@ int FeedPanel::count(const std::string& kind) const
     return it == m_kindCounts.end() ? 0 : it->second;
 }
 
+void FeedPanel::reset()
+{
+    m_list->clear();
+    m_kindCounts.clear();
+}
+
 int FeedPanel::rows() const { return m_list->count(); }
 
 QString FeedPanel::rowText(int row) const

@@ -18,6 +18,7 @@ class FeedPanel : public QWidget {
 public:
     explicit FeedPanel(QWidget* parent = nullptr);
     void update(const EngineSnapshot& snapshot);
+    void reset();
     int count(const std::string& kind) const;
     int rows() const;
     QString rowText(int row) const; // row 0 is the newest

@@ -51,6 +51,16 @@ LimitsDialog::LimitsDialog(Engine& engine, OperatorSession& session, const RiskL
     if (editable)
         connect(m_buttons->button(QDialogButtonBox::Apply), &QPushButton::clicked, this, [this] { submit(); });
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    QPushButton* preview = m_buttons->addButton(tr("Preview against the journal…"), QDialogButtonBox::ActionRole);
+    preview->setObjectName(QStringLiteral("previewLimits"));
+    preview->setToolTip(tr("Re-check today's orders under these limits: what they would have blocked, and the P&L and shortfall difference"));
+    connect(preview, &QPushButton::clicked, this, [this] {
+        QString error;
+        auto changes = changedFields(error);
+        if (!error.isEmpty())
+            return showError(error);
+        Q_EMIT previewRequested(changes);
+    });
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_error);

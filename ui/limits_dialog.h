@@ -31,6 +31,8 @@ public:
 
 Q_SIGNALS:
     void applied(const QString& summary);
+    // The edited values, to be tried against a journal before anything is applied.
+    void previewRequested(const std::vector<std::pair<std::string, std::string>>& overrides);
 
 private:
     std::vector<std::pair<std::string, std::string>> changedFields(QString& error) const;

@@ -1,6 +1,9 @@
 #include "main_window.h"
 
 #include "agents_panel.h"
+#include "analysis_dialogs.h"
+#include "replay_bar.h"
+#include "replay/replay_session.h"
 #include "approvals_panel.h"
 #include "blotter_models.h"
 #include "decisions_panel.h"
@@ -18,6 +21,10 @@
 #include "table_view.h"
 
 #include <QCloseEvent>
+#include <QCoreApplication>
+#include <QFileDialog>
+#include <QMenuBar>
+#include <QProcess>
 #include <QDockWidget>
 #include <QAction>
 #include <QApplication>
@@ -125,6 +132,7 @@ MainWindow::MainWindow(Engine& engine, const Instrument& instrument, const QStri
     m_feed = new FeedPanel;
     QDockWidget* feedDock = dock(tr("Denials and alerts"), QStringLiteral("feedDock"), m_feed, Qt::RightDockWidgetArea);
     m_market = new MarketPanel(instrument.symbol);
+    m_market->setMinimumHeight(120); // it scrolls; the right column must fit a 1000-pixel screen
     QDockWidget* marketDock = dock(tr("Market & regime"), QStringLiteral("marketDock"), m_market, Qt::RightDockWidgetArea);
     tabifyDockWidget(feedDock, marketDock);
     feedDock->raise();
@@ -137,6 +145,8 @@ MainWindow::MainWindow(Engine& engine, const Instrument& instrument, const QStri
     tabifyDockWidget(sessionDock, logDock);
     blotterDock->raise();
     buildToolbar();
+    m_journalPath = journalPath;
+    buildMenus();
 
     m_status = new QLabel;
     statusBar()->addPermanentWidget(m_status, 1);
@@ -164,6 +174,7 @@ void MainWindow::restoreSavedLayout()
 void MainWindow::buildToolbar()
 {
     QToolBar* bar = addToolBar(tr("Oversight"));
+    m_oversightBar = bar;
     bar->setObjectName(QStringLiteral("oversightToolbar"));
     bar->setMovable(false);
     // The kill switch: always visible, one click or one chord, no confirmation: in an
@@ -270,12 +281,103 @@ LimitsDialog* MainWindow::openLimitsEditor()
     const RiskLimits current = m_last ? m_last->risk.limits : m_engine.config().limits;
     auto* dialog = new LimitsDialog(m_engine, *m_operator, current, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    if (!m_journalPath.isEmpty()) // a risk manager previews a change against today's journal before applying it
+        connect(dialog, &LimitsDialog::previewRequested, this,
+                [this](const std::vector<std::pair<std::string, std::string>>& o) { previewLimits(o); });
     connect(dialog, &LimitsDialog::applied, this, [this](const QString& t) { showMessage(true, t); });
     dialog->show();
     return dialog;
 }
 
 MainWindow::~MainWindow() = default;
+
+void MainWindow::buildMenus()
+{
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* open = file->addAction(tr("&Open journal for replay…"), this, [this] {
+        const QString path = QFileDialog::getOpenFileName(this, tr("Open a session journal"), QString(),
+                                                          tr("Journals (*.db);;All files (*)"));
+        if (path.isEmpty())
+            return;
+        // A replay gets its own window and process: the live session here is not disturbed.
+        QProcess::startDetached(QCoreApplication::applicationFilePath(), {QStringLiteral("--replay"), path});
+    });
+    open->setShortcut(QKeySequence::Open);
+    file->addSeparator();
+    QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu* analysis = menuBar()->addMenu(tr("&Analysis"));
+    analysis->setEnabled(!m_journalPath.isEmpty());
+    analysis->addAction(tr("&Execution report…"), this, [this] { openExecutionReport(); });
+    analysis->addAction(tr("Export records to &CSV…"), this, [this] {
+        Timestamp from = 0, to = 0;
+        if (m_replayBar && m_last) // a replay exports up to where it stands
+            to = m_last->replay.time;
+        const QString message = exportRecordsDialog(this, m_journalPath, from, to);
+        if (!message.isEmpty())
+            showMessage(true, message);
+    });
+    analysis->addAction(tr("&What-if limits…"), this, [this] { openLimitsEditor(); });
+    analysis->addSeparator();
+    analysis->addAction(tr("Save price chart as &PNG…"), this, [this] {
+        const QString f = QFileDialog::getSaveFileName(this, tr("Save chart"), QStringLiteral("chart.png"), tr("PNG (*.png)"));
+        if (!f.isEmpty())
+            showMessage(saveChartPng(f), f);
+    });
+    analysis->addAction(tr("Save regime timeline as PNG…"), this, [this] {
+        const QString f = QFileDialog::getSaveFileName(this, tr("Save chart"), QStringLiteral("regimes.png"), tr("PNG (*.png)"));
+        if (!f.isEmpty())
+            showMessage(m_market->timeline().grab().save(f, "PNG"), f);
+    });
+}
+
+bool MainWindow::saveChartPng(const QString& file) { return m_chart->grab().save(file, "PNG"); }
+
+void MainWindow::openExecutionReport()
+{
+    auto* d = new ExecutionReportDialog(m_journalPath, this);
+    d->setAttribute(Qt::WA_DeleteOnClose);
+    d->show();
+}
+
+void MainWindow::previewLimits(const std::vector<std::pair<std::string, std::string>>& overrides)
+{
+    showTextDialog(this, tr("What-if: these limits over %1").arg(m_journalPath), whatIfText(m_journalPath, overrides));
+}
+
+void MainWindow::attachReplay(ReplaySession& session)
+{
+    m_replayBar = new ReplayBar(session);
+    QDockWidget* d = dock(tr("Replay — %1").arg(QString::fromStdString(session.path())), QStringLiteral("replayDock"),
+                          m_replayBar, Qt::TopDockWidgetArea);
+    d->setFeatures(QDockWidget::NoDockWidgetFeatures);
+    connect(m_bridge, &SnapshotBridge::snapshotReady, this, [this](const SnapshotPtr& s) { m_replayBar->update(*s); });
+    // Read-only: nothing here may trade or intervene. The panels stay, showing what was.
+    m_ticket->setEnabled(false);
+    if (auto* ticketDock = findChild<QDockWidget*>(QStringLiteral("ticketDock")))
+        ticketDock->hide(); // nothing to send in a replay; the book gets the room
+    // The replay bar takes a strip at the top: the risk gauges share a tab with the feed to make room.
+    auto* riskDock = findChild<QDockWidget*>(QStringLiteral("riskDock"));
+    auto* feedDock = findChild<QDockWidget*>(QStringLiteral("feedDock"));
+    if (riskDock && feedDock) {
+        tabifyDockWidget(feedDock, riskDock);
+        feedDock->raise();
+    }
+    m_killAction->setEnabled(false);
+    m_killButton->setEnabled(false);
+    m_oversightBar->setEnabled(false);
+    m_agents->setEnabled(false);
+    m_approvals->setEnabled(false);
+    for (auto* b : findChildren<QPushButton*>(QStringLiteral("cancelSelected")))
+        b->setEnabled(false);
+    for (auto* b : findChildren<QPushButton*>(QStringLiteral("cancelAll")))
+        b->setEnabled(false);
+    m_baseTitle = tr("Helmsman — replay of %1").arg(QString::fromStdString(session.path()));
+    setWindowTitle(m_baseTitle);
+    m_journalPath = QString::fromStdString(session.path());
+    statusBar()->showMessage(tr("Replaying %1 (read-only)").arg(m_journalPath));
+}
 
 QDockWidget* MainWindow::dock(const QString& title, const QString& name, QWidget* widget, Qt::DockWidgetArea area)
 {
@@ -297,6 +399,15 @@ void MainWindow::closeEvent(QCloseEvent* event)
 void MainWindow::onSnapshot(const SnapshotPtr& s)
 {
     ++m_snapshotsSeen;
+    if (m_last && s->epoch != m_last->epoch) { // a replay jumped: histories start over
+        m_chart->reset();
+        m_feed->reset();
+        m_decisions->reset();
+        m_market->reset();
+        m_session->reset();
+        m_orderModel->reset();
+        m_fillModel->reset();
+    }
     m_last = s;
     m_agents->update(*s);
     m_approvals->update(*s);

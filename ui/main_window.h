@@ -13,7 +13,11 @@ class QSortFilterProxyModel;
 class QTableView;
 class QToolButton;
 
+class QToolBar;
+
 namespace hm {
+
+class ReplaySession;
 
 class AgentsPanel;
 class ApprovalsPanel;
@@ -68,6 +72,13 @@ public:
     QString statusMessage() const;
     void restoreSavedLayout(); // the user's last layout; screenshots and tests keep the default
     std::uint64_t snapshotsSeen() const { return m_snapshotsSeen; }
+    // Replay: the window shows a journal rebuilt by `session`'s engine; a replay bar
+    // drives it, and everything that would trade or intervene is disabled.
+    void attachReplay(ReplaySession& session);
+    class ReplayBar* replayBar() { return m_replayBar; }
+    bool saveChartPng(const QString& file); // the price chart as the screen shows it
+    void openExecutionReport();
+    void previewLimits(const std::vector<std::pair<std::string, std::string>>& overrides);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -78,6 +89,7 @@ private:
     void onLadderDoubleClick(const QModelIndex& index);
     QDockWidget* dock(const QString& title, const QString& name, QWidget* widget, Qt::DockWidgetArea area);
     void buildToolbar();
+    void buildMenus();
     void onRoleChanged();
     void showMessage(bool ok, const QString& text);
 
@@ -109,6 +121,9 @@ private:
     QAction* m_signOutAction = nullptr;
     QLabel* m_roleLabel = nullptr;
     QString m_baseTitle;
+    QString m_journalPath;
+    class ReplayBar* m_replayBar = nullptr;
+    QToolBar* m_oversightBar = nullptr;
     SnapshotPtr m_last;
     std::uint64_t m_snapshotsSeen = 0;
 };

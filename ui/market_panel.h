@@ -22,6 +22,11 @@ public:
     explicit RegimeTimeline(QWidget* parent = nullptr);
     void add(Timestamp t, const std::string& detected, const std::string& truth);
     void setProbabilities(std::vector<std::string> names, std::vector<double> p);
+    void clear()
+    {
+        m_samples.clear();
+        update();
+    }
     QSize sizeHint() const override { return {300, 64}; }
     QSize minimumSizeHint() const override { return {200, 64}; }
 
@@ -47,6 +52,7 @@ public:
     QString regimeText() const;
 
     RegimeTimeline& timeline() { return *m_timeline; }
+    void reset() { m_timeline->clear(); }
 
 private:
     std::string m_symbol;

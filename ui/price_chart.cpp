@@ -53,6 +53,14 @@ PriceChart::PriceChart(QWidget* parent) : QChartView(parent)
 int PriceChart::midPoints() const { return m_mid->count(); }
 int PriceChart::tradePoints() const { return m_trades->count(); }
 
+void PriceChart::reset()
+{
+    m_mid->clear();
+    m_trades->clear();
+    m_regimes.clear();
+    m_lastMidMs = 0;
+}
+
 void PriceChart::update(const EngineSnapshot& s, const std::string& symbol)
 {
     const BookView* book = nullptr;

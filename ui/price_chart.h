@@ -16,6 +16,7 @@ class PriceChart : public QChartView {
 public:
     explicit PriceChart(QWidget* parent = nullptr);
     void update(const EngineSnapshot& snapshot, const std::string& symbol);
+    void reset(); // a replay jumped: the history starts over
     int midPoints() const;
     int tradePoints() const;
     int regimeSpans() const { return static_cast<int>(m_regimes.size()); }

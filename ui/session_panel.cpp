@@ -33,6 +33,8 @@ SessionPanel::SessionPanel(QWidget* parent) : QWidget(parent)
 
 QString SessionPanel::stateText() const { return m_state->text(); }
 
+void SessionPanel::reset() { m_events->clear(); }
+
 void SessionPanel::update(const EngineSnapshot& s)
 {
     if (!s.sessions.empty()) {

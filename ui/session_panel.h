@@ -14,6 +14,7 @@ class SessionPanel : public QWidget {
 public:
     explicit SessionPanel(QWidget* parent = nullptr);
     void update(const EngineSnapshot& snapshot);
+    void reset();
     QString stateText() const;
 
 private:
