@@ -41,6 +41,7 @@ Engine::Engine(EngineConfig config, OrderGateway& gateway, JournalWriter* journa
         m_metrics[i.symbol];
     }
     m_gate.setLimits(m_config.limits);
+    m_oms.setRememberExecIds(!m_config.replay);
     m_latest = std::make_shared<EngineSnapshot>();
 }
 

@@ -171,10 +171,11 @@ void Engine::onMarketChanged(const std::string& symbol, const std::vector<Trade>
     if (twiceMid <= 0)
         return;
     m_gate.setReference(symbol, twiceMid / 2);
+    const std::vector<PriceLevel> bids = book.bids(5), asks = book.asks(5);
     double depth = 0;
-    for (const auto& l : book.bids(5))
+    for (const auto& l : bids)
         depth += static_cast<double>(l.qty);
-    for (const auto& l : book.asks(5))
+    for (const auto& l : asks)
         depth += static_cast<double>(l.qty);
     m_metrics[symbol].onMarket(now, static_cast<double>(twiceMid) / 2.0, depth);
     auto f = m_features.find(symbol);
@@ -183,7 +184,6 @@ void Engine::onMarketChanged(const std::string& symbol, const std::vector<Trade>
         f = m_features.emplace(symbol, FeatureTracker(100.0 * static_cast<double>(ins ? ins->lotSize : 1))).first;
     }
     const double t = static_cast<double>(now) / 1e9;
-    const std::vector<PriceLevel> bids = book.bids(5), asks = book.asks(5);
     f->second.onQuotes(t, bids, asks);
     f->second.onVolume(t, m_volume[symbol]);
     // The regime detector takes one observation per interval.

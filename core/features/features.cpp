@@ -54,7 +54,15 @@ void FeatureTracker::onQuotes(double t, const std::vector<PriceLevel>& bids, con
     m_prevAsk = ask;
     m_prevBidQty = bq;
     m_prevAskQty = aq;
-    m_samples.push_back(Sample{t, std::log(m_mid), e / m_lot});
+    Sample s{t, std::log(m_mid), e / m_lot};
+    if (!m_samples.empty()) {
+        const double r = s.logMid - m_samples.back().logMid;
+        s.cumSq = m_samples.back().cumSq + r * r;
+        s.cumOfi = m_samples.back().cumOfi + s.ofi;
+    } else {
+        s.cumOfi = s.ofi;
+    }
+    m_samples.push_back(s);
     while (!m_samples.empty() && m_samples.front().t < t - kLongestWindow)
         m_samples.pop_front();
 }
@@ -68,24 +76,48 @@ void FeatureTracker::onVolume(double t, Quantity cumulative)
         m_volume.pop_front();
 }
 
+std::size_t FeatureTracker::windowStart(double window) const
+{
+    std::size_t lo = 0, hi = m_samples.size(); // samples are in time order
+    while (lo < hi) {
+        const std::size_t mid = lo + (hi - lo) / 2;
+        if (m_samples[mid].t > m_now - window)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+// The sum of term(i) over the window's samples, newest first. A short window is summed
+// term by term (exactly as the models were trained); a long one, thousands of samples
+// at the engine's update rate, by the difference of running sums.
+template <typename Term>
+double FeatureTracker::windowSum(double window, double Sample::*cum, Term term) const
+{
+    const std::size_t first = windowStart(window), end = m_samples.size();
+    if (end - first > 4096 && first > 0)
+        return m_samples[end - 1].*cum - m_samples[first - 1].*cum;
+    double sum = 0;
+    for (std::size_t i = end; i-- > first;)
+        sum += term(i);
+    return sum;
+}
+
 double FeatureTracker::realizedVolBps(double window) const
 {
-    // From the newest back to the window's start: the short windows cost only their own
-    // samples (the engine computes these for every snapshot).
-    double sum = 0;
-    for (std::size_t i = m_samples.size(); i-- > 1 && m_samples[i].t > m_now - window;) {
+    const double sum = windowSum(window, &Sample::cumSq, [this](std::size_t i) {
+        if (i == 0)
+            return 0.0; // the first sample has no return
         const double r = m_samples[i].logMid - m_samples[i - 1].logMid;
-        sum += r * r;
-    }
-    return 1e4 * std::sqrt(sum);
+        return r * r;
+    });
+    return 1e4 * std::sqrt(std::max(0.0, sum));
 }
 
 double FeatureTracker::ofi(double window) const
 {
-    double sum = 0;
-    for (auto it = m_samples.rbegin(); it != m_samples.rend() && it->t > m_now - window; ++it)
-        sum += it->ofi;
-    return sum;
+    return windowSum(window, &Sample::cumOfi, [this](std::size_t i) { return m_samples[i].ofi; });
 }
 
 void FeatureTracker::compute(const ExecutionTaskState& task, std::vector<double>& out) const

@@ -55,7 +55,12 @@ private:
         double t;
         double logMid;
         double ofi; // this sample's OFI contribution, lots
+        double cumSq = 0;  // running sums since the tracker began: long windows by difference
+        double cumOfi = 0;
     };
+    std::size_t windowStart(double window) const; // first sample with t > now - window
+    template <typename Term>
+    double windowSum(double window, double Sample::*cum, Term term) const;
     double realizedVolBps(double window) const;
     double ofi(double window) const;
 

@@ -31,7 +31,7 @@ JournalReader::JournalReader(const std::string& path) : m_db(new Db), m_path(pat
         if (in.gcount() < 16 || std::string(head, 15) != "SQLite format 3")
             throw std::runtime_error(ctx + ": not a Helmsman journal (not an SQLite database)");
     }
-    if (sqlite3_open_v2(path.c_str(), &m_db->handle, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK)
+    if (sqlite3_open_v2(path.c_str(), &m_db->handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
         throw std::runtime_error(ctx + ": cannot open: " + sqlite3_errmsg(m_db->handle));
     sqlite3_busy_timeout(m_db->handle, 2000);
     try {
@@ -104,7 +104,7 @@ JournalRecord readRow(sqlite3_stmt* st)
 } // namespace
 
 void JournalReader::forEach(std::int64_t fromSeq, std::int64_t toSeq,
-                            const std::function<void(const JournalRecord&)>& f) const
+                            const std::function<void(JournalRecord&)>& f) const
 {
     sql::Statement s(m_db->handle,
                      "SELECT seq, ts_ns, kind, symbol, ref, side, price, qty, aux, text FROM events "

@@ -21,9 +21,10 @@ public:
     std::int64_t count(RecordKind kind) const;
     std::int64_t maxSeq() const;
     std::string integrityCheck() const; // "ok" when sound
-    // Calls back for each record with seq in [fromSeq, toSeq], in order. Throws, naming
-    // the place, when the file turns out damaged part-way.
-    void forEach(std::int64_t fromSeq, std::int64_t toSeq, const std::function<void(const JournalRecord&)>& f) const;
+    // Calls back for each record with seq in [fromSeq, toSeq], in order (the callback
+    // may take the record over). Throws, naming the place, when the file turns out
+    // damaged part-way. One thread at a time per reader.
+    void forEach(std::int64_t fromSeq, std::int64_t toSeq, const std::function<void(JournalRecord&)>& f) const;
     // The same for records of the given kinds only (whole journal).
     void forEachOfKinds(const std::vector<RecordKind>& kinds, const std::function<void(const JournalRecord&)>& f) const;
     Timestamp timeOf(std::int64_t seq) const; // 0 when there is no such record

@@ -168,6 +168,7 @@ OrderManager& OrderManager::operator=(const OrderManager& other)
     m_unknown = other.m_unknown;
     m_fillCount = other.m_fillCount;
     m_rejects = other.m_rejects;
+    m_rememberExecIds = other.m_rememberExecIds;
     m_working.clear();
     for (const auto& kv : other.m_working)
         m_working.emplace(kv.first, &m_orders.at(kv.second->clOrdId));
@@ -177,7 +178,7 @@ OrderManager& OrderManager::operator=(const OrderManager& other)
 ReportResult OrderManager::onExecutionReport(const ExecutionReport& er, Timestamp now)
 {
     ReportResult r;
-    if (!er.execId.empty() && !m_execIds.insert(er.execId).second) {
+    if (m_rememberExecIds && !er.execId.empty() && !m_execIds.insert(er.execId).second) {
         ++m_duplicates;
         r.outcome = ReportOutcome::Duplicate;
         return r;
@@ -191,7 +192,7 @@ ReportResult OrderManager::onExecutionReport(const ExecutionReport& er, Timestam
         return r;
     }
     r.order = o;
-    r.firstResponse = m_responded.insert(o->clOrdId).second;
+    r.firstResponse = m_rememberExecIds && m_responded.insert(o->clOrdId).second;
     o->updated = now;
     if (!er.orderId.empty())
         o->orderId = er.orderId;

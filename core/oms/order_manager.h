@@ -75,6 +75,9 @@ public:
     OrderManager(OrderManager&&) = default;
     OrderManager& operator=(OrderManager&&) = default;
 
+    // A replayed journal holds each report once: no ExecIDs to remember (lighter checkpoints).
+    void setRememberExecIds(bool remember) { m_rememberExecIds = remember; }
+
     OrderRecord& onSend(const OrderRequest& request, Timestamp now);
     void onSendFailed(const std::string& clOrdId, const std::string& reason, Timestamp now);
     // Marks a cancel or replace as in flight; returns nullptr if the order is not working.
@@ -116,6 +119,7 @@ private:
     std::uint64_t m_unknown = 0;
     std::uint64_t m_fillCount = 0;
     std::uint64_t m_rejects = 0;
+    bool m_rememberExecIds = true;
 };
 
 } // namespace hm

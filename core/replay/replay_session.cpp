@@ -220,7 +220,8 @@ void ReplaySession::readAhead()
     if (to < from)
         return;
     std::lock_guard<std::mutex> lock(m_mutex);
-    m_reader->forEach(from, to, [this](const JournalRecord& r) { m_ahead.push_back(r); });
+    m_ahead.reserve(m_options.chunk);
+    m_reader->forEach(from, to, [this](JournalRecord& r) { m_ahead.push_back(std::move(r)); });
 }
 
 void ReplaySession::fastForward(std::int64_t to)
@@ -231,6 +232,7 @@ void ReplaySession::fastForward(std::int64_t to)
         if (m_ahead.empty())
             break;
         std::vector<JournalRecord> batch;
+        batch.reserve(m_ahead.size() - m_aheadAt);
         const std::int64_t boundary = nextCheckpointSeq(); // a batch ends where a checkpoint is due
         while (m_aheadAt < m_ahead.size() && m_ahead[m_aheadAt].seq <= to
                && (batch.empty() || batch.back().seq < boundary))
