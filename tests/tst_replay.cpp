@@ -2,7 +2,7 @@
 // is rebuilt through the engine; the state hashes the live engine journaled match at
 // every point; seeking lands on the same state as playing; analyst tools read it;
 // bad files get clear messages and are never modified; a live journal can be followed.
-#include "runtime.h"
+#include "replay_fixture.h"
 #include "replay/analysis.h"
 #include "replay/replay_session.h"
 #include "journal/journal_writer.h"
@@ -22,16 +22,6 @@ using namespace hm;
 
 namespace {
 
-const char* kAgents = R"({"agents": [
- {"id": "twap-buy", "type": "twap", "instrument": "HMX",
-  "params": {"side": "buy", "quantity": 20000, "duration_s": 300, "slice_s": 1, "lot": 100},
-  "oversight": {"approval": "autonomous"}},
- {"id": "twap-appr", "type": "twap", "instrument": "HMX",
-  "params": {"side": "sell", "quantity": 6000, "duration_s": 300, "slice_s": 1, "lot": 100},
-  "oversight": {"approval": "every_order", "timeout_s": 30}},
- {"id": "ac-sell", "type": "almgren_chriss", "instrument": "HMX",
-  "params": {"side": -1, "quantity": 6000, "duration_s": 300, "interval_s": 2, "risk_aversion": 3e-6}}
-]})";
 
 QByteArray digest(const QString& path)
 {
@@ -82,53 +72,15 @@ class TestReplay : public QObject {
     QString m_journal;
     SnapshotPtr m_live;
 
-    RuntimeOptions options(const QString& journal)
-    {
-        RuntimeOptions o;
-        o.dataDirectory = m_dir.filePath(QStringLiteral("data")).toStdString();
-        o.resourceDirectory = HM_TEST_RESOURCES;
-        o.venueFlowPerSecond = 300;
-        o.journalPath = journal.toStdString();
-        o.agentsFile = m_dir.filePath(QStringLiteral("agents.json")).toStdString();
-        o.startAgents = true;
-        o.regimeModel = "none";
-        return o;
-    }
+    RuntimeOptions options(const QString& journal) { return demoSessionOptions(m_dir, journal); }
 
 private Q_SLOTS:
     void initTestCase()
     {
         QVERIFY(m_dir.isValid());
-        std::ofstream(m_dir.filePath(QStringLiteral("agents.json")).toStdString()) << kAgents;
         m_journal = m_dir.filePath(QStringLiteral("session.db"));
-        Runtime rt(options(m_journal));
-        rt.start();
-        QVERIFY(rt.waitForLogon(10000));
-        Engine& e = rt.engine();
-        const Actor trader{"tom", Role::Trader};
-        const Actor risk{"rita", Role::RiskManager};
-        OrderRequest o;
-        o.symbol = "HMX";
-        o.type = OrderType::Market;
-        o.qty = 300;
-        e.submit(o);
-        // Approve one ticket, reject the next.
-        QTRY_VERIFY_WITH_TIMEOUT(!e.latest()->approvals.empty(), 15000);
-        e.decide(e.latest()->approvals.front().id, "", true, trader);
-        QTRY_VERIFY_WITH_TIMEOUT(!e.latest()->approvals.empty()
-                                     && e.latest()->approvals.front().id > 1, 15000);
-        e.decide(e.latest()->approvals.front().id, "", false, trader);
-        e.changeLimits({{"max_position", "15000"}}, risk, "tighter for the afternoon");
-        o.side = Side::Sell;
-        e.submit(o);
-        QTest::qWait(1500);
-        e.controlAgent("ac-sell", AgentAction::Kill, trader, "drill");
-        QTest::qWait(1500);
-        e.killAll(trader, "end of the drill");
-        QTest::qWait(1500);
-        rt.stop();
-        m_live = e.latest();
-        QVERIFY(m_live->risk.killed);
+        recordDemoSession(m_dir, m_journal, m_live);
+        QVERIFY(m_live && m_live->risk.killed);
     }
 
     void replayRebuildsTheLiveState()
