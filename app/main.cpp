@@ -228,6 +228,7 @@ int runReplay(QCoreApplication& app, const Parsed& opts)
     session->start();
     window.attachReplay(*session);
     session->setSpeed(opts.replaySpeed);
+    session->setFollow(true); // a journal a live session is still writing keeps coming
     if (opts.replayAt >= 0) {
         const hm::Timeline t = session->timeline();
         session->seekTime(t.start + static_cast<hm::Timestamp>(opts.replayAt * 1e9));

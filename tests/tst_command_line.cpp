@@ -82,6 +82,32 @@ private Q_SLOTS:
         q.start(QStringLiteral("sqlite3"), {journal, QStringLiteral("SELECT count(*) FROM events WHERE kind=6 AND text LIKE '%|Trade|%'")});
         QVERIFY(q.waitForFinished(10000));
         QVERIFY(QString::fromLatin1(q.readAllStandardOutput()).trimmed().toInt() > 0);
+
+        // The same journal replays headless with every recorded state hash matching.
+        Run replay = run({QStringLiteral("--replay"), journal, QStringLiteral("--headless")});
+        QVERIFY2(replay.code == 0, qPrintable(replay.out + replay.err));
+        QVERIFY2(replay.out.contains(QRegularExpression(QStringLiteral("[1-9]\\d* recorded hashes checked, 0 differ"))),
+                 qPrintable(replay.out));
+    }
+
+    void badReplayInputIsNamed()
+    {
+        Run missing = run({QStringLiteral("--replay"), QStringLiteral("/nonexistent/j.db"), QStringLiteral("--headless")});
+        QCOMPARE(missing.code, 2);
+        QVERIFY2(missing.err.contains(QStringLiteral("/nonexistent/j.db")) && missing.err.contains(QStringLiteral("not found")),
+                 qPrintable(missing.err));
+        const QString text = m_dir.filePath(QStringLiteral("notes.db"));
+        QFile f(text);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("hello\n");
+        f.close();
+        Run notJournal = run({QStringLiteral("--replay"), text, QStringLiteral("--headless")});
+        QCOMPARE(notJournal.code, 2);
+        QVERIFY2(notJournal.err.contains(QStringLiteral("not a Helmsman journal")), qPrintable(notJournal.err));
+        Run speed = run({QStringLiteral("--replay"), text, QStringLiteral("--replay-speed"), QStringLiteral("fast"),
+                         QStringLiteral("--headless")});
+        QCOMPARE(speed.code, 2);
+        QVERIFY2(speed.err.contains(QStringLiteral("--replay-speed")), qPrintable(speed.err));
     }
 };
 

@@ -245,6 +245,12 @@ void ReplayBar::jumpToMark(int direction)
 void ReplayBar::update(const EngineSnapshot& s)
 {
     m_seq = s.replay.seq;
+    if (m_session.lastSeq() != m_data.lastSeq) { // a journal still being written has grown
+        const Timeline t = m_session.timeline();
+        m_data.lastSeq = t.lastSeq;
+        m_data.end = t.end;
+        m_timeline->setTimeline(m_data);
+    }
     m_timeline->setPosition(s.replay.time ? s.replay.time : m_data.start);
     m_play->setText(m_session.playing() ? tr("Pause") : tr("Play"));
     QString check;
