@@ -1,6 +1,8 @@
 // helmsman-report: what an analyst asks of a session journal, from the command line.
 // The journal is opened read-only and never modified.
+#include "learning_agents.h"
 #include "replay/analysis.h"
+#include "replay/what_if_model.h"
 #include "replay/replay_session.h"
 
 #include <chrono>
@@ -19,6 +21,7 @@ void usage(std::ostream& out)
            "  --export FILE            export records to CSV (with --from / --to: seconds from the start)\n"
            "  --from S, --to S         the time range for --export\n"
            "  --what-if NAME=VALUE,... re-check the session's orders under other limits\n"
+           "  --what-if-model AGENT=FILE  re-run a learning agent on the recorded market with another model\n"
            "  --verify                 replay through the engine, compare the recorded state hashes\n"
            "Limit names: as in the limits editor and helmsman-ctl (e.g. max_position, max_order_qty).\n";
 }
@@ -33,7 +36,7 @@ int fail(const std::string& message)
 
 int main(int argc, char** argv)
 {
-    std::string journalPath, csvPath, exportPath, whatIf;
+    std::string journalPath, csvPath, exportPath, whatIf, whatIfModelSpec;
     double from = -1, to = -1;
     bool verify = false;
     for (int i = 1; i < argc; ++i) {
@@ -68,6 +71,8 @@ int main(int argc, char** argv)
             to = seconds("--to");
         } else if (a == "--what-if") {
             whatIf = value("--what-if");
+        } else if (a == "--what-if-model") {
+            whatIfModelSpec = value("--what-if-model");
         } else if (a == "--verify") {
             verify = true;
         } else if (!a.empty() && a[0] == '-') {
@@ -114,6 +119,15 @@ int main(int argc, char** argv)
                 start = end + 1;
             }
             hm::printWhatIf(hm::whatIfLimits(journal, overrides), std::cout);
+            return 0;
+        }
+        if (!whatIfModelSpec.empty()) {
+            const std::size_t eq = whatIfModelSpec.find('=');
+            if (eq == std::string::npos || eq == 0 || eq + 1 == whatIfModelSpec.size())
+                return fail("--what-if-model: '" + whatIfModelSpec + "' is not AGENT=MODEL_FILE");
+            hm::registerLearningAgents(hm::defaultModelDirectory());
+            hm::printWhatIfModel(hm::whatIfModel(journal, whatIfModelSpec.substr(0, eq), whatIfModelSpec.substr(eq + 1)),
+                                 std::cout);
             return 0;
         }
         if (verify) {

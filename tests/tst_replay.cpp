@@ -4,6 +4,7 @@
 // bad files get clear messages and are never modified; a live journal can be followed.
 #include "replay_fixture.h"
 #include "replay/analysis.h"
+#include "replay/what_if_model.h"
 #include "replay/replay_session.h"
 #include "journal/journal_writer.h"
 
@@ -99,7 +100,7 @@ private Q_SLOTS:
         QVERIFY(r.checkpoints() > 2);
         // The window's picture at the end equals the live one.
         QCOMPARE(picture(*s), picture(*m_live));
-        QCOMPARE(s->agents.size(), std::size_t(3));
+        QCOMPARE(s->agents.size(), std::size_t(4));
         for (const auto& a : s->agents)
             QCOMPARE(a.state, AgentState::Killed);
         QCOMPARE(s->risk.limits.maxPosition, 15000.0);
@@ -201,6 +202,33 @@ private Q_SLOTS:
             threw = std::string(e.what()).find("max_nonsense") != std::string::npos;
         }
         QVERIFY(threw);
+    }
+
+    void whatIfAnotherModel()
+    {
+        JournalReader j(m_journal.toStdString());
+        const WhatIfModelResult w = whatIfModel(j, "ppo-sell", HM_SOURCE_DIR "/models/ddqn-execution.pt");
+        QCOMPARE(w.side, -1);
+        QCOMPARE(w.parentQty, 8000LL);
+        QVERIFY(w.end > w.start);
+        QVERIFY2(w.recorded.orders > 0, "the recorded model, re-run, trades");
+        QVERIFY(std::isfinite(w.recorded.shortfallBps));
+        QVERIFY(std::isfinite(w.alternative.shortfallBps));
+        QVERIFY(w.alternative.model.find("ddqn") != std::string::npos);
+        std::ostringstream text;
+        printWhatIfModel(w, text);
+        QVERIFY(text.str().find("as it happened") != std::string::npos);
+        auto message = [&](const std::string& agent, const std::string& model) {
+            try {
+                whatIfModel(j, agent, model);
+            } catch (const std::exception& e) {
+                return std::string(e.what());
+            }
+            return std::string();
+        };
+        QVERIFY(message("ppo-sell", "/nonexistent/model.pt").find("/nonexistent/model.pt") != std::string::npos);
+        QVERIFY(message("twap-buy", "x.pt").find("runs no model") != std::string::npos);
+        QVERIFY(message("nobody", "x.pt").find("no agent 'nobody'") != std::string::npos);
     }
 
     void badFilesGetClearMessagesAndStayUntouched()

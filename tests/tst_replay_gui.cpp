@@ -77,7 +77,7 @@ private Q_SLOTS:
         QVERIFY(approvalSeq > 0 && killSeq > approvalSeq);
         session.runTo(approvalSeq);
         QTRY_VERIFY_WITH_TIMEOUT(bar.statusText().contains(QStringLiteral("record %1 /").arg(approvalSeq)), 5000);
-        QTRY_COMPARE(w.agents().model().rowCount(), 3);
+        QTRY_COMPARE(w.agents().model().rowCount(), 4);
         QTRY_VERIFY(w.feed().count("audit") > 0);
         QVERIFY(w.agents().model().agentAt(0)->state != AgentState::Killed);
         shot(w, "r1-replay-at-approval");
