@@ -225,9 +225,9 @@ int runReplay(QCoreApplication& app, const Parsed& opts)
     hm::MainWindow window(session->engine(), instrument, QObject::tr("replay"), opts.replay);
     hm::SnapshotBridge* bridge = &window.bridge();
     session->engine().setSnapshotSink([bridge](hm::SnapshotPtr s) { bridge->offer(std::move(s)); });
+    session->setSpeed(opts.replaySpeed); // before the replay bar, which shows it
     session->start();
     window.attachReplay(*session);
-    session->setSpeed(opts.replaySpeed);
     session->setFollow(true); // a journal a live session is still writing keeps coming
     if (opts.replayAt >= 0) {
         const hm::Timeline t = session->timeline();

@@ -723,8 +723,12 @@ void Engine::publishOversight(EngineSnapshot& s)
         v.stateReason = a.stateReason;
         v.policy = a.spec.policy;
         v.throttle = a.spec.throttle;
-        if (a.agent)
+        if (a.agent) {
             v.progress = a.agent->progress();
+        } else if (a.spec.params.count("quantity")) { // a replay: the parent order from the configuration
+            v.progress.target = static_cast<Quantity>(a.spec.params.at("quantity"));
+            v.progress.done = std::abs(a.position);
+        }
         v.position = a.position;
         v.pnl = agentPnl(a);
         v.drawdown = std::max(0.0, a.peakPnl - v.pnl);
