@@ -10,8 +10,9 @@ void SnapshotBridge::offer(SnapshotPtr snapshot)
 {
     {
         std::lock_guard<std::mutex> lock(m_mutex);
-        // Session events and fills ride on each snapshot; merge them if one is skipped.
-        if (m_pending) {
+        // Session events, fills, trades, the feed and decisions ride on each snapshot; merge
+        // them if one is skipped (a replay at 1000x skips many). Not across a replay's jump.
+        if (m_pending && m_pending->epoch == snapshot->epoch) {
             auto merged = std::make_shared<EngineSnapshot>(*snapshot);
             merged->newFills.insert(merged->newFills.begin(), m_pending->newFills.begin(), m_pending->newFills.end());
             merged->newSessionEvents.insert(merged->newSessionEvents.begin(), m_pending->newSessionEvents.begin(),
@@ -20,6 +21,9 @@ void SnapshotBridge::offer(SnapshotPtr snapshot)
                 auto& t = merged->books[i].newTrades;
                 t.insert(t.begin(), m_pending->books[i].newTrades.begin(), m_pending->books[i].newTrades.end());
             }
+            merged->newFeed.insert(merged->newFeed.begin(), m_pending->newFeed.begin(), m_pending->newFeed.end());
+            merged->newDecisions.insert(merged->newDecisions.begin(), m_pending->newDecisions.begin(),
+                                        m_pending->newDecisions.end());
             snapshot = merged;
         }
         m_pending = std::move(snapshot);
