@@ -10,6 +10,7 @@
 #include "approvals_panel.h"
 #include "decisions_panel.h"
 #include "feed_panel.h"
+#include "limits_dialog.h"
 #include "main_window.h"
 #include "order_ticket.h"
 #include "price_chart.h"
@@ -21,6 +22,8 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QPlainTextEdit>
+#include <QPushButton>
 #include <QTableWidget>
 #include <QtTest>
 
@@ -118,6 +121,16 @@ private Q_SLOTS:
         QVERIFY(report.saveCsv(csv));
         QVERIFY(QFileInfo(csv).size() > 100);
         shot(report, "r4-execution-report");
+        // The limits editor previews against the journal without applying anything.
+        LimitsDialog* limits = w.openLimitsEditor();
+        auto* preview = limits->findChild<QPushButton*>(QStringLiteral("previewLimits"));
+        QVERIFY(preview);
+        preview->click();
+        QTRY_VERIFY(!w.findChildren<QPlainTextEdit*>(QStringLiteral("analysisText")).isEmpty());
+        QVERIFY(w.findChildren<QPlainTextEdit*>(QStringLiteral("analysisText")).front()->toPlainText().contains(
+            QStringLiteral("orders re-checked")));
+        limits->close();
+        QCOMPARE(w.lastSnapshot()->risk.limits.maxPosition, 15000.0);
         const QString whatIf = whatIfText(journal, {{"max_order_qty", "150"}});
         QVERIFY2(whatIf.contains(QStringLiteral("would have been blocked")), qPrintable(whatIf));
         session.stop();
