@@ -1,6 +1,7 @@
 #include "replay/analysis.h"
 
 #include "agents/agent_config.h"
+#include "replay/recorded_market.h"
 #include "risk/risk_gate.h"
 
 #include <algorithm>
@@ -74,8 +75,7 @@ struct Scan {
 Scan scan(const JournalReader& journal)
 {
     Scan s;
-    std::map<std::string, std::pair<std::map<Price, Quantity, std::greater<Price>>, std::map<Price, Quantity>>> books;
-    std::map<std::string, Timestamp> snapshotTime;
+    std::map<std::string, RecordedBook> books;
     journal.forEach(journal.minSeq(), journal.maxSeq(), [&](const JournalRecord& r) {
         if (s.start == 0)
             s.start = r.time;
@@ -83,14 +83,9 @@ Scan scan(const JournalReader& journal)
         switch (r.kind) {
         case RecordKind::Config:
             if (r.ref == "instrument") {
-                std::istringstream in(r.text);
                 Instrument i;
-                std::string w;
-                in >> i.symbol;
-                while (in >> w)
-                    if (w.rfind("tick=", 0) == 0)
-                        i.tickSize = std::atof(w.c_str() + 5);
-                s.instruments[i.symbol] = i;
+                if (parseInstrumentConfig(r.text, i))
+                    s.instruments[i.symbol] = i;
             } else if (r.ref == "agent") {
                 AgentSpec spec;
                 std::string error;
@@ -101,27 +96,12 @@ Scan scan(const JournalReader& journal)
             }
             break;
         case RecordKind::BookLevel: {
-            auto& b = books[r.symbol];
-            if (r.text == "snapshot" && snapshotTime[r.symbol] != r.time) {
-                b.first.clear();
-                b.second.clear();
-                snapshotTime[r.symbol] = r.time;
-            }
-            auto set = [&](auto& side) {
-                if (r.qty == 0)
-                    side.erase(r.price);
-                else
-                    side[r.price] = r.qty;
-            };
-            if (r.side == 1)
-                set(b.second);
-            else
-                set(b.first);
-            if (!b.first.empty() && !b.second.empty()) {
-                const Price twice = b.first.begin()->first + b.second.begin()->first;
+            RecordedBook& b = books[r.symbol];
+            b.apply(r);
+            if (b.twoSided()) {
                 auto& m = s.mids[r.symbol];
-                if (m.empty() || m.back().second != twice)
-                    m.emplace_back(r.time, twice);
+                if (m.empty() || m.back().second != b.twiceMid())
+                    m.emplace_back(r.time, b.twiceMid());
             }
             break;
         }
@@ -323,14 +303,6 @@ std::vector<std::string> agentsOf(const Scan& s)
     return agents;
 }
 
-std::string fmt(double v, int decimals = 2)
-{
-    if (std::isnan(v))
-        return "-";
-    char b[64];
-    std::snprintf(b, sizeof b, "%.*f", decimals, v);
-    return b;
-}
 
 std::string csvField(const std::string& text)
 {
@@ -358,6 +330,17 @@ std::string isoTime(Timestamp ns)
 }
 
 } // namespace
+
+std::string fixedOrDash(double v, int decimals)
+{
+    if (std::isnan(v))
+        return "-";
+    if (std::fabs(v) < 0.5 * std::pow(10.0, -decimals))
+        v = 0; // no "-0.00"
+    char b[64];
+    std::snprintf(b, sizeof b, "%.*f", decimals, v);
+    return b;
+}
 
 ExecutionReportData executionReport(const JournalReader& journal)
 {
@@ -390,9 +373,9 @@ void printExecutionReport(const ExecutionReportData& r, std::ostream& out)
         out << std::left << std::setw(12) << row.agent << std::setw(15) << row.type << std::setw(5)
             << (row.side > 0 ? "buy" : "sell") << std::right << std::setw(8)
             << (row.parentQty ? std::to_string(row.parentQty) : std::string("-")) << std::setw(8)
-            << row.filledQty << std::setw(8) << fmt(row.delayBps) << std::setw(8) << fmt(row.impactBps) << std::setw(8)
-            << fmt(row.timingBps) << std::setw(8) << fmt(row.opportunityBps) << std::setw(8) << fmt(row.totalBps)
-            << std::setw(10) << fmt(row.vsTwapBps) << std::setw(10) << fmt(row.vsVwapBps) << "  " << row.endedBy << "\n";
+            << row.filledQty << std::setw(8) << fixedOrDash(row.delayBps) << std::setw(8) << fixedOrDash(row.impactBps) << std::setw(8)
+            << fixedOrDash(row.timingBps) << std::setw(8) << fixedOrDash(row.opportunityBps) << std::setw(8) << fixedOrDash(row.totalBps)
+            << std::setw(10) << fixedOrDash(row.vsTwapBps) << std::setw(10) << fixedOrDash(row.vsVwapBps) << "  " << row.endedBy << "\n";
 }
 
 void writeExecutionReportCsv(const ExecutionReportData& r, std::ostream& out)
@@ -404,11 +387,11 @@ void writeExecutionReportCsv(const ExecutionReportData& r, std::ostream& out)
         out << csvField(row.agent) << "," << row.type << "," << row.symbol << "," << (row.side > 0 ? "buy" : "sell") << ","
             << row.parentQty << "," << row.filledQty << "," << row.orders << "," << row.fills << ","
             << (row.decisionTime ? isoTime(row.decisionTime) : "") << "," << (row.arrivalTime ? isoTime(row.arrivalTime) : "")
-            << "," << (row.endTime ? isoTime(row.endTime) : "") << "," << fmt(row.decisionPx, 4) << ","
-            << fmt(row.arrivalPx, 4) << "," << fmt(row.endPx, 4) << "," << fmt(row.avgPx, 4) << "," << fmt(row.delayBps)
-            << "," << fmt(row.impactBps) << "," << fmt(row.timingBps) << "," << fmt(row.opportunityBps) << ","
-            << fmt(row.totalBps) << "," << fmt(row.twapPx, 4) << "," << fmt(row.vwapPx, 4) << "," << fmt(row.vsTwapBps)
-            << "," << fmt(row.vsVwapBps) << "," << row.endedBy << "\n";
+            << "," << (row.endTime ? isoTime(row.endTime) : "") << "," << fixedOrDash(row.decisionPx, 4) << ","
+            << fixedOrDash(row.arrivalPx, 4) << "," << fixedOrDash(row.endPx, 4) << "," << fixedOrDash(row.avgPx, 4) << "," << fixedOrDash(row.delayBps)
+            << "," << fixedOrDash(row.impactBps) << "," << fixedOrDash(row.timingBps) << "," << fixedOrDash(row.opportunityBps) << ","
+            << fixedOrDash(row.totalBps) << "," << fixedOrDash(row.twapPx, 4) << "," << fixedOrDash(row.vwapPx, 4) << "," << fixedOrDash(row.vsTwapBps)
+            << "," << fixedOrDash(row.vsVwapBps) << "," << row.endedBy << "\n";
 }
 
 WhatIfResult whatIfLimits(const JournalReader& journal, const std::vector<std::pair<std::string, std::string>>& overrides)
@@ -613,11 +596,11 @@ void printWhatIf(const WhatIfResult& w, std::ostream& out)
         << "P&L what-if" << std::setw(10) << "filled" << std::setw(10) << "what-if" << std::setw(11) << "IS actual"
         << std::setw(11) << "IS what-if" << "\n";
     for (const auto& a : w.agents)
-        out << "  " << std::left << std::setw(12) << a.agent << std::right << std::setw(12) << fmt(a.pnlActual)
-            << std::setw(12) << fmt(a.pnlWhatIf) << std::setw(10) << a.filledActual << std::setw(10) << a.filledWhatIf
-            << std::setw(11) << fmt(a.shortfallActualBps) << std::setw(11) << fmt(a.shortfallWhatIfBps) << "\n";
-    out << "  " << std::left << std::setw(12) << "all" << std::right << std::setw(12) << fmt(w.pnlActual) << std::setw(12)
-        << fmt(w.pnlWhatIf) << "\n"
+        out << "  " << std::left << std::setw(12) << a.agent << std::right << std::setw(12) << fixedOrDash(a.pnlActual)
+            << std::setw(12) << fixedOrDash(a.pnlWhatIf) << std::setw(10) << a.filledActual << std::setw(10) << a.filledWhatIf
+            << std::setw(11) << fixedOrDash(a.shortfallActualBps) << std::setw(11) << fixedOrDash(a.shortfallWhatIfBps) << "\n";
+    out << "  " << std::left << std::setw(12) << "all" << std::right << std::setw(12) << fixedOrDash(w.pnlActual) << std::setw(12)
+        << fixedOrDash(w.pnlWhatIf) << "\n"
         << "  (fills of blocked orders are removed; the market is the recorded one, so the impact those orders had is not undone)\n";
 }
 

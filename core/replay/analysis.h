@@ -42,6 +42,7 @@ struct ExecutionReportData {
 };
 
 ExecutionReportData executionReport(const JournalReader& journal);
+std::string fixedOrDash(double value, int decimals = 2); // "-" for NaN (not applicable)
 void printExecutionReport(const ExecutionReportData& report, std::ostream& out);
 void writeExecutionReportCsv(const ExecutionReportData& report, std::ostream& out);
 

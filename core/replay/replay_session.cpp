@@ -1,7 +1,8 @@
 #include "replay/replay_session.h"
 
+#include "replay/recorded_market.h"
+
 #include <chrono>
-#include <sstream>
 #include <stdexcept>
 
 namespace hm {
@@ -26,24 +27,6 @@ private:
     }
 };
 
-// "HMX tick=0.010000 lot=1 USD"
-bool parseInstrument(const std::string& text, Instrument& out)
-{
-    std::istringstream in(text);
-    std::string word;
-    if (!(in >> out.symbol))
-        return false;
-    while (in >> word) {
-        if (word.rfind("tick=", 0) == 0)
-            out.tickSize = std::atof(word.c_str() + 5);
-        else if (word.rfind("lot=", 0) == 0)
-            out.lotSize = std::atoll(word.c_str() + 4);
-        else
-            out.currency = word;
-    }
-    return out.tickSize > 0 && out.lotSize > 0;
-}
-
 std::int64_t monoNow() { return std::chrono::steady_clock::now().time_since_epoch().count(); }
 
 } // namespace
@@ -53,7 +36,7 @@ ReplaySession::ReplaySession(const std::string& path, ReplayOptions options)
 {
     for (const auto& r : m_reader->records(RecordKind::Config, 10000)) {
         Instrument i;
-        if (r.ref == "instrument" && parseInstrument(r.text, i))
+        if (r.ref == "instrument" && parseInstrumentConfig(r.text, i))
             m_config.instruments.push_back(i);
     }
     if (m_config.instruments.empty())

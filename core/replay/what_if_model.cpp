@@ -3,6 +3,7 @@
 #include "agents/agent.h"
 #include "agents/agent_config.h"
 #include "replay/analysis.h"
+#include "replay/recorded_market.h"
 
 #include <cmath>
 #include <iomanip>
@@ -42,9 +43,9 @@ Session findAgent(const JournalReader& journal, const std::string& agent)
                 found = true;
             }
         } else if (r.ref == "instrument") {
-            const std::size_t at = r.text.find("tick=");
-            if (at != std::string::npos)
-                s.tick = std::atof(r.text.c_str() + at + 5);
+            Instrument i;
+            if (parseInstrumentConfig(r.text, i))
+                s.tick = i.tickSize;
         }
     }
     if (!found)
@@ -74,13 +75,14 @@ SimulatedRun simulate(const JournalReader& journal, const Session& session, cons
         throw std::runtime_error("agent '" + session.spec.id + "' with model '" + model + "': " + error);
     SimulatedRun run;
     run.model = model;
-    std::map<Price, Quantity, std::greater<Price>> bids;
-    std::map<Price, Quantity> asks;
+    RecordedBook book;
+    const auto& bids = book.bids();
+    const auto& asks = book.asks();
     std::map<std::string, Resting> resting;
     Quantity position = 0, volume = 0;
     Price lastTrade = 0;
     double notional = 0, decisionMid = std::numeric_limits<double>::quiet_NaN(), lastMid = 0;
-    Timestamp nextTick = session.start, snapshotTime = 0;
+    Timestamp nextTick = session.start;
     int ids = 0;
     const Timestamp tickNs = 50000000; // the engine's agent tick
     auto fill = [&](Side side, Quantity qty, Price px) {
@@ -90,9 +92,7 @@ SimulatedRun simulate(const JournalReader& journal, const Session& session, cons
         ++run.fills;
         agent->onFill(side, qty, px);
     };
-    auto mid = [&] {
-        return bids.empty() || asks.empty() ? 0.0 : static_cast<double>(bids.begin()->first + asks.begin()->first) / 2.0;
-    };
+    auto mid = [&] { return static_cast<double>(book.twiceMid()) / 2.0; };
     auto tick = [&](Timestamp now) {
         MarketView m;
         m.symbol = session.spec.symbol;
@@ -152,22 +152,7 @@ SimulatedRun simulate(const JournalReader& journal, const Session& session, cons
         if (r.symbol != session.spec.symbol)
             return;
         if (r.kind == RecordKind::BookLevel) {
-            if (r.text == "snapshot" && snapshotTime != r.time) {
-                bids.clear();
-                asks.clear();
-                snapshotTime = r.time;
-            }
-            if (r.side == 1) {
-                if (r.qty == 0)
-                    asks.erase(r.price);
-                else
-                    asks[r.price] = r.qty;
-            } else {
-                if (r.qty == 0)
-                    bids.erase(r.price);
-                else
-                    bids[r.price] = r.qty;
-            }
+            book.apply(r);
             if (mid() > 0 && r.time <= session.end)
                 lastMid = mid();
         } else if (r.kind == RecordKind::Trade) {
@@ -207,14 +192,6 @@ SimulatedRun simulate(const JournalReader& journal, const Session& session, cons
     return run;
 }
 
-std::string fmt(double v)
-{
-    if (std::isnan(v))
-        return "-";
-    std::ostringstream o;
-    o << std::fixed << std::setprecision(2) << v;
-    return o.str();
-}
 
 } // namespace
 
@@ -248,13 +225,13 @@ void printWhatIfModel(const WhatIfModelResult& w, std::ostream& out)
         << "  " << std::left << std::setw(44) << "run" << std::right << std::setw(8) << "orders" << std::setw(10) << "filled"
         << std::setw(12) << "avg px" << std::setw(12) << "IS bps" << "\n";
     out << "  " << std::left << std::setw(44) << "as it happened" << std::right << std::setw(8) << "" << std::setw(10)
-        << w.actualFilledQty << std::setw(12) << "" << std::setw(12) << fmt(w.actualShortfallBps) << "\n";
+        << w.actualFilledQty << std::setw(12) << "" << std::setw(12) << fixedOrDash(w.actualShortfallBps) << "\n";
     for (const SimulatedRun* r : {&w.recorded, &w.alternative}) {
         std::string label = (r == &w.recorded ? "re-run, its model " : "re-run, ") + r->model;
         if (label.size() > 43)
             label = "..." + label.substr(label.size() - 40);
         out << "  " << std::left << std::setw(44) << label << std::right << std::setw(8) << r->orders << std::setw(10)
-            << r->filledQty << std::setw(12) << fmt(r->avgPx) << std::setw(12) << fmt(r->shortfallBps) << "\n";
+            << r->filledQty << std::setw(12) << fixedOrDash(r->avgPx) << std::setw(12) << fixedOrDash(r->shortfallBps) << "\n";
     }
     out << "\n  Re-runs fill against the recorded book without depleting it and fill resting orders on\n"
            "  recorded prints at or through their price; oversight is not re-run. Compare the two re-runs.\n";
