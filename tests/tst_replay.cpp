@@ -105,6 +105,20 @@ private Q_SLOTS:
             QCOMPARE(a.state, AgentState::Killed);
         QCOMPARE(s->risk.limits.maxPosition, 15000.0);
         QVERIFY(!s->sessions.empty());
+        // Read-only: commands are refused and change nothing.
+        bool answered = false, refused = false;
+        r.engine().killAll(Actor{"tom", Role::Trader}, "not in a replay", [&](bool ok, const std::string& why) {
+            refused = !ok && why.find("read-only") != std::string::npos;
+            answered = true;
+        });
+        OrderRequest o;
+        o.symbol = "HMX";
+        o.type = OrderType::Market;
+        o.qty = 100;
+        r.engine().submit(o);
+        QVERIFY(answered && refused);
+        QTest::qWait(100);
+        QCOMPARE(picture(*r.engine().latest()), picture(*m_live));
         r.stop();
     }
 

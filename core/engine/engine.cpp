@@ -28,6 +28,18 @@ LatencyStats percentiles(std::vector<double> samples, std::uint64_t total)
 
 int sideCode(Side s) { return s == Side::Buy ? 0 : 1; }
 
+// A replay is read-only: a command is answered (when it asks for an answer) and dropped.
+template <typename Command>
+auto refuseInReplay(Command& c, int) -> decltype(c.reply, void())
+{
+    if (c.reply)
+        c.reply(false, "a replay is read-only");
+}
+template <typename Command>
+void refuseInReplay(Command&, long)
+{
+}
+
 } // namespace
 
 Engine::Engine(EngineConfig config, OrderGateway& gateway, JournalWriter* journal)
@@ -91,6 +103,10 @@ const Instrument* Engine::instrument(const std::string& symbol) const
 
 void Engine::post(Input input)
 {
+    if (m_config.replay && !std::holds_alternative<ReplayBatch>(input) && !std::holds_alternative<ReplayRestore>(input)) {
+        std::visit([](auto& command) { refuseInReplay(command, 0); }, input);
+        return;
+    }
     {
         std::lock_guard<std::mutex> lock(m_queueMutex);
         m_queue.push_back(std::move(input));

@@ -228,6 +228,8 @@ void ReplaySession::fastForward(std::int64_t to)
 
 void ReplaySession::doSeek(std::int64_t seq)
 {
+    if (seq == m_posted && m_engine->replayedSeq() == m_posted)
+        return; // already there
     std::shared_ptr<const EngineState> state;
     std::int64_t at = 0;
     {
@@ -247,6 +249,10 @@ void ReplaySession::doSeek(std::int64_t seq)
         m_aheadAt = 0;
     }
     fastForward(seq);
+    // Done when the engine stands exactly there. (Before it has taken the restore it still
+    // reports the old position; equal to the target, that was the same state anyway.)
+    while (m_running && m_engine->replayedSeq() != m_posted)
+        std::this_thread::sleep_for(std::chrono::microseconds(50));
     m_anchorWall = 0;
 }
 
