@@ -103,6 +103,7 @@ private Q_SLOTS:
         session.runTo(killSeq);
         QTRY_VERIFY_WITH_TIMEOUT(w.lastSnapshot() && w.lastSnapshot()->replay.seq == killSeq, 5000);
         QTRY_VERIFY(w.lastSnapshot()->risk.killed);
+        QTRY_VERIFY2(w.chart().midPoints() > 5, "the chart draws the minutes that led to the jump's target");
         shot(w, "r2-replay-at-kill");
 
         // The analyst's tools.

@@ -70,6 +70,13 @@ void PriceChart::update(const EngineSnapshot& s, const std::string& symbol)
     if (!book)
         return;
     const qint64 nowMs = s.time / 1000000;
+    for (const auto& p : book->midHistory) { // after a replay's jump: what led there
+        const qint64 t = p.first / 1000000;
+        if (p.second > 0 && t - m_lastMidMs >= kMidSpacingMs && t <= nowMs) {
+            m_mid->append(static_cast<qreal>(t), book->instrument.toPrice(p.second) / 2.0);
+            m_lastMidMs = t;
+        }
+    }
     if (book->twiceMid > 0 && nowMs - m_lastMidMs >= kMidSpacingMs) {
         m_mid->append(static_cast<qreal>(nowMs), book->instrument.toPrice(book->twiceMid) / 2.0);
         m_lastMidMs = nowMs;

@@ -20,6 +20,8 @@ void SnapshotBridge::offer(SnapshotPtr snapshot)
             for (std::size_t i = 0; i < merged->books.size() && i < m_pending->books.size(); ++i) {
                 auto& t = merged->books[i].newTrades;
                 t.insert(t.begin(), m_pending->books[i].newTrades.begin(), m_pending->books[i].newTrades.end());
+                if (merged->books[i].midHistory.empty())
+                    merged->books[i].midHistory = m_pending->books[i].midHistory;
             }
             merged->newFeed.insert(merged->newFeed.begin(), m_pending->newFeed.begin(), m_pending->newFeed.end());
             merged->newDecisions.insert(merged->newDecisions.begin(), m_pending->newDecisions.begin(),

@@ -533,8 +533,14 @@ void Engine::publish()
         if (o.type == OrderType::Limit && o.leavesQty > 0)
             (o.side == Side::Buy ? own[o.symbol].first : own[o.symbol].second)[o.price] += o.leavesQty;
     }
+    const bool jumped = m_epoch != m_publishedEpoch;
+    m_publishedEpoch = m_epoch;
     for (const auto& ins : m_config.instruments) {
         BookView v;
+        if (jumped) {
+            const auto& h = m_midHistory[ins.symbol];
+            v.midHistory.assign(h.begin(), h.end());
+        }
         v.instrument = ins;
         const BookMirror& b = m_books[ins.symbol];
         v.bids = b.bids(static_cast<std::size_t>(m_config.depthLevels));

@@ -128,6 +128,7 @@ struct EngineState {
     std::map<std::string, RegimeDetector> m_detectors;  // symbol -> online detector
     std::map<std::string, Timestamp> m_nextRegimeSample;
     std::map<std::string, std::string> m_trueRegimes;   // symbol -> the simulator's, when it says
+    std::map<std::string, std::deque<std::pair<Timestamp, Price>>> m_midHistory; // symbol -> 2x mid, 4 a second, 3 minutes
     std::map<std::string, AgentSlot> m_agentSlots;
     ApprovalQueue m_approvals;
     std::unordered_map<std::string, Quantity> m_gateLeaves; // ClOrdID -> quantity the gate counts as working
@@ -276,6 +277,7 @@ private:
     std::unique_ptr<GaussianHmm> m_regimeModel;
     CheckpointSink m_checkpointSink;
     std::uint64_t m_epoch = 0; // bumped by restore(): the window starts its histories over
+    std::uint64_t m_publishedEpoch = 0;
     std::atomic<std::int64_t> m_appliedSeq{0};
     Timestamp m_nextStateHash = 0; // wall ns
     // Market records arrive one level at a time; they are grouped back into the message they came in.

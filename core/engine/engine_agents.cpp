@@ -171,6 +171,12 @@ void Engine::onMarketChanged(const std::string& symbol, const std::vector<Trade>
     if (twiceMid <= 0)
         return;
     m_gate.setReference(symbol, twiceMid / 2);
+    auto& history = m_midHistory[symbol];
+    if (history.empty() || now - history.back().first >= 250000000) {
+        history.emplace_back(now, twiceMid);
+        while (history.front().first < now - 180000000000LL)
+            history.pop_front();
+    }
     const std::vector<PriceLevel> bids = book.bids(5), asks = book.asks(5);
     double depth = 0;
     for (const auto& l : bids)

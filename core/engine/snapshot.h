@@ -28,6 +28,9 @@ struct BookView {
     std::vector<std::string> regimeNames;  // the detector's states
     std::vector<double> regimeProbabilities;
     std::vector<double> features; // core/features, in featureNames() order (no execution task)
+    // Only in the first snapshot after a replay's jump: the mid (time, 2x ticks) over the
+    // last minutes, so the chart can draw what led there.
+    std::vector<std::pair<Timestamp, Price>> midHistory;
 };
 
 struct PositionView {
