@@ -248,17 +248,22 @@ private Q_SLOTS:
         // Stores and logs of both sides hold no clear password (the settings file is the
         // only place it lives, with mode 0600).
         QDirIterator it(lb.dir.path(), QDir::Files, QDirIterator::Subdirectories);
-        int scanned = 0;
+        int scanned = 0, stores = 0, maskedLogons = 0;
         while (it.hasNext()) {
             const QString f = it.next();
             if (f.endsWith(QStringLiteral(".cfg")))
                 continue;
             QFile file(f);
             QVERIFY(file.open(QIODevice::ReadOnly));
-            QVERIFY2(!file.readAll().contains(QByteArray::fromStdString(lb.password)), qPrintable(f));
+            const QByteArray bytes = file.readAll();
+            QVERIFY2(!bytes.contains(QByteArray::fromStdString(lb.password)), qPrintable(f));
+            stores += f.endsWith(QStringLiteral(".hmstore")) ? 1 : 0;
+            maskedLogons += bytes.contains("\x01" "554=********\x01") ? 1 : 0;
             ++scanned;
         }
-        QVERIFY(scanned > 3);
+        QVERIFY(scanned >= 3);
+        QVERIFY(stores >= 2);         // the gateway's and the venue's (one per client it serves)
+        QVERIFY(maskedLogons >= 1);   // the gateway's stored Logon, its password masked
     }
 
     void badSettingsFileNamesTheProblem()

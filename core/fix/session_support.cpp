@@ -1,6 +1,7 @@
 #include "fix/session_support.h"
 
 #include "fix/fix_convert.h"
+#include "fix/mapped_store.h"
 
 #include <spdlog/spdlog.h>
 
@@ -62,6 +63,8 @@ public:
 
     bool set(int seq, const std::string& msg) throw(FIX::IOException) override
     {
+        if (msg.find("\x01" "554=") == std::string::npos) // only a Logon carries one; no copy otherwise
+            return m_inner->set(seq, msg);
         return m_inner->set(seq, fixconv::maskPassword(msg));
     }
     void get(int b, int e, std::vector<std::string>& out) const throw(FIX::IOException) override
@@ -113,17 +116,17 @@ FIX::Log* MaskedLogFactory::create(const FIX::SessionID& id)
 
 void MaskedLogFactory::destroy(FIX::Log* log) { delete log; }
 
-MaskedFileStoreFactory::MaskedFileStoreFactory(std::string directory) : m_files(directory) {}
+MaskedFileStoreFactory::MaskedFileStoreFactory(std::string directory) : m_directory(std::move(directory)) {}
 
 FIX::MessageStore* MaskedFileStoreFactory::create(const FIX::SessionID& id)
 {
-    return new MaskedStore(m_files.create(id));
+    return new MaskedStore(new MappedFileStore(m_directory, id));
 }
 
 void MaskedFileStoreFactory::destroy(FIX::MessageStore* store)
 {
     MaskedStore* masked = static_cast<MaskedStore*>(store);
-    m_files.destroy(masked->inner());
+    delete masked->inner();
     delete masked;
 }
 

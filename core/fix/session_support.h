@@ -1,7 +1,6 @@
 #pragma once
 // QuickFIX plumbing shared by the gateway and the venue (C++14, private to core/fix):
 // a message log and a message store that never write a Logon password in clear.
-#include <quickfix/FileStore.h>
 #include <quickfix/Log.h>
 #include <quickfix/MessageStore.h>
 
@@ -30,8 +29,8 @@ private:
     EventHook m_hook;
 };
 
-// Wraps QuickFIX's FileStore so sequence numbers and resendable messages survive a
-// restart, while the stored copy of an outgoing Logon has its password masked.
+// Memory-mapped file stores (mapped_store.h) so sequence numbers and resendable messages
+// survive a restart, while the stored copy of an outgoing Logon has its password masked.
 class MaskedFileStoreFactory : public FIX::MessageStoreFactory {
 public:
     explicit MaskedFileStoreFactory(std::string directory);
@@ -39,7 +38,7 @@ public:
     void destroy(FIX::MessageStore* store) override;
 
 private:
-    FIX::FileStoreFactory m_files;
+    std::string m_directory;
 };
 
 } // namespace hm
