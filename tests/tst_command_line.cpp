@@ -90,6 +90,29 @@ private Q_SLOTS:
                  qPrintable(replay.out));
     }
 
+    void damagedFixStoreIsNamedAndKept()
+    {
+        const QString data = m_dir.filePath(QStringLiteral("store-data"));
+        const QStringList args{QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("1"),
+                               QStringLiteral("--data-dir"), data};
+        Run first = run(args);
+        QVERIFY2(first.code == 0, qPrintable(first.err));
+        const QString store = data + QStringLiteral("/fix/store/FIX.4.4-HELMSMAN-HMVENUE.hmstore");
+        QFile f(store);
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        f.seek(4200);
+        f.write("garbage");
+        f.close();
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray damaged = f.readAll();
+        f.close();
+        Run second = run(args);
+        QVERIFY(second.code != 0);
+        QVERIFY2(second.err.contains(store) && second.err.contains(QStringLiteral("damaged at byte")), qPrintable(second.err));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), damaged); // refused, not repaired or overwritten
+    }
+
     void badReplayInputIsNamed()
     {
         Run missing = run({QStringLiteral("--replay"), QStringLiteral("/nonexistent/j.db"), QStringLiteral("--headless")});

@@ -26,12 +26,18 @@ constexpr std::size_t kGrowStep = 1u << 20;
 
 std::size_t padded(std::size_t n) { return (n + 7) & ~std::size_t(7); }
 
-std::uint32_t checksum(const char* p, std::size_t n)
+std::uint32_t fnv(std::uint32_t h, const char* p, std::size_t n)
 {
-    std::uint32_t h = 2166136261u;
     for (std::size_t i = 0; i < n; ++i)
         h = (h ^ static_cast<unsigned char>(p[i])) * 16777619u;
     return h;
+}
+
+// Covers the sequence number and length too, so a damaged record head is caught.
+std::uint32_t checksum(std::uint32_t seq, std::uint32_t length, const char* p)
+{
+    const std::uint32_t head[2] = {seq, length};
+    return fnv(fnv(2166136261u, reinterpret_cast<const char*>(head), sizeof head), p, length);
 }
 
 std::string sessionFilePrefix(const FIX::SessionID& id)
@@ -164,7 +170,7 @@ void MappedFileStore::scan()
         std::memcpy(head, m_base + off, sizeof head);
         const std::uint32_t seq = head[0], length = head[1];
         if (seq == 0 || seq > 0x7fffffffu || kRecordHead + length > end - off
-            || checksum(m_base + off + kRecordHead, length) != head[2])
+            || checksum(seq, length, m_base + off + kRecordHead) != head[2])
             throw FIX::ConfigError("FIX message store '" + m_path + "' is damaged at byte " + std::to_string(off)
                                    + " (record " + std::to_string(m_index.size() + 1)
                                    + "); move the file aside to start over from sequence number 1");
@@ -201,7 +207,8 @@ bool MappedFileStore::set(int seq, const std::string& msg) throw(FIX::IOExceptio
     Header& h = header();
     const std::uint64_t off = kHeaderBytes + h.used;
     const std::uint32_t head[4] = {static_cast<std::uint32_t>(seq), static_cast<std::uint32_t>(msg.size()),
-                                   checksum(msg.data(), msg.size()), 0};
+                                   checksum(static_cast<std::uint32_t>(seq), static_cast<std::uint32_t>(msg.size()), msg.data()),
+                                   0};
     std::memcpy(m_base + off, head, sizeof head);
     std::memcpy(m_base + off + kRecordHead, msg.data(), msg.size());
     // The record is complete before it is counted: a kill in between leaves it unseen.

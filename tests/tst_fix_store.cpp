@@ -1,0 +1,241 @@
+// The FIX sessions' memory-mapped message store: what is stored reads back after a
+// reopen, a killed writer leaves a consistent store, QuickFIX FileStore files are
+// imported, and a file it cannot use is refused by name without being changed.
+#include "fix/session_store.h"
+#include "legacy_file_store.h"
+
+#include <QCryptographicHash>
+#include <QFile>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <csignal>
+#include <stdexcept>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace hm;
+
+namespace {
+
+std::string message(int seq, std::size_t bodyBytes = 60)
+{
+    return "8=FIX.4.4\x01" "9=99\x01" "35=D\x01" "34=" + std::to_string(seq) + "\x01" "58="
+        + std::string(bodyBytes, static_cast<char>('a' + seq % 26)) + "\x01" "10=000\x01";
+}
+
+QByteArray sha(const std::string& path)
+{
+    QFile f(QString::fromStdString(path));
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    return QCryptographicHash::hash(f.readAll(), QCryptographicHash::Sha256);
+}
+
+std::string openError(const std::string& dir)
+{
+    try {
+        SessionStore s(dir, "FIX.4.4", "ME", "YOU");
+    } catch (const std::runtime_error& e) {
+        return e.what();
+    }
+    return {};
+}
+
+} // namespace
+
+class TestFixStore : public QObject {
+    Q_OBJECT
+
+private Q_SLOTS:
+    void storedMessagesAndSequenceNumbersSurviveAReopen()
+    {
+        QTemporaryDir dir;
+        const std::string d = dir.path().toStdString();
+        {
+            SessionStore s(d, "FIX.4.4", "ME", "YOU");
+            QCOMPARE(s.nextSenderSeq(), 1);
+            QCOMPARE(s.nextTargetSeq(), 1);
+            for (int seq = 1; seq <= 50; ++seq)
+                if (seq != 20) // a gap: that message was never stored
+                    s.store(seq, message(seq));
+            s.setNextSenderSeq(51);
+            s.setNextTargetSeq(37);
+        }
+        SessionStore s(d, "FIX.4.4", "ME", "YOU");
+        QCOMPARE(s.nextSenderSeq(), 51);
+        QCOMPARE(s.nextTargetSeq(), 37);
+        QCOMPARE(s.messageCount(), std::size_t(49));
+        const auto range = s.messages(18, 22);
+        QCOMPARE(range.size(), std::size_t(4));
+        QCOMPARE(range[0], message(18));
+        QCOMPARE(range[2], message(21));
+        QVERIFY(s.messages(60, 70).empty());
+        // A later copy of the same sequence number wins, as in QuickFIX's stores.
+        s.store(5, message(5, 10));
+        QCOMPARE(s.messages(5, 5).front(), message(5, 10));
+    }
+
+    void growsWellPastItsFirstMegabyte()
+    {
+        QTemporaryDir dir;
+        const std::string d = dir.path().toStdString();
+        const int n = 30000; // about 8 MB of messages
+        {
+            SessionStore s(d, "FIX.4.4", "ME", "YOU");
+            for (int seq = 1; seq <= n; ++seq) {
+                s.store(seq, message(seq, 200));
+                s.incrementSenderSeq();
+            }
+        }
+        SessionStore s(d, "FIX.4.4", "ME", "YOU");
+        QCOMPARE(s.nextSenderSeq(), n + 1);
+        QCOMPARE(s.messageCount(), std::size_t(n));
+        QCOMPARE(s.messages(n, n).front(), message(n, 200));
+        QCOMPARE(s.messages(1, 1).front(), message(1, 200));
+    }
+
+    void aKilledWriterLeavesAConsistentStore()
+    {
+        QTemporaryDir dir;
+        const std::string d = dir.path().toStdString();
+        int ready[2];
+        QVERIFY(::pipe(ready) == 0);
+        const pid_t child = ::fork();
+        if (child == 0) {
+            // The writer stores and counts messages as a session does until it is killed.
+            SessionStore s(d, "FIX.4.4", "ME", "YOU");
+            for (int seq = 1;; ++seq) {
+                s.store(seq, message(seq, static_cast<std::size_t>(seq % 300)));
+                s.incrementSenderSeq();
+                if (seq == 2000 && ::write(ready[1], "x", 1) != 1)
+                    ::_exit(2);
+            }
+        }
+        char c = 0;
+        QCOMPARE(::read(ready[0], &c, 1), ssize_t(1));
+        ::usleep(50000);
+        ::kill(child, SIGKILL);
+        int status = 0;
+        ::waitpid(child, &status, 0);
+        QVERIFY(WIFSIGNALED(status));
+        ::close(ready[0]);
+        ::close(ready[1]);
+
+        SessionStore s(d, "FIX.4.4", "ME", "YOU");
+        const int next = s.nextSenderSeq();
+        const int stored = static_cast<int>(s.messageCount());
+        QVERIFY2(stored >= 2000, qPrintable(QString::number(stored)));
+        // Killed between storing a message and counting it, or after both.
+        QVERIFY2(stored == next - 1 || stored == next, qPrintable(QStringLiteral("%1 %2").arg(stored).arg(next)));
+        const auto all = s.messages(1, stored);
+        QCOMPARE(static_cast<int>(all.size()), stored);
+        for (int seq = 1; seq <= stored; ++seq)
+            QCOMPARE(all[static_cast<std::size_t>(seq - 1)], message(seq, static_cast<std::size_t>(seq % 300)));
+    }
+
+    void importsQuickfixFileStoreFilesOnce()
+    {
+        QTemporaryDir dir;
+        const std::string d = dir.path().toStdString();
+        test::writeQuickfixFileStore(d, "FIX.4.4", "ME", "YOU", 4, 9, {{1, message(1)}, {2, message(2)}, {3, message(3)}});
+        {
+            SessionStore s(d, "FIX.4.4", "ME", "YOU");
+            QCOMPARE(s.nextSenderSeq(), 4);
+            QCOMPARE(s.nextTargetSeq(), 9);
+            QCOMPARE(s.messages(1, 3).size(), std::size_t(3));
+            QCOMPARE(s.messages(2, 2).front(), message(2));
+            s.store(4, message(4));
+            s.setNextSenderSeq(5);
+        }
+        // From then on the mapped store is the truth; the old files are left alone.
+        SessionStore s(d, "FIX.4.4", "ME", "YOU");
+        QCOMPARE(s.nextSenderSeq(), 5);
+        QCOMPARE(s.messageCount(), std::size_t(4));
+        QVERIFY(QFile::exists(dir.filePath(QStringLiteral("FIX.4.4-ME-YOU.seqnums"))));
+    }
+
+    void resetStartsOver()
+    {
+        QTemporaryDir dir;
+        const std::string d = dir.path().toStdString();
+        {
+            SessionStore s(d, "FIX.4.4", "ME", "YOU");
+            s.store(1, message(1));
+            s.setNextSenderSeq(2);
+            s.reset();
+            QCOMPARE(s.nextSenderSeq(), 1);
+            QCOMPARE(s.messageCount(), std::size_t(0));
+            s.store(1, message(1, 5));
+        }
+        SessionStore s(d, "FIX.4.4", "ME", "YOU");
+        QCOMPARE(s.messageCount(), std::size_t(1));
+        QCOMPARE(s.messages(1, 1).front(), message(1, 5));
+    }
+
+    void aStoreInUseIsRefused()
+    {
+        QTemporaryDir dir;
+        const std::string d = dir.path().toStdString();
+        SessionStore first(d, "FIX.4.4", "ME", "YOU");
+        const std::string error = openError(d);
+        QVERIFY2(error.find("in use by another process") != std::string::npos, error.c_str());
+        QVERIFY(error.find("FIX.4.4-ME-YOU.hmstore") != std::string::npos);
+    }
+
+    void filesItCannotUseAreRefusedByNameAndLeftUnchanged_data()
+    {
+        QTest::addColumn<QString>("damage");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("not a store") << "text" << "is not a Helmsman FIX message store";
+        QTest::newRow("shorter than its header") << "truncate-header" << "shorter than its header";
+        QTest::newRow("cut inside its messages") << "truncate-body" << "damaged";
+        QTest::newRow("a flipped byte in a message") << "flip" << "damaged at byte";
+        QTest::newRow("a newer format") << "version" << "newer";
+    }
+
+    void filesItCannotUseAreRefusedByNameAndLeftUnchanged()
+    {
+        QFETCH(QString, damage);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        const std::string d = dir.path().toStdString();
+        const std::string path = SessionStore::fileName(d, "FIX.4.4", "ME", "YOU");
+        {
+            SessionStore s(d, "FIX.4.4", "ME", "YOU");
+            for (int seq = 1; seq <= 100; ++seq)
+                s.store(seq, message(seq));
+        }
+        QFile f(QString::fromStdString(path));
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        if (damage == QLatin1String("text")) {
+            f.resize(0);
+            f.write("[DEFAULT]\nthis is not a message store\n");
+            f.resize(8192);
+        } else if (damage == QLatin1String("truncate-header")) {
+            f.resize(100);
+        } else if (damage == QLatin1String("truncate-body")) {
+            f.resize(4096 + 2000);
+        } else if (damage == QLatin1String("flip")) {
+            f.seek(4096 + 3000);
+            char c = 0;
+            f.getChar(&c);
+            f.seek(4096 + 3000);
+            f.putChar(static_cast<char>(c ^ 0x20));
+        } else {
+            f.seek(8);
+            const quint32 v = 99;
+            f.write(reinterpret_cast<const char*>(&v), sizeof v);
+        }
+        f.close();
+        const QByteArray before = sha(path);
+        const std::string error = openError(d);
+        QVERIFY2(error.find(expected.toStdString()) != std::string::npos, error.c_str());
+        QVERIFY2(error.find(path) != std::string::npos, error.c_str());
+        QCOMPARE(sha(path), before);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestFixStore)
+#include "tst_fix_store.moc"
