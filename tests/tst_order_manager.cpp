@@ -2,6 +2,8 @@
 
 #include <QtTest>
 
+#include <random>
+
 using namespace hm;
 
 namespace {
@@ -192,6 +194,95 @@ private Q_SLOTS:
         const Position& p = m.positions().at("HMX");
         QCOMPARE(p.qty, Quantity(0));
         QCOMPARE(p.realizedTicks, 1000.0); // 10 ticks x 100
+    }
+
+    // The aggregates kept with every change equal a walk over the working orders, through
+    // a random mix of sends, acks, fills, cancels, replaces, rejects, repeats and copies.
+    void workingAggregatesMatchAWalkOfTheOrders()
+    {
+        std::mt19937 rng(7);
+        OrderManager m;
+        std::vector<std::string> ids;
+        int nextId = 0, nextExec = 0;
+        auto pick = [&] { return ids[std::uniform_int_distribution<std::size_t>(0, ids.size() - 1)(rng)]; };
+        auto check = [](const OrderManager& om) {
+            std::map<std::string, WorkingLevels> levels;
+            std::map<std::string, OwnerWork> owners;
+            for (const OrderRecord* o : om.workingOrders()) {
+                if (!o->owner.empty()) {
+                    ++owners[o->owner].working;
+                    owners[o->owner].cancelsPending += o->status == OrderStatus::PendingCancel;
+                }
+                if (o->type == OrderType::Limit && o->leavesQty > 0)
+                    (o->side == Side::Buy ? levels[o->symbol].bids : levels[o->symbol].asks)[o->price] += o->leavesQty;
+            }
+            QCOMPARE(om.workingLevels().size(), levels.size());
+            for (const auto& kv : levels) {
+                QCOMPARE(om.workingLevels().at(kv.first).bids, kv.second.bids);
+                QCOMPARE(om.workingLevels().at(kv.first).asks, kv.second.asks);
+            }
+            QCOMPARE(om.workByOwner().size(), owners.size());
+            for (const auto& kv : owners) {
+                QCOMPARE(om.workByOwner().at(kv.first).working, kv.second.working);
+                QCOMPARE(om.workByOwner().at(kv.first).cancelsPending, kv.second.cancelsPending);
+            }
+        };
+        for (int step = 0; step < 4000; ++step) {
+            const int action = ids.empty() ? 0 : std::uniform_int_distribution<int>(0, 9)(rng);
+            const std::string exec = "X" + std::to_string(nextExec++);
+            if (action <= 2) {
+                OrderRequest o = order("C" + std::to_string(nextId++), rng() % 2 ? Side::Buy : Side::Sell,
+                                       100 * (1 + rng() % 5), 990 + static_cast<Price>(rng() % 20));
+                o.symbol = rng() % 3 ? "HMX" : "HMY";
+                o.owner = rng() % 3 == 0 ? std::string() : "agent" + std::to_string(rng() % 3);
+                if (rng() % 8 == 0)
+                    o.type = OrderType::Market;
+                m.onSend(o, step);
+                ids.push_back(o.clOrdId);
+                if (rng() % 20 == 0)
+                    m.onSendFailed(o.clOrdId, "denied", step);
+                continue;
+            }
+            const std::string id = pick();
+            const OrderRecord* o = m.find(id);
+            const Quantity cum = o->cumQty, qty = o->qty;
+            switch (action) {
+            case 3: m.onExecutionReport(er(id, exec, ExecType::New, OrderStatus::New, cum, qty - cum), step); break;
+            case 4: {
+                const Quantity more = std::min<Quantity>(qty - cum, 100);
+                m.onExecutionReport(er(id, exec, ExecType::Trade, cum + more >= qty ? OrderStatus::Filled : OrderStatus::PartiallyFilled,
+                                       cum + more, qty - cum - more, more, o->price), step);
+                break;
+            }
+            case 5: m.onCancelRequested(id, "K" + exec, step); break;
+            case 6: m.onExecutionReport(er(id, exec, ExecType::Canceled, OrderStatus::Canceled, cum, 0), step); break;
+            case 7: {
+                m.onReplaceRequested(id, "R" + exec, step);
+                ExecutionReport r = er("R" + exec, exec, ExecType::Replaced, OrderStatus::Replaced, cum, qty + 100 - cum);
+                r.origClOrdId = id;
+                r.orderQty = qty + 100;
+                r.price = o->price + 1;
+                m.onExecutionReport(r, step);
+                break;
+            }
+            case 8: {
+                CancelReject rej;
+                rej.clOrdId = o->pendingRequestId;
+                rej.origClOrdId = id;
+                rej.ordStatus = OrderStatus::New;
+                m.onCancelReject(rej, step);
+                break;
+            }
+            default: m.onExecutionReport(er(id, "X0", ExecType::Trade, OrderStatus::Filled, qty, 0, qty, 1), step); // a repeat
+            }
+            if (step % 50 == 0)
+                check(m);
+            if (QTest::currentTestFailed())
+                return;
+        }
+        check(m);
+        const OrderManager copy = m; // replay checkpoints copy the manager
+        check(copy);
     }
 };
 

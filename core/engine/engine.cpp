@@ -527,12 +527,6 @@ void Engine::publish()
     auto s = std::make_shared<EngineSnapshot>();
     s->sequence = ++m_snapshotSeq;
     s->time = engineNow();
-    std::map<std::string, std::pair<std::map<Price, Quantity>, std::map<Price, Quantity>>> own;
-    for (const auto& kv : m_oms.working()) {
-        const OrderRecord& o = *kv.second;
-        if (o.type == OrderType::Limit && o.leavesQty > 0)
-            (o.side == Side::Buy ? own[o.symbol].first : own[o.symbol].second)[o.price] += o.leavesQty;
-    }
     const bool jumped = m_epoch != m_publishedEpoch;
     m_publishedEpoch = m_epoch;
     for (const auto& ins : m_config.instruments) {
@@ -558,11 +552,13 @@ void Engine::publish()
         if (f != m_features.end())
             f->second.compute(ExecutionTaskState{}, v.features);
         v.newTrades.swap(m_newTrades[ins.symbol]);
-        const auto& mine = own[ins.symbol];
-        for (auto it = mine.first.rbegin(); it != mine.first.rend(); ++it)
-            v.ownBids.push_back({it->first, it->second});
-        for (const auto& l : mine.second)
-            v.ownAsks.push_back({l.first, l.second});
+        auto mine = m_oms.workingLevels().find(ins.symbol);
+        if (mine != m_oms.workingLevels().end()) {
+            for (auto it = mine->second.bids.rbegin(); it != mine->second.bids.rend(); ++it)
+                v.ownBids.push_back({it->first, it->second});
+            for (const auto& l : mine->second.asks)
+                v.ownAsks.push_back({l.first, l.second});
+        }
         s->books.push_back(std::move(v));
     }
     const auto& seq = m_oms.orderSequence();

@@ -712,13 +712,7 @@ void Engine::tickAgents(Timestamp now)
 void Engine::publishOversight(EngineSnapshot& s)
 {
     const Timestamp now = engineNow();
-    std::map<std::string, std::pair<int, int>> working; // agent -> working, cancels pending
-    for (const OrderRecord* o : m_oms.workingOrders())
-        if (!o->owner.empty()) {
-            auto& w = working[o->owner];
-            ++w.first;
-            w.second += o->status == OrderStatus::PendingCancel;
-        }
+    const auto& working = m_oms.workByOwner();
     for (auto& kv : m_agentSlots) {
         AgentSlot& a = kv.second;
         AgentView v;
@@ -740,8 +734,9 @@ void Engine::publishOversight(EngineSnapshot& s)
         v.drawdown = std::max(0.0, a.peakPnl - v.pnl);
         v.ordersPerSecond = static_cast<double>(a.throttle.orders.count(now));
         v.participation = participation(a.throttle, m_volume[a.spec.symbol]);
-        v.working = working[a.spec.id].first;
-        v.cancelsPending = working[a.spec.id].second;
+        auto w = working.find(a.spec.id);
+        v.working = w == working.end() ? 0 : w->second.working;
+        v.cancelsPending = w == working.end() ? 0 : w->second.cancelsPending;
         v.awaitingApproval = m_approvals.countFor(a.spec.id);
         v.ordersSent = a.sent;
         v.dropped = a.dropped;

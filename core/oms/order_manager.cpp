@@ -21,7 +21,43 @@ int progress(OrderStatus s)
 }
 } // namespace
 
-OrderRecord& OrderManager::onSend(const OrderRequest& request, Timestamp now)
+// Brackets one change to an order: its old share of the aggregates leaves, its new one comes in.
+class OrderManager::Change {
+public:
+    Change(OrderManager& m, const OrderRecord& o) : m_m(m), m_o(o) { m_m.count(m_o, -1); }
+    ~Change() { m_m.count(m_o, +1); }
+    Change(const Change&) = delete;
+    Change& operator=(const Change&) = delete;
+
+private:
+    OrderManager& m_m;
+    const OrderRecord& m_o;
+};
+
+void OrderManager::count(const OrderRecord& o, int sign)
+{
+    if (isTerminal(o.status))
+        return;
+    if (!o.owner.empty()) {
+        OwnerWork& w = m_byOwner[o.owner];
+        w.working += sign;
+        w.cancelsPending += o.status == OrderStatus::PendingCancel ? sign : 0;
+        if (w.working == 0)
+            m_byOwner.erase(o.owner);
+    }
+    if (o.type != OrderType::Limit || o.leavesQty <= 0)
+        return;
+    WorkingLevels& l = m_levels[o.symbol];
+    auto& side = o.side == Side::Buy ? l.bids : l.asks;
+    Quantity& q = side[o.price];
+    q += sign * o.leavesQty;
+    if (q == 0)
+        side.erase(o.price);
+    if (l.bids.empty() && l.asks.empty())
+        m_levels.erase(o.symbol);
+}
+
+const OrderRecord& OrderManager::onSend(const OrderRequest& request, Timestamp now)
 {
     OrderRecord o;
     o.clOrdId = request.clOrdId;
@@ -41,12 +77,14 @@ OrderRecord& OrderManager::onSend(const OrderRequest& request, Timestamp now)
     m_sequence.push_back(o.clOrdId);
     OrderRecord& stored = m_orders[o.clOrdId] = o;
     m_working[stored.sequence] = &stored;
+    count(stored, +1);
     return stored;
 }
 
 void OrderManager::onSendFailed(const std::string& clOrdId, const std::string& reason, Timestamp now)
 {
     if (OrderRecord* o = lookup(clOrdId)) {
+        Change change(*this, *o);
         o->status = OrderStatus::Rejected;
         o->leavesQty = 0;
         o->text = reason;
@@ -91,6 +129,7 @@ OrderRecord* OrderManager::onCancelRequested(const std::string& clOrdId, const s
     OrderRecord* o = lookup(clOrdId);
     if (!o || isTerminal(o->status))
         return nullptr;
+    Change change(*this, *o);
     o->pendingRequestId = requestId;
     o->status = OrderStatus::PendingCancel;
     o->updated = now;
@@ -103,6 +142,7 @@ OrderRecord* OrderManager::onReplaceRequested(const std::string& clOrdId, const 
     OrderRecord* o = lookup(clOrdId);
     if (!o || isTerminal(o->status))
         return nullptr;
+    Change change(*this, *o);
     o->pendingRequestId = requestId;
     o->status = OrderStatus::PendingReplace;
     o->updated = now;
@@ -169,6 +209,8 @@ OrderManager& OrderManager::operator=(const OrderManager& other)
     m_fillCount = other.m_fillCount;
     m_rejects = other.m_rejects;
     m_rememberExecIds = other.m_rememberExecIds;
+    m_levels = other.m_levels;
+    m_byOwner = other.m_byOwner;
     m_working.clear();
     for (const auto& kv : other.m_working)
         m_working.emplace(kv.first, &m_orders.at(kv.second->clOrdId));
@@ -192,6 +234,7 @@ ReportResult OrderManager::onExecutionReport(const ExecutionReport& er, Timestam
         return r;
     }
     r.order = o;
+    Change change(*this, *o);
     r.firstResponse = m_rememberExecIds && m_responded.insert(o->clOrdId).second;
     o->updated = now;
     if (!er.orderId.empty())
@@ -271,6 +314,7 @@ const OrderRecord* OrderManager::onCancelReject(const CancelReject& rej, Timesta
         o = lookup(rej.clOrdId);
     if (!o)
         return nullptr;
+    Change change(*this, *o);
     o->updated = now;
     o->text = rej.text;
     if (o->pendingRequestId == rej.clOrdId || o->pendingRequestId.empty()) {

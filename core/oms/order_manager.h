@@ -58,6 +58,18 @@ struct Position {
 
 enum class ReportOutcome : std::uint8_t { Applied, Duplicate, UnknownOrder, Stale };
 
+// Leaves of working limit orders by price, one symbol's two sides.
+struct WorkingLevels {
+    std::map<Price, Quantity> bids;
+    std::map<Price, Quantity> asks;
+};
+
+// An owner's (agent's) working orders and how many of them wait for a cancel.
+struct OwnerWork {
+    int working = 0;
+    int cancelsPending = 0;
+};
+
 struct ReportResult {
     ReportOutcome outcome = ReportOutcome::Applied;
     const OrderRecord* order = nullptr;
@@ -78,7 +90,7 @@ public:
     // A replayed journal holds each report once: no ExecIDs to remember (lighter checkpoints).
     void setRememberExecIds(bool remember) { m_rememberExecIds = remember; }
 
-    OrderRecord& onSend(const OrderRequest& request, Timestamp now);
+    const OrderRecord& onSend(const OrderRequest& request, Timestamp now);
     void onSendFailed(const std::string& clOrdId, const std::string& reason, Timestamp now);
     // Marks a cancel or replace as in flight; returns nullptr if the order is not working.
     OrderRecord* onCancelRequested(const std::string& clOrdId, const std::string& requestId, Timestamp now);
@@ -94,6 +106,9 @@ public:
     // thousands of resting orders costs nothing per snapshot or per kill.
     std::vector<const OrderRecord*> workingOrders() const;
     const std::map<std::uint64_t, OrderRecord*>& working() const { return m_working; }
+    // Kept up to date with every change, so snapshots need not walk the working orders.
+    const std::map<std::string, WorkingLevels>& workingLevels() const { return m_levels; }
+    const std::map<std::string, OwnerWork>& workByOwner() const { return m_byOwner; }
     const std::deque<FillRecord>& recentFills() const { return m_fills; }
     const std::map<std::string, Position>& positions() const { return m_positions; }
 
@@ -103,7 +118,9 @@ public:
     std::uint64_t rejectCount() const { return m_rejects; }
 
 private:
+    class Change;
     OrderRecord* lookup(const std::string& anyClOrdId);
+    void count(const OrderRecord& o, int sign); // adds (+1) or removes (-1) o's share of the aggregates
     void trackWorking(OrderRecord& o);
     void bookFill(OrderRecord& o, Quantity qty, Price px, const std::string& execId, Timestamp now, ReportResult& r);
 
@@ -115,6 +132,8 @@ private:
     std::map<std::uint64_t, OrderRecord*> m_working; // by sequence; node pointers are stable
     std::deque<FillRecord> m_fills;
     std::map<std::string, Position> m_positions;
+    std::map<std::string, WorkingLevels> m_levels;
+    std::map<std::string, OwnerWork> m_byOwner;
     std::uint64_t m_duplicates = 0;
     std::uint64_t m_unknown = 0;
     std::uint64_t m_fillCount = 0;
