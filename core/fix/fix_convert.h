@@ -1,6 +1,7 @@
 #pragma once
 // Conversions between FIX 4.4 fields and domain types, at the QuickFIX boundary.
 // Private to core/fix (C++14, includes QuickFIX).
+#include "fix/fix_text.h"
 #include "model/events.h"
 
 #include <quickfix/Message.h>
@@ -35,6 +36,9 @@ private:
     std::map<std::string, Instrument> m_bySymbol;
     Instrument m_fallback;
 };
+
+// Sets a field from preformatted text (fix_text.h), skipping QuickFIX's double formatting.
+inline void setText(FIX::FieldMap& m, int tag, const std::string& text) { m.setField(tag, text); }
 
 ExecutionReport executionReportFromFix(const FIX::Message& message, const InstrumentTable& instruments);
 std::string maskPassword(const std::string& raw); // replaces the value of tag 554

@@ -493,9 +493,9 @@ bool FixGateway::send(const OrderRequest& o, std::string& error)
     FIX44::NewOrderSingle m(FIX::ClOrdID(o.clOrdId), FIX::Side(fixconv::sideToFix(o.side)),
                             FIX::TransactTime(FIX::UtcTimeStamp(), 6), FIX::OrdType(fixconv::ordTypeToFix(o.type)));
     m.set(FIX::Symbol(o.symbol));
-    m.set(FIX::OrderQty(static_cast<double>(o.qty)));
+    fixconv::setText(m, FIX::FIELD::OrderQty, fixconv::quantityText(o.qty));
     if (o.type == OrderType::Limit)
-        m.set(FIX::Price(ins.toPrice(o.price)));
+        fixconv::setText(m, FIX::FIELD::Price, fixconv::priceText(ins, o.price));
     m.set(FIX::TimeInForce(fixconv::tifToFix(o.tif)));
     return m_impl->sendMessage(m, error);
 }
@@ -506,7 +506,7 @@ bool FixGateway::cancel(const CancelRequest& r, std::string& error)
                                 FIX::Side(fixconv::sideToFix(r.side)), FIX::TransactTime(FIX::UtcTimeStamp(), 6));
     m.set(FIX::Symbol(r.symbol));
     if (r.qty > 0)
-        m.set(FIX::OrderQty(static_cast<double>(r.qty)));
+        fixconv::setText(m, FIX::FIELD::OrderQty, fixconv::quantityText(r.qty));
     return m_impl->sendMessage(m, error);
 }
 
@@ -517,9 +517,9 @@ bool FixGateway::replace(const ReplaceRequest& r, std::string& error)
                                        FIX::Side(fixconv::sideToFix(r.side)), FIX::TransactTime(FIX::UtcTimeStamp(), 6),
                                        FIX::OrdType(fixconv::ordTypeToFix(r.type)));
     m.set(FIX::Symbol(r.symbol));
-    m.set(FIX::OrderQty(static_cast<double>(r.qty)));
+    fixconv::setText(m, FIX::FIELD::OrderQty, fixconv::quantityText(r.qty));
     if (r.type == OrderType::Limit)
-        m.set(FIX::Price(ins.toPrice(r.price)));
+        fixconv::setText(m, FIX::FIELD::Price, fixconv::priceText(ins, r.price));
     return m_impl->sendMessage(m, error);
 }
 

@@ -45,7 +45,7 @@ constexpr std::uint64_t kFlowRefBit = 1ull << 61; // test hook's background orde
 constexpr Price kDefaultReference = 1885;
 
 struct VenueOrder {
-    FIX::SessionID session;
+    const FIX::SessionID* session = nullptr; // interned: one copy per session, not per order
     std::string clOrdId;
     std::string orderId;
     std::string symbol;
@@ -122,7 +122,15 @@ struct FixVenue::Impl : public FIX::Application {
     mutable std::recursive_mutex mutex; // guards everything below; sends happen under it (order of ERs)
     std::map<std::string, Market> markets;
     std::unordered_map<std::uint64_t, VenueOrder> orders;
-    std::map<std::pair<std::string, std::string>, std::uint64_t> byClOrdId; // (session, ClOrdID)
+    std::deque<FIX::SessionID> sessionIds; // every session seen; never shrinks, so pointers stay valid
+    using OrderKey = std::pair<const FIX::SessionID*, std::string>; // (session, ClOrdID)
+    struct OrderKeyHash {
+        std::size_t operator()(const OrderKey& k) const
+        {
+            return std::hash<std::string>()(k.second) ^ (std::hash<const void*>()(k.first) << 1);
+        }
+    };
+    std::unordered_map<OrderKey, std::uint64_t, OrderKeyHash> byClOrdId;
     std::vector<Subscription> subscriptions;
     std::uint64_t nextRef = 1;
     std::uint64_t nextFlowRef = 1;
@@ -196,7 +204,14 @@ struct FixVenue::Impl : public FIX::Application {
     // --- orders -------------------------------------------------------------
     std::string newExecId() { return idPrefix + "E" + std::to_string(nextExecId++); }
 
-    static std::string key(const FIX::SessionID& id) { return id.toString(); }
+    const FIX::SessionID* key(const FIX::SessionID& id)
+    {
+        for (const auto& known : sessionIds)
+            if (known == id)
+                return &known;
+        sessionIds.push_back(id);
+        return &sessionIds.back();
+    }
 
     void send(FIX::Message& m, const FIX::SessionID& id)
     {
@@ -220,30 +235,34 @@ struct FixVenue::Impl : public FIX::Application {
                   Price lastPx, const std::string& origClOrdId, const std::string& text)
     {
         const Instrument& ins = markets.at(o.symbol).instrument;
-        FIX44::ExecutionReport er(FIX::OrderID(o.orderId), FIX::ExecID(newExecId()),
-                                  FIX::ExecType(fixconv::execTypeToFix(execType)),
-                                  FIX::OrdStatus(fixconv::ordStatusToFix(status)),
-                                  FIX::Side(fixconv::sideToFix(o.side)), FIX::LeavesQty(static_cast<double>(leaves)),
-                                  FIX::CumQty(static_cast<double>(o.cumQty)),
-                                  FIX::AvgPx(o.cumQty > 0 ? o.notional / static_cast<double>(o.cumQty) : 0.0));
+        FIX44::ExecutionReport er;
+        er.set(FIX::OrderID(o.orderId));
+        er.set(FIX::ExecID(newExecId()));
+        er.set(FIX::ExecType(fixconv::execTypeToFix(execType)));
+        er.set(FIX::OrdStatus(fixconv::ordStatusToFix(status)));
+        er.set(FIX::Side(fixconv::sideToFix(o.side)));
+        fixconv::setText(er, FIX::FIELD::LeavesQty, fixconv::quantityText(leaves));
+        fixconv::setText(er, FIX::FIELD::CumQty, fixconv::quantityText(o.cumQty));
+        fixconv::setText(er, FIX::FIELD::AvgPx,
+                         o.cumQty > 0 ? fixconv::decimalText(o.notional / static_cast<double>(o.cumQty)) : "0");
         er.set(FIX::ClOrdID(o.clOrdId));
         if (!origClOrdId.empty())
             er.set(FIX::OrigClOrdID(origClOrdId));
         er.set(FIX::Symbol(o.symbol));
-        er.set(FIX::OrderQty(static_cast<double>(o.orderQty)));
+        fixconv::setText(er, FIX::FIELD::OrderQty, fixconv::quantityText(o.orderQty));
         er.set(FIX::OrdType(fixconv::ordTypeToFix(o.type)));
         er.set(FIX::TimeInForce(fixconv::tifToFix(o.tif)));
         if (o.type == OrderType::Limit)
-            er.set(FIX::Price(ins.toPrice(o.price)));
+            fixconv::setText(er, FIX::FIELD::Price, fixconv::priceText(ins, o.price));
         if (lastQty > 0) {
-            er.set(FIX::LastQty(static_cast<double>(lastQty)));
-            er.set(FIX::LastPx(ins.toPrice(lastPx)));
+            fixconv::setText(er, FIX::FIELD::LastQty, fixconv::quantityText(lastQty));
+            fixconv::setText(er, FIX::FIELD::LastPx, fixconv::priceText(ins, lastPx));
         }
         er.set(FIX::TransactTime(FIX::UtcTimeStamp(), 6));
         if (!text.empty())
             er.set(FIX::Text(text));
         ++stats.executionReports;
-        send(er, o.session);
+        send(er, *o.session);
     }
 
     void sendReject(const FIX::SessionID& id, const std::string& clOrdId, const std::string& symbol, Side side,
@@ -348,7 +367,7 @@ struct FixVenue::Impl : public FIX::Application {
             return sendReject(id, clOrdId.getValue(), symbol.getValue(), side, FIX::OrdRejReason_DUPLICATE_ORDER,
                               "duplicate ClOrdID " + clOrdId.getValue());
         VenueOrder o;
-        o.session = id;
+        o.session = k.first;
         o.clOrdId = clOrdId.getValue();
         o.symbol = symbol.getValue();
         o.side = side;
@@ -371,7 +390,7 @@ struct FixVenue::Impl : public FIX::Application {
         o.orderId = idPrefix + "O" + std::to_string(nextOrderId++);
         const std::uint64_t ref = nextRef++;
         byClOrdId[k] = ref;
-        VenueOrder& stored = orders.emplace(ref, o).first->second;
+        VenueOrder& stored = orders.emplace(ref, std::move(o)).first->second;
         sendExec(stored, ExecType::New, OrderStatus::New, stored.orderQty, 0, 0, "", "");
 
         BookOrder bo;
@@ -479,8 +498,8 @@ struct FixVenue::Impl : public FIX::Application {
             for (const auto& l : levels) {
                 FIX44::MarketDataSnapshotFullRefresh::NoMDEntries g;
                 g.set(FIX::MDEntryType(type));
-                g.set(FIX::MDEntryPx(market.instrument.toPrice(l.price)));
-                g.set(FIX::MDEntrySize(static_cast<double>(l.qty)));
+                fixconv::setText(g, FIX::FIELD::MDEntryPx, fixconv::priceText(market.instrument, l.price));
+                fixconv::setText(g, FIX::FIELD::MDEntrySize, fixconv::quantityText(l.qty));
                 g.set(FIX::MDEntryPositionNo(pos++));
                 w.addGroup(g);
                 ++entries;
@@ -516,8 +535,8 @@ struct FixVenue::Impl : public FIX::Application {
                                                                                 : FIX::MDUpdateAction_DELETE));
                 g.set(FIX::MDEntryType(c.side == Side::Buy ? FIX::MDEntryType_BID : FIX::MDEntryType_OFFER));
                 g.set(FIX::Symbol(market.instrument.symbol));
-                g.set(FIX::MDEntryPx(market.instrument.toPrice(c.price)));
-                g.set(FIX::MDEntrySize(static_cast<double>(c.qty)));
+                fixconv::setText(g, FIX::FIELD::MDEntryPx, fixconv::priceText(market.instrument, c.price));
+                fixconv::setText(g, FIX::FIELD::MDEntrySize, fixconv::quantityText(c.qty));
                 x.addGroup(g);
             }
             for (const auto& t : market.pendingTrades) {
@@ -525,8 +544,8 @@ struct FixVenue::Impl : public FIX::Application {
                 g.set(FIX::MDUpdateAction(FIX::MDUpdateAction_NEW));
                 g.set(FIX::MDEntryType(FIX::MDEntryType_TRADE));
                 g.set(FIX::Symbol(market.instrument.symbol));
-                g.set(FIX::MDEntryPx(market.instrument.toPrice(t.price)));
-                g.set(FIX::MDEntrySize(static_cast<double>(t.qty)));
+                fixconv::setText(g, FIX::FIELD::MDEntryPx, fixconv::priceText(market.instrument, t.price));
+                fixconv::setText(g, FIX::FIELD::MDEntrySize, fixconv::quantityText(t.qty));
                 x.addGroup(g);
             }
             ++stats.marketDataMessages;

@@ -1,6 +1,8 @@
-// The FIX sessions' memory-mapped message store: what is stored reads back after a
-// reopen, a killed writer leaves a consistent store, QuickFIX FileStore files are
-// imported, and a file it cannot use is refused by name without being changed.
+// The FIX layer's parts below the session. The memory-mapped message store: what is
+// stored reads back after a reopen, a killed writer leaves a consistent store, QuickFIX
+// FileStore files are imported, and a file it cannot use is refused by name without
+// being changed. The field text: quantities and prices written exactly.
+#include "fix/fix_text.h"
 #include "fix/session_store.h"
 #include "legacy_file_store.h"
 
@@ -9,7 +11,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <cmath>
 #include <csignal>
+#include <random>
 #include <stdexcept>
 
 #include <sys/wait.h>
@@ -45,10 +49,44 @@ std::string openError(const std::string& dir)
 
 } // namespace
 
-class TestFixStore : public QObject {
+class TestFixParts : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    void pricesAndQuantitiesAreWrittenExactly()
+    {
+        Instrument cents;
+        cents.tickSize = 0.01;
+        QCOMPARE(fixconv::priceText(cents, 1880), std::string("18.8"));
+        QCOMPARE(fixconv::priceText(cents, 1805), std::string("18.05"));
+        QCOMPARE(fixconv::priceText(cents, 100), std::string("1"));
+        QCOMPARE(fixconv::priceText(cents, -7), std::string("-0.07"));
+        QCOMPARE(fixconv::priceText(cents, 0), std::string("0"));
+        Instrument quarters;
+        quarters.tickSize = 0.25;
+        QCOMPARE(fixconv::priceText(quarters, 7), std::string("1.75"));
+        Instrument whole;
+        whole.tickSize = 5;
+        QCOMPARE(fixconv::priceText(whole, 3), std::string("15"));
+        QCOMPARE(fixconv::quantityText(1200), std::string("1200"));
+        QCOMPARE(fixconv::decimalText(18.805), std::string("18.805"));
+        QCOMPARE(fixconv::decimalText(0.1 + 0.2), std::string("0.3")); // no binary noise
+        QCOMPARE(fixconv::decimalText(2.0 / 3.0, 4), std::string("0.6667"));
+        QCOMPARE(fixconv::decimalText(-1.5), std::string("-1.5"));
+        QCOMPARE(fixconv::decimalText(1e15), std::string("1000000000000000.00000000")); // beyond scaling: printf
+        // Whatever the tick, the text reads back to the same number of ticks.
+        std::mt19937_64 rng(3);
+        for (double tick : {0.01, 0.05, 0.25, 0.001, 0.0001, 0.5, 1.0, 0.125}) {
+            Instrument ins;
+            ins.tickSize = tick;
+            for (int i = 0; i < 2000; ++i) {
+                const Price ticks = static_cast<Price>(rng() % 10000000);
+                const std::string text = fixconv::priceText(ins, ticks);
+                QCOMPARE(ins.toTicks(std::strtod(text.c_str(), nullptr)), ticks);
+            }
+        }
+    }
+
     void storedMessagesAndSequenceNumbersSurviveAReopen()
     {
         QTemporaryDir dir;
@@ -237,5 +275,5 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestFixStore)
-#include "tst_fix_store.moc"
+QTEST_GUILESS_MAIN(TestFixParts)
+#include "tst_fix_parts.moc"
