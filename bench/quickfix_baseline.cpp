@@ -1,6 +1,7 @@
 #include "quickfix_baseline.h"
 
 #include "fix/fix_venue.h" // findFreeLoopbackPort
+#include "fix/session_support.h" // the mapped store
 
 #include <quickfix/Application.h>
 #include <quickfix/FileStore.h>
@@ -81,9 +82,45 @@ struct Initiator : FIX::Application {
 
 } // namespace
 
-BaselineResult runQuickfixBaseline(const std::string& dictionary, const std::string& directory, int pacedOrders,
-                                   int paceUs, int burstOrders)
+struct QuickfixPair::Impl {
+    FIX::SessionID sid;
+    FIX::SessionSettings acceptorSettings, initiatorSettings;
+    std::unique_ptr<FIX::MessageStoreFactory> accStore, iniStore;
+    Acceptor acc;
+    Initiator ini;
+    std::unique_ptr<FIX::SocketAcceptor> acceptor;
+    std::unique_ptr<FIX::SocketInitiator> initiator;
+    long sent = 0;
+
+    void sendOne()
+    {
+        const std::string id = "Q" + std::to_string(++sent);
+        FIX44::NewOrderSingle o(FIX::ClOrdID(id), FIX::Side(FIX::Side_BUY), FIX::TransactTime(FIX::UtcTimeStamp(), 6),
+                                FIX::OrdType(FIX::OrdType_LIMIT));
+        o.set(FIX::Symbol("HMX"));
+        o.set(FIX::OrderQty(100));
+        o.set(FIX::Price(1.0));
+        o.set(FIX::TimeInForce(FIX::TimeInForce_DAY));
+        {
+            std::lock_guard<std::mutex> lock(ini.mutex);
+            ini.sent[id] = Clock::now();
+        }
+        FIX::Session::sendToTarget(o, sid);
+    }
+
+    void waitFor(long received)
+    {
+        while (ini.received < received)
+            std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+};
+
+QuickfixPair::QuickfixPair(const std::string& dictionary, const std::string& directory, Store store)
+    : m_impl(new Impl)
 {
+    Impl& d = *m_impl;
+    // Session ids are global in QuickFIX: each pair has its own.
+    const std::string tag = store == Store::QuickfixFileStore ? "F" : "M";
     const int port = hm::findFreeLoopbackPort();
     FIX::Dictionary common;
     common.setString("StartTime", "00:00:00");
@@ -91,66 +128,78 @@ BaselineResult runQuickfixBaseline(const std::string& dictionary, const std::str
     common.setString("UseDataDictionary", "Y");
     common.setString("DataDictionary", dictionary);
     common.setString("SocketNodelay", "Y");
-    FIX::SessionSettings as, is;
     FIX::Dictionary ad = common;
     ad.setString("ConnectionType", "acceptor");
     ad.setInt("SocketAcceptPort", port);
-    as.set(ad);
-    as.set(FIX::SessionID("FIX.4.4", "BASEACC", "BASEINI"), FIX::Dictionary());
+    d.acceptorSettings.set(ad);
+    d.acceptorSettings.set(FIX::SessionID("FIX.4.4", "BASEACC" + tag, "BASEINI" + tag), FIX::Dictionary());
     FIX::Dictionary id = common;
     id.setString("ConnectionType", "initiator");
     id.setString("SocketConnectHost", "127.0.0.1");
     id.setInt("SocketConnectPort", port);
     id.setInt("HeartBtInt", 30);
     id.setInt("ReconnectInterval", 1);
-    is.set(id);
-    const FIX::SessionID sid("FIX.4.4", "BASEINI", "BASEACC");
-    is.set(sid, FIX::Dictionary());
+    d.initiatorSettings.set(id);
+    d.sid = FIX::SessionID("FIX.4.4", "BASEINI" + tag, "BASEACC" + tag);
+    d.initiatorSettings.set(d.sid, FIX::Dictionary());
     // Both sides persist to disk, as the gateway and venue do.
-    FIX::FileStoreFactory accStore(directory + "/acc"), iniStore(directory + "/ini");
-    Acceptor acc;
-    Initiator ini;
-    FIX::SocketAcceptor acceptor(acc, accStore, as);
-    FIX::SocketInitiator initiator(ini, iniStore, is);
-    acceptor.start();
-    initiator.start();
-    while (!ini.loggedOn)
-        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    if (store == Store::QuickfixFileStore) {
+        d.accStore.reset(new FIX::FileStoreFactory(directory + "/acc"));
+        d.iniStore.reset(new FIX::FileStoreFactory(directory + "/ini"));
+    } else {
+        d.accStore.reset(new hm::MaskedFileStoreFactory(directory + "/acc"));
+        d.iniStore.reset(new hm::MaskedFileStoreFactory(directory + "/ini"));
+    }
+    d.acceptor.reset(new FIX::SocketAcceptor(d.acc, *d.accStore, d.acceptorSettings));
+    d.initiator.reset(new FIX::SocketInitiator(d.ini, *d.iniStore, d.initiatorSettings));
+}
 
-    auto sendOne = [&](int i, const char* prefix) {
-        FIX44::NewOrderSingle o(FIX::ClOrdID(prefix + std::to_string(i)), FIX::Side(FIX::Side_BUY),
-                                FIX::TransactTime(FIX::UtcTimeStamp(), 6), FIX::OrdType(FIX::OrdType_LIMIT));
-        o.set(FIX::Symbol("HMX"));
-        o.set(FIX::OrderQty(100));
-        o.set(FIX::Price(1.0));
-        o.set(FIX::TimeInForce(FIX::TimeInForce_DAY));
-        {
-            std::lock_guard<std::mutex> lock(ini.mutex);
-            ini.sent[prefix + std::to_string(i)] = Clock::now();
-        }
-        FIX::Session::sendToTarget(o, sid);
-    };
-    BaselineResult result;
+QuickfixPair::~QuickfixPair() { stop(); }
+
+void QuickfixPair::start()
+{
+    m_impl->acceptor->start();
+    m_impl->initiator->start();
+    while (!m_impl->ini.loggedOn)
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
+
+void QuickfixPair::paced(int n, int paceUs, std::vector<double>& roundTripsUs)
+{
+    Impl& d = *m_impl;
+    const long target = d.ini.received + n;
     auto next = Clock::now();
-    for (int i = 0; i < pacedOrders; ++i) {
+    for (int i = 0; i < n; ++i) {
         std::this_thread::sleep_until(next);
         next += std::chrono::microseconds(paceUs);
-        sendOne(i, "P");
+        d.sendOne();
     }
-    while (ini.received < pacedOrders)
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    {
-        std::lock_guard<std::mutex> lock(ini.mutex);
-        result.roundTripsUs = ini.rtts;
-    }
-    const long before = ini.received;
+    d.waitFor(target);
+    std::lock_guard<std::mutex> lock(d.ini.mutex);
+    roundTripsUs.insert(roundTripsUs.end(), d.ini.rtts.begin(), d.ini.rtts.end());
+    d.ini.rtts.clear();
+}
+
+double QuickfixPair::burst(int n)
+{
+    Impl& d = *m_impl;
+    const long target = d.ini.received + n;
     const auto t0 = Clock::now();
-    for (int i = 0; i < burstOrders; ++i)
-        sendOne(i, "T");
-    while (ini.received < before + burstOrders)
-        std::this_thread::sleep_for(std::chrono::microseconds(200));
-    result.ordersPerSecond = burstOrders / std::chrono::duration<double>(Clock::now() - t0).count();
-    initiator.stop();
-    acceptor.stop();
-    return result;
+    for (int i = 0; i < n; ++i)
+        d.sendOne();
+    d.waitFor(target);
+    const double seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+    std::lock_guard<std::mutex> lock(d.ini.mutex);
+    d.ini.rtts.clear();
+    return seconds;
+}
+
+void QuickfixPair::stop()
+{
+    if (m_impl->initiator)
+        m_impl->initiator->stop();
+    if (m_impl->acceptor)
+        m_impl->acceptor->stop();
+    m_impl->initiator.reset();
+    m_impl->acceptor.reset();
 }

@@ -51,6 +51,16 @@ std::string sessionFilePrefix(const FIX::SessionID& id)
 
 std::string errorText() { return std::strerror(errno); }
 
+// mkdir -p, as QuickFIX's FileStore does for its path.
+void makeDirectories(const std::string& path)
+{
+    for (std::size_t p = path.find('/', 1); ; p = path.find('/', p + 1)) {
+        ::mkdir(path.substr(0, p).c_str(), 0755);
+        if (p == std::string::npos)
+            break;
+    }
+}
+
 // MsgSeqNum(34) of a stored message, or 0.
 int sequenceOf(const std::string& msg)
 {
@@ -79,7 +89,8 @@ std::string MappedFileStore::fileName(const std::string& directory, const FIX::S
 MappedFileStore::MappedFileStore(const std::string& directory, const FIX::SessionID& id)
     : m_path(fileName(directory, id))
 {
-    ::mkdir(directory.c_str(), 0755);
+    if (!directory.empty())
+        makeDirectories(directory);
     m_fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (m_fd < 0)
         throw FIX::ConfigError("FIX message store '" + m_path + "' cannot be opened: " + errorText());
