@@ -1,4 +1,5 @@
 #include "control_server.h"
+#include "model/thread_name.h"
 
 #include "credentials.h"
 #include "engine/engine.h"
@@ -63,7 +64,10 @@ void ControlServer::start()
     }
     ::chmod(m_path.c_str(), 0600);
     m_running = true;
-    m_thread = std::thread([this] { run(); });
+    m_thread = std::thread([this] {
+        nameThisThread("hm-control");
+        run();
+    });
 }
 
 void ControlServer::stop()

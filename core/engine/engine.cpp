@@ -1,4 +1,5 @@
 #include "engine/engine.h"
+#include "model/thread_name.h"
 
 #include "journal/journal_writer.h"
 
@@ -78,7 +79,10 @@ void Engine::start()
         }
         m_journal->append(std::move(r));
     }
-    m_thread = std::thread([this] { run(); });
+    m_thread = std::thread([this] {
+        nameThisThread("hm-engine");
+        run();
+    });
 }
 
 void Engine::stop()

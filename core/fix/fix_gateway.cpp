@@ -1,4 +1,5 @@
 #include "fix/fix_gateway.h"
+#include "model/thread_name.h"
 
 #include "fix/fix_convert.h"
 #include "fix/session_support.h"
@@ -161,6 +162,8 @@ struct FixGateway::Impl : public FIX::Application {
         FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::UnsupportedMessageType) override
     {
         const Timestamp received = monoNs();
+        static thread_local const bool named = (nameThisThread("hm-fix-gateway"), true); // QuickFIX's socket thread
+        (void)named;
         lastReceived = wallNs();
         FIX::MsgType type;
         m.getHeader().getField(type);

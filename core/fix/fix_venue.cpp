@@ -1,4 +1,5 @@
 #include "fix/fix_venue.h"
+#include "model/thread_name.h"
 
 #include "book/order_book.h"
 #include "sim/market_simulator.h"
@@ -185,6 +186,8 @@ struct FixVenue::Impl : public FIX::Application {
     void fromApp(const FIX::Message& m, const FIX::SessionID& id) throw(
         FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::UnsupportedMessageType) override
     {
+        static thread_local const bool named = (nameThisThread("hm-fix-venue"), true); // QuickFIX's socket thread
+        (void)named;
         FIX::MsgType type;
         m.getHeader().getField(type);
         const std::string& t = type.getValue();
@@ -817,7 +820,10 @@ void FixVenue::start()
                                  + ": " + e.what());
     }
     d.running = true;
-    d.worker = std::thread([&d] { d.run(); });
+    d.worker = std::thread([&d] {
+        nameThisThread("hm-venue-sim");
+        d.run();
+    });
     spdlog::info("venue: FIX 4.4 acceptor listening on port {} ({} instrument(s), seed {})", c.port,
                  c.instruments.size(), c.seed);
 }

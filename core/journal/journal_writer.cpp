@@ -1,4 +1,5 @@
 #include "journal/journal_writer.h"
+#include "model/thread_name.h"
 
 #include "journal/audit_chain.h"
 
@@ -170,7 +171,10 @@ void JournalWriter::start()
 {
     if (m_running.exchange(true))
         return;
-    m_thread = std::thread([this] { run(); });
+    m_thread = std::thread([this] {
+        nameThisThread("hm-journal");
+        run();
+    });
 }
 
 void JournalWriter::stop()

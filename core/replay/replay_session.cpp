@@ -1,4 +1,5 @@
 #include "replay/replay_session.h"
+#include "model/thread_name.h"
 
 #include "replay/recorded_market.h"
 
@@ -83,7 +84,10 @@ void ReplaySession::start()
     waitApplied(0);
     while (checkpoints() == 0)
         std::this_thread::sleep_for(std::chrono::microseconds(200));
-    m_thread = std::thread([this] { run(); });
+    m_thread = std::thread([this] {
+        nameThisThread("hm-replay");
+        run();
+    });
 }
 
 void ReplaySession::stop()
