@@ -201,6 +201,37 @@ private Q_SLOTS:
         engine.stop();
     }
 
+    void aClientOrderIdInUseIsRefusedWithoutTouchingTheOrder()
+    {
+        InstantVenue venue;
+        Engine engine(config(), venue, nullptr);
+        engine.start();
+        feedMarket(engine);
+        OrderRequest o;
+        o.symbol = "HMX";
+        o.qty = 100;
+        o.price = 9950;
+        o.clOrdId = "MINE-1";
+        QCOMPARE(engine.submit(o, "script"), std::string("MINE-1"));
+        QVERIFY(waitFor([&] { return working(*engine.latest()) == 1; }));
+        o.qty = 300;
+        o.side = Side::Sell;
+        engine.submit(o, "script"); // the same id again
+        QVERIFY(waitFor([&] { return engine.latest()->counters.ordersDenied == 1; }));
+        const auto s = engine.latest();
+        QCOMPARE(working(*s), 1);
+        QCOMPARE(s->counters.ordersSent, std::uint64_t(1));
+        for (const auto& r : s->orders)
+            if (r.clOrdId == "MINE-1") {
+                QCOMPARE(r.qty, Quantity(100));
+                QCOMPARE(r.side, Side::Buy);
+                QCOMPARE(r.status, OrderStatus::New);
+            }
+        QCOMPARE(s->books.front().ownBids.size(), std::size_t(1));
+        QCOMPARE(s->books.front().ownBids.front().qty, Quantity(100));
+        engine.stop();
+    }
+
     void regimeNeedsApprovalAndThrottles()
     {
         InstantVenue venue;

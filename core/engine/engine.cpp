@@ -214,6 +214,15 @@ void Engine::handle(SubmitOrder& c) { submitChecked(c.order, c.origin); }
 bool Engine::submitChecked(OrderRequest& o, const std::string& origin)
 {
     const Timestamp now = engineNow();
+    if (m_oms.find(o.clOrdId)) {
+        // A caller's own id that is taken: refused before it reaches the order manager,
+        // the gate or the venue, so nothing about the existing order changes.
+        const std::string why = "client order id '" + o.clOrdId + "' is already in use";
+        ++m_counters.ordersDenied;
+        feed("denial", o.owner.empty() ? "operator" : o.owner, orderText(o.side, o.qty, o.symbol, o.type, o.price) + ": " + why);
+        journalOperator("submit-refused", origin + ": " + why);
+        return false;
+    }
     std::string reason;
     const Instrument* ins = instrument(o.symbol);
     if (!ins)
@@ -569,7 +578,7 @@ void Engine::publish()
     const std::size_t first = seq.size() > m_config.ordersInSnapshot ? seq.size() - m_config.ordersInSnapshot : 0;
     s->orders.reserve(seq.size() - first);
     for (std::size_t i = first; i < seq.size(); ++i)
-        s->orders.push_back(m_oms.order(seq[i]));
+        s->orders.push_back(*seq[i]);
     // Working orders older than the window still matter (blotter, cancel): the newest
     // of them, up to a bound, so a huge resting book cannot slow every snapshot.
     const auto& working = m_oms.working();

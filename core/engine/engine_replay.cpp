@@ -84,8 +84,8 @@ void Engine::restore(std::shared_ptr<const EngineState> state, std::int64_t seq)
 std::uint64_t Engine::stateHash() const
 {
     Digest d;
-    for (const auto& id : m_oms.orderSequence()) {
-        const OrderRecord& o = m_oms.order(id);
+    for (const OrderRecord* order : m_oms.orderSequence()) {
+        const OrderRecord& o = *order;
         d.add(o.clOrdId);
         d.add(o.currentClOrdId);
         d.add(o.owner);

@@ -74,8 +74,8 @@ const OrderRecord& OrderManager::onSend(const OrderRequest& request, Timestamp n
     o.updated = now;
     o.sequence = m_sequence.size();
     m_alias[o.clOrdId] = o.clOrdId;
-    m_sequence.push_back(o.clOrdId);
     OrderRecord& stored = m_orders[o.clOrdId] = o;
+    m_sequence.push_back(&stored);
     m_working[stored.sequence] = &stored;
     count(stored, +1);
     return stored;
@@ -201,7 +201,10 @@ OrderManager& OrderManager::operator=(const OrderManager& other)
     m_alias = other.m_alias;
     m_execIds = other.m_execIds;
     m_responded = other.m_responded;
-    m_sequence = other.m_sequence;
+    m_sequence.clear();
+    m_sequence.reserve(other.m_sequence.size());
+    for (const OrderRecord* o : other.m_sequence)
+        m_sequence.push_back(&m_orders.at(o->clOrdId));
     m_fills = other.m_fills;
     m_positions = other.m_positions;
     m_duplicates = other.m_duplicates;

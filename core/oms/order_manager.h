@@ -100,7 +100,8 @@ public:
     const OrderRecord* onCancelReject(const CancelReject& reject, Timestamp now);
 
     const OrderRecord* find(const std::string& anyClOrdId) const;
-    const std::vector<std::string>& orderSequence() const { return m_sequence; }
+    // Every order in send order (elements of an unordered_map keep their addresses).
+    const std::vector<const OrderRecord*>& orderSequence() const { return m_sequence; }
     const OrderRecord& order(const std::string& key) const { return m_orders.at(key); }
     // Orders not yet terminal, oldest first; kept as a set so that a book of tens of
     // thousands of resting orders costs nothing per snapshot or per kill.
@@ -128,7 +129,7 @@ private:
     std::unordered_map<std::string, std::string> m_alias;  // any ClOrdID -> original
     std::unordered_set<std::string> m_execIds;
     std::unordered_set<std::string> m_responded;
-    std::vector<std::string> m_sequence; // original ClOrdIDs in send order
+    std::vector<const OrderRecord*> m_sequence; // in send order
     std::map<std::uint64_t, OrderRecord*> m_working; // by sequence; node pointers are stable
     std::deque<FillRecord> m_fills;
     std::map<std::string, Position> m_positions;
