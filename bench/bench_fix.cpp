@@ -3,6 +3,7 @@
 // minimal QuickFIX initiator/acceptor pair on loopback, in the same process and run,
 // interleaved. Usage: bench_fix [paced orders] [burst orders] [rounds]
 #include "quickfix_baseline.h"
+#include "journal/journal_writer.h"
 #include "runtime.h"
 
 #include <algorithm>
@@ -110,6 +111,8 @@ int main(int argc, char** argv)
         oursSeconds += helmsmanBurst(half);
         mappedSeconds += mapped.burst(half);
     }
+    rt.journal()->flush();
+    const JournalStats journal = rt.journal()->stats();
     rt.stop();
     baseline.stop();
     mapped.stop();
@@ -127,6 +130,9 @@ int main(int argc, char** argv)
     std::printf("  baseline QuickFIX pair (FileStore)   %8.0f orders/s\n", baseRate);
     std::printf("  helmsman (journal on)                %8.0f orders/s  ratio %.2fx\n", oursRate, oursRate / baseRate);
     std::printf("  QuickFIX pair on the mapped store    %8.0f orders/s  ratio %.2fx\n", mappedRate, mappedRate / baseRate);
+    std::printf("Helmsman's journal: %llu records committed in %llu batches, %llu dropped\n",
+                static_cast<unsigned long long>(journal.written), static_cast<unsigned long long>(journal.batches),
+                static_cast<unsigned long long>(journal.dropped));
     std::string cmd = "rm -rf " + dir;
     return std::system(cmd.c_str()) == 0 ? 0 : 1;
 }
