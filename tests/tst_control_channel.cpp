@@ -70,12 +70,19 @@ private Q_SLOTS:
 
         QVERIFY(server.handleLine("{\"cmd\":\"start\",\"agent\":\"a1\"}", "test").find("\"ok\":true") != std::string::npos);
         QVERIFY(server.handleLine("{\"cmd\":\"kill\",\"agent\":\"a1\",\"reason\":\"test\"}", "test").find("\"ok\":true") != std::string::npos);
+        // An answered command is already in the snapshot: no waiting, no stale read.
+        QVERIFY(server.handleLine("{\"cmd\":\"list\"}", "test").find("\"state\":\"killed\"") != std::string::npos);
         QVERIFY(isError("{\"cmd\":\"rearm\",\"agent\":\"a1\"}", "only the risk manager"));
         const std::string rm = "\"passphrase\":\"correct horse battery\"";
         QVERIFY(server.handleLine("{\"cmd\":\"rearm\",\"agent\":\"a1\"," + rm + "}", "test").find("\"ok\":true") != std::string::npos);
         QVERIFY(server.handleLine("{\"cmd\":\"set-limit\",\"name\":\"max_position\",\"value\":5000,\"reason\":\"r\"," + rm + "}", "test")
                     .find("\"ok\":true") != std::string::npos);
-        QTRY_COMPARE(engine.latest()->risk.limits.maxPosition, 5000.0);
+        QCOMPARE(engine.latest()->risk.limits.maxPosition, 5000.0);
+        QVERIFY(server.handleLine("{\"cmd\":\"kill-all\",\"reason\":\"drill\"}", "test").find("\"ok\":true") != std::string::npos);
+        const std::string status = server.handleLine("{\"cmd\":\"status\"}", "test");
+        QVERIFY2(status.find("\"killed\":true") != std::string::npos, status.c_str());
+        QVERIFY(server.handleLine("{\"cmd\":\"rearm-all\",\"reason\":\"drill over\"," + rm + "}", "test").find("\"ok\":true") != std::string::npos);
+        QVERIFY(server.handleLine("{\"cmd\":\"status\"}", "test").find("\"killed\":false") != std::string::npos);
         const std::string list = server.handleLine("{\"cmd\":\"list\"}", "test");
         QVERIFY2(list.find("\"state\":\"armed\"") != std::string::npos, list.c_str());
         server.stop();

@@ -182,9 +182,12 @@ void Engine::run()
             m_nextAgentTick = (now + std::chrono::milliseconds(m_config.agentTickMs)).time_since_epoch().count();
             m_dirty = true;
         }
-        if (now >= nextPublish) {
+        if (now >= nextPublish || !m_pendingAnswers.empty()) {
+            // An answered command is published at once: whoever asked, and then reads
+            // latest(), sees its effect (a kill, a limit, an agent's new state).
             publish(); // also refreshes session status, which changes without events
             nextPublish = now + period;
+            answerPending();
         }
         if (!m_running.load()) {
             std::lock_guard<std::mutex> lock(m_queueMutex);
@@ -195,6 +198,15 @@ void Engine::run()
     if (m_journal && m_config.stateHashIntervalMs > 0)
         journalStateHash();
     publish();
+    answerPending();
+}
+
+void Engine::answerPending()
+{
+    std::vector<std::function<void()>> answers;
+    answers.swap(m_pendingAnswers);
+    for (auto& a : answers)
+        a();
 }
 
 void Engine::journalOperator(const std::string& action, const std::string& detail)

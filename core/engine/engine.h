@@ -257,6 +257,9 @@ private:
     void journalDecision(const std::string& agent, const OrderProposal& p, int outcome, const std::string& note);
     void publishOversight(EngineSnapshot& s);
     void publish();
+    // Commands are answered after the batch they came in, once a snapshot shows their effect.
+    void answer(const Reply& reply, bool ok, const std::string& message);
+    void answerPending();
     void journalOperator(const std::string& action, const std::string& detail);
     std::string nextId();
     std::string orderText(Side side, Quantity qty, const std::string& symbol, OrderType type, Price price) const;
@@ -289,6 +292,7 @@ private:
 
     mutable std::mutex m_latestMutex;
     SnapshotPtr m_latest;
+    std::vector<std::function<void()>> m_pendingAnswers;
 };
 
 } // namespace hm

@@ -24,12 +24,13 @@ int decimals(double tickSize) // 0.01 -> 2, 0.5 -> 1, 1 -> 0
         ++d;
     return d;
 }
-void answer(const Reply& reply, bool ok, const std::string& message)
+} // namespace
+
+void Engine::answer(const Reply& reply, bool ok, const std::string& message)
 {
     if (reply)
-        reply(ok, message);
+        m_pendingAnswers.push_back([reply, ok, message] { reply(ok, message); });
 }
-} // namespace
 
 std::string Engine::orderText(Side side, Quantity qty, const std::string& symbol, OrderType type, Price price) const
 {
