@@ -42,6 +42,7 @@ const char* kUsage =
     "  --out FILE           model file (default models/ppo-execution.pt); card FILE.json,\n"
     "                       curve FILE.curve.csv and FILE.curve.png, checkpoint FILE.ckpt\n"
     "  --resume             continue from FILE.ckpt\n"
+    "  --replot             only redraw FILE.curve.png from FILE.curve.csv (no training)\n"
     "  --quiet              no progress bar\n";
 
 struct Options {
@@ -51,7 +52,7 @@ struct Options {
     std::uint64_t evalEvery = 50000;
     int evalEpisodes = 64;
     std::string out = "models/ppo-execution.pt";
-    bool resume = false, quiet = false;
+    bool resume = false, quiet = false, replot = false;
 };
 
 [[noreturn]] void fail(const std::string& message)
@@ -105,19 +106,27 @@ void set(Options& o, const std::string& key, const std::string& v)
     else fail("unknown option '--" + key + "'");
 }
 
+const char* const kCurveLabels[] = {"training episodes", "learning agent, held-out seeds", "TWAP, same seeds"};
+
 void plotCurve(const std::string& path, const std::vector<std::array<double, 4>>& rows, const std::string& title)
 {
     // rows: steps, train shortfall, eval shortfall, eval TWAP
-    QImage img(1000, 520, QImage::Format_RGB32);
+    const QRect plot(90, 40, 720, 400);
+    QFont f(QStringLiteral("DejaVu Sans"), 9);
+    int legendWidth = 0; // the image is as wide as the longest legend entry needs
+    for (const char* label : kCurveLabels)
+        legendWidth = std::max(legendWidth, QFontMetrics(f).horizontalAdvance(QString::fromLatin1(label)));
+    const int width = plot.right() + 50 + legendWidth + 20;
+    QImage img(width, 520, QImage::Format_RGB32);
     img.fill(Qt::white);
     QPainter p(&img);
     p.setRenderHint(QPainter::Antialiasing);
-    const QRect plot(90, 40, 720, 400);
     p.setPen(Qt::black);
     p.drawRect(plot);
-    QFont f(QStringLiteral("DejaVu Sans"), 11, QFont::Bold);
+    f.setPointSize(11);
+    f.setBold(true);
     p.setFont(f);
-    p.drawText(QRect(0, 5, 1000, 25), Qt::AlignCenter, QString::fromStdString(title));
+    p.drawText(QRect(0, 5, width, 25), Qt::AlignCenter, QString::fromStdString(title));
     f.setBold(false);
     f.setPointSize(9);
     p.setFont(f);
@@ -154,7 +163,6 @@ void plotCurve(const std::string& path, const std::vector<std::array<double, 4>>
     p.drawText(QRect(-200, -10, 400, 20), Qt::AlignCenter, QStringLiteral("implementation shortfall, bps (lower is better)"));
     p.restore();
     const QColor colours[] = {QColor(150, 150, 150), QColor(200, 60, 60), QColor(60, 100, 200)};
-    const char* labels[] = {"training episodes", "learning agent, held-out seeds", "TWAP, same seeds"};
     for (int k = 1; k < 4; ++k) {
         QPainterPath path;
         bool started = false;
@@ -171,9 +179,49 @@ void plotCurve(const std::string& path, const std::vector<std::array<double, 4>>
         p.drawPath(path);
         p.drawLine(plot.right() + 15, plot.top() + 10 + k * 22, plot.right() + 45, plot.top() + 10 + k * 22);
         p.setPen(Qt::black);
-        p.drawText(QRect(plot.right() + 50, plot.top() + k * 22, 190, 20), Qt::AlignLeft | Qt::AlignVCenter, labels[k - 1]);
+        p.drawText(QRect(plot.right() + 50, plot.top() + k * 22, legendWidth + 10, 20), Qt::AlignLeft | Qt::AlignVCenter,
+                   QString::fromLatin1(kCurveLabels[k - 1]));
     }
     img.save(QString::fromStdString(path));
+}
+
+// The plotted curve from a written FILE.curve.csv: the training line is the same moving
+// average training draws (updated only by iterations that finished episodes).
+std::vector<std::array<double, 4>> readCurve(const std::string& csvPath)
+{
+    std::ifstream in(csvPath);
+    if (!in)
+        fail("--replot: cannot open '" + csvPath + "'");
+    std::string line;
+    std::getline(in, line);
+    if (line.rfind("steps,episodes,", 0) != 0)
+        fail("--replot: '" + csvPath + "' is not a learning-curve file (its first line is not the header)");
+    std::vector<std::array<double, 4>> rows;
+    double ema = NAN, lastEpisodes = 0;
+    for (int n = 2; std::getline(in, line); ++n) {
+        std::vector<std::string> cells;
+        std::stringstream ss(line);
+        std::string cell;
+        while (std::getline(ss, cell, ','))
+            cells.push_back(cell);
+        if (cells.size() < 6)
+            fail("--replot: '" + csvPath + "' line " + std::to_string(n) + ": expected 7 columns");
+        auto num = [&](std::size_t k) {
+            if (cells[k].empty())
+                return static_cast<double>(NAN);
+            char* end = nullptr;
+            const double v = std::strtod(cells[k].c_str(), &end);
+            if (end == cells[k].c_str() || *end != '\0')
+                fail("--replot: '" + csvPath + "' line " + std::to_string(n) + ": '" + cells[k] + "' is not a number");
+            return v;
+        };
+        const double episodes = num(1), shortfall = num(3), eval = num(4);
+        if (episodes > lastEpisodes)
+            ema = std::isnan(ema) ? shortfall : 0.9 * ema + 0.1 * shortfall;
+        lastEpisodes = episodes;
+        rows.push_back({num(0), ema, eval, std::isnan(eval) ? NAN : num(5)});
+    }
+    return rows;
 }
 
 } // namespace
@@ -198,6 +246,10 @@ int main(int argc, char** argv)
             o.quiet = true;
             continue;
         }
+        if (a == "--replot") {
+            o.replot = true;
+            continue;
+        }
         if (a.rfind("--", 0) != 0)
             fail("unexpected argument '" + a + "'");
         if (a == "--config") {
@@ -218,6 +270,12 @@ int main(int argc, char** argv)
         if (i + 1 >= argc)
             fail(a + " needs a value");
         set(o, a.substr(2), argv[++i]);
+    }
+    if (o.replot) {
+        plotCurve(o.out + ".curve.png", readCurve(o.out + ".curve.csv"),
+                  "Learning curve: " + o.train.algorithm + " execution agent");
+        std::printf("wrote %s.curve.png\n", o.out.c_str());
+        return 0;
     }
     torch::set_num_threads(1);
     const SimConfig sim = defaultSimConfig();

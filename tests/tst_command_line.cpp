@@ -1,4 +1,5 @@
 // The executables as a user runs them: exit codes and messages.
+#include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -111,6 +112,34 @@ private Q_SLOTS:
         QVERIFY2(second.err.contains(store) && second.err.contains(QStringLiteral("damaged at byte")), qPrintable(second.err));
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.readAll(), damaged); // refused, not repaired or overwritten
+    }
+
+    // The learning-curve picture is redrawn from its CSV without training, legend whole.
+    void trainingCurveIsRedrawnFromItsCsv()
+    {
+        const QString out = m_dir.filePath(QStringLiteral("curve.pt"));
+        QVERIFY(QFile::copy(QStringLiteral(HM_SOURCE_DIR "/models/ppo-execution.pt.curve.csv"), out + QStringLiteral(".curve.csv")));
+        QProcess p;
+        p.start(QStringLiteral(HM_TRAIN_BIN), {QStringLiteral("--replot"), QStringLiteral("--out"), out});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 0);
+        QImage img(out + QStringLiteral(".curve.png"));
+        QVERIFY(!img.isNull());
+        // The legend's longest entry ends inside the picture: its last columns are background.
+        for (int y = 0; y < img.height(); ++y)
+            QCOMPARE(img.pixelColor(img.width() - 5, y), QColor(Qt::white));
+
+        QFile bad(m_dir.filePath(QStringLiteral("bad.pt.curve.csv")));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("steps,episodes,train_reward,train_shortfall_bps,eval_shortfall_bps,eval_twap_bps,seconds\n"
+                  "1440,23,-15.2,15.2,,6.5,0.4\n1440,23,-15.2,fifteen,,6.5,0.4\n");
+        bad.close();
+        p.start(QStringLiteral(HM_TRAIN_BIN), {QStringLiteral("--replot"), QStringLiteral("--out"), m_dir.filePath(QStringLiteral("bad.pt"))});
+        QVERIFY(p.waitForFinished(60000));
+        QVERIFY(p.exitCode() != 0);
+        const QString err = QString::fromLocal8Bit(p.readAllStandardError());
+        QVERIFY2(err.contains(QStringLiteral("line 3")) && err.contains(QStringLiteral("'fifteen' is not a number")), qPrintable(err));
+        QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("bad.pt.curve.png"))));
     }
 
     void badReplayInputIsNamed()
