@@ -4,6 +4,9 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <csignal>
+#include <cstring>
+
 class TestCommandLine : public QObject {
     Q_OBJECT
 
@@ -112,6 +115,54 @@ private Q_SLOTS:
         QVERIFY2(second.err.contains(store) && second.err.contains(QStringLiteral("damaged at byte")), qPrintable(second.err));
         QVERIFY(f.open(QIODevice::ReadOnly));
         QCOMPARE(f.readAll(), damaged); // refused, not repaired or overwritten
+    }
+
+    // Killed with SIGKILL mid-session, the program starts again on the same data: both
+    // sides of the FIX session kept their sequence numbers, so the logon continues them
+    // (no reset, no refusal) and trading goes on.
+    void sequenceNumbersSurviveSigkill()
+    {
+        const QString data = m_dir.filePath(QStringLiteral("kill-data"));
+        const QString store = data + QStringLiteral("/fix/store/FIX.4.4-HELMSMAN-HMVENUE.hmstore");
+        auto nextSeqs = [&] { // next sender and target numbers, from the store's header
+            QFile f(store);
+            if (!f.open(QIODevice::ReadOnly))
+                return std::pair<qint64, qint64>(0, 0);
+            const QByteArray h = f.read(32);
+            qint64 s = 0, t = 0;
+            std::memcpy(&s, h.constData() + 16, 8);
+            std::memcpy(&t, h.constData() + 24, 8);
+            return std::make_pair(s, t);
+        };
+        QProcess p;
+        QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.path());
+        p.setProcessEnvironment(env);
+        p.start(QStringLiteral(HM_HELMSMAN_BIN), {QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("60"),
+                                                  QStringLiteral("--data-dir"), data});
+        QVERIFY(p.waitForStarted());
+        QTRY_VERIFY_WITH_TIMEOUT(nextSeqs().first > 50, 30000); // trading over FIX
+        QThread::msleep(300);
+        ::kill(static_cast<pid_t>(p.processId()), SIGKILL);
+        QVERIFY(p.waitForFinished(10000));
+        QCOMPARE(p.exitStatus(), QProcess::CrashExit);
+        const auto before = nextSeqs();
+
+        Run again = run({QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("2"),
+                         QStringLiteral("--data-dir"), data});
+        QVERIFY2(again.code == 0, qPrintable(again.err));
+        QRegularExpression fills(QStringLiteral("fills\\s+(\\d+)"));
+        QVERIFY2(fills.match(again.out).captured(1).toInt() > 0, qPrintable(again.out));
+        const auto after = nextSeqs();
+        QVERIFY2(after.first > before.first && after.second > before.second,
+                 qPrintable(QStringLiteral("%1/%2 -> %3/%4").arg(before.first).arg(before.second).arg(after.first).arg(after.second)));
+        QRegularExpression journal(QStringLiteral("journal\\s+(\\S+\\.db)"));
+        const QString db = journal.match(again.out).captured(1);
+        QProcess q;
+        q.start(QStringLiteral("sqlite3"), {db, QStringLiteral("SELECT count(*) FROM events WHERE kind=10 AND (text LIKE '%too low%' "
+                                                               "OR text LIKE 'Reject%')")});
+        QVERIFY(q.waitForFinished(10000));
+        QCOMPARE(QString::fromLatin1(q.readAllStandardOutput()).trimmed(), QStringLiteral("0"));
     }
 
     // The learning-curve picture is redrawn from its CSV without training, legend whole.
