@@ -9,13 +9,18 @@
 #include "journal/journal_writer.h"
 
 #include <QCryptographicHash>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <cmath>
+#include <limits>
+#include <mutex>
 #include <fstream>
 #include <sstream>
 
@@ -147,6 +152,76 @@ private Q_SLOTS:
         seeked.step(1);
         seeked.waitApplied(101);
         QCOMPARE(seeked.position(), std::int64_t(101));
+    }
+
+    // The live regime detector's model is journaled; a replay runs it on the recorded
+    // market and shows the very same probabilities, also after a jump, and the jump's
+    // first snapshot carries the regime's recent changes for the timeline.
+    void regimeDetectorIsReplayed()
+    {
+        QFile shipped(QStringLiteral(HM_SOURCE_DIR "/models/regime-hmm.json"));
+        QVERIFY(shipped.open(QIODevice::ReadOnly));
+        QJsonObject model = QJsonDocument::fromJson(shipped.readAll()).object();
+        model[QStringLiteral("interval_s")] = 0.5; // many looks in a short test session
+        const QString modelPath = m_dir.filePath(QStringLiteral("regime-fast.json"));
+        QFile out(modelPath);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(QJsonDocument(model).toJson());
+        out.close();
+
+        const QString journal = m_dir.filePath(QStringLiteral("regime.db"));
+        std::ofstream(m_dir.filePath(QStringLiteral("no-agents.json")).toStdString()) << "{\"agents\": []}";
+        RuntimeOptions o = options(journal);
+        o.agentsFile = m_dir.filePath(QStringLiteral("no-agents.json")).toStdString();
+        o.regimeModel = modelPath.toStdString();
+        o.regimeWarmupS = 1;
+        SnapshotPtr live;
+        {
+            Runtime rt(o);
+            rt.start();
+            QVERIFY(rt.waitForLogon(10000));
+            QTest::qWait(6000);
+            rt.stop();
+            live = rt.engine().latest();
+        }
+        QCOMPARE(live->books.size(), std::size_t(1));
+        const std::vector<double> liveP = live->books.front().regimeProbabilities;
+        QCOMPARE(liveP.size(), std::size_t(4));
+
+        ReplayOptions ro;
+        ro.checkpointEvery = 200;
+        ReplaySession played(journal.toStdString(), ro), seeked(journal.toStdString(), ro);
+        std::atomic<std::uint64_t> jumpEpoch{std::numeric_limits<std::uint64_t>::max()};
+        std::mutex mutex;
+        SnapshotPtr afterJump; // the first snapshot after the jump back
+        seeked.engine().setSnapshotSink([&](SnapshotPtr s) {
+            std::lock_guard<std::mutex> lock(mutex);
+            if (!afterJump && s->epoch >= jumpEpoch.load())
+                afterJump = s;
+        });
+        played.start();
+        seeked.start();
+        const std::int64_t last = played.lastSeq();
+        played.runTo(last);
+        const SnapshotPtr end = settledSnapshot(played, last);
+        QCOMPARE(end->replay.hashMismatches, std::uint64_t(0));
+        QCOMPARE(end->books.front().regimeProbabilities, liveP); // bit for bit
+        QCOMPARE(end->books.front().regime, live->books.front().regime);
+
+        seeked.runTo(last);
+        settledSnapshot(seeked, last);
+        jumpEpoch = seeked.engine().latest()->epoch + 1;
+        const std::int64_t target = (2 * last) / 3;
+        played.seek(0);
+        played.runTo(target);
+        seeked.runTo(target); // back through a checkpoint
+        const SnapshotPtr a = settledSnapshot(seeked, target), b = settledSnapshot(played, target);
+        QVERIFY(!a->books.front().regimeProbabilities.empty());
+        QCOMPARE(a->books.front().regimeProbabilities, b->books.front().regimeProbabilities);
+        std::lock_guard<std::mutex> lock(mutex);
+        QVERIFY(afterJump);
+        QVERIFY(!afterJump->books.front().regimeHistory.empty());
+        QVERIFY(afterJump->books.front().regimeHistory.back().t <= afterJump->time);
     }
 
     void timelineMarksInterventions()

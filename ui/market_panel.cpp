@@ -35,6 +35,21 @@ void RegimeTimeline::add(Timestamp t, const std::string& detected, const std::st
     update();
 }
 
+void RegimeTimeline::setHistory(const std::vector<RegimePoint>& points, Timestamp now)
+{
+    m_samples.clear();
+    if (points.empty())
+        return update();
+    const Timestamp second = 1000000000;
+    std::size_t k = 0;
+    for (Timestamp t = std::max(points.front().t, now - 1800 * second); t < now; t += second) {
+        while (k + 1 < points.size() && points[k + 1].t <= t)
+            ++k;
+        m_samples.push_back(Sample{t, points[k].detected, points[k].truth});
+    }
+    update();
+}
+
 void RegimeTimeline::setProbabilities(std::vector<std::string> names, std::vector<double> p)
 {
     m_names = std::move(names);
@@ -122,6 +137,8 @@ void MarketPanel::update(const EngineSnapshot& s)
         m_regime->setStyleSheet(QStringLiteral("font-weight:bold; padding:3px; color:%1;").arg(regimeColour(b.regime).lighter(140).name()));
         if (!b.regimeNames.empty())
             m_timeline->setProbabilities(b.regimeNames, b.regimeProbabilities);
+        if (!b.regimeHistory.empty())
+            m_timeline->setHistory(b.regimeHistory, s.time);
         if (!b.regime.empty())
             m_timeline->add(s.time, b.regime, b.trueRegime);
         for (int i = 0; i < m_table->rowCount() && i < static_cast<int>(b.features.size()); ++i)

@@ -22,6 +22,9 @@ public:
     explicit RegimeTimeline(QWidget* parent = nullptr);
     void add(Timestamp t, const std::string& detected, const std::string& truth);
     void setProbabilities(std::vector<std::string> names, std::vector<double> p);
+    // After a replay's jump: the half hour before `now`, from the regime's change points.
+    void setHistory(const std::vector<RegimePoint>& points, Timestamp now);
+    std::size_t samples() const { return m_samples.size(); }
     void clear()
     {
         m_samples.clear();

@@ -22,6 +22,8 @@ void SnapshotBridge::offer(SnapshotPtr snapshot)
                 t.insert(t.begin(), m_pending->books[i].newTrades.begin(), m_pending->books[i].newTrades.end());
                 if (merged->books[i].midHistory.empty())
                     merged->books[i].midHistory = m_pending->books[i].midHistory;
+                if (merged->books[i].regimeHistory.empty())
+                    merged->books[i].regimeHistory = m_pending->books[i].regimeHistory;
             }
             merged->newFeed.insert(merged->newFeed.begin(), m_pending->newFeed.begin(), m_pending->newFeed.end());
             merged->newDecisions.insert(merged->newDecisions.begin(), m_pending->newDecisions.begin(),

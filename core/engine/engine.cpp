@@ -77,7 +77,19 @@ void Engine::start()
             limitValue(m_gate.limits(), f.name, v);
             r.text += (r.text.empty() ? "" : ";") + std::string(f.name) + "=" + v;
         }
+        const Timestamp t = r.time;
         m_journal->append(std::move(r));
+        if (m_regimeModel) { // a replay runs the same detector on the recorded market
+            for (const auto& kv : {std::make_pair("regime-model", hmmJson(*m_regimeModel)),
+                                   std::make_pair("regime-warmup-s", std::to_string(m_config.regimeWarmupS))}) {
+                JournalRecord c;
+                c.time = t;
+                c.kind = RecordKind::Config;
+                c.ref = kv.first;
+                c.text = kv.second;
+                m_journal->append(std::move(c));
+            }
+        }
     }
     m_thread = std::thread([this] {
         nameThisThread("hm-engine");
@@ -559,6 +571,7 @@ void Engine::publish()
         if (jumped) {
             const auto& h = m_midHistory[ins.symbol];
             v.midHistory.assign(h.begin(), h.end());
+            v.regimeHistory = m_regimePoints[ins.symbol];
         }
         v.instrument = ins;
         const BookMirror& b = m_books[ins.symbol];

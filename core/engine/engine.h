@@ -129,6 +129,7 @@ struct EngineState {
     std::map<std::string, Timestamp> m_nextRegimeSample;
     std::map<std::string, std::string> m_trueRegimes;   // symbol -> the simulator's, when it says
     std::map<std::string, std::deque<std::pair<Timestamp, Price>>> m_midHistory; // symbol -> 2x mid, 4 a second, 3 minutes
+    std::map<std::string, std::vector<RegimePoint>> m_regimePoints; // symbol -> regime changes, last half hour
     std::map<std::string, AgentSlot> m_agentSlots;
     ApprovalQueue m_approvals;
     std::unordered_map<std::string, Quantity> m_gateLeaves; // ClOrdID -> quantity the gate counts as working
@@ -249,6 +250,7 @@ private:
     void checkTriggers(AgentSlot& slot, Timestamp now);
     void afterReport(const ReportResult& r, const ExecutionReport& e);
     void onMarketChanged(const std::string& symbol, const std::vector<Trade>& trades);
+    void notePointOfRegime(const std::string& symbol, Timestamp now);
     MarketView marketView(const std::string& symbol) const;
     double agentPnl(const AgentSlot& slot) const;
     void audit(const Actor& actor, const std::string& action, const std::string& agent, const std::string& reason,

@@ -207,12 +207,30 @@ void Engine::onMarketChanged(const std::string& symbol, const std::vector<Trade>
             f->second.compute(ExecutionTaskState{}, x);
             d->second.update(regimeObservation(x, bids, asks));
             const std::string detected = d->second.name(d->second.mostLikely());
-            if (detected != m_regimes[symbol]) {
+            // A replay shows the detector's probabilities; the regime itself follows the journal.
+            if (!m_config.replay && detected != m_regimes[symbol]) {
                 SetRegime change{symbol, detected, "detector"};
                 handle(change);
             }
         }
     }
+    notePointOfRegime(symbol, now);
+}
+
+void Engine::notePointOfRegime(const std::string& symbol, Timestamp now)
+{
+    auto& points = m_regimePoints[symbol];
+    const std::string& detected = m_regimes[symbol];
+    const std::string& truth = m_trueRegimes[symbol];
+    if (!points.empty() && points.back().detected == detected && points.back().truth == truth)
+        return;
+    points.push_back(RegimePoint{now, detected, truth});
+    // Half an hour, as the window's timeline shows; the point in force at its start stays.
+    const Timestamp start = now - Timestamp(1800) * 1000000000;
+    std::size_t drop = 0;
+    while (drop + 1 < points.size() && points[drop + 1].t <= start)
+        ++drop;
+    points.erase(points.begin(), points.begin() + static_cast<std::ptrdiff_t>(drop));
 }
 
 double Engine::agentPnl(const AgentSlot& slot) const

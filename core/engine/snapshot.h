@@ -14,6 +14,13 @@
 
 namespace hm {
 
+// The regime (detected, and the simulator's true one when known) from time t on.
+struct RegimePoint {
+    Timestamp t = 0;
+    std::string detected;
+    std::string truth;
+};
+
 struct BookView {
     Instrument instrument;
     std::vector<PriceLevel> bids; // best first
@@ -31,6 +38,7 @@ struct BookView {
     // Only in the first snapshot after a replay's jump: the mid (time, 2x ticks) over the
     // last minutes, so the chart can draw what led there.
     std::vector<std::pair<Timestamp, Price>> midHistory;
+    std::vector<RegimePoint> regimeHistory; // likewise: the regime's changes over the last half hour
 };
 
 struct PositionView {

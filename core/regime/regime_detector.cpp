@@ -267,18 +267,48 @@ DetectionScore scoreDetection(const GaussianHmm& hmm, const std::vector<std::vec
     return s;
 }
 
+namespace {
+nlohmann::json hmmObject(const GaussianHmm& h)
+{
+    return {{"format", "helmsman-regime-hmm/1"},
+            {"observations", {"log1p rv_120s_bps", "log1p rv_600s_bps", "spread_ticks", "log1p volume_60s_lots",
+                              "log1p depth5 / 100"}},
+            {"interval_s", h.intervalS},
+            {"states", h.names},
+            {"initial", h.initial},
+            {"transition", h.transition},
+            {"mean", h.mean},
+            {"var", h.var}};
+}
+
+std::string fromJson(const nlohmann::json& j, const std::string& origin, GaussianHmm& out)
+{
+    if (j.value("format", std::string()) != "helmsman-regime-hmm/1")
+        return origin + " is not a regime model (format)";
+    GaussianHmm h;
+    h.intervalS = j.at("interval_s").get<double>();
+    h.names = j.at("states").get<std::vector<std::string>>();
+    h.initial = j.at("initial").get<std::vector<double>>();
+    h.transition = j.at("transition").get<std::vector<std::vector<double>>>();
+    h.mean = j.at("mean").get<std::vector<std::vector<double>>>();
+    h.var = j.at("var").get<std::vector<std::vector<double>>>();
+    const std::size_t K = h.names.size();
+    bool ok = K > 0 && h.initial.size() == K && h.transition.size() == K && h.mean.size() == K && h.var.size() == K
+        && h.intervalS > 0;
+    for (std::size_t k = 0; ok && k < K; ++k)
+        ok = h.transition[k].size() == K && h.mean[k].size() == kRegimeObservations && h.var[k].size() == kRegimeObservations
+            && *std::min_element(h.var[k].begin(), h.var[k].end()) > 0;
+    if (!ok)
+        return origin + ": shapes do not match " + std::to_string(kRegimeObservations) + " observations";
+    out = h;
+    return {};
+}
+} // namespace
+
 std::string saveHmm(const std::string& path, const GaussianHmm& h, const std::string& evaluationJson)
 {
-    nlohmann::json j = {{"format", "helmsman-regime-hmm/1"},
-                        {"observations", {"log1p rv_120s_bps", "log1p rv_600s_bps", "spread_ticks", "log1p volume_60s_lots",
-                                          "log1p depth5 / 100"}},
-                        {"interval_s", h.intervalS},
-                        {"states", h.names},
-                        {"initial", h.initial},
-                        {"transition", h.transition},
-                        {"mean", h.mean},
-                        {"var", h.var},
-                        {"evaluation", nlohmann::json::parse(evaluationJson.empty() ? "{}" : evaluationJson)}};
+    nlohmann::json j = hmmObject(h);
+    j["evaluation"] = nlohmann::json::parse(evaluationJson.empty() ? "{}" : evaluationJson);
     std::ofstream out(path);
     if (!out)
         return "cannot write '" + path + "'";
@@ -292,28 +322,21 @@ std::string loadHmm(const std::string& path, GaussianHmm& out)
     if (!in)
         return "regime model '" + path + "' is missing or unreadable";
     try {
-        const nlohmann::json j = nlohmann::json::parse(in);
-        if (j.value("format", std::string()) != "helmsman-regime-hmm/1")
-            return "'" + path + "' is not a regime model (format)";
-        GaussianHmm h;
-        h.intervalS = j.at("interval_s").get<double>();
-        h.names = j.at("states").get<std::vector<std::string>>();
-        h.initial = j.at("initial").get<std::vector<double>>();
-        h.transition = j.at("transition").get<std::vector<std::vector<double>>>();
-        h.mean = j.at("mean").get<std::vector<std::vector<double>>>();
-        h.var = j.at("var").get<std::vector<std::vector<double>>>();
-        const std::size_t K = h.names.size();
-        bool ok = K > 0 && h.initial.size() == K && h.transition.size() == K && h.mean.size() == K && h.var.size() == K;
-        for (std::size_t k = 0; ok && k < K; ++k)
-            ok = h.transition[k].size() == K && h.mean[k].size() == kRegimeObservations && h.var[k].size() == kRegimeObservations
-                && *std::min_element(h.var[k].begin(), h.var[k].end()) > 0;
-        if (!ok)
-            return "regime model '" + path + "': shapes do not match " + std::to_string(kRegimeObservations) + " observations";
-        out = h;
+        return fromJson(nlohmann::json::parse(in), "regime model '" + path + "'", out);
     } catch (const std::exception& e) {
         return "regime model '" + path + "' is not valid: " + e.what();
     }
-    return {};
+}
+
+std::string hmmJson(const GaussianHmm& h) { return hmmObject(h).dump(); }
+
+std::string parseHmm(const std::string& json, const std::string& origin, GaussianHmm& out)
+{
+    try {
+        return fromJson(nlohmann::json::parse(json), origin, out);
+    } catch (const std::exception& e) {
+        return origin + " is not valid: " + e.what();
+    }
 }
 
 } // namespace hm

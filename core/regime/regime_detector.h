@@ -40,6 +40,10 @@ GaussianHmm fitHmm(const std::vector<std::vector<RegimeObservation>>& sequences,
 
 std::string saveHmm(const std::string& path, const GaussianHmm& hmm, const std::string& evaluationJson);
 std::string loadHmm(const std::string& path, GaussianHmm& hmm);
+// The model as one line of JSON (the file's format, without its evaluation), and back:
+// a journal keeps the live detector's model so a replay runs the very same one.
+std::string hmmJson(const GaussianHmm& hmm);
+std::string parseHmm(const std::string& json, const std::string& origin, GaussianHmm& hmm); // error or ""
 
 // The forward filter: feed one observation per interval, read the probabilities.
 class RegimeDetector {

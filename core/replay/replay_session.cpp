@@ -3,7 +3,13 @@
 
 #include "replay/recorded_market.h"
 
+#include "regime/regime_detector.h"
+
+#include <spdlog/spdlog.h>
+
 #include <chrono>
+#include <cstdlib>
+#include <optional>
 #include <stdexcept>
 
 namespace hm {
@@ -35,10 +41,21 @@ std::int64_t monoNow() { return std::chrono::steady_clock::now().time_since_epoc
 ReplaySession::ReplaySession(const std::string& path, ReplayOptions options)
     : m_path(path), m_options(options), m_reader(new JournalReader(path)), m_gateway(new ReplayGateway)
 {
+    std::optional<GaussianHmm> regimeModel;
     for (const auto& r : m_reader->records(RecordKind::Config, 10000)) {
         Instrument i;
         if (r.ref == "instrument" && parseInstrumentConfig(r.text, i))
             m_config.instruments.push_back(i);
+        if (r.ref == "regime-warmup-s")
+            m_config.regimeWarmupS = std::atof(r.text.c_str());
+        if (r.ref == "regime-model") {
+            GaussianHmm hmm;
+            const std::string error = parseHmm(r.text, "the journal's regime model (record " + std::to_string(r.seq) + ")", hmm);
+            if (error.empty())
+                regimeModel = hmm;
+            else // the rest of the session still replays; only the probabilities are missing
+                spdlog::warn("replay of '{}': {}; regime probabilities are not shown", path, error);
+        }
     }
     if (m_config.instruments.empty())
         throw std::runtime_error("journal '" + path + "': no instrument recorded, nothing to replay");
@@ -49,6 +66,8 @@ ReplaySession::ReplaySession(const std::string& path, ReplayOptions options)
     m_lastSeq = m_reader->maxSeq();
     m_timeline = buildTimeline(*m_reader, options.timelineBuckets);
     m_engine.reset(new Engine(m_config, *m_gateway, nullptr));
+    if (regimeModel) // the live detector again, on the recorded market: its probabilities come back
+        m_engine->setRegimeModel(*regimeModel);
     m_engine->setCheckpointSink([this](std::int64_t seq, std::shared_ptr<const EngineState> state) {
         std::lock_guard<std::mutex> lock(m_mutex);
         m_checkpoints[seq] = std::move(state);
