@@ -224,6 +224,33 @@ private Q_SLOTS:
         QVERIFY(afterJump->books.front().regimeHistory.back().t <= afterJump->time);
     }
 
+    // Skipping ahead from the start (no checkpoint to restore) is a jump for the window
+    // too: a new epoch whose first snapshot brings the minutes that led to the target.
+    void aSeekAheadIsAJumpForTheWindow()
+    {
+        ReplaySession r(m_journal.toStdString());
+        std::mutex mutex;
+        std::vector<SnapshotPtr> seen;
+        r.engine().setSnapshotSink([&](SnapshotPtr s) {
+            std::lock_guard<std::mutex> lock(mutex);
+            seen.push_back(s);
+        });
+        r.start();
+        const std::int64_t target = r.lastSeq() / 2;
+        r.runTo(target);
+        const SnapshotPtr at = settledSnapshot(r, target);
+        QVERIFY(at->epoch >= 1);
+        std::lock_guard<std::mutex> lock(mutex);
+        SnapshotPtr first;
+        for (const auto& s : seen)
+            if (!first && s->epoch == at->epoch)
+                first = s;
+        QVERIFY(first);
+        QCOMPARE(first->replay.seq, target); // the new epoch starts at the target, not on the way
+        QVERIFY(first->books.front().midHistory.size() > 4);
+        QVERIFY(first->books.front().midHistory.back().first <= first->time);
+    }
+
     void timelineMarksInterventions()
     {
         JournalReader j(m_journal.toStdString());

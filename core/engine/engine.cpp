@@ -119,7 +119,8 @@ const Instrument* Engine::instrument(const std::string& symbol) const
 
 void Engine::post(Input input)
 {
-    if (m_config.replay && !std::holds_alternative<ReplayBatch>(input) && !std::holds_alternative<ReplayRestore>(input)) {
+    if (m_config.replay && !std::holds_alternative<ReplayBatch>(input) && !std::holds_alternative<ReplayRestore>(input)
+        && !std::holds_alternative<ReplayJump>(input)) {
         std::visit([](auto& command) { refuseInReplay(command, 0); }, input);
         return;
     }

@@ -68,6 +68,8 @@ struct EngineState;
 // Replay: journal records applied in order; optionally a checkpoint of the state afterwards.
 struct ReplayBatch { std::vector<JournalRecord> records; bool checkpointAfter = false; };
 struct ReplayRestore { std::shared_ptr<const EngineState> state; std::int64_t seq = 0; };
+// A seek that skipped ahead without a restore: the window's histories start over all the same.
+struct ReplayJump {};
 
 struct KillTiming {
     std::int64_t commandMono = 0;   // the kill command reached the engine thread
@@ -190,6 +192,7 @@ public:
     void setCheckpointSink(CheckpointSink sink); // before start()
     void replay(std::vector<JournalRecord> records, bool checkpointAfter = false);
     void restore(std::shared_ptr<const EngineState> state, std::int64_t seq);
+    void markJump(); // after a seek: the next snapshot starts a new epoch, with the histories
     std::int64_t replayedSeq() const { return m_appliedSeq.load(); } // any thread
     // A digest of orders, positions, books, agents, approvals, limits and the kill
     // switch. Engine thread only (or a stopped engine).
@@ -209,7 +212,7 @@ private:
     using Input = std::variant<SubmitOrder, CancelOrder, ReplaceOrder, CancelAllOrders, ExecutionReport, CancelReject,
                                MarketDataSnapshot, MarketDataUpdate, SessionEvent, AddAgent, RemoveAgent, ControlAgent,
                                SetThrottleLevel, DecideApproval, KillAll, RearmAll, ChangeLimits, SetRegime,
-                               ReplayBatch, ReplayRestore>;
+                               ReplayBatch, ReplayRestore, ReplayJump>;
     void post(Input input);
     void run();
     void handle(SubmitOrder& c);
@@ -233,6 +236,7 @@ private:
     void handle(SetRegime& c);
     void handle(ReplayBatch& c);
     void handle(ReplayRestore& c);
+    void handle(ReplayJump& c);
     // Replay (engine_replay.cpp).
     void applyRecord(const JournalRecord& r);
     void applyAudit(const JournalRecord& r);

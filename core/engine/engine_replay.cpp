@@ -81,6 +81,14 @@ void Engine::restore(std::shared_ptr<const EngineState> state, std::int64_t seq)
     post(ReplayRestore{std::move(state), seq});
 }
 
+void Engine::markJump() { post(ReplayJump{}); }
+
+void Engine::handle(ReplayJump&)
+{
+    ++m_epoch;
+    m_dirty = true;
+}
+
 std::uint64_t Engine::stateHash() const
 {
     Digest d;

@@ -272,6 +272,9 @@ void ReplaySession::doSeek(std::int64_t seq)
         m_aheadAt = 0;
     }
     fastForward(seq);
+    // The window starts its histories over from here (a restore alone would have it start
+    // at the checkpoint, and skipping ahead without one is a jump all the same).
+    m_engine->markJump();
     // Done when the engine stands exactly there. (Before it has taken the restore it still
     // reports the old position; equal to the target, that was the same state anyway.)
     while (m_running && m_engine->replayedSeq() != m_posted)
