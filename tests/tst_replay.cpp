@@ -207,6 +207,8 @@ private Q_SLOTS:
         QCOMPARE(end->replay.hashMismatches, std::uint64_t(0));
         QCOMPARE(end->books.front().regimeProbabilities, liveP); // bit for bit
         QCOMPARE(end->books.front().regime, live->books.front().regime);
+        QVERIFY(!live->books.front().trueRegime.empty()); // the simulator's, journaled for the replay
+        QCOMPARE(end->books.front().trueRegime, live->books.front().trueRegime);
 
         seeked.runTo(last);
         settledSnapshot(seeked, last);

@@ -657,7 +657,17 @@ void Engine::checkTriggers(AgentSlot& slot, Timestamp now)
 void Engine::handle(SetRegime& c)
 {
     if (m_regimeModel && c.source == "simulator") {
-        m_trueRegimes[c.symbol] = c.regime; // shown next to the detected one, for comparison
+        std::string& truth = m_trueRegimes[c.symbol]; // shown next to the detected one, for comparison
+        if (truth != c.regime && m_journal) { // journaled (not in the feed) so a replay shows it too
+            JournalRecord r;
+            r.time = engineNow();
+            r.kind = RecordKind::Alert;
+            r.ref = "true-regime";
+            r.symbol = c.symbol;
+            r.text = "true regime " + (truth.empty() ? std::string("unknown") : truth) + " -> " + c.regime + " (simulator)";
+            m_journal->append(std::move(r));
+        }
+        truth = c.regime;
         m_dirty = true;
         if (m_detectors.count(c.symbol))
             return; // the detector speaks for the regime; until its first look, the simulator does

@@ -387,6 +387,12 @@ void Engine::applyRecord(const JournalRecord& r)
         applyDecision(r);
         break;
     case RecordKind::Alert: {
+        if (r.ref == "true-regime") { // "true regime calm -> volatile (simulator)"
+            const std::size_t arrow = r.text.find(" -> "), paren = r.text.rfind(" (");
+            if (arrow != std::string::npos && paren != std::string::npos && paren > arrow)
+                m_trueRegimes[r.symbol] = r.text.substr(arrow + 4, paren - arrow - 4);
+            break;
+        }
         feed(r.ref, r.symbol, r.text);
         // "regime calm -> volatile (detector)"
         if (r.text.rfind("regime ", 0) == 0) {

@@ -32,7 +32,7 @@ Timeline buildTimeline(const JournalReader& reader, int buckets)
             m.kind = MarkKind::Denial;
             m.text = r.ref + ": " + r.text;
         } else if (r.kind == RecordKind::Alert) {
-            if (r.text.rfind("regime ", 0) == 0)
+            if (r.text.rfind("regime ", 0) == 0 || r.text.rfind("true regime ", 0) == 0)
                 m.kind = MarkKind::Regime;
             else if (r.text.rfind("GLOBAL KILL", 0) == 0)
                 return; // the kill-all audit row marks it
