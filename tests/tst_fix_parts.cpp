@@ -212,6 +212,22 @@ private Q_SLOTS:
         QCOMPARE(s.messages(1, 1).front(), message(1, 5));
     }
 
+    // Killed after the file was sized but before its header was written: a new store.
+    void aStoreKilledWhileBeingCreatedStartsFresh()
+    {
+        QTemporaryDir dir;
+        const std::string d = dir.path().toStdString();
+        QFile f(QString::fromStdString(SessionStore::fileName(d, "FIX.4.4", "ME", "YOU")));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        QVERIFY(f.resize(4096 + (1 << 20)));
+        f.close();
+        SessionStore s(d, "FIX.4.4", "ME", "YOU");
+        QCOMPARE(s.nextSenderSeq(), 1);
+        QCOMPARE(s.messageCount(), std::size_t(0));
+        s.store(1, message(1));
+        QCOMPARE(s.messages(1, 1).front(), message(1));
+    }
+
     void aStoreInUseIsRefused()
     {
         QTemporaryDir dir;

@@ -107,15 +107,18 @@ MappedFileStore::MappedFileStore(const std::string& directory, const FIX::Sessio
         struct stat st {};
         if (::fstat(m_fd, &st) != 0)
             throw FIX::ConfigError("FIX message store '" + m_path + "': " + errorText());
-        if (st.st_size == 0) {
-            if (::posix_fallocate(m_fd, 0, static_cast<off_t>(kInitialBytes)) != 0)
-                throw FIX::ConfigError("FIX message store '" + m_path + "' cannot be created (disk full?)");
-            mapFile(kInitialBytes);
+        auto createHere = [&] {
             initialise();
             const std::string legacy = (directory.empty() ? std::string(".") : directory) + "/"
                 + sessionFilePrefix(id) + ".seqnums";
             if (::access(legacy.c_str(), R_OK) == 0)
                 importFileStore(directory, id);
+        };
+        if (st.st_size == 0) {
+            if (::posix_fallocate(m_fd, 0, static_cast<off_t>(kInitialBytes)) != 0)
+                throw FIX::ConfigError("FIX message store '" + m_path + "' cannot be created (disk full?)");
+            mapFile(kInitialBytes);
+            createHere();
             return;
         }
         if (static_cast<std::size_t>(st.st_size) < kHeaderBytes)
@@ -123,6 +126,11 @@ MappedFileStore::MappedFileStore(const std::string& directory, const FIX::Sessio
                                    + std::to_string(st.st_size) + " bytes, shorter than its header");
         mapFile(static_cast<std::size_t>(st.st_size));
         const Header& h = header();
+        static const char kZeros[sizeof kMagic] = {};
+        if (std::memcmp(h.magic, kZeros, sizeof kMagic) == 0 && h.used == 0) {
+            createHere(); // created, but the process stopped before writing the header
+            return;
+        }
         if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0)
             throw FIX::ConfigError("'" + m_path + "' is not a Helmsman FIX message store");
         if (h.version > kVersion)
@@ -268,8 +276,13 @@ FIX::UtcTimeStamp MappedFileStore::getCreationTime() const throw(FIX::IOExceptio
 
 void MappedFileStore::reset() throw(FIX::IOException)
 {
-    __atomic_store_n(&header().used, std::uint64_t(0), __ATOMIC_RELEASE);
-    initialise();
+    // Field by field, the magic untouched: a kill half-way leaves a valid store.
+    Header& h = header();
+    __atomic_store_n(&h.used, std::uint64_t(0), __ATOMIC_RELEASE);
+    h.nextSender = h.nextTarget = 1;
+    FIX::UtcTimeStamp now;
+    h.createdSeconds = static_cast<std::int64_t>(now.getTimeT());
+    h.createdNanos = now.getFraction(9);
     m_index.clear();
 }
 
