@@ -228,6 +228,28 @@ private Q_SLOTS:
         QCOMPARE(s.messages(1, 1).front(), message(1));
     }
 
+    // Killed half-way through importing FileStore files: the import runs again in full.
+    void aStoreKilledWhileImportingImportsAgain()
+    {
+        QTemporaryDir dir;
+        const std::string d = dir.path().toStdString();
+        test::writeQuickfixFileStore(d, "FIX.4.4", "ME", "YOU", 4, 9, {{1, message(1)}, {2, message(2)}, {3, message(3)}});
+        const std::string path = SessionStore::fileName(d, "FIX.4.4", "ME", "YOU");
+        { SessionStore s(d, "FIX.4.4", "ME", "YOU"); }
+        QFile f(QString::fromStdString(path));
+        QVERIFY(f.open(QIODevice::ReadWrite));
+        f.write(QByteArray(8, '\0')); // no magic: as before the import finished
+        const qint64 one = 1;
+        f.seek(16);
+        f.write(reinterpret_cast<const char*>(&one), 8); // sequence numbers not yet imported
+        f.write(reinterpret_cast<const char*>(&one), 8);
+        f.close();
+        SessionStore s(d, "FIX.4.4", "ME", "YOU");
+        QCOMPARE(s.nextSenderSeq(), 4);
+        QCOMPARE(s.nextTargetSeq(), 9);
+        QCOMPARE(s.messageCount(), std::size_t(3));
+    }
+
     void aStoreInUseIsRefused()
     {
         QTemporaryDir dir;

@@ -4,6 +4,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -107,12 +108,15 @@ MappedFileStore::MappedFileStore(const std::string& directory, const FIX::Sessio
         struct stat st {};
         if (::fstat(m_fd, &st) != 0)
             throw FIX::ConfigError("FIX message store '" + m_path + "': " + errorText());
+        // The magic is written last: a store killed while being created or imported has
+        // none, and is created (and imported) again on the next start.
         auto createHere = [&] {
             initialise();
             const std::string legacy = (directory.empty() ? std::string(".") : directory) + "/"
                 + sessionFilePrefix(id) + ".seqnums";
             if (::access(legacy.c_str(), R_OK) == 0)
                 importFileStore(directory, id);
+            seal();
         };
         if (st.st_size == 0) {
             if (::posix_fallocate(m_fd, 0, static_cast<off_t>(kInitialBytes)) != 0)
@@ -127,8 +131,8 @@ MappedFileStore::MappedFileStore(const std::string& directory, const FIX::Sessio
         mapFile(static_cast<std::size_t>(st.st_size));
         const Header& h = header();
         static const char kZeros[sizeof kMagic] = {};
-        if (std::memcmp(h.magic, kZeros, sizeof kMagic) == 0 && h.used == 0) {
-            createHere(); // created, but the process stopped before writing the header
+        if (std::memcmp(h.magic, kZeros, sizeof kMagic) == 0) {
+            createHere(); // created, but the process stopped before it was complete
             return;
         }
         if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0)
@@ -167,8 +171,7 @@ void MappedFileStore::mapFile(std::size_t size)
 void MappedFileStore::initialise()
 {
     Header& h = header();
-    std::memset(&h, 0, sizeof h);
-    std::memcpy(h.magic, kMagic, sizeof kMagic);
+    std::memset(&h, 0, sizeof h); // no magic yet: see seal()
     h.version = kVersion;
     h.headerBytes = kHeaderBytes;
     h.nextSender = h.nextTarget = 1;
@@ -176,6 +179,12 @@ void MappedFileStore::initialise()
     h.createdSeconds = static_cast<std::int64_t>(now.getTimeT());
     h.createdNanos = now.getFraction(9);
     h.used = 0;
+}
+
+void MappedFileStore::seal()
+{
+    std::atomic_thread_fence(std::memory_order_release);
+    std::memcpy(header().magic, kMagic, sizeof kMagic);
 }
 
 void MappedFileStore::scan()

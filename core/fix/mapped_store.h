@@ -12,7 +12,8 @@
 // [reserved u32][message bytes, padded to 8]. A record counts once the header's
 // "bytes used" covers it, and that is written after the record, so a process killed
 // mid-write leaves the previous state. Disk blocks are reserved before they are mapped
-// (posix_fallocate), so a full disk is an IOException, never a SIGBUS.
+// (posix_fallocate), so a full disk is an IOException, never a SIGBUS. The header's magic
+// is written last, once a new store (and any import) is complete.
 #include <quickfix/MessageStore.h>
 
 #include <cstdint>
@@ -55,7 +56,8 @@ private:
     void reserve(std::size_t bytes); // makes room for `bytes` more after the used part
     void scan();                     // rebuilds the index; throws ConfigError on damage
     void importFileStore(const std::string& directory, const FIX::SessionID& id);
-    void initialise();
+    void initialise(); // a fresh header, without its magic
+    void seal();       // writes the magic: the store is complete
 
     std::string m_path;
     int m_fd = -1;
