@@ -12,6 +12,8 @@
 #include "feed_panel.h"
 #include "limits_dialog.h"
 #include "main_window.h"
+#include "risk_gauge.h"
+#include "risk_panel.h"
 #include "order_ticket.h"
 #include "price_chart.h"
 #include "replay_bar.h"
@@ -104,6 +106,14 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(w.lastSnapshot() && w.lastSnapshot()->replay.seq == killSeq, 5000);
         QTRY_VERIFY(w.lastSnapshot()->risk.killed);
         QTRY_VERIFY2(w.chart().midPoints() > 5, "the chart draws the minutes that led to the jump's target");
+        // The gauges' sparklines too, four points a second of market time, and they stand
+        // still while the replay is paused.
+        RiskGauge* pnl = w.risk().gauge(QStringLiteral("pnl"));
+        QVERIFY(pnl);
+        QTRY_VERIFY2(pnl->historySize() > 8, qPrintable(QString::number(pnl->historySize())));
+        const std::size_t paused = pnl->historySize();
+        QTest::qWait(600);
+        QCOMPARE(pnl->historySize(), paused);
         shot(w, "r2-replay-at-kill");
 
         // The analyst's tools.

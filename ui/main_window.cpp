@@ -404,6 +404,7 @@ void MainWindow::onSnapshot(const SnapshotPtr& s)
         m_feed->reset();
         m_decisions->reset();
         m_market->reset();
+        m_risk->reset();
         m_session->reset();
         m_orderModel->reset();
         m_fillModel->reset();

@@ -45,6 +45,12 @@ void RiskGauge::sample()
     QWidget::update();
 }
 
+void RiskGauge::clearHistory()
+{
+    m_history.clear();
+    QWidget::update();
+}
+
 RiskGauge::Level RiskGauge::level() const
 {
     if (m_limit <= 0)

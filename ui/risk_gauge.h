@@ -18,6 +18,8 @@ public:
     // limit <= 0: no limit, a plain metric.
     void setValue(double value, double limit);
     void sample(); // appends the current value to the sparkline history
+    void clearHistory();
+    std::size_t historySize() const { return m_history.size(); }
     Level level() const;
     double value() const { return m_value; }
     double limit() const { return m_limit; }

@@ -6,7 +6,6 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QPushButton>
-#include <QTimer>
 #include <QVBoxLayout>
 
 namespace hm {
@@ -78,13 +77,24 @@ RiskPanel::RiskPanel(QWidget* parent) : QWidget(parent)
     layout->addLayout(top);
     layout->addLayout(grid);
     layout->addStretch();
+}
 
-    auto* timer = new QTimer(this); // the sparklines sample at a steady 4 Hz, whatever the snapshot rate
-    connect(timer, &QTimer::timeout, this, [this] {
-        for (auto& kv : m_gauges)
-            kv.second->sample();
-    });
-    timer->start(250);
+void RiskPanel::reset()
+{
+    for (auto& kv : m_gauges)
+        kv.second->clearHistory();
+    m_lastSample = 0;
+}
+
+void RiskPanel::sampleAt(Timestamp t)
+{
+    // Market time, not the wall clock: a replay's sparklines cover the same span at any
+    // speed, and stand still while it is paused.
+    if (m_lastSample != 0 && t - m_lastSample < 250000000)
+        return;
+    for (auto& kv : m_gauges)
+        kv.second->sample();
+    m_lastSample = t;
 }
 
 RiskGauge* RiskPanel::addGauge(const QString& key, const QString& title, const QString& unit, int row, int column)
@@ -105,9 +115,8 @@ RiskGauge* RiskPanel::gauge(const QString& name) const
 
 QString RiskPanel::statusText() const { return m_status->text(); }
 
-void RiskPanel::update(const EngineSnapshot& s)
+void RiskPanel::show(const RiskView& r)
 {
-    const RiskView& r = s.risk;
     for (const LimitUsage& u : r.usage)
         if (RiskGauge* g = gauge(QString::fromStdString(u.name)))
             g->setValue(u.used, u.limit);
@@ -122,6 +131,17 @@ void RiskPanel::update(const EngineSnapshot& s)
     set("var_parametric", r.varParametric);
     set("var_historical", r.varHistorical);
     set("denials", static_cast<double>(r.denials));
+}
+
+void RiskPanel::update(const EngineSnapshot& s)
+{
+    for (const auto& past : s.riskHistory) { // after a replay's jump: the minute that led there
+        show(past.second);
+        sampleAt(past.first);
+    }
+    show(s.risk);
+    sampleAt(s.time);
+    const RiskView& r = s.risk;
 
     QStringList regimes;
     for (const auto& b : s.books)

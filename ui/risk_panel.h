@@ -20,6 +20,7 @@ class RiskPanel : public QWidget {
 public:
     explicit RiskPanel(QWidget* parent = nullptr);
     void update(const EngineSnapshot& snapshot);
+    void reset(); // a replay jumped: the sparklines start over (from the snapshot's history)
 
     RiskGauge* gauge(const QString& name) const; // limit name (max_position) or metric (pnl, var_hist, ...)
     QString statusText() const;
@@ -30,7 +31,10 @@ Q_SIGNALS:
 
 private:
     RiskGauge* addGauge(const QString& key, const QString& title, const QString& unit, int row, int column);
+    void show(const RiskView& r); // the gauges' values
+    void sampleAt(Timestamp t);   // a sparkline point every 250 ms of market time
 
+    Timestamp m_lastSample = 0;
     QLabel* m_status;
     QLabel* m_regime;
     QPushButton* m_limitsButton;

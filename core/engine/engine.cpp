@@ -626,6 +626,8 @@ void Engine::publish()
         s->positions.push_back(p);
     }
     s->sessions = m_config.replay ? m_replaySessions : m_gateway.status();
+    if (jumped)
+        s->riskHistory.assign(m_riskHistory.begin(), m_riskHistory.end());
     s->replay = m_replayView;
     s->replay.active = m_config.replay;
     s->epoch = m_epoch;

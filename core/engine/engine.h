@@ -132,6 +132,7 @@ struct EngineState {
     std::map<std::string, std::string> m_trueRegimes;   // symbol -> the simulator's, when it says
     std::map<std::string, std::deque<std::pair<Timestamp, Price>>> m_midHistory; // symbol -> 2x mid, 4 a second, 3 minutes
     std::map<std::string, std::vector<RegimePoint>> m_regimePoints; // symbol -> regime changes, last half hour
+    std::deque<std::pair<Timestamp, RiskView>> m_riskHistory; // 4 a second of market time, last minute
     std::map<std::string, AgentSlot> m_agentSlots;
     ApprovalQueue m_approvals;
     std::unordered_map<std::string, Quantity> m_gateLeaves; // ClOrdID -> quantity the gate counts as working
@@ -262,6 +263,7 @@ private:
     void feed(const std::string& kind, const std::string& source, const std::string& text, bool journalAlert = false);
     void journalDecision(const std::string& agent, const OrderProposal& p, int outcome, const std::string& note);
     void publishOversight(EngineSnapshot& s);
+    RiskView currentRiskView();
     void publish();
     // Commands are answered after the batch they came in, once a snapshot shows their effect.
     void answer(const Reply& reply, bool ok, const std::string& message);

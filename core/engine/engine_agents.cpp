@@ -178,6 +178,11 @@ void Engine::onMarketChanged(const std::string& symbol, const std::vector<Trade>
         while (history.front().first < now - 180000000000LL)
             history.pop_front();
     }
+    if (m_riskHistory.empty() || now - m_riskHistory.back().first >= 250000000) {
+        m_riskHistory.emplace_back(now, currentRiskView());
+        while (m_riskHistory.size() > 240)
+            m_riskHistory.pop_front();
+    }
     const std::vector<PriceLevel> bids = book.bids(5), asks = book.asks(5);
     double depth = 0;
     for (const auto& l : bids)
@@ -738,6 +743,40 @@ void Engine::tickAgents(Timestamp now)
     }
 }
 
+RiskView Engine::currentRiskView()
+{
+    RiskView r;
+    r.limits = m_gate.limits();
+    r.usage = m_gate.utilisation(monoNs()); // the gate counts rates on the monotonic clock
+    for (const auto& kv : m_oms.positions()) {
+        const Instrument* ins = instrument(kv.first);
+        const double tick = ins ? ins->tickSize : 0.0;
+        const double mid = static_cast<double>(m_books[kv.first].twiceMid()) / 2.0;
+        const Position& p = kv.second;
+        r.realized += p.realizedTicks * tick;
+        if (mid > 0 && p.qty != 0)
+            r.unrealized += (mid - p.avgCostTicks) * static_cast<double>(p.qty) * tick;
+        r.netExposure += static_cast<double>(p.qty) * mid * tick;
+        r.grossExposure += std::fabs(static_cast<double>(p.qty) * mid * tick);
+    }
+    r.pnl = r.realized + r.unrealized;
+    if (!m_config.instruments.empty()) {
+        const RiskMetrics& m = m_metrics[m_config.instruments.front().symbol];
+        r.drawdown = m.drawdown();
+        r.ewmaVol = m.ewmaVol();
+        r.garchVol = m.garchVol();
+        r.varParametric = m.parametricVar(r.netExposure);
+        r.varHistorical = m.historicalVar(r.netExposure);
+        r.stress = m.stress().active;
+        r.stressReason = m.stress().reason;
+    }
+    r.killed = m_killed;
+    r.halted = m_gate.halted();
+    r.haltReason = m_gate.haltReason();
+    r.denials = m_gate.totalDenials();
+    return r;
+}
+
 void Engine::publishOversight(EngineSnapshot& s)
 {
     const Timestamp now = engineNow();
@@ -782,35 +821,7 @@ void Engine::publishOversight(EngineSnapshot& s)
     }
     for (const auto& t : m_approvals.tickets())
         s.approvals.push_back(ApprovalView{t.id, t.agent, t.proposal, t.why, t.created, t.deadline});
-    RiskView& r = s.risk;
-    r.limits = m_gate.limits();
-    r.usage = m_gate.utilisation(monoNs()); // the gate counts rates on the monotonic clock
-    for (const auto& kv : m_oms.positions()) {
-        const Instrument* ins = instrument(kv.first);
-        const double tick = ins ? ins->tickSize : 0.0;
-        const double mid = static_cast<double>(m_books[kv.first].twiceMid()) / 2.0;
-        const Position& p = kv.second;
-        r.realized += p.realizedTicks * tick;
-        if (mid > 0 && p.qty != 0)
-            r.unrealized += (mid - p.avgCostTicks) * static_cast<double>(p.qty) * tick;
-        r.netExposure += static_cast<double>(p.qty) * mid * tick;
-        r.grossExposure += std::fabs(static_cast<double>(p.qty) * mid * tick);
-    }
-    r.pnl = r.realized + r.unrealized;
-    if (!m_config.instruments.empty()) {
-        const RiskMetrics& m = m_metrics[m_config.instruments.front().symbol];
-        r.drawdown = m.drawdown();
-        r.ewmaVol = m.ewmaVol();
-        r.garchVol = m.garchVol();
-        r.varParametric = m.parametricVar(r.netExposure);
-        r.varHistorical = m.historicalVar(r.netExposure);
-        r.stress = m.stress().active;
-        r.stressReason = m.stress().reason;
-    }
-    r.killed = m_killed;
-    r.halted = m_gate.halted();
-    r.haltReason = m_gate.haltReason();
-    r.denials = m_gate.totalDenials();
+    s.risk = currentRiskView();
     s.newFeed.swap(m_newFeed);
     s.newDecisions.swap(m_newDecisions);
 }

@@ -155,6 +155,9 @@ struct EngineSnapshot {
     std::vector<AgentView> agents;
     std::vector<ApprovalView> approvals;
     RiskView risk;
+    // Only in the first snapshot after a replay's jump: the risk view four times a second
+    // over the last minute of market time, so the gauges' sparklines show what led there.
+    std::vector<std::pair<Timestamp, RiskView>> riskHistory;
     std::vector<FeedItem> newFeed; // since the previous snapshot
     std::vector<DecisionView> newDecisions; // since the previous snapshot
     ReplayView replay;
