@@ -126,10 +126,15 @@ struct FixGateway::Impl : public FIX::Application {
 
     void toApp(FIX::Message& m, const FIX::SessionID&) throw(FIX::DoNotSend) override
     {
-        // A resend would replay stale orders into a market that has moved on: gap-fill instead.
+        // A resend would replay stale orders into a market that has moved on: gap-fill
+        // instead. A market-data subscription is resent: without it the book stays empty.
         FIX::PossDupFlag possDup;
-        if (m.getHeader().getFieldIfSet(possDup) && possDup.getValue())
-            throw FIX::DoNotSend();
+        if (m.getHeader().getFieldIfSet(possDup) && possDup.getValue()) {
+            FIX::MsgType type;
+            m.getHeader().getFieldIfSet(type);
+            if (type.getValue() != FIX::MsgType_MarketDataRequest)
+                throw FIX::DoNotSend();
+        }
     }
 
     void fromAdmin(const FIX::Message& m, const FIX::SessionID&) throw(

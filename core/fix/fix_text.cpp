@@ -42,6 +42,40 @@ std::string scaledText(long long scaled, int decimals)
 }
 } // namespace
 
+std::string storedWithPasswordMasked(const std::string& message)
+{
+    static const std::string kTag = "\x01" "554=";
+    std::size_t at = message.find(kTag);
+    if (at == std::string::npos)
+        return message;
+    std::string out = message;
+    while (at != std::string::npos) {
+        const std::size_t start = at + kTag.size();
+        const std::size_t end = out.find('\x01', start);
+        if (end == std::string::npos)
+            return message; // not whole: leave it
+        out.replace(start, end - start, "********");
+        at = out.find(kTag, start + 8);
+    }
+    // 8=...|9=LEN|<body>10=CCC|: LEN counts from after 9=LEN| to the SOH before 10=.
+    const std::size_t lengthTag = out.find("\x01" "9=");
+    const std::size_t bodyStart = lengthTag == std::string::npos ? std::string::npos : out.find('\x01', lengthTag + 1);
+    const std::size_t checksumTag = out.rfind("\x01" "10=");
+    if (out.rfind("8=", 0) != 0 || bodyStart == std::string::npos || checksumTag == std::string::npos
+        || checksumTag < bodyStart || out.back() != '\x01')
+        return out;
+    const std::size_t bodyLength = checksumTag + 1 - (bodyStart + 1);
+    out.replace(lengthTag + 3, bodyStart - (lengthTag + 3), std::to_string(bodyLength));
+    const std::size_t sumAt = out.rfind("\x01" "10=") + 1; // moved if the length's digits changed
+    unsigned sum = 0;
+    for (std::size_t i = 0; i < sumAt; ++i)
+        sum += static_cast<unsigned char>(out[i]);
+    char digits[4];
+    std::snprintf(digits, sizeof digits, "%03u", sum % 256);
+    out.replace(sumAt + 3, out.size() - 1 - (sumAt + 3), digits);
+    return out;
+}
+
 std::string quantityText(Quantity q) { return std::to_string(q); }
 
 std::string priceText(const Instrument& instrument, Price ticks)

@@ -590,7 +590,10 @@ struct FixVenue::Impl : public FIX::Application {
             // next incremental refresh start from the same picture.
             publish(mk->second);
             sendSnapshot(id, reqId.getValue(), mk->second);
-            if (subType.getValue() == FIX::SubscriptionRequestType_SNAPSHOT_PLUS_UPDATES)
+            bool known = false; // a resent request (PossDup) must not subscribe twice
+            for (const auto& s : subscriptions)
+                known = known || (s.session == id && s.mdReqId == reqId.getValue() && s.symbol == symbol.getValue());
+            if (subType.getValue() == FIX::SubscriptionRequestType_SNAPSHOT_PLUS_UPDATES && !known)
                 subscriptions.push_back(Subscription{id, reqId.getValue(), symbol.getValue()});
         }
     }

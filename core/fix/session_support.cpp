@@ -65,11 +65,16 @@ public:
     {
         if (msg.find("\x01" "554=") == std::string::npos) // only a Logon carries one; no copy otherwise
             return m_inner->set(seq, msg);
-        return m_inner->set(seq, fixconv::maskPassword(msg));
+        return m_inner->set(seq, fixconv::storedWithPasswordMasked(msg));
     }
     void get(int b, int e, std::vector<std::string>& out) const throw(FIX::IOException) override
     {
         m_inner->get(b, e, out);
+        // Stores written before the length and checksum were fixed up hold a masked Logon
+        // that no longer parses; mend it on the way out so a resend request can be answered.
+        for (auto& m : out)
+            if (m.find("\x01" "554=") != std::string::npos)
+                m = fixconv::storedWithPasswordMasked(m);
     }
     int getNextSenderMsgSeqNum() const throw(FIX::IOException) override { return m_inner->getNextSenderMsgSeqNum(); }
     int getNextTargetMsgSeqNum() const throw(FIX::IOException) override { return m_inner->getNextTargetMsgSeqNum(); }
