@@ -55,13 +55,14 @@ private Q_SLOTS:
         const QStringList expected = {
             "./usr/bin/helmsman", "./usr/bin/helmsman-venue", "./usr/bin/helmsman-ctl", "./usr/bin/helmsman-report",
             "./usr/bin/helmsman-backtest", "./usr/bin/helmsman-train", "./usr/bin/helmsman-regime",
-            "./usr/bin/helmsman-signal", "./usr/share/helmsman/fix/FIX44.xml", "./usr/share/helmsman/agents/demo.json",
+            "./usr/bin/helmsman-signal", "./usr/bin/helmsman-fixstore", "./usr/share/helmsman/fix/FIX44.xml", "./usr/share/helmsman/agents/demo.json",
             "./usr/share/helmsman/sim/default.json", "./usr/share/helmsman/models/ppo-execution.pt",
             "./usr/share/helmsman/models/ppo-execution.pt.json", "./usr/share/helmsman/models/regime-hmm.json",
             "./usr/share/applications/helmsman.desktop", "./usr/share/icons/hicolor/scalable/apps/helmsman.svg",
             "./usr/share/metainfo/io.github.helmsman.Helmsman.metainfo.xml", "./usr/share/man/man1/helmsman.1.gz",
             "./usr/share/man/man1/helmsman-venue.1.gz", "./usr/share/man/man1/helmsman-ctl.1.gz",
-            "./usr/share/man/man1/helmsman-report.1.gz", "./usr/share/doc/helmsman/copyright",
+            "./usr/share/man/man1/helmsman-report.1.gz", "./usr/share/man/man1/helmsman-fixstore.1.gz",
+            "./usr/share/doc/helmsman/copyright",
             "./usr/share/doc/helmsman/journal.md"};
         for (const QString& path : expected)
             QVERIFY2(list.out.contains(QRegularExpression(QRegularExpression::escape(path) + QStringLiteral("(\\n|$)"))),

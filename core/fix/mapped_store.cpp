@@ -135,12 +135,7 @@ MappedFileStore::MappedFileStore(const std::string& directory, const FIX::Sessio
             createHere(); // created, but the process stopped before it was complete
             return;
         }
-        if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0)
-            throw FIX::ConfigError("'" + m_path + "' is not a Helmsman FIX message store");
-        if (h.version > kVersion)
-            throw FIX::ConfigError("FIX message store '" + m_path + "' was written by a newer Helmsman (format "
-                                   + std::to_string(h.version) + ")");
-        scan();
+        openExisting();
     } catch (...) {
         if (m_base)
             ::munmap(m_base, m_size);
@@ -148,6 +143,43 @@ MappedFileStore::MappedFileStore(const std::string& directory, const FIX::Sessio
         throw;
     }
 }
+
+MappedFileStore::MappedFileStore(const std::string& file) : m_path(file)
+{
+    m_fd = ::open(m_path.c_str(), O_RDWR | O_CLOEXEC);
+    if (m_fd < 0)
+        throw FIX::ConfigError("FIX message store '" + m_path + "' cannot be opened: " + errorText());
+    try {
+        if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0)
+            throw FIX::ConfigError("FIX message store '" + m_path + "' is in use by another process");
+        struct stat st {};
+        if (::fstat(m_fd, &st) != 0)
+            throw FIX::ConfigError("FIX message store '" + m_path + "': " + errorText());
+        if (static_cast<std::size_t>(st.st_size) < kHeaderBytes)
+            throw FIX::ConfigError("'" + m_path + "' is not a Helmsman FIX message store (" + std::to_string(st.st_size)
+                                   + " bytes, shorter than its header)");
+        mapFile(static_cast<std::size_t>(st.st_size));
+        openExisting();
+    } catch (...) {
+        if (m_base)
+            ::munmap(m_base, m_size);
+        ::close(m_fd);
+        throw;
+    }
+}
+
+void MappedFileStore::openExisting()
+{
+    const Header& h = header();
+    if (std::memcmp(h.magic, kMagic, sizeof kMagic) != 0)
+        throw FIX::ConfigError("'" + m_path + "' is not a Helmsman FIX message store");
+    if (h.version > kVersion)
+        throw FIX::ConfigError("FIX message store '" + m_path + "' was written by a newer Helmsman (format "
+                               + std::to_string(h.version) + ")");
+    scan();
+}
+
+std::size_t MappedFileStore::bytesUsed() const { return kHeaderBytes + header().used; }
 
 MappedFileStore::~MappedFileStore()
 {

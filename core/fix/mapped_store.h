@@ -29,6 +29,8 @@ public:
     // sequence numbers, creation time and messages are imported (the old files stay).
     // Throws FIX::ConfigError naming the file for anything it cannot use.
     MappedFileStore(const std::string& directory, const FIX::SessionID& id);
+    // An existing store by its path (tools): never created, nothing imported.
+    explicit MappedFileStore(const std::string& file);
     ~MappedFileStore() override;
     MappedFileStore(const MappedFileStore&) = delete;
     MappedFileStore& operator=(const MappedFileStore&) = delete;
@@ -48,6 +50,9 @@ public:
     void refresh() throw(FIX::IOException) override;
 
     std::size_t messageCount() const { return m_index.size(); }
+    int firstStored() const { return m_index.empty() ? 0 : m_index.begin()->first; }
+    int lastStored() const { return m_index.empty() ? 0 : m_index.rbegin()->first; }
+    std::size_t bytesUsed() const;
 
 private:
     struct Header;
@@ -56,6 +61,7 @@ private:
     void reserve(std::size_t bytes); // makes room for `bytes` more after the used part
     void scan();                     // rebuilds the index; throws ConfigError on damage
     void importFileStore(const std::string& directory, const FIX::SessionID& id);
+    void openExisting(); // checks the header and scans; throws ConfigError
     void initialise(); // a fresh header, without its magic
     void seal();       // writes the magic: the store is complete
 

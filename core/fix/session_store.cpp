@@ -37,6 +37,14 @@ SessionStore::SessionStore(const std::string& directory, const std::string& begi
     });
 }
 
+SessionStore::SessionStore(const std::string& file) : m_impl(new Impl)
+{
+    translated([&] {
+        m_impl->store.reset(new MappedFileStore(file));
+        return 0;
+    });
+}
+
 SessionStore::~SessionStore() = default;
 
 std::string SessionStore::fileName(const std::string& directory, const std::string& beginString,
@@ -60,6 +68,14 @@ std::vector<std::string> SessionStore::messages(int begin, int end) const
 }
 
 std::size_t SessionStore::messageCount() const { return m_impl->store->messageCount(); }
+int SessionStore::firstStored() const { return m_impl->store->firstStored(); }
+int SessionStore::lastStored() const { return m_impl->store->lastStored(); }
+std::size_t SessionStore::bytesUsed() const { return m_impl->store->bytesUsed(); }
+
+std::string SessionStore::created() const
+{
+    return FIX::UtcTimeStampConvertor::convert(m_impl->store->getCreationTime(), 0);
+}
 int SessionStore::nextSenderSeq() const { return m_impl->store->getNextSenderMsgSeqNum(); }
 int SessionStore::nextTargetSeq() const { return m_impl->store->getNextTargetMsgSeqNum(); }
 void SessionStore::setNextSenderSeq(int n) { m_impl->store->setNextSenderMsgSeqNum(n); }
