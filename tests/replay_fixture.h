@@ -53,6 +53,9 @@ inline void recordDemoSession(const QTemporaryDir& dir, const QString& journal, 
     o.type = OrderType::Market;
     o.qty = 300;
     e.submit(o);
+    OrderRequest tooBig = o; // above max_order_qty: the gate denies it
+    tooBig.qty = 20000;
+    e.submit(tooBig);
     // Approve one ticket, reject the next.
     QTRY_VERIFY_WITH_TIMEOUT(!e.latest()->approvals.empty(), 15000);
     e.decide(e.latest()->approvals.front().id, "", true, trader);

@@ -110,6 +110,21 @@ private Q_SLOTS:
             QCOMPARE(a.state, AgentState::Killed);
         QCOMPARE(s->risk.limits.maxPosition, 15000.0);
         QVERIFY(!s->sessions.empty());
+        // The risk gauges show the session's usage, as the live gate counted it.
+        auto usage = [](const EngineSnapshot& snap, const std::string& name) {
+            for (const auto& u : snap.risk.usage)
+                if (u.name == name)
+                    return u.used;
+            return -1.0;
+        };
+        for (const char* name : {"max_position", "max_gross_notional", "max_open_orders"})
+            QCOMPARE(usage(*s, name), usage(*m_live, name));
+        QVERIFY(usage(*m_live, "max_position") > 0);
+        QCOMPARE(s->risk.denials, m_live->risk.denials);
+        QVERIFY(m_live->risk.denials > 0);
+        // Marked to market on the records' time rather than the live ticks: fed, if not to the cent.
+        QCOMPARE(s->risk.drawdown > 0, m_live->risk.drawdown > 0);
+        QCOMPARE(usage(*s, "daily_loss_limit") > 0, usage(*m_live, "daily_loss_limit") > 0);
         // Read-only: commands are refused and change nothing.
         bool answered = false, refused = false;
         r.engine().killAll(Actor{"tom", Role::Trader}, "not in a replay", [&](bool ok, const std::string& why) {

@@ -148,6 +148,7 @@ struct EngineState {
     std::unordered_map<std::string, double> m_replayNotional;        // order -> filled notional, for its average price
     std::vector<SessionStatus> m_replaySessions;
     Timestamp m_replayTime = 0;
+    Timestamp m_nextReplayMark = 0; // the P&L the live engine marks each agent tick, on the records' time
     std::int64_t m_replaySeq = 0; // the last record applied
     ReplayView m_replayView;
 };
@@ -264,6 +265,7 @@ private:
     void journalDecision(const std::string& agent, const OrderProposal& p, int outcome, const std::string& note);
     void publishOversight(EngineSnapshot& s);
     RiskView currentRiskView();
+    double markToMarket(); // total P&L now; feeds the drawdown
     void publish();
     // Commands are answered after the batch they came in, once a snapshot shows their effect.
     void answer(const Reply& reply, bool ok, const std::string& message);

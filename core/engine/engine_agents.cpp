@@ -690,9 +690,8 @@ void Engine::handle(SetRegime& c)
             checkTriggers(kv.second, engineNow());
 }
 
-void Engine::tickAgents(Timestamp now)
+double Engine::markToMarket()
 {
-    // Daily loss across everything: the gate halts itself; the agents follow.
     double pnl = 0;
     for (const auto& kv : m_oms.positions()) {
         const Instrument* ins = instrument(kv.first);
@@ -704,7 +703,14 @@ void Engine::tickAgents(Timestamp now)
         pnl += (p.realizedTicks + unreal) * tick;
     }
     for (auto& kv : m_metrics)
-        kv.second.onPnl(pnl);
+        kv.second.onPnl(pnl); // drawdown
+    return pnl;
+}
+
+void Engine::tickAgents(Timestamp now)
+{
+    // Daily loss across everything: the gate halts itself; the agents follow.
+    const double pnl = markToMarket();
     m_gate.setPnl(pnl);
     if (m_gate.halted() && !m_gateWasHalted && !m_killed) {
         const Actor system{"system", Role::System};
@@ -747,7 +753,8 @@ RiskView Engine::currentRiskView()
 {
     RiskView r;
     r.limits = m_gate.limits();
-    r.usage = m_gate.utilisation(monoNs()); // the gate counts rates on the monotonic clock
+    // Live, the gate counts rates on the monotonic clock; a replay on the records' time.
+    r.usage = m_gate.utilisation(m_config.replay ? engineNow() : monoNs());
     for (const auto& kv : m_oms.positions()) {
         const Instrument* ins = instrument(kv.first);
         const double tick = ins ? ins->tickSize : 0.0;

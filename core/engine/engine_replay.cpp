@@ -189,6 +189,13 @@ void Engine::flushReplayMarket()
 
 void Engine::applyRecord(const JournalRecord& r)
 {
+    // The live engine marks its P&L every agent tick (drawdown, the daily-loss gauge): here
+    // on the records' time. The gate only shows it; the journal says when trading halted.
+    if (r.time >= m_nextReplayMark) {
+        if (m_nextReplayMark != 0)
+            m_gate.recordPnl(markToMarket());
+        m_nextReplayMark = r.time + static_cast<Timestamp>(m_config.agentTickMs) * 1000000;
+    }
     // Levels and trades of one message share a time and a symbol: regroup them.
     if (r.kind == RecordKind::BookLevel || r.kind == RecordKind::Trade) {
         const bool snapshot = r.kind == RecordKind::BookLevel && r.text == "snapshot";
@@ -272,10 +279,22 @@ void Engine::applyRecord(const JournalRecord& r)
         }
         if (!m_oms.find(o.clOrdId)) {
             m_oms.onSend(o, r.time);
-            if (r.kind == RecordKind::OrderNew)
+            if (r.kind == RecordKind::OrderNew) {
                 ++m_counters.ordersSent;
+                // What the live gate recorded when it passed the order: its usage gauges follow.
+                m_gate.admitRecorded(o, o.owner.empty() ? "operator" : o.owner, r.time);
+                m_gateLeaves[o.clOrdId] = o.qty;
+            }
         }
         if (r.kind == RecordKind::OrderDenied) {
+            if (r.aux != 0)
+                m_gate.denyRecorded(static_cast<DenyReason>(r.aux));
+            auto passed = m_gateLeaves.find(o.clOrdId); // passed the gate, then the send failed
+            if (passed != m_gateLeaves.end()) {
+                m_gate.onWorkingReduced(o.symbol, o.side, passed->second);
+                m_gate.onOrderClosed();
+                m_gateLeaves.erase(passed);
+            }
             m_oms.onSendFailed(o.clOrdId, "denied: " + reason, r.time);
             ++m_counters.ordersDenied;
             feed("denial", o.owner.empty() ? "operator" : o.owner, orderText(o.side, o.qty, o.symbol, o.type, o.price) + ": " + reason);
@@ -286,12 +305,25 @@ void Engine::applyRecord(const JournalRecord& r)
         break;
     }
     case RecordKind::OrderCancel:
+        m_gate.noteCancel(r.time);
         m_oms.onCancelRequested(r.text, r.ref, r.time);
         break;
-    case RecordKind::OrderReplace:
+    case RecordKind::OrderReplace: {
         m_replayRequests[r.ref] = ReplayRequest{r.qty, r.price, r.text};
+        if (const OrderRecord* existing = m_oms.find(r.text)) { // as the live gate counted it
+            OrderRequest current;
+            current.symbol = existing->symbol;
+            current.side = existing->side;
+            current.qty = existing->qty;
+            m_gate.replaceRecorded(current, existing->leavesQty, r.qty, r.time);
+            auto g = m_gateLeaves.find(existing->clOrdId);
+            const Quantity newLeaves = std::max<Quantity>(0, r.qty - existing->cumQty);
+            if (g != m_gateLeaves.end() && newLeaves > g->second)
+                g->second = newLeaves;
+        }
         m_oms.onReplaceRequested(r.text, r.ref, r.time);
         break;
+    }
     case RecordKind::ExecReport: {
         const auto f = split(r.text, '|');
         ExecutionReport e;

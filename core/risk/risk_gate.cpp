@@ -245,6 +245,26 @@ GateVerdict RiskGate::checkReplace(const OrderRequest& current, Quantity leaves,
 
 void RiskGate::noteCancel(Timestamp now) { m_messages.add(now); }
 
+void RiskGate::replaceRecorded(const OrderRequest& current, Quantity leaves, Quantity newQty, Timestamp now)
+{
+    m_messages.add(now);
+    auto it = m_exposure.find(current.symbol);
+    const Quantity added = std::max<Quantity>(0, newQty - (current.qty - leaves)) - leaves;
+    if (it != m_exposure.end() && added > 0)
+        (current.side == Side::Buy ? it->second.workingBuy : it->second.workingSell) += added;
+}
+
+void RiskGate::admitRecorded(const OrderRequest& o, const std::string& agent, Timestamp now)
+{
+    m_agents[agent].orders.add(now);
+    m_orders.add(now);
+    m_messages.add(now);
+    ++m_openOrders;
+    auto it = m_exposure.find(o.symbol);
+    if (it != m_exposure.end())
+        (o.side == Side::Buy ? it->second.workingBuy : it->second.workingSell) += o.qty;
+}
+
 void RiskGate::onFill(const std::string& symbol, Side side, Quantity qty)
 {
     auto it = m_exposure.find(symbol);

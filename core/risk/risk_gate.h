@@ -59,6 +59,7 @@ public:
     void setReference(const std::string& symbol, Price reference);
     // Total P&L (realized + unrealized, currency). Crossing the daily loss limit halts.
     void setPnl(double pnl);
+    void recordPnl(double pnl) { m_pnl = pnl; } // replay: shown, never halts (the journal says when it did)
 
     // Halted: only orders that reduce the position pass (the kill switch, the loss limit).
     void halt(const std::string& why);
@@ -73,6 +74,11 @@ public:
                              const std::string& agent, Timestamp now);
     // Cancels always pass; they count toward the message rate.
     void noteCancel(Timestamp now);
+    // Replay: record what the live gate recorded for a journaled order, without checking
+    // it again (the journal says whether it passed), so the gauges show the session's usage.
+    void admitRecorded(const OrderRequest& order, const std::string& agent, Timestamp now);
+    void denyRecorded(DenyReason reason) { ++m_denials[static_cast<std::size_t>(reason)]; }
+    void replaceRecorded(const OrderRequest& current, Quantity leaves, Quantity newQty, Timestamp now);
 
     // Order lifecycle, to keep working exposure and positions true.
     void onFill(const std::string& symbol, Side side, Quantity qty);
