@@ -631,8 +631,17 @@ struct FixVenue::Impl : public FIX::Application {
         using clock = std::chrono::steady_clock;
         const auto start = clock::now();
         auto lastPublish = start;
+        // The simulator steps every millisecond; a quiet market (no simulator) only has
+        // market data to conflate, so it wakes at that cadence instead of 1,000 times a second.
+        bool simulated = false;
+        {
+            std::lock_guard<std::recursive_mutex> lock(mutex);
+            for (const auto& kv : markets)
+                simulated = simulated || kv.second.sim != nullptr;
+        }
+        const auto tick = std::chrono::milliseconds(simulated ? 1 : std::max(1, config.marketDataIntervalMs));
         while (running.load()) {
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            std::this_thread::sleep_for(tick);
             const auto now = clock::now();
             std::lock_guard<std::recursive_mutex> lock(mutex);
             const double elapsed = std::chrono::duration<double>(now - start).count();
