@@ -160,6 +160,14 @@ void Engine::onMarketData(const MarketDataSnapshot& s) { post(s); }
 void Engine::onMarketData(const MarketDataUpdate& u) { post(u); }
 void Engine::onSessionEvent(const SessionEvent& e) { post(e); }
 
+std::vector<double> Engine::roundTripsSince(std::size_t index) const
+{
+    std::lock_guard<std::mutex> lock(m_roundTripMutex);
+    if (index >= m_roundTripsUs.size())
+        return {};
+    return std::vector<double>(m_roundTripsUs.begin() + static_cast<std::ptrdiff_t>(index), m_roundTripsUs.end());
+}
+
 SnapshotPtr Engine::latest() const
 {
     std::lock_guard<std::mutex> lock(m_latestMutex);
@@ -294,9 +302,8 @@ bool Engine::submitChecked(OrderRequest& o, const std::string& origin)
         return false;
     }
     std::string error;
-    m_sentAt[o.clOrdId] = monoNs();
+    const Timestamp handedOver = monoNs();
     if (!m_gateway.send(o, error)) {
-        m_sentAt.erase(o.clOrdId);
         m_gate.onWorkingReduced(o.symbol, o.side, o.qty);
         m_gate.onOrderClosed();
         m_gateLeaves.erase(o.clOrdId);
@@ -313,6 +320,9 @@ bool Engine::submitChecked(OrderRequest& o, const std::string& origin)
         }
         return false;
     }
+    // Reports are handled on this thread, after this: the time can be noted now.
+    const Timestamp onWire = m_gateway.lastSendMono();
+    m_sentAt[o.clOrdId] = onWire >= handedOver ? onWire : handedOver;
     ++m_counters.ordersSent;
     return true;
 }
@@ -448,8 +458,10 @@ void Engine::handle(ExecutionReport& e)
     if (r.firstResponse && r.order) {
         auto it = m_sentAt.find(r.order->clOrdId);
         if (it != m_sentAt.end()) {
-            if (e.receivedMono > it->second)
+            if (e.receivedMono > it->second) {
+                std::lock_guard<std::mutex> lock(m_roundTripMutex);
                 m_roundTripsUs.push_back(static_cast<double>(e.receivedMono - it->second) / 1000.0);
+            }
             m_sentAt.erase(it);
         }
     }

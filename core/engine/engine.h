@@ -208,6 +208,8 @@ public:
     void onSessionEvent(const SessionEvent& event) override;
 
     SnapshotPtr latest() const; // the last published snapshot (for headless use)
+    // Round trips (us) measured so far, from the index-th on; any thread (benchmarks, diagnostics).
+    std::vector<double> roundTripsSince(std::size_t index) const;
     const EngineConfig& config() const { return m_config; }
 
 private:
@@ -300,6 +302,7 @@ private:
     mutable std::mutex m_killMutex;
     KillTiming m_lastKill;
 
+    mutable std::mutex m_roundTripMutex; // the engine thread appends under it; readers copy
     mutable std::mutex m_latestMutex;
     SnapshotPtr m_latest;
     std::vector<std::function<void()>> m_pendingAnswers;

@@ -153,8 +153,10 @@ void Engine::journalStateHash()
 void Engine::handle(ReplayRestore& c)
 {
     flushReplayMarket();
-    if (c.state)
+    if (c.state) {
+        std::lock_guard<std::mutex> lock(m_roundTripMutex); // roundTripsSince() may be reading
         static_cast<EngineState&>(*this) = *c.state;
+    }
     m_replaySeq = c.seq;
     m_appliedSeq = c.seq;
     ++m_epoch;

@@ -60,6 +60,7 @@ struct FixGateway::Impl : public FIX::Application {
     std::unique_ptr<FIX::SessionSettings> settings;
     std::unique_ptr<MaskedFileStoreFactory> storeFactory;
     std::unique_ptr<MaskedLogFactory> logFactory;
+    Timestamp lastSend = 0; // engine thread only: set and read around send()
     std::unique_ptr<FIX::SocketInitiator> initiator;
     FIX::SessionID tradingSession;
     std::vector<std::string> subscribe;
@@ -342,6 +343,7 @@ struct FixGateway::Impl : public FIX::Application {
             error = "FIX session " + tradingSession.toString() + " is not logged on";
             return false;
         }
+        lastSend = monoNs();
         try {
             if (!FIX::Session::sendToTarget(m, tradingSession)) {
                 error = "FIX session refused to send";
@@ -494,6 +496,8 @@ void FixGateway::stop()
     d.loggedOn = false;
     d.connecting = false;
 }
+
+Timestamp FixGateway::lastSendMono() const { return m_impl->lastSend; }
 
 bool FixGateway::send(const OrderRequest& o, std::string& error)
 {

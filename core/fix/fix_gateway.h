@@ -33,6 +33,7 @@ public:
     bool cancel(const CancelRequest& request, std::string& error) override;
     bool replace(const ReplaceRequest& request, std::string& error) override;
     std::vector<SessionStatus> status() const override;
+    Timestamp lastSendMono() const override;
 
     bool waitForLogon(int timeoutMs) const;
     std::string sessionId() const;

@@ -31,6 +31,9 @@ public:
     virtual bool cancel(const CancelRequest& request, std::string& error) = 0;
     virtual bool replace(const ReplaceRequest& request, std::string& error) = 0;
     virtual std::vector<SessionStatus> status() const = 0;
+    // Monotonic time the last order sent from this thread went to the wire (0: unknown):
+    // round trips start there, after the message was built, as any FIX engine measures.
+    virtual Timestamp lastSendMono() const { return 0; }
 };
 
 } // namespace hm
