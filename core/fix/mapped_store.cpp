@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
 
 #include <fcntl.h>
 #include <sys/file.h>
@@ -94,12 +95,9 @@ std::string MappedFileStore::fileName(const std::string& directory, const FIX::S
     return (directory.empty() ? std::string(".") : directory) + "/" + sessionFilePrefix(id) + ".hmstore";
 }
 
-MappedFileStore::MappedFileStore(const std::string& directory, const FIX::SessionID& id)
-    : m_path(fileName(directory, id))
+void MappedFileStore::openLocked(int flags, const std::function<void(std::size_t)>& body)
 {
-    if (!directory.empty())
-        makeDirectories(directory);
-    m_fd = ::open(m_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    m_fd = ::open(m_path.c_str(), flags | O_RDWR | O_CLOEXEC, 0600);
     if (m_fd < 0)
         throw FIX::ConfigError("FIX message store '" + m_path + "' cannot be opened: " + errorText());
     try {
@@ -108,34 +106,7 @@ MappedFileStore::MappedFileStore(const std::string& directory, const FIX::Sessio
         struct stat st {};
         if (::fstat(m_fd, &st) != 0)
             throw FIX::ConfigError("FIX message store '" + m_path + "': " + errorText());
-        // The magic is written last: a store killed while being created or imported has
-        // none, and is created (and imported) again on the next start.
-        auto createHere = [&] {
-            initialise();
-            const std::string legacy = (directory.empty() ? std::string(".") : directory) + "/"
-                + sessionFilePrefix(id) + ".seqnums";
-            if (::access(legacy.c_str(), R_OK) == 0)
-                importFileStore(directory, id);
-            seal();
-        };
-        if (st.st_size == 0) {
-            if (::posix_fallocate(m_fd, 0, static_cast<off_t>(kInitialBytes)) != 0)
-                throw FIX::ConfigError("FIX message store '" + m_path + "' cannot be created (disk full?)");
-            mapFile(kInitialBytes);
-            createHere();
-            return;
-        }
-        if (static_cast<std::size_t>(st.st_size) < kHeaderBytes)
-            throw FIX::ConfigError("FIX message store '" + m_path + "' is damaged: only "
-                                   + std::to_string(st.st_size) + " bytes, shorter than its header");
-        mapFile(static_cast<std::size_t>(st.st_size));
-        const Header& h = header();
-        static const char kZeros[sizeof kMagic] = {};
-        if (std::memcmp(h.magic, kZeros, sizeof kMagic) == 0) {
-            createHere(); // created, but the process stopped before it was complete
-            return;
-        }
-        openExisting();
+        body(static_cast<std::size_t>(st.st_size));
     } catch (...) {
         if (m_base)
             ::munmap(m_base, m_size);
@@ -144,28 +115,48 @@ MappedFileStore::MappedFileStore(const std::string& directory, const FIX::Sessio
     }
 }
 
+MappedFileStore::MappedFileStore(const std::string& directory, const FIX::SessionID& id)
+    : m_path(fileName(directory, id))
+{
+    if (!directory.empty())
+        makeDirectories(directory);
+    // The magic is written last: a store killed while being created or imported has
+    // none, and is created (and imported) again on the next start.
+    auto createHere = [&] {
+        initialise();
+        const std::string legacy = (directory.empty() ? std::string(".") : directory) + "/"
+            + sessionFilePrefix(id) + ".seqnums";
+        if (::access(legacy.c_str(), R_OK) == 0)
+            importFileStore(directory, id);
+        seal();
+    };
+    openLocked(O_CREAT, [&](std::size_t size) {
+        if (size == 0) {
+            if (::posix_fallocate(m_fd, 0, static_cast<off_t>(kInitialBytes)) != 0)
+                throw FIX::ConfigError("FIX message store '" + m_path + "' cannot be created (disk full?)");
+            mapFile(kInitialBytes);
+            return createHere();
+        }
+        if (size < kHeaderBytes)
+            throw FIX::ConfigError("FIX message store '" + m_path + "' is damaged: only " + std::to_string(size)
+                                   + " bytes, shorter than its header");
+        mapFile(size);
+        static const char kZeros[sizeof kMagic] = {};
+        if (std::memcmp(header().magic, kZeros, sizeof kMagic) == 0)
+            return createHere(); // created, but the process stopped before it was complete
+        openExisting();
+    });
+}
+
 MappedFileStore::MappedFileStore(const std::string& file) : m_path(file)
 {
-    m_fd = ::open(m_path.c_str(), O_RDWR | O_CLOEXEC);
-    if (m_fd < 0)
-        throw FIX::ConfigError("FIX message store '" + m_path + "' cannot be opened: " + errorText());
-    try {
-        if (::flock(m_fd, LOCK_EX | LOCK_NB) != 0)
-            throw FIX::ConfigError("FIX message store '" + m_path + "' is in use by another process");
-        struct stat st {};
-        if (::fstat(m_fd, &st) != 0)
-            throw FIX::ConfigError("FIX message store '" + m_path + "': " + errorText());
-        if (static_cast<std::size_t>(st.st_size) < kHeaderBytes)
-            throw FIX::ConfigError("'" + m_path + "' is not a Helmsman FIX message store (" + std::to_string(st.st_size)
+    openLocked(0, [&](std::size_t size) {
+        if (size < kHeaderBytes)
+            throw FIX::ConfigError("'" + m_path + "' is not a Helmsman FIX message store (" + std::to_string(size)
                                    + " bytes, shorter than its header)");
-        mapFile(static_cast<std::size_t>(st.st_size));
+        mapFile(size);
         openExisting();
-    } catch (...) {
-        if (m_base)
-            ::munmap(m_base, m_size);
-        ::close(m_fd);
-        throw;
-    }
+    });
 }
 
 void MappedFileStore::openExisting()

@@ -17,6 +17,7 @@
 #include <quickfix/MessageStore.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 
@@ -62,6 +63,9 @@ private:
     void scan();                     // rebuilds the index; throws ConfigError on damage
     void importFileStore(const std::string& directory, const FIX::SessionID& id);
     void openExisting(); // checks the header and scans; throws ConfigError
+    // Opens (open flags added to O_RDWR) and locks the file, then runs `body` with its size;
+    // on any error unmaps, closes and rethrows.
+    void openLocked(int flags, const std::function<void(std::size_t)>& body);
     void initialise(); // a fresh header, without its magic
     void seal();       // writes the magic: the store is complete
 
