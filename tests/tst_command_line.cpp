@@ -32,6 +32,17 @@ class TestCommandLine : public QObject {
     }
     QTemporaryDir m_dir;
 
+    // A one-second headless session on its own data directory, and where its gateway keeps the FIX store.
+    QString dataDir(const char* name) const { return m_dir.filePath(QString::fromLatin1(name)); }
+    static QStringList shortSession(const QString& data)
+    {
+        return {QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("1"), QStringLiteral("--data-dir"), data};
+    }
+    static QString gatewayStore(const QString& data)
+    {
+        return data + QStringLiteral("/fix/store/FIX.4.4-HELMSMAN-HMVENUE.hmstore");
+    }
+
 private Q_SLOTS:
     void versionAndHelp()
     {
@@ -96,12 +107,11 @@ private Q_SLOTS:
 
     void damagedFixStoreIsNamedAndKept()
     {
-        const QString data = m_dir.filePath(QStringLiteral("store-data"));
-        const QStringList args{QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("1"),
-                               QStringLiteral("--data-dir"), data};
+        const QString data = dataDir("store-data");
+        const QStringList args = shortSession(data);
         Run first = run(args);
         QVERIFY2(first.code == 0, qPrintable(first.err));
-        const QString store = data + QStringLiteral("/fix/store/FIX.4.4-HELMSMAN-HMVENUE.hmstore");
+        const QString store = gatewayStore(data);
         QFile f(store);
         QVERIFY(f.open(QIODevice::ReadWrite));
         f.seek(4200);
@@ -122,8 +132,8 @@ private Q_SLOTS:
     // (no reset, no refusal) and trading goes on.
     void sequenceNumbersSurviveSigkill()
     {
-        const QString data = m_dir.filePath(QStringLiteral("kill-data"));
-        const QString store = data + QStringLiteral("/fix/store/FIX.4.4-HELMSMAN-HMVENUE.hmstore");
+        const QString data = dataDir("kill-data");
+        const QString store = gatewayStore(data);
         auto nextSeqs = [&] { // next sender and target numbers, from the store's header
             QFile f(store);
             if (!f.open(QIODevice::ReadOnly))
@@ -169,12 +179,11 @@ private Q_SLOTS:
     // numbers the session then continues from.
     void fixStoreToolReadsAndSetsSequenceNumbers()
     {
-        const QString data = m_dir.filePath(QStringLiteral("fixstore-data"));
-        const QStringList session{QStringLiteral("--headless"), QStringLiteral("--duration"), QStringLiteral("1"),
-                                  QStringLiteral("--data-dir"), data};
+        const QString data = dataDir("fixstore-data");
+        const QStringList session = shortSession(data);
         Run first = run(session);
         QVERIFY2(first.code == 0, qPrintable(first.err));
-        const QString store = data + QStringLiteral("/fix/store/FIX.4.4-HELMSMAN-HMVENUE.hmstore");
+        const QString store = gatewayStore(data);
         auto tool = [](const QStringList& args) {
             QProcess p;
             p.start(QStringLiteral(HM_FIXSTORE_BIN), args);
