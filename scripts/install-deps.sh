@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages Helmsman needs to build, test and run.
 # Idempotent: only missing packages are installed. Needs root (or sudo), no stdin.
+# --list prints the packages, one a line, and installs nothing (for check-deps).
 set -euo pipefail
 
 packages=(
   build-essential cmake pkg-config
-  qt6-base-dev qt6-charts-dev qt6-qpa-plugins libgl-dev
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-qpa-plugins libgl-dev
   libquickfix-dev libxml2-dev
   libsqlite3-dev sqlite3
   libspdlog-dev libfmt-dev
@@ -14,6 +15,11 @@ packages=(
   xvfb xauth fonts-dejavu-core
   lintian
 )
+
+if [ "${1:-}" = "--list" ]; then
+  printf '%s\n' "${packages[@]}"
+  exit 0
+fi
 
 missing=()
 for p in "${packages[@]}"; do
