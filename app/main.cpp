@@ -224,7 +224,7 @@ int runReplay(QCoreApplication& app, const Parsed& opts)
     const hm::Instrument instrument = session->config().instruments.front();
     hm::MainWindow window(session->engine(), instrument, QObject::tr("replay"), opts.replay);
     hm::SnapshotBridge* bridge = &window.bridge();
-    session->engine().setSnapshotSink([bridge](hm::SnapshotPtr s) { bridge->offer(std::move(s)); });
+    auto snapshotFeed = session->engine().subscribeSnapshots([bridge](hm::SnapshotPtr s) { bridge->offer(std::move(s)); });
     session->setSpeed(opts.replaySpeed); // before the replay bar, which shows it
     session->start();
     window.attachReplay(*session);
@@ -315,7 +315,7 @@ int main(int argc, char** argv)
         panel->post(level, QString::fromStdString(logger), QString::fromStdString(message));
     });
     hm::SnapshotBridge* bridge = &window.bridge();
-    runtime->engine().setSnapshotSink([bridge](hm::SnapshotPtr s) { bridge->offer(std::move(s)); });
+    auto snapshotFeed = runtime->engine().subscribeSnapshots([bridge](hm::SnapshotPtr s) { bridge->offer(std::move(s)); });
     try {
         runtime->start();
     } catch (const std::exception& e) {

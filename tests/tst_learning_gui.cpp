@@ -46,7 +46,7 @@ private Q_SLOTS:
         MainWindow w(rt.engine(), rt.engine().config().instruments.front(), QStringLiteral("embedded venue"),
                      QString::fromStdString(rt.journalPath()));
         SnapshotBridge* bridge = &w.bridge();
-        rt.engine().setSnapshotSink([bridge](SnapshotPtr s) { bridge->offer(std::move(s)); });
+        auto snapshotFeed = rt.engine().subscribeSnapshots([bridge](SnapshotPtr s) { bridge->offer(std::move(s)); });
         struct StopFirst {
             Runtime& rt;
             ~StopFirst() { rt.stop(); }

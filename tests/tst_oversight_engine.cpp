@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <future>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -170,6 +171,51 @@ private Q_SLOTS:
                     return r.status == OrderStatus::New;
             return false;
         }));
+        engine.stop();
+    }
+
+    // A sink may capture what dies before the engine: once its subscription is reset (or
+    // destroyed), no delivery is running and none starts, so freeing the captures is safe.
+    void aSnapshotSinkNeverOutlivesItsSubscription()
+    {
+        InstantVenue venue;
+        Engine engine(config(), venue, nullptr);
+        auto seen = std::make_unique<std::vector<SnapshotPtr>>();
+        std::atomic<bool> inside{false};
+        std::atomic<int> calls{0};
+        auto feed = engine.subscribeSnapshots([&inside, &calls, list = seen.get()](SnapshotPtr s) {
+            inside = true;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20)); // a slow consumer
+            list->push_back(std::move(s));
+            ++calls;
+            inside = false;
+        });
+        engine.start();
+        feedMarket(engine);
+        QVERIFY(waitFor([&] { return inside.load(); }));
+        feed.reset(); // while a delivery is in progress
+        QVERIFY(!inside.load());
+        QVERIFY(!feed.active());
+        const int before = calls.load();
+        seen.reset(); // what the sink captured is gone
+        for (int i = 0; i < 20; ++i) {
+            feedMarket(engine);
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        QCOMPARE(calls.load(), before);
+        // A second subscriber still receives; the first one's slot is gone.
+        std::atomic<int> later{0};
+        {
+            auto second = engine.subscribeSnapshots([&later](SnapshotPtr) { ++later; });
+            feedMarket(engine);
+            QVERIFY(waitFor([&] { return later.load() > 0; }));
+        }
+        const int after = later.load();
+        for (int i = 0; i < 10; ++i) {
+            feedMarket(engine);
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+        }
+        QCOMPARE(later.load(), after);
         engine.stop();
     }
 

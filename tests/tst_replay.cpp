@@ -209,7 +209,7 @@ private Q_SLOTS:
         std::atomic<std::uint64_t> jumpEpoch{std::numeric_limits<std::uint64_t>::max()};
         std::mutex mutex;
         SnapshotPtr afterJump; // the first snapshot after the jump back
-        seeked.engine().setSnapshotSink([&](SnapshotPtr s) {
+        auto snapshotFeed = seeked.engine().subscribeSnapshots([&](SnapshotPtr s) {
             std::lock_guard<std::mutex> lock(mutex);
             if (!afterJump && s->epoch >= jumpEpoch.load())
                 afterJump = s;
@@ -248,7 +248,7 @@ private Q_SLOTS:
         ReplaySession r(m_journal.toStdString());
         std::mutex mutex;
         std::vector<SnapshotPtr> seen;
-        r.engine().setSnapshotSink([&](SnapshotPtr s) {
+        auto snapshotFeed = r.engine().subscribeSnapshots([&](SnapshotPtr s) {
             std::lock_guard<std::mutex> lock(mutex);
             seen.push_back(s);
         });

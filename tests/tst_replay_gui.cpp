@@ -57,7 +57,7 @@ private Q_SLOTS:
         applyDarkTheme(*qApp);
         MainWindow w(session.engine(), session.config().instruments.front(), QStringLiteral("replay"), journal);
         SnapshotBridge* bridge = &w.bridge();
-        session.engine().setSnapshotSink([bridge](SnapshotPtr s) { bridge->offer(std::move(s)); });
+        auto snapshotFeed = session.engine().subscribeSnapshots([bridge](SnapshotPtr s) { bridge->offer(std::move(s)); });
         session.start();
         w.attachReplay(session);
         w.show();

@@ -107,7 +107,7 @@ private Q_SLOTS:
         applyDarkTheme(*qApp);
         MainWindow w(rt.engine(), ins, QStringLiteral("embedded venue"), QString::fromStdString(rt.journalPath()), check);
         SnapshotBridge* bridge = &w.bridge();
-        rt.engine().setSnapshotSink([bridge](SnapshotPtr s) { bridge->offer(std::move(s)); });
+        auto snapshotFeed = rt.engine().subscribeSnapshots([bridge](SnapshotPtr s) { bridge->offer(std::move(s)); });
         // However the test ends, the engine stops before the window it feeds goes away.
         struct StopFirst {
             Runtime& rt;

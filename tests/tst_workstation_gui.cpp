@@ -31,7 +31,7 @@ private Q_SLOTS:
         const Instrument ins = rt.engine().config().instruments.front();
         MainWindow w(rt.engine(), ins, QStringLiteral("embedded venue"), QString::fromStdString(rt.journalPath()));
         SnapshotBridge* bridge = &w.bridge();
-        rt.engine().setSnapshotSink([bridge](SnapshotPtr s) { bridge->offer(std::move(s)); });
+        auto snapshotFeed = rt.engine().subscribeSnapshots([bridge](SnapshotPtr s) { bridge->offer(std::move(s)); });
         struct StopFirst { // however the test ends, the engine stops before the window it feeds
             Runtime& rt;
             ~StopFirst() { rt.stop(); }

@@ -60,7 +60,16 @@ Engine::Engine(EngineConfig config, OrderGateway& gateway, JournalWriter* journa
 
 Engine::~Engine() { stop(); }
 
-void Engine::setSnapshotSink(SnapshotSink sink) { m_sink = std::move(sink); }
+SnapshotSubscription Engine::subscribeSnapshots(SnapshotSink sink)
+{
+    auto slot = std::make_shared<SnapshotSlot>();
+    slot->sink = std::move(sink);
+    std::lock_guard<std::mutex> lock(m_sinksMutex);
+    m_sinks.erase(std::remove_if(m_sinks.begin(), m_sinks.end(), [](const auto& s) { return s.use_count() == 1; }),
+                  m_sinks.end()); // slots whose subscription has gone
+    m_sinks.push_back(slot);
+    return SnapshotSubscription(std::move(slot));
+}
 
 void Engine::start()
 {
@@ -656,8 +665,13 @@ void Engine::publish()
         std::lock_guard<std::mutex> lock(m_latestMutex);
         m_latest = s;
     }
-    if (m_sink)
-        m_sink(s);
+    std::vector<std::shared_ptr<SnapshotSlot>> sinks;
+    {
+        std::lock_guard<std::mutex> lock(m_sinksMutex);
+        sinks = m_sinks;
+    }
+    for (const auto& slot : sinks)
+        slot->deliver(s);
 }
 
 } // namespace hm

@@ -5,6 +5,7 @@
 #include "agents/agent_config.h"
 #include "book/book_mirror.h"
 #include "engine/snapshot.h"
+#include "engine/snapshot_subscription.h"
 #include "features/features.h"
 #include "journal/journal_record.h"
 #include "regime/regime_detector.h"
@@ -155,12 +156,14 @@ struct EngineState {
 
 class Engine : public GatewayListener, private EngineState {
 public:
-    using SnapshotSink = std::function<void(SnapshotPtr)>;
+    using SnapshotSink = hm::SnapshotSink;
 
     Engine(EngineConfig config, OrderGateway& gateway, JournalWriter* journal);
     ~Engine() override;
 
-    void setSnapshotSink(SnapshotSink sink); // call before start()
+    // Snapshots as they are published (engine thread); delivery stops when the returned
+    // subscription is destroyed or reset. Any thread, any time.
+    SnapshotSubscription subscribeSnapshots(SnapshotSink sink);
     void start();
     void stop();
 
@@ -280,7 +283,8 @@ private:
     EngineConfig m_config;
     OrderGateway& m_gateway;
     JournalWriter* m_journal;
-    SnapshotSink m_sink;
+    std::mutex m_sinksMutex;
+    std::vector<std::shared_ptr<SnapshotSlot>> m_sinks;
 
     std::mutex m_queueMutex;
     std::condition_variable m_queueCv;
