@@ -303,6 +303,12 @@ void ControlServer::run()
                 ++it;
             }
         }
+        if (static_cast<int>(m_connections.size()) >= 2 * m_options.maxConnections) {
+            // The ones told to make room are finishing; newcomers wait in the backlog
+            // for a moment rather than being turned away (one of them may be a kill).
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            continue;
+        }
         pollfd p{m_listen, POLLIN, 0};
         if (::poll(&p, 1, 100) <= 0)
             continue;
@@ -343,11 +349,6 @@ void ControlServer::admit(int fd)
         }
         if (victim)
             victim->evict = true;
-    }
-    if (static_cast<int>(m_connections.size()) >= 2 * m_options.maxConnections) { // evictions not done yet
-        sendAll(fd, refusal("too many control connections at once; try again in a moment") + "\n", 1000);
-        ::close(fd);
-        return;
     }
     auto c = std::make_unique<Connection>();
     c->fd = fd;

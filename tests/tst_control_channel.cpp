@@ -465,7 +465,9 @@ private Q_SLOTS:
             rude.send("{\"cmd\":\"status\"}\n{\"cmd\":\"list\"}\n");
         }
         Client after(path);
-        QVERIFY(after.send("{\"cmd\":\"status\"}\n") && accepted(after.readLine(5000)));
+        QVERIFY(after.send("{\"cmd\":\"status\"}\n"));
+        const std::string afterReply = after.readLine(5000);
+        QVERIFY2(accepted(afterReply), afterReply.c_str());
         roomy.stop();
     }
 

@@ -37,11 +37,13 @@ std::string trim(const std::string& s)
 constexpr std::size_t kMaxRestricted = 1000;
 constexpr std::size_t kMaxSymbolLength = 32;
 
-// "1e12" rather than "1e+12": the form a person types back in.
+// "1e12" rather than "1e+12" or 1000000000000: the form a person types back in.
 std::string number(double v)
 {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.15g", v);
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    if (v < 1e9 || std::strtod(buf, nullptr) != v)
+        std::snprintf(buf, sizeof buf, "%.15g", v);
     std::string s = buf;
     const auto plus = s.find("e+");
     if (plus != std::string::npos)
