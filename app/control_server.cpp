@@ -421,7 +421,7 @@ void ControlServer::serve(Connection& c)
         }
         buffer.append(chunk, static_cast<std::size_t>(n));
         std::size_t nl;
-        while ((nl = buffer.find('\n')) != std::string::npos) {
+        while (!c.evict && m_running && (nl = buffer.find('\n')) != std::string::npos) {
             std::string line = buffer.substr(0, nl);
             buffer.erase(0, nl + 1);
             if (!answer(std::move(line)))
