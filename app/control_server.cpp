@@ -1,13 +1,19 @@
 #include "control_server.h"
 #include "model/thread_name.h"
 
-#include "credentials.h"
 #include "engine/engine.h"
+#include "journal/journal_record.h"
+#include "journal/journal_writer.h"
 
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <future>
+#include <map>
 #include <stdexcept>
 
 #include <poll.h>
@@ -20,6 +26,7 @@
 namespace hm {
 namespace {
 using json = nlohmann::json;
+using SteadyClock = std::chrono::steady_clock;
 
 json reply(bool ok, const std::string& message, json data = nullptr)
 {
@@ -29,15 +36,220 @@ json reply(bool ok, const std::string& message, json data = nullptr)
     return r;
 }
 
+// A reply never fails on its text: anything not UTF-8 that got this far is shown as U+FFFD.
+std::string toLine(const json& j)
+{
+    try {
+        return j.dump(-1, ' ', false, json::error_handler_t::replace);
+    } catch (const std::exception&) {
+        return R"({"ok":false,"message":"the reply could not be encoded"})";
+    }
+}
+
+std::string refusal(const std::string& message) { return toLine(reply(false, message)); }
+
 std::string userName()
 {
     const passwd* pw = ::getpwuid(::getuid());
     return pw ? pw->pw_name : "uid" + std::to_string(::getuid());
 }
+
+std::string seconds(double s) { return std::to_string(static_cast<long long>(std::ceil(s))) + " s"; }
+
+// MSG_NOSIGNAL: a client that hung up must not raise SIGPIPE in the whole program.
+bool sendAll(int fd, const std::string& data, int timeoutMs)
+{
+    std::size_t sent = 0;
+    const auto deadline = SteadyClock::now() + std::chrono::milliseconds(timeoutMs);
+    while (sent < data.size()) {
+        const ssize_t n = ::send(fd, data.data() + sent, data.size() - sent, MSG_NOSIGNAL | MSG_DONTWAIT);
+        if (n > 0) {
+            sent += static_cast<std::size_t>(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - SteadyClock::now()).count();
+            if (left <= 0)
+                return false; // a client that does not read its replies
+            pollfd p{fd, POLLOUT, 0};
+            ::poll(&p, 1, static_cast<int>(std::min<long long>(left, 100)));
+            continue;
+        }
+        return false;
+    }
+    return true;
+}
+
+std::string shortText(const std::string& s) { return s.size() <= 40 ? s : s.substr(0, 40) + "..."; }
+
+// What is wrong with a request before JSON parsing, if anything: bytes that are not
+// UTF-8 (named by offset and field, since the parser's own message would echo them) or
+// nesting deeper than `maxDepth`.
+std::string precheck(const std::string& line, int maxDepth)
+{
+    const std::size_t bad = firstInvalidUtf8(line);
+    const std::size_t end = bad == std::string::npos ? line.size() : bad;
+    std::vector<char> containers;
+    bool inString = false, escaped = false, stringIsKey = false;
+    char lastSignificant = 0;
+    std::string current, lastString, key;
+    for (std::size_t i = 0; i < end; ++i) {
+        const char ch = line[i];
+        if (inString) {
+            if (escaped)
+                escaped = false;
+            else if (ch == '\\')
+                escaped = true;
+            else if (ch == '"') {
+                inString = false;
+                lastString = current;
+                lastSignificant = '"';
+            } else if (current.size() < 64)
+                current += ch;
+            continue;
+        }
+        switch (ch) {
+        case '"':
+            inString = true;
+            current.clear();
+            stringIsKey = !containers.empty() && containers.back() == '{' && (lastSignificant == '{' || lastSignificant == ',');
+            break;
+        case '{':
+        case '[':
+            containers.push_back(ch);
+            if (static_cast<int>(containers.size()) > maxDepth)
+                return "the request is nested deeper than " + std::to_string(maxDepth) + " levels (at byte "
+                    + std::to_string(i) + ")";
+            break;
+        case '}':
+        case ']':
+            if (!containers.empty())
+                containers.pop_back();
+            break;
+        case ':':
+            key = lastString;
+            break;
+        default:
+            break;
+        }
+        if (ch != ' ' && ch != '\t' && ch != '\r' && ch != '\n' && ch != '"')
+            lastSignificant = ch;
+    }
+    if (bad == std::string::npos)
+        return {};
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned char>(line[bad]));
+    std::string where = "outside any string";
+    if (inString)
+        where = stringIsKey ? "in a field name" : key.empty() ? "in a string" : "in the value of \"" + shortText(key) + "\"";
+    return "the request is not valid UTF-8: byte " + std::string(hex) + " at offset " + std::to_string(bad) + ", " + where
+        + " (text must be UTF-8)";
+}
+
+enum class FieldType { String, Integer, StringOrNumber };
+struct FieldRule {
+    FieldType type;
+    std::size_t maxLength; // strings
+};
+const std::map<std::string, FieldRule>& fieldRules()
+{
+    static const std::map<std::string, FieldRule> rules = {
+        {"cmd", {FieldType::String, 32}},          {"agent", {FieldType::String, 128}},
+        {"reason", {FieldType::String, 1000}},     {"passphrase", {FieldType::String, 1024}},
+        {"name", {FieldType::String, 64}},         {"value", {FieldType::StringOrNumber, 40000}},
+        {"ticket", {FieldType::Integer, 0}},       {"level", {FieldType::Integer, 0}},
+    };
+    return rules;
+}
+
+std::string checkFields(const json& req)
+{
+    for (auto it = req.begin(); it != req.end(); ++it) {
+        const auto rule = fieldRules().find(it.key());
+        if (rule == fieldRules().end()) {
+            std::string known;
+            for (const auto& r : fieldRules())
+                known += (known.empty() ? "" : ", ") + r.first;
+            return "unknown field \"" + shortText(it.key()) + "\" (known: " + known + ")";
+        }
+        const json& v = it.value();
+        const FieldRule& r = rule->second;
+        const std::string name = "\"" + it.key() + "\"";
+        switch (r.type) {
+        case FieldType::String:
+            if (!v.is_string())
+                return name + " must be a string, not " + v.type_name();
+            break;
+        case FieldType::Integer:
+            if (!v.is_number_integer())
+                return name + " must be a whole number, not " + (v.is_number_float() ? "a fraction" : v.type_name());
+            break;
+        case FieldType::StringOrNumber:
+            if (!v.is_string() && !v.is_number())
+                return name + " must be a string or a number, not " + v.type_name();
+            break;
+        }
+        if (v.is_string() && v.get_ref<const std::string&>().size() > r.maxLength)
+            return name + " is longer than " + std::to_string(r.maxLength) + " bytes";
+    }
+    if (!req.contains("cmd"))
+        return "expected an object with a \"cmd\" string";
+    return {};
+}
+
+const char* const kCommands[] = {"list",       "status",   "limits", "start",          "pause",    "resume",
+                                 "throttle",   "reduce-only", "halt", "kill",          "kill-all", "rearm",
+                                 "rearm-all",  "approve",  "reject", "throttle-level", "set-limit"};
 } // namespace
 
-ControlServer::ControlServer(Engine& engine, std::string socketPath, std::string dataDirectory)
-    : m_engine(engine), m_path(std::move(socketPath)), m_dataDirectory(std::move(dataDirectory))
+std::size_t firstInvalidUtf8(const std::string& text)
+{
+    const std::size_t n = text.size();
+    std::size_t i = 0;
+    while (i < n) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c < 0x80) {
+            ++i;
+            continue;
+        }
+        std::size_t len = 0;
+        if (c >= 0xC2 && c <= 0xDF)
+            len = 2;
+        else if (c >= 0xE0 && c <= 0xEF)
+            len = 3;
+        else if (c >= 0xF0 && c <= 0xF4)
+            len = 4;
+        else
+            return i; // a continuation byte on its own, an overlong lead, or beyond U+10FFFF
+        if (i + len > n)
+            return i;
+        for (std::size_t k = 1; k < len; ++k)
+            if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80)
+                return i;
+        const auto c1 = static_cast<unsigned char>(text[i + 1]);
+        if ((c == 0xE0 && c1 < 0xA0) || (c == 0xED && c1 > 0x9F) || (c == 0xF0 && c1 < 0x90) || (c == 0xF4 && c1 > 0x8F))
+            return i; // overlong, a UTF-16 surrogate, or beyond U+10FFFF
+        i += len;
+    }
+    return std::string::npos;
+}
+
+struct ControlServer::Connection {
+    int fd = -1;
+    std::string peer;
+    std::thread thread;
+    std::atomic<bool> done{false};
+    std::atomic<bool> evict{false};
+    std::atomic<bool> busy{false};
+    std::atomic<SteadyClock::rep> lastActive{0};
+};
+
+ControlServer::ControlServer(Engine& engine, std::string socketPath, std::string dataDirectory, JournalWriter* journal,
+                             ControlServerOptions options)
+    : m_engine(engine), m_path(std::move(socketPath)), m_dataDirectory(std::move(dataDirectory)), m_journal(journal),
+      m_options(options), m_guard(m_dataDirectory)
 {
 }
 
@@ -57,7 +269,7 @@ void ControlServer::start()
     const mode_t old = ::umask(0077); // owner-only from the start, no window for others
     const int rc = ::bind(m_listen, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
     ::umask(old);
-    if (rc != 0 || ::listen(m_listen, 8) != 0) {
+    if (rc != 0 || ::listen(m_listen, 64) != 0) {
         ::close(m_listen);
         m_listen = -1;
         throw std::runtime_error("control socket '" + m_path + "': cannot listen");
@@ -83,72 +295,225 @@ void ControlServer::stop()
 void ControlServer::run()
 {
     while (m_running) {
+        for (auto it = m_connections.begin(); it != m_connections.end();) {
+            if ((*it)->done) {
+                (*it)->thread.join();
+                it = m_connections.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        if (static_cast<int>(m_connections.size()) >= 2 * m_options.maxConnections) {
+            // The ones told to make room are finishing; newcomers wait in the backlog
+            // for a moment rather than being turned away (one of them may be a kill).
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            continue;
+        }
         pollfd p{m_listen, POLLIN, 0};
         if (::poll(&p, 1, 100) <= 0)
             continue;
         const int fd = ::accept4(m_listen, nullptr, nullptr, SOCK_CLOEXEC);
-        if (fd >= 0) {
-            serve(fd);
-            ::close(fd);
-        }
+        if (fd >= 0)
+            admit(fd);
     }
+    for (auto& c : m_connections)
+        c->thread.join(); // each sees m_running false within its poll interval
+    m_connections.clear();
 }
 
-void ControlServer::serve(int fd)
+void ControlServer::admit(int fd)
 {
     ucred cred{};
     socklen_t len = sizeof cred;
     std::string peer = userName();
     if (::getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0) {
-        if (cred.uid != ::getuid()) // the file mode already says so; belt and braces
+        if (cred.uid != ::getuid()) { // the file mode already says so; belt and braces
+            sendAll(fd, refusal("refused: the control socket serves its owner only") + "\n", 1000);
+            ::close(fd);
             return;
+        }
         peer += "@pid" + std::to_string(cred.pid);
     }
+    const auto live = static_cast<int>(std::count_if(m_connections.begin(), m_connections.end(),
+                                                     [](const auto& c) { return !c->done && !c->evict; }));
+    if (live >= m_options.maxConnections) {
+        // Room for the newcomer, which may be a kill: the least recently active one goes,
+        // preferring one that is not in the middle of a request.
+        Connection* victim = nullptr;
+        for (auto& c : m_connections) {
+            if (c->done || c->evict)
+                continue;
+            if (!victim || (victim->busy.load() && !c->busy.load())
+                || (victim->busy.load() == c->busy.load() && c->lastActive.load() < victim->lastActive.load()))
+                victim = c.get();
+        }
+        if (victim)
+            victim->evict = true;
+    }
+    auto c = std::make_unique<Connection>();
+    c->fd = fd;
+    c->peer = peer;
+    c->lastActive = SteadyClock::now().time_since_epoch().count();
+    Connection* raw = c.get();
+    try {
+        c->thread = std::thread([this, raw] {
+            nameThisThread("hm-control-c");
+            try {
+                serve(*raw);
+            } catch (const std::exception& e) { // serve() and handleLine() do not throw; belt and braces
+                spdlog::error("control channel: connection of {} ended: {}", raw->peer, e.what());
+            }
+            ::close(raw->fd);
+            raw->done = true;
+        });
+    } catch (const std::system_error& e) {
+        spdlog::error("control channel: cannot serve a connection: {}", e.what());
+        sendAll(fd, refusal("the control channel cannot take another connection now") + "\n", 1000);
+        ::close(fd);
+        return;
+    }
+    m_connections.push_back(std::move(c));
+}
+
+void ControlServer::serve(Connection& c)
+{
+    const auto idle = std::chrono::duration_cast<SteadyClock::duration>(std::chrono::duration<double>(m_options.idleSeconds));
+    auto lastRequest = SteadyClock::now();
+    auto say = [&](const std::string& message) { sendAll(c.fd, refusal(message) + "\n", 1000); };
+    auto answer = [&](std::string line) {
+        if (!line.empty() && line.back() == '\r')
+            line.pop_back();
+        if (line.empty())
+            return true;
+        c.busy = true;
+        const std::string out = handleLine(line, c.peer) + "\n";
+        c.busy = false;
+        lastRequest = SteadyClock::now();
+        c.lastActive = lastRequest.time_since_epoch().count();
+        return sendAll(c.fd, out, 5000);
+    };
     std::string buffer;
     char chunk[4096];
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-    while (m_running && std::chrono::steady_clock::now() < deadline) {
-        pollfd p{fd, POLLIN, 0};
-        if (::poll(&p, 1, 100) <= 0)
+    while (true) {
+        if (!m_running)
+            return say("the workstation is shutting down");
+        if (c.evict)
+            return say("closed to make room for another client (at most " + std::to_string(m_options.maxConnections)
+                       + " connections; this one was the least recently active)");
+        if (SteadyClock::now() - lastRequest > idle)
+            return say("closed: no complete request line for " + seconds(m_options.idleSeconds));
+        pollfd p{c.fd, POLLIN, 0};
+        const int ready = ::poll(&p, 1, 100);
+        if (ready < 0 && errno != EINTR)
+            return;
+        if (ready <= 0)
             continue;
-        const ssize_t n = ::read(fd, chunk, sizeof chunk);
-        if (n <= 0)
-            return;
-        buffer.append(chunk, static_cast<std::size_t>(n));
-        if (buffer.size() > (1 << 20))
-            return;
-        std::size_t nl;
-        while ((nl = buffer.find('\n')) != std::string::npos) {
-            const std::string line = buffer.substr(0, nl);
-            buffer.erase(0, nl + 1);
-            if (line.empty())
+        const ssize_t n = ::read(c.fd, chunk, sizeof chunk);
+        if (n < 0) {
+            if (errno == EINTR || errno == EAGAIN)
                 continue;
-            const std::string out = handleLine(line, peer) + "\n";
-            if (::write(fd, out.data(), out.size()) < 0)
+            return;
+        }
+        if (n == 0) { // the client is done sending; a last request may lack its newline
+            if (!buffer.empty())
+                answer(buffer);
+            return;
+        }
+        buffer.append(chunk, static_cast<std::size_t>(n));
+        std::size_t nl;
+        while (!c.evict && m_running && (nl = buffer.find('\n')) != std::string::npos) {
+            std::string line = buffer.substr(0, nl);
+            buffer.erase(0, nl + 1);
+            if (!answer(std::move(line)))
                 return;
         }
+        if (buffer.size() > m_options.maxLineBytes)
+            return say("a request line longer than " + std::to_string(m_options.maxLineBytes)
+                       + " bytes without a newline; closing");
     }
 }
 
 std::string ControlServer::handleLine(const std::string& line, const std::string& peer)
 {
+    try {
+        return handle(line, peer);
+    } catch (const std::exception& e) {
+        spdlog::error("control channel: request from {} failed: {}", peer, e.what());
+        return refusal(std::string("the request could not be handled: ") + e.what());
+    } catch (...) {
+        return refusal("the request could not be handled");
+    }
+}
+
+void ControlServer::auditRefusal(const std::string& peer, const PassphraseGuard::Outcome& o)
+{
+    std::string detail;
+    if (o.result == PassphraseGuard::Result::Wrong) {
+        detail = "wrong passphrase, " + std::to_string(o.failuresInRow) + " in a row";
+        if (o.retryInSeconds > 0)
+            detail += "; attempts refused unchecked for " + seconds(o.retryInSeconds);
+        if (o.refusedUnchecked > 0)
+            detail += "; " + std::to_string(o.refusedUnchecked) + " attempt(s) refused unchecked before this one";
+    } else {
+        detail = "refused unchecked: backing off after " + std::to_string(o.failuresInRow)
+            + " wrong passphrases in a row; the next is checked in " + seconds(o.retryInSeconds);
+    }
+    spdlog::warn("control channel: risk-manager passphrase refused for {}: {}", peer, detail);
+    if (m_journal)
+        m_journal->append(auditRecord(
+            AuditEntry{peer + " (ctl)", toString(Role::Trader), "risk-manager-sign-in", "", "", "", "refused", detail},
+            wallNs()));
+}
+
+std::string ControlServer::handle(const std::string& line, const std::string& peer)
+{
+    if (line.size() > m_options.maxLineBytes)
+        return refusal("a request line of " + std::to_string(line.size()) + " bytes is longer than the limit of "
+                       + std::to_string(m_options.maxLineBytes));
+    const std::string problem = precheck(line, m_options.maxDepth);
+    if (!problem.empty())
+        return refusal(problem);
     json req;
     try {
         req = json::parse(line);
-    } catch (const json::parse_error& e) {
-        return reply(false, std::string("malformed JSON: ") + e.what()).dump();
+    } catch (const json::exception& e) {
+        return refusal(std::string("malformed JSON: ") + e.what());
     }
-    if (!req.is_object() || !req.contains("cmd") || !req["cmd"].is_string())
-        return reply(false, "expected an object with a \"cmd\" string").dump();
+    if (!req.is_object())
+        return refusal(std::string("expected an object with a \"cmd\" string, got ") + req.type_name());
+    const std::string fieldProblem = checkFields(req);
+    if (!fieldProblem.empty())
+        return refusal(fieldProblem);
     const std::string cmd = req["cmd"];
-    auto str = [&](const char* k) { return req.contains(k) && req[k].is_string() ? req[k].get<std::string>() : std::string(); };
+    if (std::none_of(std::begin(kCommands), std::end(kCommands), [&](const char* k) { return cmd == k; })) {
+        std::string known;
+        for (const char* k : kCommands)
+            known += (known.empty() ? "" : ", ") + std::string(k);
+        return refusal("unknown command '" + shortText(cmd) + "' (known: " + known + ")");
+    }
+    auto str = [&](const char* k) { return req.contains(k) ? req[k].get<std::string>() : std::string(); };
     Actor actor{peer + " (ctl)", Role::Trader};
     const std::string pass = str("passphrase");
-    if (!pass.empty()) {
-        std::string error;
-        if (!verifyRiskPassphrase(m_dataDirectory, pass, error))
-            return reply(false, error).dump();
-        actor.role = Role::RiskManager;
+    // Reading needs no role, and the kill must never wait on (or be refused by) the
+    // credential check: both act in the trader role whatever passphrase comes along.
+    const bool needsNoRole = cmd == "list" || cmd == "status" || cmd == "limits" || cmd == "kill-all";
+    if (!pass.empty() && !needsNoRole) {
+        const PassphraseGuard::Outcome o = m_guard.check(pass);
+        switch (o.result) {
+        case PassphraseGuard::Result::Accepted:
+            actor.role = Role::RiskManager;
+            break;
+        case PassphraseGuard::Result::Wrong:
+            auditRefusal(peer, o);
+            return refusal(o.message);
+        case PassphraseGuard::Result::BackingOff:
+            if (o.firstRefusalOfBackoff) // the rest are counted into the next wrong one's row
+                auditRefusal(peer, o);
+            return refusal(o.message);
+        case PassphraseGuard::Result::NotSet:
+        case PassphraseGuard::Result::Busy:
+            return refusal(o.message);
+        }
     }
     // Engine commands answer on the engine thread; wait for that answer.
     auto call = [&](auto issue) {
@@ -156,9 +521,9 @@ std::string ControlServer::handleLine(const std::string& line, const std::string
         auto future = promise->get_future();
         issue([promise](bool ok, const std::string& m) { promise->set_value({ok, m}); });
         if (future.wait_for(std::chrono::seconds(5)) != std::future_status::ready)
-            return reply(false, "the engine did not answer within 5 s").dump();
+            return refusal("the engine did not answer within 5 s");
         const auto r = future.get();
-        return reply(r.first, r.second).dump();
+        return toLine(reply(r.first, r.second));
     };
     const SnapshotPtr snap = m_engine.latest();
     if (cmd == "list") {
@@ -169,17 +534,16 @@ std::string ControlServer::handleLine(const std::string& line, const std::string
                               {"cancels_pending", a.cancelsPending}, {"awaiting_approval", a.awaitingApproval},
                               {"progress", a.progress.target > 0 ? json{{"done", a.progress.done}, {"target", a.progress.target}} : json()},
                               {"throttle_level", a.throttle.level}, {"last_decision", a.lastDecision}});
-        return reply(true, std::to_string(agents.size()) + " agent(s)", agents).dump();
+        return toLine(reply(true, std::to_string(agents.size()) + " agent(s)", agents));
     }
     if (cmd == "status") {
         int working = 0;
         for (const auto& o : snap->orders)
             working += !isTerminal(o.status);
-        return reply(true, "ok",
-                     {{"killed", snap->risk.killed}, {"halted", snap->risk.halted}, {"halt_reason", snap->risk.haltReason},
-                      {"pnl", snap->risk.pnl}, {"denials", snap->risk.denials}, {"working_orders", working},
-                      {"orders_sent", snap->counters.ordersSent}, {"approvals_waiting", snap->approvals.size()}})
-            .dump();
+        return toLine(reply(true, "ok",
+                            {{"killed", snap->risk.killed}, {"halted", snap->risk.halted}, {"halt_reason", snap->risk.haltReason},
+                             {"pnl", snap->risk.pnl}, {"denials", snap->risk.denials}, {"working_orders", working},
+                             {"orders_sent", snap->counters.ordersSent}, {"approvals_waiting", snap->approvals.size()}}));
     }
     if (cmd == "limits") {
         json limits = json::object();
@@ -187,11 +551,13 @@ std::string ControlServer::handleLine(const std::string& line, const std::string
             std::string v;
             limitValue(snap->risk.limits, f.name, v);
             limits[f.name] = {{"value", v}, {"unit", f.unit}, {"description", f.description}};
+            if (f.max > 0)
+                limits[f.name].update({{"min", f.min}, {"min_exclusive", f.minExclusive}, {"max", f.max}, {"whole", f.whole}});
         }
         for (const auto& u : snap->risk.usage)
             if (limits.contains(u.name))
                 limits[u.name]["used"] = u.used;
-        return reply(true, "limits", limits).dump();
+        return toLine(reply(true, "limits", limits));
     }
     if (cmd == "kill-all")
         return call([&](Reply r) { m_engine.killAll(actor, str("reason"), r); });
@@ -199,32 +565,41 @@ std::string ControlServer::handleLine(const std::string& line, const std::string
         return call([&](Reply r) { m_engine.rearmAll(actor, str("reason"), r); });
     if (cmd == "set-limit") {
         if (!req.contains("name") || !req.contains("value"))
-            return reply(false, "set-limit needs \"name\" and \"value\"").dump();
-        const std::string value = req["value"].is_string() ? req["value"].get<std::string>() : req["value"].dump();
+            return refusal("set-limit needs \"name\" and \"value\"");
+        const json& v = req["value"];
+        const std::string value = v.is_string() ? v.get<std::string>() : v.dump();
         return call([&](Reply r) { m_engine.changeLimits({{str("name"), value}}, actor, str("reason"), r); });
     }
     if (cmd == "approve" || cmd == "reject") {
-        const std::uint64_t ticket = req.contains("ticket") && req["ticket"].is_number_unsigned() ? req["ticket"].get<std::uint64_t>() : 0;
+        std::uint64_t ticket = 0;
+        if (req.contains("ticket")) {
+            const json& t = req["ticket"];
+            if (!t.is_number_unsigned() || t.get<std::uint64_t>() == 0)
+                return refusal(cmd + ": \"ticket\" must be a ticket number (a whole number from 1), got " + t.dump());
+            ticket = t.get<std::uint64_t>();
+        }
         if (ticket == 0 && str("agent").empty())
-            return reply(false, cmd + " needs \"ticket\" (a number) or \"agent\" (all of its tickets)").dump();
+            return refusal(cmd + " needs \"ticket\" (a number) or \"agent\" (all of its tickets)");
         return call([&](Reply r) { m_engine.decide(ticket, str("agent"), cmd == "approve", actor, r); });
     }
     if (cmd == "throttle-level") {
-        if (!req.contains("level") || !req["level"].is_number_integer())
-            return reply(false, "throttle-level needs \"agent\" and an integer \"level\" 0..100").dump();
-        const int level = req["level"].get<int>();
+        if (str("agent").empty() || !req.contains("level"))
+            return refusal("throttle-level needs \"agent\" and an integer \"level\" 0..100");
+        const json& l = req["level"];
+        // Range-checked in 64 bits before narrowing: get<int>() would wrap 4294967346 to 50.
+        const bool inRange = l.is_number_unsigned() ? l.get<std::uint64_t>() <= 100
+                                                    : l.get<std::int64_t>() >= 0 && l.get<std::int64_t>() <= 100;
+        if (!inRange)
+            return refusal("throttle-level: \"level\" must be a whole number from 0 to 100, got " + l.dump());
+        const int level = static_cast<int>(l.get<std::int64_t>());
         return call([&](Reply r) { m_engine.setThrottleLevel(str("agent"), level, actor, r); });
     }
     AgentAction action;
-    if (parseAgentAction(cmd, action)) {
-        if (str("agent").empty())
-            return reply(false, cmd + " needs \"agent\" (an id, or \"*\" for all)").dump();
-        return call([&](Reply r) { m_engine.controlAgent(str("agent"), action, actor, str("reason"), r); });
-    }
-    return reply(false, "unknown command '" + cmd
-                            + "' (known: list, status, limits, start, pause, resume, throttle, reduce-only, halt, kill, "
-                              "kill-all, rearm, rearm-all, approve, reject, throttle-level, set-limit)")
-        .dump();
+    if (!parseAgentAction(cmd, action))
+        return refusal("unknown command '" + shortText(cmd) + "'");
+    if (str("agent").empty())
+        return refusal(cmd + " needs \"agent\" (an id, or \"*\" for all)");
+    return call([&](Reply r) { m_engine.controlAgent(str("agent"), action, actor, str("reason"), r); });
 }
 
 } // namespace hm

@@ -2,6 +2,8 @@
 
 #include <argon2.h>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -65,6 +67,89 @@ bool verifyRiskPassphrase(const std::string& dataDirectory, const std::string& p
         return false;
     }
     return true;
+}
+
+} // namespace hm
+
+namespace hm {
+
+PassphraseGuard::PassphraseGuard(std::string dataDirectory, Clock clock)
+    : m_dataDirectory(std::move(dataDirectory)),
+      m_clock(clock ? std::move(clock) : Clock([] { return std::chrono::steady_clock::now(); }))
+{
+}
+
+PassphraseGuard::Outcome PassphraseGuard::backingOff(std::chrono::steady_clock::time_point now)
+{
+    Outcome o;
+    o.result = Result::BackingOff;
+    o.failuresInRow = m_failures;
+    o.retryInSeconds = std::chrono::duration<double>(m_blockedUntil - now).count();
+    o.refusedUnchecked = ++m_refusedUnchecked;
+    o.firstRefusalOfBackoff = !m_refusalAudited;
+    m_refusalAudited = true;
+    o.message = "too many wrong risk-manager passphrases (" + std::to_string(m_failures)
+        + " in a row): not checked; try again in " + std::to_string(static_cast<long>(std::ceil(o.retryInSeconds))) + " s";
+    return o;
+}
+
+PassphraseGuard::Outcome PassphraseGuard::check(const std::string& passphrase)
+{
+    using namespace std::chrono;
+    {
+        std::lock_guard<std::mutex> lock(m_stateMutex);
+        const auto now = m_clock();
+        if (now < m_blockedUntil) // refused before waiting for anyone else's check
+            return backingOff(now);
+    }
+    std::unique_lock<std::timed_mutex> verifying(m_verifyMutex, std::defer_lock);
+    if (!verifying.try_lock_for(seconds(3))) {
+        Outcome o;
+        o.result = Result::Busy;
+        o.message = "other risk-manager passphrase checks are under way; try again in a moment";
+        return o;
+    }
+    {
+        std::lock_guard<std::mutex> lock(m_stateMutex);
+        const auto now = m_clock();
+        if (now < m_blockedUntil) // someone else's wrong guess started a back-off meanwhile
+            return backingOff(now);
+    }
+    std::string error;
+    const bool ok = verifyRiskPassphrase(m_dataDirectory, passphrase, error);
+    std::lock_guard<std::mutex> lock(m_stateMutex);
+    const auto now = m_clock();
+    Outcome o;
+    if (ok) {
+        m_failures = 0;
+        m_refusedUnchecked = 0;
+        o.result = Result::Accepted;
+        return o;
+    }
+    o.message = error;
+    if (error.rfind("wrong", 0) != 0) { // no credential set: nothing to guess
+        o.result = Result::NotSet;
+        return o;
+    }
+    if (m_failures > 0 && now - m_lastFailure > duration<double>(kForgetAfterSeconds))
+        m_failures = 0;
+    ++m_failures;
+    m_lastFailure = now;
+    o.result = Result::Wrong;
+    o.failuresInRow = m_failures;
+    o.refusedUnchecked = m_refusedUnchecked;
+    m_refusedUnchecked = 0;
+    m_refusalAudited = false;
+    if (m_failures > kFreeFailures) {
+        const double backoff = std::min(kMaxBackoffSeconds, kFirstBackoffSeconds * std::pow(2.0, m_failures - kFreeFailures - 1));
+        m_blockedUntil = now + duration_cast<steady_clock::duration>(duration<double>(backoff));
+        o.retryInSeconds = backoff;
+        o.message += " (" + std::to_string(m_failures) + " in a row; the next attempt is checked in "
+            + std::to_string(static_cast<long>(std::ceil(backoff))) + " s)";
+    } else {
+        o.message += " (" + std::to_string(m_failures) + " in a row)";
+    }
+    return o;
 }
 
 } // namespace hm

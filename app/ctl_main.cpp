@@ -1,14 +1,19 @@
 // helmsman-ctl: the command-line client of a running Helmsman's control socket.
 // Builds one JSON request from its arguments, prints the reply, exits 0 when ok.
+#include "control_server.h"
 #include "runtime.h"
 
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
+#include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <string>
 
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -29,9 +34,46 @@ void usage()
               "--passphrase-stdin, from the first line of standard input.\n"
               "Default socket: <data dir>/control.sock");
 }
+
+// Requests are JSON, so text must be UTF-8: say which argument is not, instead of
+// letting the JSON library abort the program.
+bool checkUtf8(const std::string& what, const std::string& text)
+{
+    const std::size_t bad = hm::firstInvalidUtf8(text);
+    if (bad == std::string::npos)
+        return true;
+    std::fprintf(stderr, "helmsman-ctl: %s is not valid UTF-8 (byte 0x%02X at offset %zu); text must be UTF-8\n",
+                 what.c_str(), static_cast<unsigned char>(text[bad]), bad);
+    return false;
+}
+
+// A whole decimal number from lo to hi, or false.
+bool wholeNumber(const std::string& text, long long lo, unsigned long long hi, unsigned long long& out)
+{
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+        return false;
+    errno = 0;
+    char* end = nullptr;
+    out = std::strtoull(text.c_str(), &end, 10);
+    return errno == 0 && *end == '\0' && out >= static_cast<unsigned long long>(lo) && out <= hi;
+}
+
+int run(int argc, char** argv);
 } // namespace
 
 int main(int argc, char** argv)
+{
+    try {
+        return run(argc, argv);
+    } catch (const std::exception& e) { // nothing here should throw; never abort a script's kill
+        std::fprintf(stderr, "helmsman-ctl: %s\n", e.what());
+        return 3;
+    }
+}
+
+namespace {
+
+int run(int argc, char** argv)
 {
     using json = nlohmann::json;
     std::string socketPath = hm::defaultDataDirectory() + "/control.sock";
@@ -53,10 +95,11 @@ int main(int argc, char** argv)
             return 0;
         } else if (a == "--socket") {
             socketPath = next();
-        } else if (a == "--reason") {
-            req["reason"] = next();
-        } else if (a == "--agent") {
-            req["agent"] = next();
+        } else if (a == "--reason" || a == "--agent") {
+            const std::string v = next();
+            if (!checkUtf8(a, v))
+                return 2;
+            req[a.substr(2)] = v;
         } else if (a == "--passphrase-stdin") {
             passStdin = true;
         } else if (a == "--raw") {
@@ -76,18 +119,34 @@ int main(int argc, char** argv)
             usage();
             return 2;
         }
+        for (std::size_t k = 0; k < pos.size(); ++k)
+            if (!checkUtf8("argument " + std::to_string(k + 1), pos[k]))
+                return 2;
         const std::string cmd = pos[0];
         req["cmd"] = cmd;
         if (cmd == "approve" || cmd == "reject") {
-            if (pos.size() > 1)
-                req["ticket"] = std::strtoull(pos[1].c_str(), nullptr, 10);
+            if (pos.size() > 1) {
+                unsigned long long ticket = 0;
+                if (!wholeNumber(pos[1], 1, ~0ULL, ticket)) {
+                    std::fprintf(stderr, "helmsman-ctl: %s: '%s' is not a ticket number (a whole number from 1)\n",
+                                 cmd.c_str(), pos[1].c_str());
+                    return 2;
+                }
+                req["ticket"] = ticket;
+            }
         } else if (cmd == "throttle-level") {
             if (pos.size() < 3) {
                 std::fprintf(stderr, "helmsman-ctl: throttle-level needs AGENT LEVEL\n");
                 return 2;
             }
+            unsigned long long level = 0;
+            if (!wholeNumber(pos[2], 0, 100, level)) {
+                std::fprintf(stderr, "helmsman-ctl: throttle-level: LEVEL must be a whole number from 0 to 100, got '%s'\n",
+                             pos[2].c_str());
+                return 2;
+            }
             req["agent"] = pos[1];
-            req["level"] = std::atoi(pos[2].c_str());
+            req["level"] = level;
         } else if (cmd == "set-limit") {
             if (pos.size() < 3) {
                 std::fprintf(stderr, "helmsman-ctl: set-limit needs NAME VALUE\n");
@@ -103,13 +162,22 @@ int main(int argc, char** argv)
             std::getline(std::cin, pass);
         else if (const char* env = std::getenv("HELMSMAN_RISK_PASSPHRASE"))
             pass = env;
-        if (!pass.empty())
+        if (!pass.empty() && pass.back() == '\r')
+            pass.pop_back();
+        if (!pass.empty()) {
+            if (!checkUtf8("the passphrase", pass))
+                return 2;
             req["passphrase"] = pass;
-        line = req.dump();
+        }
+        line = req.dump(-1, ' ', false, json::error_handler_t::replace);
     }
-    const int fd = ::socket(AF_UNIX, SOCK_STREAM, 0);
+    const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_un addr{};
     addr.sun_family = AF_UNIX;
+    if (socketPath.size() >= sizeof(addr.sun_path)) {
+        std::fprintf(stderr, "helmsman-ctl: socket path %s is too long\n", socketPath.c_str());
+        return 2;
+    }
     std::strncpy(addr.sun_path, socketPath.c_str(), sizeof(addr.sun_path) - 1);
     if (fd < 0 || ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
         std::fprintf(stderr, "helmsman-ctl: cannot connect to %s: %s (is helmsman running with --control-socket?)\n",
@@ -117,22 +185,48 @@ int main(int argc, char** argv)
         return 3;
     }
     line += "\n";
-    if (::write(fd, line.data(), line.size()) < 0) {
-        std::fprintf(stderr, "helmsman-ctl: write failed\n");
-        return 3;
+    for (std::size_t sent = 0; sent < line.size();) {
+        const ssize_t n = ::send(fd, line.data() + sent, line.size() - sent, MSG_NOSIGNAL);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            std::fprintf(stderr, "helmsman-ctl: write failed: %s\n", std::strerror(errno));
+            return 3;
+        }
+        sent += static_cast<std::size_t>(n);
     }
+    // A server that never answers must not hang a script: give up after a while.
+    constexpr int kReplyTimeoutMs = 20000;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(kReplyTimeoutMs);
     std::string out;
     char buf[4096];
-    ssize_t n;
-    while (out.find('\n') == std::string::npos && (n = ::read(fd, buf, sizeof buf)) > 0)
+    while (out.find('\n') == std::string::npos) {
+        const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count();
+        pollfd p{fd, POLLIN, 0};
+        const int ready = left > 0 ? ::poll(&p, 1, static_cast<int>(left)) : 0;
+        if (ready < 0 && errno == EINTR)
+            continue;
+        if (ready <= 0) {
+            std::fprintf(stderr, "helmsman-ctl: no reply from %s within %d s\n", socketPath.c_str(), kReplyTimeoutMs / 1000);
+            ::close(fd);
+            return 3;
+        }
+        const ssize_t n = ::read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
         out.append(buf, static_cast<std::size_t>(n));
+    }
     ::close(fd);
     try {
-        const json r = json::parse(out);
-        std::printf("%s\n", r.dump(2).c_str());
-        return r.value("ok", false) ? 0 : 1;
+        const json r = json::parse(out.substr(0, out.find('\n')));
+        std::printf("%s\n", r.dump(2, ' ', false, json::error_handler_t::replace).c_str());
+        return r.is_object() && r.value("ok", false) == true ? 0 : 1;
     } catch (const std::exception&) {
         std::fprintf(stderr, "helmsman-ctl: unreadable reply: %s\n", out.c_str());
         return 3;
     }
 }
+
+} // namespace

@@ -152,6 +152,8 @@ int parse(QCoreApplication& app, Parsed& out)
     if (p.isSet(setPass)) {
         std::string pass;
         std::getline(std::cin, pass);
+        if (!pass.empty() && pass.back() == '\r')
+            pass.pop_back();
         hm::makeDirectories(data);
         const std::string error = hm::setRiskPassphrase(data, pass);
         if (!error.empty()) {
@@ -184,12 +186,14 @@ int parse(QCoreApplication& app, Parsed& out)
     return 0;
 }
 
-bool wantsHeadless(int argc, char** argv)
+// The options that never open a window, and so must work without a display: they get a
+// QCoreApplication, which needs no platform plugin.
+bool needsNoDisplay(int argc, char** argv)
 {
     for (int i = 1; i < argc; ++i)
-        if (!std::strcmp(argv[i], "--headless") || !std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")
-            || !std::strcmp(argv[i], "--version") || !std::strcmp(argv[i], "-v"))
-            return true;
+        for (const char* option : {"--headless", "--help", "-h", "--help-all", "--version", "-v", "--set-risk-passphrase"})
+            if (!std::strcmp(argv[i], option))
+                return true;
     return false;
 }
 
@@ -259,9 +263,9 @@ int main(int argc, char** argv)
     QCoreApplication::setOrganizationName(QStringLiteral("Helmsman"));
     QCoreApplication::setApplicationName(QStringLiteral("helmsman"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HM_VERSION));
-    // The window needs a display; the headless mode and --help must not.
-    std::unique_ptr<QCoreApplication> app(wantsHeadless(argc, argv) ? new QCoreApplication(argc, argv)
-                                                                     : new QApplication(argc, argv));
+    // The window needs a display; the headless mode, --help and --set-risk-passphrase must not.
+    std::unique_ptr<QCoreApplication> app(needsNoDisplay(argc, argv) ? new QCoreApplication(argc, argv)
+                                                                      : new QApplication(argc, argv));
     Parsed opts;
     if (int rc = parse(*app, opts))
         return rc < 0 ? 0 : rc;

@@ -230,7 +230,7 @@ void Runtime::start()
             m_engine->controlAgent(a.id, AgentAction::Start, configActor, "started from the command line");
     }
     if (!m_options.controlSocket.empty()) {
-        m_control.reset(new ControlServer(*m_engine, m_options.controlSocket, m_options.dataDirectory));
+        m_control.reset(new ControlServer(*m_engine, m_options.controlSocket, m_options.dataDirectory, m_journal.get()));
         m_control->start();
     }
     m_started = true;

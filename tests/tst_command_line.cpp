@@ -54,6 +54,39 @@ private Q_SLOTS:
         QVERIFY(h.out.contains(QStringLiteral("--headless")));
     }
 
+    // Storing the risk-manager passphrase opens no window, so it needs no display.
+    void setRiskPassphraseNeedsNoDisplay()
+    {
+        auto store = [&](const QString& data, const QByteArray& input) {
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            for (const char* name : {"QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"})
+                env.remove(QString::fromLatin1(name));
+            p.setProcessEnvironment(env);
+            p.start(QStringLiteral(HM_HELMSMAN_BIN), {QStringLiteral("--set-risk-passphrase"), QStringLiteral("--data-dir"), data});
+            p.write(input);
+            p.closeWriteChannel();
+            if (!p.waitForFinished(60000)) {
+                p.kill();
+                p.waitForFinished();
+                return Run{-1, {}, QStringLiteral("timed out")};
+            }
+            return Run{p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -2, QString::fromLocal8Bit(p.readAllStandardOutput()),
+                       QString::fromLocal8Bit(p.readAllStandardError())};
+        };
+        const QString data = dataDir("passphrase-data");
+        Run ok = store(data, "correct horse battery\n");
+        QVERIFY2(ok.code == 0, qPrintable(ok.err));
+        QFile hash(data + QStringLiteral("/risk-manager.argon2"));
+        QVERIFY(hash.open(QIODevice::ReadOnly));
+        QVERIFY(hash.readAll().startsWith("$argon2id$"));
+        QCOMPARE(hash.permissions() & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
+                 QFile::Permissions());
+        Run tooShort = store(dataDir("passphrase-short"), "short\n");
+        QCOMPARE(tooShort.code, 2);
+        QVERIFY2(tooShort.err.contains(QStringLiteral("at least 8 characters")), qPrintable(tooShort.err));
+    }
+
     void badInputIsNamed()
     {
         Run u = run({QStringLiteral("--headless"), QStringLiteral("--frobnicate")});

@@ -3,6 +3,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <sstream>
 
@@ -26,12 +27,6 @@ double* numericField(RiskLimits& l, const std::string& name)
     return nullptr;
 }
 
-bool wholeNumber(const std::string& name)
-{
-    return name != "max_order_notional" && name != "collar_percent" && name != "max_gross_notional"
-        && name != "daily_loss_limit";
-}
-
 std::string trim(const std::string& s)
 {
     const auto b = s.find_first_not_of(" \t");
@@ -39,25 +34,67 @@ std::string trim(const std::string& s)
     return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
 }
 
+constexpr std::size_t kMaxRestricted = 1000;
+constexpr std::size_t kMaxSymbolLength = 32;
+
+// "1e12" rather than "1e+12" or 1000000000000: the form a person types back in.
+std::string number(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    if (v < 1e9 || std::strtod(buf, nullptr) != v)
+        std::snprintf(buf, sizeof buf, "%.15g", v);
+    std::string s = buf;
+    const auto plus = s.find("e+");
+    if (plus != std::string::npos)
+        s.erase(plus + 1, 1);
+    return s;
+}
+
+// What was typed, cut short: a refusal names the value without repeating a page of it.
+std::string shown(const std::string& t) { return t.size() <= 40 ? t : t.substr(0, 40) + "..."; }
+
+std::string rangeText(const LimitField& f)
+{
+    std::string lo = f.minExclusive ? "above " + number(f.min) + ", up to " : "from " + number(f.min) + " to ";
+    return std::string(f.whole ? "a whole number " : "") + lo + number(f.max);
+}
+
 } // namespace
 
 const std::vector<LimitField>& limitFields()
 {
-    static const std::vector<LimitField> fields = {
-        {"max_order_qty", "units", "largest quantity of one order"},
-        {"max_order_notional", "currency", "largest price x quantity of one order"},
-        {"collar_percent", "%", "furthest a limit price may be from the reference (mid)"},
-        {"collar_ticks", "ticks", "furthest a limit price may be from the reference, in ticks (0 = off)"},
-        {"max_position", "units", "per instrument, filled plus working on the same side"},
-        {"max_gross_notional", "currency", "sum over instruments of |position| and working orders at the reference"},
-        {"max_open_orders", "orders", "working orders at once, all agents"},
-        {"max_orders_per_second_per_agent", "orders/s", "new orders from one agent"},
-        {"max_orders_per_second", "orders/s", "new orders, all agents and the operator"},
-        {"max_messages_per_second", "msgs/s", "new, cancel and replace messages; cancels always pass but count"},
-        {"daily_loss_limit", "currency", "realized plus unrealized loss that halts trading"},
-        {"duplicate_window_ms", "ms", "an identical order from the same agent within this window is refused"},
-        {"restricted", "symbols", "comma-separated instruments nobody may trade"},
-    };
+    // The range each field accepts is part of its description, so the editor's tooltip,
+    // the control channel's `limits` and the refusal all say the same.
+    static const std::vector<LimitField> fields = [] {
+        const double kQty = 1e12, kMoney = 1e15, kRate = 1e9;
+        std::vector<LimitField> f = {
+            {"max_order_qty", "units", "largest quantity of one order", 1, kQty, false, true},
+            {"max_order_notional", "currency", "largest price x quantity of one order", 0, kMoney, true, false},
+            {"collar_percent", "%", "furthest a limit price may be from the reference (mid)", 0, 100, true, false},
+            {"collar_ticks", "ticks", "furthest a limit price may be from the reference, in ticks (0 = off)", 0, 1e9, false, true},
+            {"max_position", "units", "per instrument, filled plus working on the same side", 1, kQty, false, true},
+            {"max_gross_notional", "currency", "sum over instruments of |position| and working orders at the reference", 0, kMoney, true, false},
+            {"max_open_orders", "orders", "working orders at once, all agents", 1, kRate, false, true},
+            {"max_orders_per_second_per_agent", "orders/s", "new orders from one agent", 1, kRate, false, true},
+            {"max_orders_per_second", "orders/s", "new orders, all agents and the operator", 1, kRate, false, true},
+            {"max_messages_per_second", "msgs/s", "new, cancel and replace messages; cancels always pass but count", 1, kRate, false, true},
+            {"daily_loss_limit", "currency", "realized plus unrealized loss that halts trading", 0, kMoney, true, false},
+            {"duplicate_window_ms", "ms", "an identical order from the same agent within this window is refused", 0, 86400000, false, true},
+            {"restricted", "symbols", "comma-separated instruments nobody may trade"},
+        };
+        static std::vector<std::string> texts; // owns the descriptions the fields point at
+        texts.reserve(f.size());
+        for (auto& field : f) {
+            const std::string range = std::string(field.name) == "restricted"
+                ? "up to " + std::to_string(kMaxRestricted) + " symbols of 1 to " + std::to_string(kMaxSymbolLength)
+                    + " letters, digits, '.', '-' or '_'"
+                : rangeText(field);
+            texts.push_back(std::string(field.description) + " (" + range + ")");
+            field.description = texts.back().c_str();
+        }
+        return f;
+    }();
     return fields;
 }
 
@@ -89,10 +126,15 @@ std::string setLimit(RiskLimits& limits, const std::string& name, const std::str
             item = trim(item);
             if (item.empty())
                 continue;
+            if (item.size() > kMaxSymbolLength)
+                return "restricted: '" + item.substr(0, kMaxSymbolLength) + "...' is longer than "
+                    + std::to_string(kMaxSymbolLength) + " characters";
             for (char c : item)
                 if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_'))
                     return "restricted: '" + item + "' is not an instrument symbol";
             symbols.insert(item);
+            if (symbols.size() > kMaxRestricted)
+                return "restricted: more than " + std::to_string(kMaxRestricted) + " symbols";
         }
         limits.restricted = symbols;
         return {};
@@ -100,22 +142,33 @@ std::string setLimit(RiskLimits& limits, const std::string& name, const std::str
     double* field = numericField(limits, name);
     if (!field)
         return "unknown limit '" + name + "'";
+    const LimitField* f = nullptr;
+    for (const auto& candidate : limitFields())
+        if (name == candidate.name)
+            f = &candidate;
     const std::string t = trim(text);
+    const std::string typed = shown(t);
     if (t.empty())
-        return name + ": a value is required";
+        return name + ": a value is required (" + rangeText(*f) + ")";
+    // Plain decimal only: strtod would also take "inf", "nan" and hexadecimal.
+    const bool decimal = t.find_first_not_of("0123456789.eE+-") == std::string::npos;
     char* end = nullptr;
     errno = 0;
-    const double v = std::strtod(t.c_str(), &end);
-    if (errno != 0 || end == t.c_str() || *end != '\0' || !std::isfinite(v))
-        return name + ": '" + t + "' is not a number";
+    const double v = decimal ? std::strtod(t.c_str(), &end) : 0.0;
+    if (!decimal || errno != 0 || end == t.c_str() || *end != '\0' || !std::isfinite(v)) {
+        if (decimal && errno == ERANGE)
+            return name + ": " + typed + " is out of range (" + rangeText(*f) + ")";
+        return name + ": '" + typed + "' is not a number (" + rangeText(*f) + ")";
+    }
     if (v < 0)
-        return name + ": must not be negative (got " + t + ")";
-    if (wholeNumber(name) && v != std::floor(v))
-        return name + ": must be a whole number (got " + t + ")";
-    if (name == "collar_percent" && v > 100)
-        return name + ": a collar above 100% would not restrict anything (got " + t + ")";
-    if (name != "collar_ticks" && name != "duplicate_window_ms" && v == 0)
-        return name + ": zero would refuse every order; use the kill switch or a restriction instead";
+        return name + ": must not be negative (got " + typed + "; " + rangeText(*f) + ")";
+    if (f->whole && v != std::floor(v))
+        return name + ": must be a whole number (got " + typed + "; " + rangeText(*f) + ")";
+    if (v == 0 && (f->min > 0 || f->minExclusive))
+        return name + ": zero would refuse every order; use the kill switch or a restriction instead ("
+            + rangeText(*f) + ")";
+    if (v > f->max || v < f->min || (f->minExclusive && v == f->min))
+        return name + ": " + typed + " is out of range (" + rangeText(*f) + ")";
     *field = v;
     return {};
 }

@@ -24,10 +24,18 @@ struct RiskLimits {
     std::set<std::string> restricted;
 };
 
+// Numeric limits are finite and bounded: a value outside [min, max] is refused with the
+// field's name and range (the description states the same range for people). The upper
+// bounds keep every product the gate forms (quantity x price, sums of notionals) well
+// inside the range where a double is exact.
 struct LimitField {
     const char* name;
     const char* unit;
     const char* description;
+    double min = 0;        // inclusive, unless minExclusive
+    double max = 0;        // inclusive
+    bool minExclusive = false;
+    bool whole = false;    // integers only
 };
 
 // Every editable limit, in the order the editor shows them.
