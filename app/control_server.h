@@ -9,6 +9,8 @@
 // client sends can end the process.
 #include "credentials.h"
 
+#include "utf8.h"
+
 #include <atomic>
 #include <cstddef>
 #include <list>
@@ -28,8 +30,6 @@ struct ControlServerOptions {
     int maxDepth = 16;                // JSON nesting
 };
 
-// The offset of the first byte that is not part of well-formed UTF-8, or npos.
-std::size_t firstInvalidUtf8(const std::string& text);
 
 class ControlServer {
 public:

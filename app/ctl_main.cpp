@@ -1,7 +1,7 @@
 // helmsman-ctl: the command-line client of a running Helmsman's control socket.
 // Builds one JSON request from its arguments, prints the reply, exits 0 when ok.
-#include "control_server.h"
-#include "runtime.h"
+#include "data_directory.h"
+#include "utf8.h"
 
 #include <nlohmann/json.hpp>
 

@@ -42,15 +42,6 @@ bool makeDirectories(const std::string& path)
     return ::access(path.c_str(), W_OK) == 0;
 }
 
-std::string defaultDataDirectory()
-{
-    if (const char* xdg = std::getenv("XDG_DATA_HOME"); xdg && *xdg)
-        return std::string(xdg) + "/helmsman";
-    if (const char* home = std::getenv("HOME"); home && *home)
-        return std::string(home) + "/.local/share/helmsman";
-    return "/tmp/helmsman";
-}
-
 std::string defaultResourceDirectory()
 {
     if (const char* env = std::getenv("HELMSMAN_RESOURCES"); env && *env)

@@ -2,6 +2,7 @@
 // Composition of one trading session: journal, embedded venue (unless a session
 // settings file points elsewhere), FIX gateway and engine, started and stopped in
 // the right order. Shared by the window, the headless mode and the tests.
+#include "data_directory.h"
 #include "engine/engine.h"
 
 #include <memory>
@@ -63,7 +64,6 @@ private:
     std::unique_ptr<class ControlServer> m_control;
 };
 
-std::string defaultDataDirectory();
 std::string defaultResourceDirectory();
 bool makeDirectories(const std::string& path);
 
