@@ -4,6 +4,7 @@
 #include "book/order_book.h"
 #include "sim/market_simulator.h"
 #include "fix/fix_convert.h"
+#include "fix/order_fields.h"
 #include "fix/session_support.h"
 
 #include <quickfix/Application.h>
@@ -44,6 +45,7 @@ namespace {
 
 constexpr std::uint64_t kFlowRefBit = 1ull << 61; // test hook's background orders (below the simulator's own bits)
 constexpr Price kDefaultReference = 1885;
+constexpr int kMaxDepthLevels = 1000;
 
 struct VenueOrder {
     const FIX::SessionID* session = nullptr; // interned: one copy per session, not per order
@@ -94,6 +96,19 @@ void makeDir(const std::string& path)
 {
     if (!path.empty())
         ::mkdir(path.c_str(), 0755);
+}
+
+std::string bookRejectText(const std::vector<BookEvent>& events)
+{
+    for (const auto& e : events)
+        if (e.kind == BookEventKind::Rejected)
+            switch (e.reason) {
+            case BookRejectReason::BadQuantity: return "bad quantity";
+            case BookRejectReason::BadPrice: return "bad price";
+            case BookRejectReason::UnknownOrder: return "unknown order";
+            case BookRejectReason::None: break;
+            }
+    return "no reason given";
 }
 
 void diffSide(Side side, const std::vector<DepthLevel>& before, const std::vector<DepthLevel>& after,
@@ -352,12 +367,10 @@ struct FixVenue::Impl : public FIX::Application {
         FIX::ClOrdID clOrdId;
         FIX::Symbol symbol;
         FIX::Side fixSide;
-        FIX::OrderQty qty;
         FIX::OrdType ordType;
         m.getField(clOrdId);
         m.getField(symbol);
         m.getField(fixSide);
-        m.getField(qty);
         m.getField(ordType);
         const Side side = fixconv::sideFromFix(fixSide.getValue());
         auto mk = markets.find(symbol.getValue());
@@ -378,33 +391,42 @@ struct FixVenue::Impl : public FIX::Application {
         FIX::TimeInForce tif;
         if (m.getFieldIfSet(tif))
             o.tif = fixconv::tifFromFix(tif.getValue());
-        o.orderQty = static_cast<Quantity>(std::llround(qty.getValue()));
+        // Every number is read exactly from its text, so an order is refused, never rounded.
         const Quantity lot = market.instrument.lotSize > 0 ? market.instrument.lotSize : 1;
-        if (o.orderQty <= 0 || o.orderQty % lot != 0)
-            return sendReject(id, o.clOrdId, o.symbol, side, FIX::OrdRejReason_INCORRECT_QUANTITY,
-                              "quantity must be a positive multiple of the lot size " + std::to_string(lot));
-        FIX::Price price;
-        if (o.type == OrderType::Limit) {
-            if (!m.getFieldIfSet(price) || price.getValue() <= 0)
-                return sendReject(id, o.clOrdId, o.symbol, side, FIX::OrdRejReason_OTHER,
-                                  "limit order needs a positive Price(44)");
-            o.price = market.instrument.toTicks(price.getValue());
+        std::string why = fixconv::parseQuantity(m.getField(FIX::FIELD::OrderQty), "OrderQty(38)", 1,
+                                                 config.maxOrderQty, lot, o.orderQty);
+        if (!why.empty())
+            return sendReject(id, o.clOrdId, o.symbol, side, FIX::OrdRejReason_INCORRECT_QUANTITY, why);
+        if (m.isSetField(FIX::FIELD::Price)) { // checked even where it is not used: a strict venue
+            why = fixconv::parsePrice(m.getField(FIX::FIELD::Price), "Price(44)", market.instrument, o.price,
+                                      config.maxPriceTicks);
+            if (!why.empty())
+                return sendReject(id, o.clOrdId, o.symbol, side, FIX::OrdRejReason_OTHER, why);
+        } else if (o.type == OrderType::Limit) {
+            return sendReject(id, o.clOrdId, o.symbol, side, FIX::OrdRejReason_OTHER,
+                              "Price(44) is missing: a limit order needs a price");
         }
-        o.orderId = idPrefix + "O" + std::to_string(nextOrderId++);
-        const std::uint64_t ref = nextRef++;
-        byClOrdId[k] = ref;
-        VenueOrder& stored = orders.emplace(ref, std::move(o)).first->second;
-        sendExec(stored, ExecType::New, OrderStatus::New, stored.orderQty, 0, 0, "", "");
+        if (o.type == OrderType::Market)
+            o.price = 0;
 
         BookOrder bo;
-        bo.ref = ref;
+        bo.ref = nextRef++;
         bo.side = side;
         bo.type = o.type;
         bo.tif = o.tif;
         bo.price = o.price;
         bo.qty = o.orderQty;
-        OrderBook::Result r = market.add(bo);
-        stored.handle = r.handle;
+        // Acknowledge only what the book took: the book's own events (fills) are
+        // reported after the acknowledgement, from applyBookEvents below.
+        const OrderBook::Result r = market.add(bo);
+        if (!r.ok)
+            return sendReject(id, o.clOrdId, o.symbol, side, FIX::OrdRejReason_OTHER,
+                              "order refused by the book: " + bookRejectText(market.book().events()));
+        o.orderId = idPrefix + "O" + std::to_string(nextOrderId++);
+        o.handle = r.handle;
+        byClOrdId[k] = bo.ref;
+        VenueOrder& stored = orders.emplace(bo.ref, std::move(o)).first->second;
+        sendExec(stored, ExecType::New, OrderStatus::New, stored.orderQty, 0, 0, "", "");
         applyBookEvents(market);
     }
 
@@ -435,6 +457,18 @@ struct FixVenue::Impl : public FIX::Application {
         if (!o->live)
             return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), o->orderId, statusOf(*o, true), false,
                                     FIX::CxlRejReason_TOO_LATE_TO_CANCEL, "order is no longer working");
+        if (m.isSetField(FIX::FIELD::OrderQty)) { // optional here, but when sent it must be a quantity
+            Quantity ignored = 0;
+            const std::string why = fixconv::parseQuantity(m.getField(FIX::FIELD::OrderQty), "OrderQty(38)", 0,
+                                                           config.maxOrderQty, 1, ignored);
+            if (!why.empty())
+                return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), o->orderId, statusOf(*o, false),
+                                        false, FIX::CxlRejReason_OTHER, why);
+        }
+        if (clOrdId.getValue() != orig.getValue() && byClOrdId.count(std::make_pair(key(id), clOrdId.getValue())))
+            return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), o->orderId, statusOf(*o, false), false,
+                                    FIX::CxlRejReason_DUPLICATE_CLORDID_RECEIVED,
+                                    "duplicate ClOrdID " + clOrdId.getValue());
         Market& market = markets.at(o->symbol);
         market.cancel(o->handle);
         o->live = false;
@@ -448,10 +482,9 @@ struct FixVenue::Impl : public FIX::Application {
     {
         FIX::ClOrdID clOrdId;
         FIX::OrigClOrdID orig;
-        FIX::OrderQty qty;
         m.getField(clOrdId);
         m.getField(orig);
-        m.getField(qty);
+        const std::string& qtyText = m.getField(FIX::FIELD::OrderQty);
         std::uint64_t ref = 0;
         VenueOrder* o = findOrder(id, orig.getValue(), &ref);
         if (!o)
@@ -460,18 +493,27 @@ struct FixVenue::Impl : public FIX::Application {
         if (!o->live || o->handle == OrderBook::kNoHandle)
             return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), o->orderId, statusOf(*o, !o->live), true,
                                     FIX::CxlRejReason_TOO_LATE_TO_CANCEL, "order is no longer working");
+        if (clOrdId.getValue() != orig.getValue() && byClOrdId.count(std::make_pair(key(id), clOrdId.getValue())))
+            return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), o->orderId, statusOf(*o, false), true,
+                                    FIX::CxlRejReason_DUPLICATE_CLORDID_RECEIVED,
+                                    "duplicate ClOrdID " + clOrdId.getValue());
         Market& market = markets.at(o->symbol);
-        const Quantity newQty = static_cast<Quantity>(std::llround(qty.getValue()));
+        const Quantity lot = market.instrument.lotSize > 0 ? market.instrument.lotSize : 1;
+        Quantity newQty = 0;
+        std::string why = fixconv::parseQuantity(qtyText, "OrderQty(38)", 1, config.maxOrderQty, lot, newQty);
         Price newPrice = o->price;
-        FIX::Price px;
-        if (m.getFieldIfSet(px))
-            newPrice = market.instrument.toTicks(px.getValue());
+        if (why.empty() && m.isSetField(FIX::FIELD::Price))
+            why = fixconv::parsePrice(m.getField(FIX::FIELD::Price), "Price(44)", market.instrument, newPrice,
+                                      config.maxPriceTicks);
+        if (!why.empty())
+            return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), o->orderId, statusOf(*o, false), true,
+                                    FIX::CxlRejReason_OTHER, why);
         const Quantity newLeaves = newQty - o->cumQty;
-        if (newLeaves <= 0 || newPrice <= 0)
+        if (newLeaves <= 0)
             return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), o->orderId, statusOf(*o, false), true,
                                     FIX::CxlRejReason_OTHER,
-                                    newLeaves <= 0 ? "new quantity is not above the filled quantity"
-                                                   : "new price must be positive");
+                                    "OrderQty(38) " + qtyText + " is not above the filled quantity "
+                                        + std::to_string(o->cumQty));
         OrderBook::Result r = market.replace(o->handle, o->side, newPrice, newLeaves);
         if (!r.ok)
             return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), o->orderId, statusOf(*o, false), true,
@@ -771,6 +813,15 @@ void FixVenue::start()
         throw std::runtime_error("venue: FIX data dictionary not readable: '" + c.dataDictionary + "'");
     if (c.storeDirectory.empty())
         throw std::runtime_error("venue: no store directory given");
+    if (c.port < 0 || c.port > 65535)
+        throw std::runtime_error("venue: port " + std::to_string(c.port) + " is out of range (allowed 1..65535, 0 picks a free one)");
+    if (c.depthLevels < 1 || c.depthLevels > kMaxDepthLevels)
+        throw std::runtime_error("venue: market data depth " + std::to_string(c.depthLevels)
+                                 + " is out of range (allowed 1.." + std::to_string(kMaxDepthLevels) + ")");
+    if (c.maxOrderQty < 1 || c.maxOrderQty > fixconv::kMaxOrderQuantity || c.maxPriceTicks < 1
+        || c.maxPriceTicks > fixconv::kMaxPriceTicks)
+        throw std::runtime_error("venue: order limits out of range (quantity 1.." + std::to_string(fixconv::kMaxOrderQuantity)
+                                 + ", price 1.." + std::to_string(fixconv::kMaxPriceTicks) + " ticks)");
     if (c.port == 0)
         c.port = findFreeLoopbackPort();
     makeDir(c.storeDirectory);
@@ -815,8 +866,12 @@ void FixVenue::start()
     defaults.setString(FIX::DATA_DICTIONARY, c.dataDictionary);
     defaults.setString(FIX::FILE_STORE_PATH, c.storeDirectory);
     defaults.setString(FIX::SOCKET_NODELAY, "Y");
-    defaults.setString(FIX::ALLOW_UNKNOWN_MSG_FIELDS, "Y");
-    defaults.setString(FIX::VALIDATE_USER_DEFINED_FIELDS, "N");
+    // A venue is strict: every tag must be known to the dictionary and belong to its
+    // message, groups must be whole (leniency is the gateway's, towards brokers).
+    defaults.setString(FIX::ALLOW_UNKNOWN_MSG_FIELDS, "N");
+    defaults.setString(FIX::VALIDATE_USER_DEFINED_FIELDS, "Y");
+    defaults.setString(FIX::VALIDATE_FIELDS_OUT_OF_ORDER, "Y");
+    defaults.setString(FIX::VALIDATE_FIELDS_HAVE_VALUES, "Y");
     d.settings.reset(new FIX::SessionSettings());
     try {
         d.settings->set(defaults);
