@@ -71,6 +71,9 @@ public:
     RawPeer(int fd, std::string sender, std::string target)
         : m_fd(fd), m_sender(std::move(sender)), m_target(std::move(target))
     {
+        timeval tv{5, 0}; // a counterparty that stops reading fails the test, never hangs it
+        ::setsockopt(m_fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+        m_closed = m_fd < 0;
     }
     ~RawPeer()
     {
@@ -345,6 +348,7 @@ public:
     std::vector<std::string> badSizes;
     std::uint64_t marketDataMessages = 0;
     Quantity validQuantitySent = 0;
+    int rejectsNamingNothing = 0; // session Rejects without RefTagID(371) or Text(58)
 
 private:
     template <typename P>
@@ -393,8 +397,11 @@ private:
         auto decided = [&] {
             for (std::size_t i = from; i < m_peer->received.size(); ++i) {
                 const Msg& m = m_peer->received[i];
-                if (m.type() == "3" && m.get(45) == std::to_string(seq))
+                if (m.type() == "3" && m.get(45) == std::to_string(seq)) {
                     out = Outcome::SessionReject;
+                    if (!m.has(371) && !m.has(58))
+                        ++rejectsNamingNothing;
+                }
                 else if (m.type() == "j" && m.get(45) == std::to_string(seq))
                     out = Outcome::BusinessReject;
                 else if (m.type() == "5")
@@ -794,6 +801,22 @@ struct GatewayUnderTest {
     }
 };
 
+// A quiet venue (only the seeded levels and the clients' orders move its books) with a
+// second instrument that has a lot size and a coarser tick.
+VenueConfig venueConfig(QTemporaryDir& dir)
+{
+    VenueConfig vc;
+    vc.dataDictionary = std::string(HM_TEST_RESOURCES) + "/fix/FIX44.xml";
+    vc.storeDirectory = dir.filePath("venue").toStdString();
+    vc.password = "fuzz-pw";
+    vc.flowOrdersPerSecond = 0;
+    vc.marketDataIntervalMs = 10;
+    vc.clientCompIds = {"FUZZ"};
+    vc.instruments = {FixVenue::defaultInstrument(), FixVenue::parseInstruments("LOT:0.05:100").front()};
+    vc.referencePrices = {1885, 400};
+    return vc;
+}
+
 } // namespace
 
 class TestFixFuzz : public QObject {
@@ -813,17 +836,9 @@ private Q_SLOTS:
         QFETCH(quint64, seed);
         QFETCH(int, cases);
         QTemporaryDir dir;
-        VenueConfig vc;
-        vc.dataDictionary = std::string(HM_TEST_RESOURCES) + "/fix/FIX44.xml";
-        vc.storeDirectory = dir.filePath("venue").toStdString();
-        vc.password = "fuzz-pw";
-        vc.flowOrdersPerSecond = 0; // a quiet book: only the seeded levels and these orders move it
-        vc.marketDataIntervalMs = 10;
-        vc.clientCompIds = {"FUZZ"};
-        MarketSpec hmx{"HMX", FixVenue::defaultInstrument(), 1885};
-        MarketSpec lot{"LOT", FixVenue::parseInstruments("LOT:0.05:100").front(), 400};
-        vc.instruments = {hmx.instrument, lot.instrument};
-        vc.referencePrices = {hmx.reference, lot.reference};
+        const VenueConfig vc = venueConfig(dir);
+        const MarketSpec hmx{"HMX", vc.instruments[0], vc.referencePrices[0]};
+        const MarketSpec lot{"LOT", vc.instruments[1], vc.referencePrices[1]};
         FixVenue venue(vc);
         venue.start();
 
@@ -854,6 +869,7 @@ private Q_SLOTS:
         // Market data: never negative, never beyond what was ever placed.
         QVERIFY2(fuzz.badSizes.empty(), fuzz.badSizes.empty() ? "" : fuzz.badSizes.front().c_str());
         QVERIFY(fuzz.marketDataMessages > 0);
+        QCOMPARE(fuzz.rejectsNamingNothing, 0);
         QVERIFY(fuzz.maxPublishedSize <= fuzz.validQuantitySent + 100 * 100 * 4 * 10);
         // The venue still serves: the client logs on afresh and trades.
         fuzz.disconnect();
@@ -864,6 +880,85 @@ private Q_SLOTS:
         after.run(20, more);
         QVERIFY2(more.failures.empty(), more.failures.empty() ? "" : more.failures.front().c_str());
         QVERIFY(more.validAcknowledged > 0);
+    }
+
+    // As QuickFIX's FIX 4.4 acceptance definitions 14a (bad tag number), 14b (required
+    // tag missing), 14c (tag not defined for the message type), 14e (incorrect data
+    // format) and 14g (repeating group count wrong) expect of a strict acceptor.
+    void venueRejectsBadTagsAtSessionLevel_data()
+    {
+        QTest::addColumn<QString>("fields");
+        QTest::addColumn<QString>("refTag");
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("14a tag 0") << "0=1|" << "0" << "0";
+        QTest::newRow("14a negative tag") << "-5=1|" << "" << "0";
+        QTest::newRow("14b required tag missing") << "!38" << "38" << "1";
+        QTest::newRow("14c tag not defined for NewOrderSingle") << "112=x|" << "112" << "2";
+        QTest::newRow("14c unknown tag below 5000") << "4999=x|" << "4999" << "0";
+        QTest::newRow("14c user-defined tag") << "9999=x|" << "9999" << "0";
+        QTest::newRow("14e incorrect data format") << "38=abc|" << "38" << "6";
+        QTest::newRow("14g group count wrong") << "V" << "146" << "16";
+    }
+
+    void venueRejectsBadTagsAtSessionLevel()
+    {
+        QFETCH(QString, fields);
+        QFETCH(QString, refTag);
+        QFETCH(QString, reason);
+        QTemporaryDir dir;
+        const VenueConfig vc = venueConfig(dir);
+        FixVenue venue(vc);
+        venue.start();
+        RawPeer raw(RawPeer::connectTo(venue.port()), "FUZZ", "HMVENUE");
+        raw.send("A", std::string("98=0") + kSoh + "108=30" + kSoh + "554=" + vc.password + kSoh);
+        QVERIFY(raw.pumpUntil(5000, [&] { return !raw.received.empty() && raw.received.back().type() == "A"; }));
+        Fields order{{"11", "T1"}, {"55", "HMX"}, {"54", "1"}, {"60", "20260101-00:00:00.000"}, {"38", "100"},
+                     {"40", "2"}, {"44", "18.80"}};
+        std::string text = fields.toStdString();
+        std::string type = "D";
+        if (text == "V") { // a MarketDataRequest whose NoRelatedSym says 2 and carries 1
+            type = "V";
+            order = {{"262", "MD1"}, {"263", "1"}, {"264", "0"}, {"267", "1"}, {"269", "0"}, {"146", "2"}, {"55", "HMX"}};
+        } else if (text[0] == '!') {
+            removeField(order, text.substr(1));
+        } else {
+            for (std::size_t at = 0; at < text.size();) {
+                const std::size_t eq = text.find('=', at), bar = text.find('|', at);
+                const std::string tag = text.substr(at, eq - at), value = text.substr(eq + 1, bar - eq - 1);
+                if (tag == "38")
+                    setField(order, tag, value);
+                else
+                    order.emplace_back(tag, value);
+                at = bar + 1;
+            }
+        }
+        const int seq = raw.send(type, body(order));
+        QVERIFY(raw.pumpUntil(5000, [&] {
+            for (const auto& m : raw.received)
+                if (m.type() == "3" || m.type() == "8" || m.type() == "W")
+                    return true;
+            return false;
+        }));
+        const Msg* reject = nullptr;
+        for (const auto& m : raw.received)
+            if (m.type() == "3" || m.type() == "8" || m.type() == "W")
+                reject = &m;
+        QVERIFY2(reject->type() == "3", reject->raw.c_str());
+        QCOMPARE(reject->get(45), std::to_string(seq));
+        if (!refTag.isEmpty())
+            QCOMPARE(reject->get(371), refTag.toStdString());
+        if (!reason.isEmpty())
+            QCOMPARE(reject->get(373), reason.toStdString());
+        // The session carries on: a good order is acknowledged.
+        Fields good{{"11", "T2"}, {"55", "HMX"}, {"54", "1"}, {"60", "20260101-00:00:00.000"}, {"38", "100"},
+                    {"40", "2"}, {"44", "18.80"}};
+        raw.send("D", body(good));
+        QVERIFY(raw.pumpUntil(5000, [&] {
+            for (const auto& m : raw.received)
+                if (m.type() == "8" && m.get(11) == "T2" && m.get(150) == "0")
+                    return true;
+            return false;
+        }));
     }
 
     void gatewayRefusesAbsurdExecutionReports()

@@ -23,6 +23,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <deque>
@@ -148,6 +149,8 @@ struct FixVenue::Impl : public FIX::Application {
     };
     std::unordered_map<OrderKey, std::uint64_t, OrderKeyHash> byClOrdId;
     std::vector<Subscription> subscriptions;
+    std::mutex logoutMutex;                 // guards loggedOut only; never held while sending
+    std::vector<FIX::SessionID> loggedOut; // sessions whose subscriptions are to go
     std::uint64_t nextRef = 1;
     std::uint64_t nextFlowRef = 1;
     std::uint64_t nextOrderId = 1;
@@ -173,13 +176,27 @@ struct FixVenue::Impl : public FIX::Application {
         ++loggedOn;
         spdlog::info("venue: {} logged on", id.toString());
     }
+    // QuickFIX calls onLogout holding its session lock, and whoever holds `mutex` may be
+    // sending (which takes that session lock): waiting for `mutex` here could deadlock
+    // with the market data publisher. The subscriptions are dropped later, under `mutex`.
     void onLogout(const FIX::SessionID& id) override
     {
         --loggedOn;
-        std::lock_guard<std::recursive_mutex> lock(mutex);
+        std::lock_guard<std::mutex> lock(logoutMutex);
+        loggedOut.push_back(id);
+    }
+    void dropLoggedOutSubscriptions() // with `mutex` held
+    {
+        std::vector<FIX::SessionID> gone;
+        {
+            std::lock_guard<std::mutex> lock(logoutMutex);
+            gone.swap(loggedOut);
+        }
+        if (gone.empty())
+            return;
         std::vector<Subscription> kept;
         for (auto& s : subscriptions)
-            if (!(s.session == id))
+            if (std::find(gone.begin(), gone.end(), s.session) == gone.end())
                 kept.push_back(s);
         subscriptions.swap(kept);
     }
@@ -601,6 +618,7 @@ struct FixVenue::Impl : public FIX::Application {
 
     void onMarketDataRequest(const FIX::Message& m, const FIX::SessionID& id)
     {
+        dropLoggedOutSubscriptions(); // an earlier logout of this session goes before its new request
         FIX::MDReqID reqId;
         FIX::SubscriptionRequestType subType;
         m.getField(reqId);
@@ -686,6 +704,7 @@ struct FixVenue::Impl : public FIX::Application {
             std::this_thread::sleep_for(tick);
             const auto now = clock::now();
             std::lock_guard<std::recursive_mutex> lock(mutex);
+            dropLoggedOutSubscriptions();
             const double elapsed = std::chrono::duration<double>(now - start).count();
             for (auto& kv : markets)
                 if (kv.second.sim)
