@@ -6,6 +6,7 @@
 // Session settings out of range are refused at start, by name.
 #include "fix/fix_gateway.h"
 #include "fix/fix_text.h"
+#include "fix/fix_venue.h"
 #include "fix/order_fields.h"
 #include "fix/session_store.h"
 #include "legacy_file_store.h"
@@ -263,6 +264,36 @@ private Q_SLOTS:
         QVERIFY2(error.find(expected.toStdString()) != std::string::npos, error.c_str());
         QVERIFY2(error.find(gc.settingsFile) != std::string::npos, error.c_str()); // the file
         QVERIFY2(error.find("FIX.4.4:ME->YOU") != std::string::npos, error.c_str()); // the session
+    }
+
+    void venueLimitsOutOfRangeAreRefused()
+    {
+        VenueConfig c;
+        QCOMPARE(checkVenueLimits(c), std::string());
+        c.port = 70000;
+        QVERIFY(checkVenueLimits(c).find("port 70000 is out of range (allowed 1..65535") != std::string::npos);
+        c.port = -1;
+        QVERIFY(checkVenueLimits(c).find("port -1 is out of range") != std::string::npos);
+        c.port = 0;
+        c.depthLevels = -5;
+        QVERIFY(checkVenueLimits(c).find("depth -5 is out of range (allowed 1..1000)") != std::string::npos);
+        c.depthLevels = 10;
+        c.maxOrderQty = fixconv::kMaxOrderQuantity + 1;
+        QVERIFY(checkVenueLimits(c).find("largest order quantity") != std::string::npos);
+        // start() refuses before it binds anything.
+        QTemporaryDir dir;
+        c.maxOrderQty = 100;
+        c.port = 99999;
+        c.dataDictionary = std::string(HM_TEST_RESOURCES) + "/fix/FIX44.xml";
+        c.storeDirectory = dir.filePath(QStringLiteral("venue")).toStdString();
+        c.flowOrdersPerSecond = 0;
+        FixVenue venue(c);
+        try {
+            venue.start();
+            QFAIL("expected the port to be refused");
+        } catch (const std::runtime_error& e) {
+            QVERIFY2(std::string(e.what()).find("port 99999 is out of range") != std::string::npos, e.what());
+        }
     }
 
     // The stored Logon has its password masked and is still a valid message (length and

@@ -30,14 +30,10 @@
 #include <map>
 #include <mutex>
 #include <random>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -46,7 +42,6 @@ namespace {
 
 constexpr std::uint64_t kFlowRefBit = 1ull << 61; // test hook's background orders (below the simulator's own bits)
 constexpr Price kDefaultReference = 1885;
-constexpr int kMaxDepthLevels = 1000;
 
 struct VenueOrder {
     const FIX::SessionID* session = nullptr; // interned: one copy per session, not per order
@@ -224,16 +219,31 @@ struct FixVenue::Impl : public FIX::Application {
         m.getHeader().getField(type);
         const std::string& t = type.getValue();
         std::lock_guard<std::recursive_mutex> lock(mutex);
-        if (t == FIX::MsgType_NewOrderSingle)
-            onNewOrder(m, id);
-        else if (t == FIX::MsgType_OrderCancelRequest)
-            onCancel(m, id);
-        else if (t == FIX::MsgType_OrderCancelReplaceRequest)
-            onReplace(m, id);
-        else if (t == FIX::MsgType_MarketDataRequest)
-            onMarketDataRequest(m, id);
-        else
-            throw FIX::UnsupportedMessageType();
+        // QuickFIX rejects the message for the exceptions fromApp declares; anything
+        // else would end the process (the exception specification), so it becomes one.
+        try {
+            if (t == FIX::MsgType_NewOrderSingle)
+                onNewOrder(m, id);
+            else if (t == FIX::MsgType_OrderCancelRequest)
+                onCancel(m, id);
+            else if (t == FIX::MsgType_OrderCancelReplaceRequest)
+                onReplace(m, id);
+            else if (t == FIX::MsgType_MarketDataRequest)
+                onMarketDataRequest(m, id);
+            else
+                throw FIX::UnsupportedMessageType();
+        } catch (const FIX::FieldNotFound&) {
+            throw;
+        } catch (const FIX::IncorrectDataFormat&) {
+            throw;
+        } catch (const FIX::IncorrectTagValue&) {
+            throw;
+        } catch (const FIX::UnsupportedMessageType&) {
+            throw;
+        } catch (const std::exception& e) {
+            spdlog::error("venue: message {} from {} not handled: {}", t, id.toString(), e.what());
+            throw FIX::IncorrectTagValue(0, e.what());
+        }
     }
 
     // --- orders -------------------------------------------------------------
@@ -754,74 +764,6 @@ FixVenue::FixVenue(VenueConfig config) : m_impl(new Impl)
 
 FixVenue::~FixVenue() { stop(); }
 
-Instrument FixVenue::defaultInstrument()
-{
-    Instrument i;
-    i.symbol = "HMX";
-    i.tickSize = 0.01;
-    i.lotSize = 1;
-    i.currency = "USD";
-    return i;
-}
-
-std::vector<Instrument> FixVenue::parseInstruments(const std::string& list)
-{
-    std::vector<Instrument> out;
-    std::stringstream ss(list);
-    std::string item;
-    while (std::getline(ss, item, ',')) {
-        if (item.empty())
-            continue;
-        std::vector<std::string> parts;
-        std::stringstream is(item);
-        std::string p;
-        while (std::getline(is, p, ':'))
-            parts.push_back(p);
-        Instrument ins;
-        ins.symbol = parts[0];
-        if (ins.symbol.empty())
-            throw std::runtime_error("instrument '" + item + "': empty symbol");
-        try {
-            if (parts.size() > 1)
-                ins.tickSize = std::stod(parts[1]);
-            if (parts.size() > 2)
-                ins.lotSize = std::stoll(parts[2]);
-        } catch (const std::exception&) {
-            throw std::runtime_error("instrument '" + item + "': tick size and lot size must be numbers");
-        }
-        if (parts.size() > 3)
-            ins.currency = parts[3];
-        if (parts.size() > 4)
-            throw std::runtime_error("instrument '" + item + "': expected SYMBOL[:TICK[:LOT[:CURRENCY]]]");
-        if (!(ins.tickSize > 0) || ins.lotSize <= 0)
-            throw std::runtime_error("instrument '" + item + "': tick size and lot size must be positive");
-        out.push_back(ins);
-    }
-    if (out.empty())
-        throw std::runtime_error("instrument list '" + list + "' names no instrument");
-    return out;
-}
-
-int findFreeLoopbackPort()
-{
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        throw std::runtime_error("cannot create a socket to find a free port");
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof(addr);
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0
-        || ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-        ::close(fd);
-        throw std::runtime_error("cannot bind a loopback port");
-    }
-    int port = ntohs(addr.sin_port);
-    ::close(fd);
-    return port;
-}
-
 void FixVenue::start()
 {
     Impl& d = *m_impl;
@@ -832,15 +774,9 @@ void FixVenue::start()
         throw std::runtime_error("venue: FIX data dictionary not readable: '" + c.dataDictionary + "'");
     if (c.storeDirectory.empty())
         throw std::runtime_error("venue: no store directory given");
-    if (c.port < 0 || c.port > 65535)
-        throw std::runtime_error("venue: port " + std::to_string(c.port) + " is out of range (allowed 1..65535, 0 picks a free one)");
-    if (c.depthLevels < 1 || c.depthLevels > kMaxDepthLevels)
-        throw std::runtime_error("venue: market data depth " + std::to_string(c.depthLevels)
-                                 + " is out of range (allowed 1.." + std::to_string(kMaxDepthLevels) + ")");
-    if (c.maxOrderQty < 1 || c.maxOrderQty > fixconv::kMaxOrderQuantity || c.maxPriceTicks < 1
-        || c.maxPriceTicks > fixconv::kMaxPriceTicks)
-        throw std::runtime_error("venue: order limits out of range (quantity 1.." + std::to_string(fixconv::kMaxOrderQuantity)
-                                 + ", price 1.." + std::to_string(fixconv::kMaxPriceTicks) + " ticks)");
+    const std::string invalid = checkVenueLimits(c);
+    if (!invalid.empty())
+        throw std::runtime_error("venue: " + invalid);
     if (c.port == 0)
         c.port = findFreeLoopbackPort();
     makeDir(c.storeDirectory);

@@ -78,5 +78,7 @@ private:
 };
 
 int findFreeLoopbackPort(); // throws std::runtime_error when none can be bound
+// Empty when the port, depth and order limits are in range; otherwise what is not.
+std::string checkVenueLimits(const VenueConfig& config);
 
 } // namespace hm
