@@ -198,6 +198,21 @@ private Q_SLOTS:
         }
     }
 
+    void averagePricesAreReadAtAnyPrecision()
+    {
+        Instrument cents;
+        double avg = -1;
+        QCOMPARE(fixconv::parseAveragePrice("18.846666666666667", "AvgPx(6)", cents, avg), std::string());
+        QVERIFY(std::fabs(avg - 18.846666666666667) < 1e-9);
+        QCOMPARE(fixconv::parseAveragePrice("18.84666666666666666666666", "AvgPx(6)", cents, avg), std::string());
+        QVERIFY(std::fabs(avg - 18.846666666) < 1e-8);
+        QCOMPARE(fixconv::parseAveragePrice("0", "AvgPx(6)", cents, avg), std::string());
+        QCOMPARE(avg, 0.0);
+        QVERIFY(fixconv::parseAveragePrice("-3", "AvgPx(6)", cents, avg).find("AvgPx(6) '-3' is negative") == 0);
+        QVERIFY(fixconv::parseAveragePrice("1e5", "AvgPx(6)", cents, avg).find("not a decimal number") != std::string::npos);
+        QVERIFY(fixconv::parseAveragePrice("20000000", "AvgPx(6)", cents, avg).find("above the maximum") != std::string::npos);
+    }
+
     // Every price text the venue and gateway write reads back to the same ticks.
     void writtenPricesReadBackExactly()
     {

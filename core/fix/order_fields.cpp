@@ -143,8 +143,15 @@ std::string parseQuantity(const std::string& text, const std::string& field, Qua
 std::string parseAveragePrice(const std::string& text, const std::string& field, const Instrument& instrument,
                               double& out, Price maxTicks)
 {
+    // An average is not on the tick and some engines print it with every digit of a
+    // double: past 9 decimals the digits are dropped (a relative error below 1e-9 of a tick).
+    std::string kept = text;
+    const std::size_t point = kept.find('.');
+    if (point != std::string::npos && kept.size() - point - 1 > 9
+        && kept.find_first_not_of("0123456789", point + 1) == std::string::npos)
+        kept.erase(point + 10);
     Decimal d;
-    std::string why = parseDecimal(text, field, d);
+    std::string why = parseDecimal(kept, field, d);
     if (!why.empty())
         return why;
     if (d.negative && d.mantissa != 0)
