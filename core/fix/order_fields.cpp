@@ -73,7 +73,8 @@ std::string parseDecimal(const std::string& text, const std::string& field, Deci
         else if (c >= '0' && c <= '9')
             (point ? fraction : whole) += c;
         else
-            return field + " " + quotedFieldText(text) + " is not a decimal number (digits, one optional point and sign)";
+            return field + " " + quotedFieldText(text)
+                + " is not a decimal number (digits, one optional point and sign)";
     }
     if (whole.empty() && fraction.empty())
         return field + " " + quotedFieldText(text) + " is not a decimal number";
@@ -133,7 +134,8 @@ std::string parseQuantity(const std::string& text, const std::string& field, Qua
         return field + " " + quotedFieldText(text) + " is above the maximum " + std::to_string(maxQty);
     const Quantity q = static_cast<Quantity>(d.mantissa);
     if (q < minQty)
-        return field + " " + quotedFieldText(text) + (minQty == 1 ? " must be above zero" : " is below the minimum " + std::to_string(minQty));
+        return field + " " + quotedFieldText(text)
+            + (minQty == 1 ? " must be above zero" : " is below the minimum " + std::to_string(minQty));
     if (lot > 1 && q % lot != 0)
         return field + " " + quotedFieldText(text) + " is not a multiple of the lot size " + std::to_string(lot);
     out = q;
