@@ -1,8 +1,13 @@
 // The FIX layer's parts below the session. The memory-mapped message store: what is
 // stored reads back after a reopen, a killed writer leaves a consistent store, QuickFIX
 // FileStore files are imported, and a file it cannot use is refused by name without
-// being changed. The field text: quantities and prices written exactly.
+// being changed. The field text: quantities and prices written exactly, and read
+// exactly (refused by name when off-tick, fractional, out of range or not a number).
+// Session settings out of range are refused at start, by name.
+#include "fix/fix_gateway.h"
 #include "fix/fix_text.h"
+#include "fix/fix_venue.h"
+#include "fix/order_fields.h"
 #include "fix/session_store.h"
 #include "legacy_file_store.h"
 
@@ -86,6 +91,223 @@ private Q_SLOTS:
                 const std::string text = fixconv::priceText(ins, ticks);
                 QCOMPARE(ins.toTicks(std::strtod(text.c_str(), nullptr)), ticks);
             }
+        }
+    }
+
+    void pricesAreReadExactlyOrRefusedByName_data()
+    {
+        QTest::addColumn<double>("tick");
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<qlonglong>("ticks"); // -1: refused
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("plain") << 0.01 << "18.85" << 1885ll << "";
+        QTest::newRow("fewer decimals") << 0.01 << "18.8" << 1880ll << "";
+        QTest::newRow("trailing and leading zeros") << 0.01 << "018.8500" << 1885ll << "";
+        QTest::newRow("whole") << 0.01 << "7" << 700ll << "";
+        QTest::newRow("point only after") << 0.01 << "7." << 700ll << "";
+        QTest::newRow("point only before") << 0.01 << ".05" << 5ll << "";
+        QTest::newRow("quarter tick") << 0.25 << "1.75" << 7ll << "";
+        QTest::newRow("five tick") << 5.0 << "15" << 3ll << "";
+        QTest::newRow("at the maximum") << 0.01 << "10000000" << 1000000000ll << "";
+        QTest::newRow("off tick, would round up") << 0.01 << "18.805" << -1ll << "not a multiple of the tick size 0.01";
+        QTest::newRow("below one tick") << 0.01 << "0.001" << -1ll << "not a multiple of the tick size";
+        QTest::newRow("off a quarter") << 0.25 << "1.1" << -1ll << "not a multiple of the tick size 0.25";
+        QTest::newRow("off a five") << 5.0 << "12" << -1ll << "not a multiple of the tick size 5";
+        QTest::newRow("tiny tail") << 0.01 << "18.8500000000000000001" << -1ll << "more than 18 significant digits";
+        QTest::newRow("exponent, overflowed int64") << 0.01 << "1e23" << -1ll << "is not a decimal number";
+        QTest::newRow("exponent") << 0.01 << "1e12" << -1ll << "is not a decimal number";
+        QTest::newRow("capital exponent") << 0.01 << "1E2" << -1ll << "is not a decimal number";
+        QTest::newRow("above the maximum") << 0.01 << "1000000000000" << -1ll << "above the maximum price 10000000";
+        QTest::newRow("just above the maximum") << 0.01 << "10000000.01" << -1ll << "above the maximum";
+        QTest::newRow("int64 digits") << 0.01 << "92233720368547758089" << -1ll << "more than 18 significant digits";
+        QTest::newRow("negative") << 0.01 << "-18.85" << -1ll << "must be above zero";
+        QTest::newRow("zero") << 0.01 << "0.00" << -1ll << "must be above zero";
+        QTest::newRow("minus zero") << 0.01 << "-0" << -1ll << "must be above zero";
+        QTest::newRow("empty") << 0.01 << "" << -1ll << "is not a decimal number";
+        QTest::newRow("point alone") << 0.01 << "." << -1ll << "is not a decimal number";
+        QTest::newRow("sign alone") << 0.01 << "-" << -1ll << "is not a decimal number";
+        QTest::newRow("plus") << 0.01 << "+18.85" << -1ll << "is not a decimal number";
+        QTest::newRow("space") << 0.01 << " 18.85" << -1ll << "is not a decimal number";
+        QTest::newRow("two points") << 0.01 << "18.85.1" << -1ll << "is not a decimal number";
+        QTest::newRow("comma") << 0.01 << "18,85" << -1ll << "is not a decimal number";
+        QTest::newRow("hex") << 0.01 << "0x12" << -1ll << "is not a decimal number";
+        QTest::newRow("nan") << 0.01 << "nan" << -1ll << "is not a decimal number";
+        QTest::newRow("inf") << 0.01 << "inf" << -1ll << "is not a decimal number";
+    }
+
+    void pricesAreReadExactlyOrRefusedByName()
+    {
+        QFETCH(double, tick);
+        QFETCH(QString, text);
+        QFETCH(qlonglong, ticks);
+        QFETCH(QString, reason);
+        Instrument ins;
+        ins.tickSize = tick;
+        Price out = -12345;
+        const std::string why = fixconv::parsePrice(text.toStdString(), "Price(44)", ins, out);
+        if (ticks >= 0) {
+            QVERIFY2(why.empty(), why.c_str());
+            QCOMPARE(out, Price(ticks));
+        } else {
+            QVERIFY2(why.find(reason.toStdString()) != std::string::npos, why.c_str());
+            QVERIFY2(why.rfind("Price(44) ", 0) == 0, why.c_str()); // names the field first
+            QCOMPARE(out, Price(-12345));                          // and leaves the output alone
+        }
+    }
+
+    void quantitiesAreReadExactlyOrRefusedByName_data()
+    {
+        QTest::addColumn<QString>("text");
+        QTest::addColumn<qlonglong>("lot");
+        QTest::addColumn<qlonglong>("qty"); // -1: refused
+        QTest::addColumn<QString>("reason");
+        QTest::newRow("plain") << "100" << 1ll << 100ll << "";
+        QTest::newRow("zero fraction") << "100.00" << 1ll << 100ll << "";
+        QTest::newRow("lots") << "300" << 100ll << 300ll << "";
+        QTest::newRow("the maximum") << "1000000000" << 1ll << 1000000000ll << "";
+        QTest::newRow("half") << "0.5" << 1ll << -1ll << "is not a whole number";
+        QTest::newRow("would round up") << "100.7" << 1ll << -1ll << "is not a whole number";
+        QTest::newRow("exponent") << "1e15" << 1ll << -1ll << "is not a decimal number";
+        QTest::newRow("exponent near int64") << "9e18" << 1ll << -1ll << "is not a decimal number";
+        QTest::newRow("near int64") << "9000000000000000000" << 1ll << -1ll << "out of range";
+        QTest::newRow("18 digits") << "900000000000000000" << 1ll << -1ll << "above the maximum 1000000000";
+        QTest::newRow("beyond int64") << "99999999999999999999" << 1ll << -1ll << "more than 18 significant digits";
+        QTest::newRow("above the maximum") << "1000000001" << 1ll << -1ll << "above the maximum";
+        QTest::newRow("zero") << "0" << 1ll << -1ll << "must be above zero";
+        QTest::newRow("negative") << "-100" << 1ll << -1ll << "is negative";
+        QTest::newRow("off lot") << "150" << 100ll << -1ll << "not a multiple of the lot size 100";
+        QTest::newRow("letters") << "abc" << 1ll << -1ll << "is not a decimal number";
+    }
+
+    void quantitiesAreReadExactlyOrRefusedByName()
+    {
+        QFETCH(QString, text);
+        QFETCH(qlonglong, lot);
+        QFETCH(qlonglong, qty);
+        QFETCH(QString, reason);
+        Quantity out = -7;
+        const std::string why = fixconv::parseQuantity(text.toStdString(), "OrderQty(38)", 1,
+                                                       fixconv::kMaxOrderQuantity, lot, out);
+        if (qty >= 0) {
+            QVERIFY2(why.empty(), why.c_str());
+            QCOMPARE(out, Quantity(qty));
+        } else {
+            QVERIFY2(why.find(reason.toStdString()) != std::string::npos, why.c_str());
+            QVERIFY2(why.rfind("OrderQty(38) ", 0) == 0, why.c_str());
+            QCOMPARE(out, Quantity(-7));
+        }
+    }
+
+    void averagePricesAreReadAtAnyPrecision()
+    {
+        Instrument cents;
+        double avg = -1;
+        QCOMPARE(fixconv::parseAveragePrice("18.846666666666667", "AvgPx(6)", cents, avg), std::string());
+        QVERIFY(std::fabs(avg - 18.846666666666667) < 1e-9);
+        QCOMPARE(fixconv::parseAveragePrice("18.84666666666666666666666", "AvgPx(6)", cents, avg), std::string());
+        QVERIFY(std::fabs(avg - 18.846666666) < 1e-8);
+        QCOMPARE(fixconv::parseAveragePrice("0", "AvgPx(6)", cents, avg), std::string());
+        QCOMPARE(avg, 0.0);
+        QVERIFY(fixconv::parseAveragePrice("-3", "AvgPx(6)", cents, avg).find("AvgPx(6) '-3' is negative") == 0);
+        QVERIFY(fixconv::parseAveragePrice("1e5", "AvgPx(6)", cents, avg).find("not a decimal number") != std::string::npos);
+        QVERIFY(fixconv::parseAveragePrice("20000000", "AvgPx(6)", cents, avg).find("above the maximum") != std::string::npos);
+    }
+
+    // Every price text the venue and gateway write reads back to the same ticks.
+    void writtenPricesReadBackExactly()
+    {
+        std::mt19937_64 rng(11);
+        for (double tick : {0.01, 0.05, 0.25, 0.001, 0.0001, 0.5, 1.0, 0.125, 5.0}) {
+            Instrument ins;
+            ins.tickSize = tick;
+            for (int i = 0; i < 2000; ++i) {
+                const Price ticks = 1 + static_cast<Price>(rng() % fixconv::kMaxPriceTicks);
+                Price back = 0;
+                const std::string why = fixconv::parsePrice(fixconv::priceText(ins, ticks), "Price(44)", ins, back);
+                QVERIFY2(why.empty(), why.c_str());
+                QCOMPARE(back, ticks);
+            }
+        }
+    }
+
+    void settingsOutOfRangeAreRefusedByName_data()
+    {
+        QTest::addColumn<QString>("line");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("port above 65535") << "SocketConnectPort=99999" << "SocketConnectPort=99999 is out of range (allowed 1..65535)";
+        QTest::newRow("negative port") << "SocketConnectPort=-1" << "SocketConnectPort=-1 is out of range (allowed 1..65535)";
+        QTest::newRow("port zero") << "SocketConnectPort=0" << "SocketConnectPort=0 is out of range";
+        QTest::newRow("port not a number") << "SocketConnectPort=98x" << "SocketConnectPort=98x is not a whole number";
+        QTest::newRow("huge port") << "SocketConnectPort=99999999999999999999" << "is out of range (allowed 1..65535)";
+        QTest::newRow("failover port") << "SocketConnectPort=9878\nSocketConnectHost1=127.0.0.1\nSocketConnectPort1=70000"
+                                       << "SocketConnectPort1=70000 is out of range";
+        QTest::newRow("negative depth") << "SocketConnectPort=9878\nHelmsmanMarketDepth=-5"
+                                        << "HelmsmanMarketDepth=-5 is out of range (allowed 0..1000)";
+        QTest::newRow("absurd depth") << "SocketConnectPort=9878\nHelmsmanMarketDepth=100000"
+                                      << "HelmsmanMarketDepth=100000 is out of range";
+        QTest::newRow("zero heartbeat") << "SocketConnectPort=9878\nHeartBtInt=0" << "HeartBtInt=0 is out of range (allowed 1..3600)";
+        QTest::newRow("in range") << "SocketConnectPort=65535\nHelmsmanMarketDepth=0" << "";
+    }
+
+    void settingsOutOfRangeAreRefusedByName()
+    {
+        QFETCH(QString, line);
+        QFETCH(QString, expected);
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("session.cfg"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        const QString store = dir.filePath(QStringLiteral("store"));
+        f.write(QStringLiteral("[DEFAULT]\nConnectionType=initiator\nHeartBtInt=30\nFileStorePath=%1\n"
+                               "[SESSION]\nBeginString=FIX.4.4\nSenderCompID=ME\nTargetCompID=YOU\n"
+                               "SocketConnectHost=127.0.0.1\n%2\n")
+                    .arg(store, line)
+                    .toUtf8());
+        f.close();
+        GatewayConfig gc;
+        gc.settingsFile = path.toStdString();
+        std::string error;
+        try {
+            FixGateway g(gc); // checks only: never started
+        } catch (const std::runtime_error& e) {
+            error = e.what();
+        }
+        if (expected.isEmpty()) {
+            QVERIFY2(error.empty(), error.c_str());
+            return;
+        }
+        QVERIFY2(error.find(expected.toStdString()) != std::string::npos, error.c_str());
+        QVERIFY2(error.find(gc.settingsFile) != std::string::npos, error.c_str()); // the file
+        QVERIFY2(error.find("FIX.4.4:ME->YOU") != std::string::npos, error.c_str()); // the session
+    }
+
+    void venueLimitsOutOfRangeAreRefused()
+    {
+        VenueConfig c;
+        QCOMPARE(checkVenueLimits(c), std::string());
+        c.port = 70000;
+        QVERIFY(checkVenueLimits(c).find("port 70000 is out of range (allowed 1..65535") != std::string::npos);
+        c.port = -1;
+        QVERIFY(checkVenueLimits(c).find("port -1 is out of range") != std::string::npos);
+        c.port = 0;
+        c.depthLevels = -5;
+        QVERIFY(checkVenueLimits(c).find("depth -5 is out of range (allowed 1..1000)") != std::string::npos);
+        c.depthLevels = 10;
+        c.maxOrderQty = fixconv::kMaxOrderQuantity + 1;
+        QVERIFY(checkVenueLimits(c).find("largest order quantity") != std::string::npos);
+        // start() refuses before it binds anything.
+        QTemporaryDir dir;
+        c.maxOrderQty = 100;
+        c.port = 99999;
+        c.dataDictionary = std::string(HM_TEST_RESOURCES) + "/fix/FIX44.xml";
+        c.storeDirectory = dir.filePath(QStringLiteral("venue")).toStdString();
+        c.flowOrdersPerSecond = 0;
+        FixVenue venue(c);
+        try {
+            venue.start();
+            QFAIL("expected the port to be refused");
+        } catch (const std::runtime_error& e) {
+            QVERIFY2(std::string(e.what()).find("port 99999 is out of range") != std::string::npos, e.what());
         }
     }
 

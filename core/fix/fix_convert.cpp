@@ -1,4 +1,5 @@
 #include "fix/fix_convert.h"
+#include "fix/order_fields.h"
 
 #include <quickfix/FieldConvertors.h>
 #include <quickfix/FixFields.h>
@@ -153,6 +154,35 @@ bool getIf(const FIX::FieldMap& m, F& field)
 {
     return m.getFieldIfSet(field);
 }
+
+// The session rejects what we refuse (RefTagID names the field) and the reason travels
+// in the exception's text, for the alert the gateway raises.
+void refuseIf(const std::string& why, int tag)
+{
+    if (!why.empty())
+        throw FIX::IncorrectTagValue(tag, why);
+}
+
+Quantity quantityField(const FIX::FieldMap& m, int tag, const std::string& name)
+{
+    Quantity q = 0;
+    refuseIf(parseQuantity(m.getField(tag), name, 0, kMaxOrderQuantity, 1, q), tag);
+    return q;
+}
+
+// A price that may be sent as 0 where it means "none" (brokers do, on reports of orders
+// without a price or without a fill); otherwise on tick and in range.
+Price optionalPriceField(const FIX::FieldMap& m, int tag, const std::string& name, const Instrument& ins)
+{
+    const std::string& text = m.getField(tag);
+    Decimal d;
+    refuseIf(parseDecimal(text, name, d), tag);
+    if (d.mantissa == 0)
+        return 0;
+    Price p = 0;
+    refuseIf(parsePrice(text, name, ins, p), tag);
+    return p;
+}
 } // namespace
 
 ExecutionReport executionReportFromFix(const FIX::Message& m, const InstrumentTable& instruments)
@@ -164,18 +194,12 @@ ExecutionReport executionReportFromFix(const FIX::Message& m, const InstrumentTa
     FIX::OrdStatus ordStatus;
     FIX::Symbol symbol;
     FIX::Side side;
-    FIX::LeavesQty leaves;
-    FIX::CumQty cum;
-    FIX::AvgPx avg;
     m.getField(orderId);
     m.getField(execId);
     m.getField(execType);
     m.getField(ordStatus);
     m.getField(symbol);
     m.getField(side);
-    m.getField(leaves);
-    m.getField(cum);
-    m.getField(avg);
     const Instrument& ins = instruments.get(symbol.getValue());
     r.orderId = orderId.getValue();
     r.execId = execId.getValue();
@@ -183,27 +207,26 @@ ExecutionReport executionReportFromFix(const FIX::Message& m, const InstrumentTa
     r.ordStatus = ordStatusFromFix(ordStatus.getValue());
     r.symbol = symbol.getValue();
     r.side = sideFromFix(side.getValue());
-    r.leavesQty = static_cast<Quantity>(std::llround(leaves.getValue()));
-    r.cumQty = static_cast<Quantity>(std::llround(cum.getValue()));
-    r.avgPx = avg.getValue();
+    // Numbers are read exactly from their text: a report with an absurd one is refused
+    // whole, never rounded, wrapped or partly applied.
+    r.leavesQty = quantityField(m, FIX::FIELD::LeavesQty, "LeavesQty(151)");
+    r.cumQty = quantityField(m, FIX::FIELD::CumQty, "CumQty(14)");
+    refuseIf(parseAveragePrice(m.getField(FIX::FIELD::AvgPx), "AvgPx(6)", ins, r.avgPx), FIX::FIELD::AvgPx);
     FIX::ClOrdID clOrdId;
     if (getIf(m, clOrdId))
         r.clOrdId = clOrdId.getValue();
     FIX::OrigClOrdID orig;
     if (getIf(m, orig))
         r.origClOrdId = orig.getValue();
-    FIX::OrderQty qty;
-    if (getIf(m, qty))
-        r.orderQty = static_cast<Quantity>(std::llround(qty.getValue()));
-    FIX::Price price;
-    if (getIf(m, price))
-        r.price = ins.toTicks(price.getValue());
-    FIX::LastQty lastQty;
-    if (getIf(m, lastQty))
-        r.lastQty = static_cast<Quantity>(std::llround(lastQty.getValue()));
-    FIX::LastPx lastPx;
-    if (getIf(m, lastPx))
-        r.lastPx = ins.toTicks(lastPx.getValue());
+    const bool hasOrderQty = m.isSetField(FIX::FIELD::OrderQty);
+    if (hasOrderQty)
+        r.orderQty = quantityField(m, FIX::FIELD::OrderQty, "OrderQty(38)");
+    if (m.isSetField(FIX::FIELD::Price))
+        r.price = optionalPriceField(m, FIX::FIELD::Price, "Price(44)", ins);
+    if (m.isSetField(FIX::FIELD::LastQty))
+        r.lastQty = quantityField(m, FIX::FIELD::LastQty, "LastQty(32)");
+    if (m.isSetField(FIX::FIELD::LastPx))
+        r.lastPx = optionalPriceField(m, FIX::FIELD::LastPx, "LastPx(31)", ins);
     FIX::Text text;
     if (getIf(m, text))
         r.text = text.getValue();
@@ -212,10 +235,28 @@ ExecutionReport executionReportFromFix(const FIX::Message& m, const InstrumentTa
         r.possDup = possDup.getValue();
     // A fill must say how much and at what price; without them it cannot be booked.
     if (r.execType == ExecType::Trade) {
-        if (r.lastQty <= 0)
-            throw FIX::RequiredTagMissing(FIX::FIELD::LastQty);
+        if (!m.isSetField(FIX::FIELD::LastQty))
+            throw FIX::FieldNotFound(FIX::FIELD::LastQty, "LastQty(32) is missing on a fill");
         if (!m.isSetField(FIX::FIELD::LastPx))
-            throw FIX::RequiredTagMissing(FIX::FIELD::LastPx);
+            throw FIX::FieldNotFound(FIX::FIELD::LastPx, "LastPx(31) is missing on a fill");
+        refuseIf(r.lastQty > 0 ? "" : "LastQty(32) must be above zero on a fill", FIX::FIELD::LastQty);
+        refuseIf(r.lastPx > 0 ? "" : "LastPx(31) must be above zero on a fill", FIX::FIELD::LastPx);
+        refuseIf(r.lastQty <= r.cumQty ? ""
+                                       : "LastQty(32) " + std::to_string(r.lastQty) + " is above CumQty(14) "
+                                             + std::to_string(r.cumQty),
+                 FIX::FIELD::LastQty);
+    }
+    // The quantities of one report must agree with each other.
+    if (hasOrderQty && r.orderQty > 0) {
+        const std::string of = " is above OrderQty(38) " + std::to_string(r.orderQty);
+        refuseIf(r.cumQty <= r.orderQty ? "" : "CumQty(14) " + std::to_string(r.cumQty) + of, FIX::FIELD::CumQty);
+        refuseIf(r.lastQty <= r.orderQty ? "" : "LastQty(32) " + std::to_string(r.lastQty) + of, FIX::FIELD::LastQty);
+        refuseIf(r.leavesQty <= r.orderQty ? "" : "LeavesQty(151) " + std::to_string(r.leavesQty) + of,
+                 FIX::FIELD::LeavesQty);
+        refuseIf(r.cumQty + r.leavesQty <= r.orderQty
+                     ? ""
+                     : "CumQty(14) + LeavesQty(151) = " + std::to_string(r.cumQty + r.leavesQty) + of,
+                 FIX::FIELD::LeavesQty);
     }
     return r;
 }

@@ -2,6 +2,7 @@
 #include "model/thread_name.h"
 
 #include "fix/fix_convert.h"
+#include "fix/order_fields.h"
 #include "fix/session_support.h"
 
 #include <quickfix/Application.h>
@@ -73,6 +74,8 @@ struct FixGateway::Impl : public FIX::Application {
     std::atomic<Timestamp> lastReceived{0};
     std::atomic<Timestamp> lastLogon{0};
     std::atomic<std::uint64_t> mdRequestSeq{0};
+    std::atomic<Timestamp> lastMdWarning{0};
+    std::atomic<std::uint64_t> mdDropsSuppressed{0};
     mutable std::mutex logonMutex;
     mutable std::condition_variable logonCv;
     std::mutex subMutex;
@@ -175,6 +178,43 @@ struct FixGateway::Impl : public FIX::Application {
         m.getHeader().getField(type);
         const std::string& t = type.getValue();
         GatewayListener* l = listener.load();
+        // What we cannot use is refused to the counterparty (QuickFIX turns these
+        // exceptions into a session Reject naming the field) and raised to the engine
+        // as an alert; nothing of it is applied. Anything else thrown would end the
+        // process (fromApp's exception specification), so it is converted here.
+        try {
+            crack(m, t, l, received);
+        } catch (const FIX::FieldNotFound& e) {
+            refused(m, t, e.what());
+            throw;
+        } catch (const FIX::IncorrectDataFormat& e) {
+            refused(m, t, e.what());
+            throw;
+        } catch (const FIX::IncorrectTagValue& e) {
+            refused(m, t, e.what());
+            throw;
+        } catch (const FIX::UnsupportedMessageType&) {
+            throw;
+        } catch (const std::exception& e) {
+            refused(m, t, e.what());
+            throw FIX::IncorrectTagValue(0, e.what());
+        }
+    }
+
+    void refused(const FIX::Message& m, const std::string& type, const std::string& why)
+    {
+        std::string what = type == FIX::MsgType_ExecutionReport ? "execution report" : "message " + type;
+        const FIX::FieldMap& body = m;
+        if (body.isSetField(FIX::FIELD::ExecID))
+            what += " ExecID " + body.getField(FIX::FIELD::ExecID);
+        if (body.isSetField(FIX::FIELD::ClOrdID))
+            what += " ClOrdID " + body.getField(FIX::FIELD::ClOrdID);
+        spdlog::warn("fix: {} refused, not applied: {}", what, why);
+        emit(SessionEventKind::Error, what + " refused, not applied: " + why);
+    }
+
+    void crack(const FIX::Message& m, const std::string& t, GatewayListener* l, Timestamp received)
+    {
         if (t == FIX::MsgType_ExecutionReport) {
             ExecutionReport r = fixconv::executionReportFromFix(m, instruments);
             r.receivedMono = received;
@@ -230,28 +270,29 @@ struct FixGateway::Impl : public FIX::Application {
     {
         FIX::Symbol symbol;
         m.getField(symbol);
-        const Instrument& ins = instruments.get(symbol.getValue());
         MarketDataSnapshot s;
         s.symbol = symbol.getValue();
         s.time = wallNs();
+        Dropped dropped;
         FIX::NoMDEntries count;
         if (m.getFieldIfSet(count)) {
             for (int i = 1; i <= count.getValue(); ++i) {
                 FIX44::MarketDataSnapshotFullRefresh::NoMDEntries g;
                 m.getGroup(static_cast<unsigned>(i), g);
                 FIX::MDEntryType type;
-                FIX::MDEntryPx px;
-                FIX::MDEntrySize size;
                 g.get(type);
-                if (!g.getIfSet(px) || !g.getIfSet(size))
+                if (!g.isSetField(FIX::FIELD::MDEntryPx) || !g.isSetField(FIX::FIELD::MDEntrySize))
                     continue;
-                PriceLevel level{ins.toTicks(px.getValue()), static_cast<Quantity>(std::llround(size.getValue()))};
+                PriceLevel level;
+                if (!entryNumbers(g, true, level.price, level.qty, dropped, s.symbol))
+                    continue;
                 if (type.getValue() == FIX::MDEntryType_BID)
                     s.bids.push_back(level);
                 else if (type.getValue() == FIX::MDEntryType_OFFER)
                     s.asks.push_back(level);
             }
         }
+        warnDropped(dropped, s.symbol);
         if (l)
             l->onMarketData(s);
     }
@@ -267,6 +308,7 @@ struct FixGateway::Impl : public FIX::Application {
                 defaultSymbol = it->second;
         }
         std::map<std::string, MarketDataUpdate> bySymbol;
+        Dropped dropped;
         FIX::NoMDEntries count;
         m.getField(count);
         const Timestamp now = wallNs();
@@ -276,21 +318,21 @@ struct FixGateway::Impl : public FIX::Application {
             FIX::MDUpdateAction action;
             FIX::MDEntryType type;
             FIX::Symbol symbol;
-            FIX::MDEntryPx px;
-            FIX::MDEntrySize size;
             g.get(action);
-            if (!g.getIfSet(type) || !g.getIfSet(px))
+            if (!g.getIfSet(type) || !g.isSetField(FIX::FIELD::MDEntryPx))
                 continue;
             const std::string sym = g.getIfSet(symbol) ? symbol.getValue() : defaultSymbol;
             if (sym.empty())
                 continue;
-            const Instrument& ins = instruments.get(sym);
+            Price price = 0;
+            Quantity qty = 0;
+            if (!entryNumbers(g, g.isSetField(FIX::FIELD::MDEntrySize), price, qty, dropped, sym))
+                continue;
             MarketDataUpdate& u = bySymbol[sym];
             u.symbol = sym;
             u.time = now;
-            const Quantity qty = g.getIfSet(size) ? static_cast<Quantity>(std::llround(size.getValue())) : 0;
             if (type.getValue() == FIX::MDEntryType_TRADE) {
-                u.trades.push_back(Trade{sym, ins.toTicks(px.getValue()), qty, now});
+                u.trades.push_back(Trade{sym, price, qty, now});
                 continue;
             }
             if (type.getValue() != FIX::MDEntryType_BID && type.getValue() != FIX::MDEntryType_OFFER)
@@ -300,13 +342,52 @@ struct FixGateway::Impl : public FIX::Application {
             c.action = action.getValue() == FIX::MDUpdateAction_NEW      ? LevelAction::New
                 : action.getValue() == FIX::MDUpdateAction_CHANGE ? LevelAction::Change
                                                                   : LevelAction::Delete;
-            c.price = ins.toTicks(px.getValue());
+            c.price = price;
             c.qty = qty;
             u.changes.push_back(c);
         }
+        warnDropped(dropped, defaultSymbol);
         if (l)
             for (const auto& kv : bySymbol)
                 l->onMarketData(kv.second);
+    }
+
+    // Market data entries with an absurd price or size are dropped, each message's
+    // drops logged, and the engine told at most once a second (a broken feed can be fast).
+    struct Dropped {
+        int count = 0;
+        std::string first;
+    };
+    bool entryNumbers(const FIX::FieldMap& g, bool hasSize, Price& price, Quantity& qty, Dropped& dropped,
+                      const std::string& symbol)
+    {
+        const Instrument& ins = instruments.get(symbol);
+        std::string why = fixconv::parsePrice(g.getField(FIX::FIELD::MDEntryPx), "MDEntryPx(270)", ins, price);
+        qty = 0;
+        if (why.empty() && hasSize)
+            why = fixconv::parseQuantity(g.getField(FIX::FIELD::MDEntrySize), "MDEntrySize(271)", 0,
+                                         fixconv::kMaxMarketDataQuantity, 1, qty);
+        if (why.empty())
+            return true;
+        if (dropped.count++ == 0)
+            dropped.first = why;
+        return false;
+    }
+    void warnDropped(const Dropped& dropped, const std::string& symbol)
+    {
+        if (dropped.count == 0)
+            return;
+        spdlog::warn("fix: market data for {}: {} entr{} dropped: {}", symbol, dropped.count,
+                     dropped.count == 1 ? "y" : "ies", dropped.first);
+        const Timestamp now = monoNs();
+        std::uint64_t suppressed = mdDropsSuppressed.fetch_add(static_cast<std::uint64_t>(dropped.count));
+        Timestamp last = lastMdWarning.load();
+        if (now - last < 1000000000LL || !lastMdWarning.compare_exchange_strong(last, now))
+            return;
+        suppressed = mdDropsSuppressed.exchange(0);
+        emit(SessionEventKind::Error, "market data for " + symbol + ": " + std::to_string(suppressed)
+                 + " entr" + (suppressed == 1 ? "y" : "ies") + " with an absurd price or size dropped, e.g. "
+                 + dropped.first);
     }
 
     void requestMarketData(const FIX::SessionID& id)
@@ -367,6 +448,9 @@ struct FixGateway::Impl : public FIX::Application {
             emit(SessionEventKind::Error, text);
         } else if (text.find("Connecting to") != std::string::npos) {
             connecting = true;
+        } else if (text.find(" Rejected") != std::string::npos) {
+            // QuickFIX refused a counterparty message (its dictionary checks, or our refusal).
+            emit(SessionEventKind::Reject, "refused counterparty " + text);
         } else if (text.find("MsgSeqNum too") != std::string::npos || text.find("Invalid") != std::string::npos
                    || text.find("rejected") != std::string::npos) {
             emit(SessionEventKind::Error, text);
@@ -381,6 +465,27 @@ void requireKey(const FIX::Dictionary& d, const std::string& key, const std::str
     if (!d.has(key))
         throw std::runtime_error("session settings '" + file + "': session " + session + " has no " + key);
 }
+
+// A whole-number setting within [lo, hi]. QuickFIX would read 99999 as a port and
+// truncate it to 16 bits (34463) and -1 to 65535: refused here instead, by name.
+int intSetting(const FIX::Dictionary& d, const std::string& key, long long lo, long long hi, const std::string& file,
+               const std::string& session)
+{
+    const std::string text = trim(d.getString(key));
+    const std::string where = "session settings '" + file + "': session " + session + ": " + key + "=" + text;
+    const std::string allowed = " (allowed " + std::to_string(lo) + ".." + std::to_string(hi) + ")";
+    std::size_t i = !text.empty() && text[0] == '-' ? 1 : 0;
+    if (i == text.size() || text.find_first_not_of("0123456789", i) != std::string::npos)
+        throw std::runtime_error(where + " is not a whole number" + allowed);
+    if (text.size() - i > 12)
+        throw std::runtime_error(where + " is out of range" + allowed);
+    const long long v = std::stoll(text);
+    if (v < lo || v > hi)
+        throw std::runtime_error(where + " is out of range" + allowed);
+    return static_cast<int>(v);
+}
+
+constexpr int kMaxMarketDepth = 1000; // levels per side; 0 asks for the full book
 
 } // namespace
 
@@ -418,12 +523,13 @@ FixGateway::FixGateway(GatewayConfig config) : m_impl(new Impl)
         requireKey(s, FIX::SOCKET_CONNECT_HOST, file, name);
         requireKey(s, FIX::SOCKET_CONNECT_PORT, file, name);
         requireKey(s, FIX::FILE_STORE_PATH, file, name);
-        try {
-            s.getInt(FIX::SOCKET_CONNECT_PORT);
-            s.getInt(FIX::HEARTBTINT);
-        } catch (const std::exception& e) {
-            throw std::runtime_error("session settings '" + file + "': session " + name + ": " + e.what());
-        }
+        requireKey(s, FIX::HEARTBTINT, file, name);
+        intSetting(s, FIX::SOCKET_CONNECT_PORT, 1, 65535, file, name);
+        for (int n = 1; s.has(FIX::SOCKET_CONNECT_PORT + std::to_string(n)); ++n) // QuickFIX's failover addresses
+            intSetting(s, FIX::SOCKET_CONNECT_PORT + std::to_string(n), 1, 65535, file, name);
+        intSetting(s, FIX::HEARTBTINT, 1, 3600, file, name);
+        if (s.has(FIX::RECONNECT_INTERVAL))
+            intSetting(s, FIX::RECONNECT_INTERVAL, 1, 3600, file, name);
         if (s.has(FIX::USE_DATA_DICTIONARY) && s.getBool(FIX::USE_DATA_DICTIONARY)) {
             requireKey(s, FIX::DATA_DICTIONARY, file, name);
             const std::string dd = s.getString(FIX::DATA_DICTIONARY);
@@ -440,14 +546,8 @@ FixGateway::FixGateway(GatewayConfig config) : m_impl(new Impl)
                 d.password = s.getString("Password");
             if (s.has("HelmsmanSubscribe"))
                 d.subscribe = splitList(s.getString("HelmsmanSubscribe"));
-            if (s.has("HelmsmanMarketDepth")) {
-                try {
-                    d.marketDepth = s.getInt("HelmsmanMarketDepth");
-                } catch (const std::exception&) {
-                    throw std::runtime_error("session settings '" + file
-                                             + "': HelmsmanMarketDepth must be a whole number");
-                }
-            }
+            if (s.has("HelmsmanMarketDepth"))
+                d.marketDepth = intSetting(s, "HelmsmanMarketDepth", 0, kMaxMarketDepth, file, name);
         }
     }
     const FIX::Dictionary& first = d.settings->get(d.tradingSession);

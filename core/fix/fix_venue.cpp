@@ -4,6 +4,7 @@
 #include "book/order_book.h"
 #include "sim/market_simulator.h"
 #include "fix/fix_convert.h"
+#include "fix/order_fields.h"
 #include "fix/session_support.h"
 
 #include <quickfix/Application.h>
@@ -22,20 +23,17 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <deque>
 #include <map>
 #include <mutex>
 #include <random>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 #include <unordered_map>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -96,6 +94,19 @@ void makeDir(const std::string& path)
         ::mkdir(path.c_str(), 0755);
 }
 
+std::string bookRejectText(const std::vector<BookEvent>& events)
+{
+    for (const auto& e : events)
+        if (e.kind == BookEventKind::Rejected)
+            switch (e.reason) {
+            case BookRejectReason::BadQuantity: return "bad quantity";
+            case BookRejectReason::BadPrice: return "bad price";
+            case BookRejectReason::UnknownOrder: return "unknown order";
+            case BookRejectReason::None: break;
+            }
+    return "no reason given";
+}
+
 void diffSide(Side side, const std::vector<DepthLevel>& before, const std::vector<DepthLevel>& after,
               std::vector<LevelChange>& out)
 {
@@ -133,6 +144,8 @@ struct FixVenue::Impl : public FIX::Application {
     };
     std::unordered_map<OrderKey, std::uint64_t, OrderKeyHash> byClOrdId;
     std::vector<Subscription> subscriptions;
+    std::mutex logoutMutex;                 // guards loggedOut only; never held while sending
+    std::vector<FIX::SessionID> loggedOut; // sessions whose subscriptions are to go
     std::uint64_t nextRef = 1;
     std::uint64_t nextFlowRef = 1;
     std::uint64_t nextOrderId = 1;
@@ -158,13 +171,27 @@ struct FixVenue::Impl : public FIX::Application {
         ++loggedOn;
         spdlog::info("venue: {} logged on", id.toString());
     }
+    // QuickFIX calls onLogout holding its session lock, and whoever holds `mutex` may be
+    // sending (which takes that session lock): waiting for `mutex` here could deadlock
+    // with the market data publisher. The subscriptions are dropped later, under `mutex`.
     void onLogout(const FIX::SessionID& id) override
     {
         --loggedOn;
-        std::lock_guard<std::recursive_mutex> lock(mutex);
+        std::lock_guard<std::mutex> lock(logoutMutex);
+        loggedOut.push_back(id);
+    }
+    void dropLoggedOutSubscriptions() // with `mutex` held
+    {
+        std::vector<FIX::SessionID> gone;
+        {
+            std::lock_guard<std::mutex> lock(logoutMutex);
+            gone.swap(loggedOut);
+        }
+        if (gone.empty())
+            return;
         std::vector<Subscription> kept;
         for (auto& s : subscriptions)
-            if (!(s.session == id))
+            if (std::find(gone.begin(), gone.end(), s.session) == gone.end())
                 kept.push_back(s);
         subscriptions.swap(kept);
     }
@@ -192,16 +219,31 @@ struct FixVenue::Impl : public FIX::Application {
         m.getHeader().getField(type);
         const std::string& t = type.getValue();
         std::lock_guard<std::recursive_mutex> lock(mutex);
-        if (t == FIX::MsgType_NewOrderSingle)
-            onNewOrder(m, id);
-        else if (t == FIX::MsgType_OrderCancelRequest)
-            onCancel(m, id);
-        else if (t == FIX::MsgType_OrderCancelReplaceRequest)
-            onReplace(m, id);
-        else if (t == FIX::MsgType_MarketDataRequest)
-            onMarketDataRequest(m, id);
-        else
-            throw FIX::UnsupportedMessageType();
+        // QuickFIX rejects the message for the exceptions fromApp declares; anything
+        // else would end the process (the exception specification), so it becomes one.
+        try {
+            if (t == FIX::MsgType_NewOrderSingle)
+                onNewOrder(m, id);
+            else if (t == FIX::MsgType_OrderCancelRequest)
+                onCancel(m, id);
+            else if (t == FIX::MsgType_OrderCancelReplaceRequest)
+                onReplace(m, id);
+            else if (t == FIX::MsgType_MarketDataRequest)
+                onMarketDataRequest(m, id);
+            else
+                throw FIX::UnsupportedMessageType();
+        } catch (const FIX::FieldNotFound&) {
+            throw;
+        } catch (const FIX::IncorrectDataFormat&) {
+            throw;
+        } catch (const FIX::IncorrectTagValue&) {
+            throw;
+        } catch (const FIX::UnsupportedMessageType&) {
+            throw;
+        } catch (const std::exception& e) {
+            spdlog::error("venue: message {} from {} not handled: {}", t, id.toString(), e.what());
+            throw FIX::IncorrectTagValue(0, e.what());
+        }
     }
 
     // --- orders -------------------------------------------------------------
@@ -352,12 +394,10 @@ struct FixVenue::Impl : public FIX::Application {
         FIX::ClOrdID clOrdId;
         FIX::Symbol symbol;
         FIX::Side fixSide;
-        FIX::OrderQty qty;
         FIX::OrdType ordType;
         m.getField(clOrdId);
         m.getField(symbol);
         m.getField(fixSide);
-        m.getField(qty);
         m.getField(ordType);
         const Side side = fixconv::sideFromFix(fixSide.getValue());
         auto mk = markets.find(symbol.getValue());
@@ -378,33 +418,42 @@ struct FixVenue::Impl : public FIX::Application {
         FIX::TimeInForce tif;
         if (m.getFieldIfSet(tif))
             o.tif = fixconv::tifFromFix(tif.getValue());
-        o.orderQty = static_cast<Quantity>(std::llround(qty.getValue()));
+        // Every number is read exactly from its text, so an order is refused, never rounded.
         const Quantity lot = market.instrument.lotSize > 0 ? market.instrument.lotSize : 1;
-        if (o.orderQty <= 0 || o.orderQty % lot != 0)
-            return sendReject(id, o.clOrdId, o.symbol, side, FIX::OrdRejReason_INCORRECT_QUANTITY,
-                              "quantity must be a positive multiple of the lot size " + std::to_string(lot));
-        FIX::Price price;
-        if (o.type == OrderType::Limit) {
-            if (!m.getFieldIfSet(price) || price.getValue() <= 0)
-                return sendReject(id, o.clOrdId, o.symbol, side, FIX::OrdRejReason_OTHER,
-                                  "limit order needs a positive Price(44)");
-            o.price = market.instrument.toTicks(price.getValue());
+        std::string why = fixconv::parseQuantity(m.getField(FIX::FIELD::OrderQty), "OrderQty(38)", 1,
+                                                 config.maxOrderQty, lot, o.orderQty);
+        if (!why.empty())
+            return sendReject(id, o.clOrdId, o.symbol, side, FIX::OrdRejReason_INCORRECT_QUANTITY, why);
+        if (m.isSetField(FIX::FIELD::Price)) { // checked even where it is not used: a strict venue
+            why = fixconv::parsePrice(m.getField(FIX::FIELD::Price), "Price(44)", market.instrument, o.price,
+                                      config.maxPriceTicks);
+            if (!why.empty())
+                return sendReject(id, o.clOrdId, o.symbol, side, FIX::OrdRejReason_OTHER, why);
+        } else if (o.type == OrderType::Limit) {
+            return sendReject(id, o.clOrdId, o.symbol, side, FIX::OrdRejReason_OTHER,
+                              "Price(44) is missing: a limit order needs a price");
         }
-        o.orderId = idPrefix + "O" + std::to_string(nextOrderId++);
-        const std::uint64_t ref = nextRef++;
-        byClOrdId[k] = ref;
-        VenueOrder& stored = orders.emplace(ref, std::move(o)).first->second;
-        sendExec(stored, ExecType::New, OrderStatus::New, stored.orderQty, 0, 0, "", "");
+        if (o.type == OrderType::Market)
+            o.price = 0;
 
         BookOrder bo;
-        bo.ref = ref;
+        bo.ref = nextRef++;
         bo.side = side;
         bo.type = o.type;
         bo.tif = o.tif;
         bo.price = o.price;
         bo.qty = o.orderQty;
-        OrderBook::Result r = market.add(bo);
-        stored.handle = r.handle;
+        // Acknowledge only what the book took: the book's own events (fills) are
+        // reported after the acknowledgement, from applyBookEvents below.
+        const OrderBook::Result r = market.add(bo);
+        if (!r.ok)
+            return sendReject(id, o.clOrdId, o.symbol, side, FIX::OrdRejReason_OTHER,
+                              "order refused by the book: " + bookRejectText(market.book().events()));
+        o.orderId = idPrefix + "O" + std::to_string(nextOrderId++);
+        o.handle = r.handle;
+        byClOrdId[k] = bo.ref;
+        VenueOrder& stored = orders.emplace(bo.ref, std::move(o)).first->second;
+        sendExec(stored, ExecType::New, OrderStatus::New, stored.orderQty, 0, 0, "", "");
         applyBookEvents(market);
     }
 
@@ -435,6 +484,18 @@ struct FixVenue::Impl : public FIX::Application {
         if (!o->live)
             return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), o->orderId, statusOf(*o, true), false,
                                     FIX::CxlRejReason_TOO_LATE_TO_CANCEL, "order is no longer working");
+        if (m.isSetField(FIX::FIELD::OrderQty)) { // optional here, but when sent it must be a quantity
+            Quantity ignored = 0;
+            const std::string why = fixconv::parseQuantity(m.getField(FIX::FIELD::OrderQty), "OrderQty(38)", 0,
+                                                           config.maxOrderQty, 1, ignored);
+            if (!why.empty())
+                return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), o->orderId, statusOf(*o, false),
+                                        false, FIX::CxlRejReason_OTHER, why);
+        }
+        if (clOrdId.getValue() != orig.getValue() && byClOrdId.count(std::make_pair(key(id), clOrdId.getValue())))
+            return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), o->orderId, statusOf(*o, false), false,
+                                    FIX::CxlRejReason_DUPLICATE_CLORDID_RECEIVED,
+                                    "duplicate ClOrdID " + clOrdId.getValue());
         Market& market = markets.at(o->symbol);
         market.cancel(o->handle);
         o->live = false;
@@ -448,10 +509,9 @@ struct FixVenue::Impl : public FIX::Application {
     {
         FIX::ClOrdID clOrdId;
         FIX::OrigClOrdID orig;
-        FIX::OrderQty qty;
         m.getField(clOrdId);
         m.getField(orig);
-        m.getField(qty);
+        const std::string& qtyText = m.getField(FIX::FIELD::OrderQty);
         std::uint64_t ref = 0;
         VenueOrder* o = findOrder(id, orig.getValue(), &ref);
         if (!o)
@@ -460,18 +520,27 @@ struct FixVenue::Impl : public FIX::Application {
         if (!o->live || o->handle == OrderBook::kNoHandle)
             return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), o->orderId, statusOf(*o, !o->live), true,
                                     FIX::CxlRejReason_TOO_LATE_TO_CANCEL, "order is no longer working");
+        if (clOrdId.getValue() != orig.getValue() && byClOrdId.count(std::make_pair(key(id), clOrdId.getValue())))
+            return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), o->orderId, statusOf(*o, false), true,
+                                    FIX::CxlRejReason_DUPLICATE_CLORDID_RECEIVED,
+                                    "duplicate ClOrdID " + clOrdId.getValue());
         Market& market = markets.at(o->symbol);
-        const Quantity newQty = static_cast<Quantity>(std::llround(qty.getValue()));
+        const Quantity lot = market.instrument.lotSize > 0 ? market.instrument.lotSize : 1;
+        Quantity newQty = 0;
+        std::string why = fixconv::parseQuantity(qtyText, "OrderQty(38)", 1, config.maxOrderQty, lot, newQty);
         Price newPrice = o->price;
-        FIX::Price px;
-        if (m.getFieldIfSet(px))
-            newPrice = market.instrument.toTicks(px.getValue());
+        if (why.empty() && m.isSetField(FIX::FIELD::Price))
+            why = fixconv::parsePrice(m.getField(FIX::FIELD::Price), "Price(44)", market.instrument, newPrice,
+                                      config.maxPriceTicks);
+        if (!why.empty())
+            return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), o->orderId, statusOf(*o, false), true,
+                                    FIX::CxlRejReason_OTHER, why);
         const Quantity newLeaves = newQty - o->cumQty;
-        if (newLeaves <= 0 || newPrice <= 0)
+        if (newLeaves <= 0)
             return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), o->orderId, statusOf(*o, false), true,
                                     FIX::CxlRejReason_OTHER,
-                                    newLeaves <= 0 ? "new quantity is not above the filled quantity"
-                                                   : "new price must be positive");
+                                    "OrderQty(38) " + qtyText + " is not above the filled quantity "
+                                        + std::to_string(o->cumQty));
         OrderBook::Result r = market.replace(o->handle, o->side, newPrice, newLeaves);
         if (!r.ok)
             return sendCancelReject(id, clOrdId.getValue(), orig.getValue(), o->orderId, statusOf(*o, false), true,
@@ -559,6 +628,7 @@ struct FixVenue::Impl : public FIX::Application {
 
     void onMarketDataRequest(const FIX::Message& m, const FIX::SessionID& id)
     {
+        dropLoggedOutSubscriptions(); // an earlier logout of this session goes before its new request
         FIX::MDReqID reqId;
         FIX::SubscriptionRequestType subType;
         m.getField(reqId);
@@ -644,6 +714,7 @@ struct FixVenue::Impl : public FIX::Application {
             std::this_thread::sleep_for(tick);
             const auto now = clock::now();
             std::lock_guard<std::recursive_mutex> lock(mutex);
+            dropLoggedOutSubscriptions();
             const double elapsed = std::chrono::duration<double>(now - start).count();
             for (auto& kv : markets)
                 if (kv.second.sim)
@@ -693,74 +764,6 @@ FixVenue::FixVenue(VenueConfig config) : m_impl(new Impl)
 
 FixVenue::~FixVenue() { stop(); }
 
-Instrument FixVenue::defaultInstrument()
-{
-    Instrument i;
-    i.symbol = "HMX";
-    i.tickSize = 0.01;
-    i.lotSize = 1;
-    i.currency = "USD";
-    return i;
-}
-
-std::vector<Instrument> FixVenue::parseInstruments(const std::string& list)
-{
-    std::vector<Instrument> out;
-    std::stringstream ss(list);
-    std::string item;
-    while (std::getline(ss, item, ',')) {
-        if (item.empty())
-            continue;
-        std::vector<std::string> parts;
-        std::stringstream is(item);
-        std::string p;
-        while (std::getline(is, p, ':'))
-            parts.push_back(p);
-        Instrument ins;
-        ins.symbol = parts[0];
-        if (ins.symbol.empty())
-            throw std::runtime_error("instrument '" + item + "': empty symbol");
-        try {
-            if (parts.size() > 1)
-                ins.tickSize = std::stod(parts[1]);
-            if (parts.size() > 2)
-                ins.lotSize = std::stoll(parts[2]);
-        } catch (const std::exception&) {
-            throw std::runtime_error("instrument '" + item + "': tick size and lot size must be numbers");
-        }
-        if (parts.size() > 3)
-            ins.currency = parts[3];
-        if (parts.size() > 4)
-            throw std::runtime_error("instrument '" + item + "': expected SYMBOL[:TICK[:LOT[:CURRENCY]]]");
-        if (!(ins.tickSize > 0) || ins.lotSize <= 0)
-            throw std::runtime_error("instrument '" + item + "': tick size and lot size must be positive");
-        out.push_back(ins);
-    }
-    if (out.empty())
-        throw std::runtime_error("instrument list '" + list + "' names no instrument");
-    return out;
-}
-
-int findFreeLoopbackPort()
-{
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        throw std::runtime_error("cannot create a socket to find a free port");
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof(addr);
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0
-        || ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-        ::close(fd);
-        throw std::runtime_error("cannot bind a loopback port");
-    }
-    int port = ntohs(addr.sin_port);
-    ::close(fd);
-    return port;
-}
-
 void FixVenue::start()
 {
     Impl& d = *m_impl;
@@ -771,6 +774,9 @@ void FixVenue::start()
         throw std::runtime_error("venue: FIX data dictionary not readable: '" + c.dataDictionary + "'");
     if (c.storeDirectory.empty())
         throw std::runtime_error("venue: no store directory given");
+    const std::string invalid = checkVenueLimits(c);
+    if (!invalid.empty())
+        throw std::runtime_error("venue: " + invalid);
     if (c.port == 0)
         c.port = findFreeLoopbackPort();
     makeDir(c.storeDirectory);
@@ -815,8 +821,12 @@ void FixVenue::start()
     defaults.setString(FIX::DATA_DICTIONARY, c.dataDictionary);
     defaults.setString(FIX::FILE_STORE_PATH, c.storeDirectory);
     defaults.setString(FIX::SOCKET_NODELAY, "Y");
-    defaults.setString(FIX::ALLOW_UNKNOWN_MSG_FIELDS, "Y");
-    defaults.setString(FIX::VALIDATE_USER_DEFINED_FIELDS, "N");
+    // A venue is strict: every tag must be known to the dictionary and belong to its
+    // message, groups must be whole (leniency is the gateway's, towards brokers).
+    defaults.setString(FIX::ALLOW_UNKNOWN_MSG_FIELDS, "N");
+    defaults.setString(FIX::VALIDATE_USER_DEFINED_FIELDS, "Y");
+    defaults.setString(FIX::VALIDATE_FIELDS_OUT_OF_ORDER, "Y");
+    defaults.setString(FIX::VALIDATE_FIELDS_HAVE_VALUES, "Y");
     d.settings.reset(new FIX::SessionSettings());
     try {
         d.settings->set(defaults);

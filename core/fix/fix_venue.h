@@ -3,6 +3,7 @@
 // acceptor on 127.0.0.1, its market driven by the market simulator (core/sim) in step
 // with the wall clock, or quiet (only a seeded book) for tests and benchmarks.
 // Plain C++14 interface; QuickFIX stays inside fix_venue.cpp.
+#include "fix/order_fields.h"
 #include "model/types.h"
 
 #include <cstdint>
@@ -30,6 +31,9 @@ struct VenueConfig {
     double simSpeed = 1.0;            // virtual seconds per wall second
     int marketDataIntervalMs = 20;    // incremental refreshes are conflated to this cadence
     int depthLevels = 10;
+    // Orders above these are refused by name (the products stay far inside an int64).
+    Quantity maxOrderQty = fixconv::kMaxOrderQuantity;
+    Price maxPriceTicks = fixconv::kMaxPriceTicks;
     bool logMessages = false;
 };
 
@@ -74,5 +78,7 @@ private:
 };
 
 int findFreeLoopbackPort(); // throws std::runtime_error when none can be bound
+// Empty when the port, depth and order limits are in range; otherwise what is not.
+std::string checkVenueLimits(const VenueConfig& config);
 
 } // namespace hm
