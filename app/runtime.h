@@ -51,6 +51,9 @@ public:
     std::string controlSocketPath() const;
     std::string journalPath() const;
     bool embedded() const { return m_options.sessionSettings.empty(); }
+    // The configured agents the engine refused at start ("id: reason"), once it has
+    // answered for every one of them or `timeoutMs` has passed.
+    std::vector<std::string> refusedAgents(int timeoutMs) const;
 
 private:
     RuntimeOptions m_options;
@@ -61,6 +64,7 @@ private:
     bool m_started = false;
     std::vector<AgentSpec> m_agentSpecs;
     std::unique_ptr<class ControlServer> m_control;
+    std::shared_ptr<struct AgentAnswers> m_answers;
 };
 
 std::string defaultDataDirectory();
