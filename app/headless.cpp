@@ -6,7 +6,9 @@
 #include <chrono>
 #include <iomanip>
 #include <random>
+#include <string>
 #include <thread>
+#include <vector>
 
 namespace hm {
 namespace {
@@ -22,6 +24,17 @@ int runHeadless(Runtime& runtime, const HeadlessOptions& options, std::ostream& 
 {
     using clock = std::chrono::steady_clock;
     Engine& engine = runtime.engine();
+    // A scripted session with an agent left out would report success for a run that
+    // did not happen as configured: stop, naming the agents (their reasons are logged).
+    const std::vector<std::string> refused = runtime.refusedAgents(15000);
+    if (!refused.empty()) {
+        for (const auto& r : refused)
+            err << "helmsman: agent " << r << "\n";
+        err << "helmsman: " << refused.size() << " configured agent" << (refused.size() == 1 ? " was" : "s were")
+            << " refused; nothing was traded\n";
+        runtime.stop();
+        return 7;
+    }
     if (!runtime.waitForLogon(15000)) {
         err << "helmsman: FIX session did not log on within 15 s (see the log for the reason)\n";
         return 3;

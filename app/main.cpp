@@ -23,6 +23,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cmath>
 #include <cstring>
 #include <iostream>
 #include <memory>
@@ -99,21 +100,24 @@ int parse(QCoreApplication& app, Parsed& out)
                   << "'\nTry 'helmsman --help'.\n";
         return 2;
     }
-    auto number = [&](const QCommandLineOption& o, double& v, double min) {
+    // Every number has a ceiling too: "nan", "inf" and 1e300 parse as numbers, and would
+    // overflow the clocks and timers they feed.
+    auto number = [&](const QCommandLineOption& o, double& v, double min, double max) {
         if (!p.isSet(o))
             return true;
         bool ok = false;
-        v = p.value(o).toDouble(&ok);
-        if (!ok || v < min) {
-            std::cerr << "helmsman: --" << o.names().first().toStdString() << " needs a number of at least " << min
-                      << ", got '" << p.value(o).toStdString() << "'\n";
+        const double x = p.value(o).toDouble(&ok);
+        if (!ok || !std::isfinite(x) || x < min || x > max) {
+            std::cerr << "helmsman: --" << o.names().first().toStdString() << " needs a number from " << min << " to "
+                      << max << ", got '" << p.value(o).toStdString() << "'\n";
             return false;
         }
+        v = x;
         return true;
     };
     double flowValue = 300;
-    if (!number(duration, out.duration, 0.1) || !number(rate, out.rate, 0)
-        || !number(flow, flowValue, 0))
+    if (!number(duration, out.duration, 0.1, 1e6) || !number(rate, out.rate, 0, 10000)
+        || !number(flow, flowValue, 0, 1e6))
         return 2;
     if (p.isSet(seed)) {
         bool ok = false;
@@ -134,13 +138,13 @@ int parse(QCoreApplication& app, Parsed& out)
             continue;
         bool ok = false;
         *target = p.value(*option).toDouble(&ok);
-        if (!ok || *target < lo || *target > hi) {
+        if (!ok || !std::isfinite(*target) || *target < lo || *target > hi) {
             std::cerr << "helmsman: --" << option->names().front().toStdString() << " '" << p.value(*option).toStdString()
                       << "' is not a number from " << lo << " to " << hi << "\n";
             return 2;
         }
     }
-    if (!number(shotDelay, out.screenshotDelay, 0.5))
+    if (!number(shotDelay, out.screenshotDelay, 0.5, 3600))
         return 2;
     out.runtime.seed = out.seed;
     out.runtime.venueFlowPerSecond = flowValue;

@@ -6,12 +6,17 @@
 #include "fix/fix_gateway.h"
 #include "fix/fix_venue.h"
 #include "journal/journal_writer.h"
+#include "sim/sim_config.h"
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <chrono>
+#include <condition_variable>
 #include <cstdlib>
 #include <ctime>
+#include <mutex>
 #include <random>
 #include <stdexcept>
 
@@ -26,6 +31,14 @@
 #endif
 
 namespace hm {
+
+// The engine's answers to the configured agents, which arrive on its thread.
+struct AgentAnswers {
+    std::mutex mutex;
+    std::condition_variable answered;
+    std::size_t pending = 0;
+    std::vector<std::string> refused;
+};
 
 bool makeDirectories(const std::string& path)
 {
@@ -138,19 +151,6 @@ Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options))
     gc.instruments = m_options.instruments;
     m_gateway.reset(new FixGateway(gc));
     registerLearningAgents(defaultModelDirectory());
-    if (!m_options.agentsFile.empty()) {
-        std::string error;
-        if (!loadAgentSpecs(m_options.agentsFile, m_agentSpecs, error))
-            throw std::runtime_error("agents: " + error);
-        for (const auto& a : m_agentSpecs) {
-            bool known = false;
-            for (const auto& i : m_options.instruments)
-                known = known || i.symbol == a.symbol;
-            if (!known)
-                throw std::runtime_error("agents: " + m_options.agentsFile + ": agent " + a.id + " trades '" + a.symbol
-                                         + "', which is not a configured instrument");
-        }
-    }
     EngineConfig ec;
     ec.instruments = m_options.instruments;
     ec.limits = m_options.limits;
@@ -160,15 +160,45 @@ Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options))
     // simulator's word for the regime (embedded venue) or knows none.
     const std::string regimeModel = m_options.regimeModel.empty() ? defaultModelDirectory() + "/regime-hmm.json"
                                                                   : m_options.regimeModel;
+    // The regimes the engine can be told: the embedded simulator's and the detector's.
+    RegimeNames regimes;
     if (m_options.regimeModel != "none") {
         GaussianHmm hmm;
         const std::string error = loadHmm(regimeModel, hmm);
-        if (error.empty())
+        if (error.empty()) {
             m_engine->setRegimeModel(hmm);
-        else if (!m_options.regimeModel.empty())
+            regimes.names = hmm.names;
+            regimes.source = "the regime detector '" + regimeModel + "'";
+        } else if (!m_options.regimeModel.empty()) {
             throw std::runtime_error(error); // asked for by name: say so
-        else
+        } else {
             spdlog::warn("regime detector off: {}", error);
+        }
+    }
+    SimConfig sim = defaultSimConfig();
+    // A simulator file that does not load is the venue's to report.
+    if (embedded() && (m_options.simConfig.empty() || loadSimConfig(m_options.simConfig, sim).empty())) {
+        for (const auto& r : sim.regimes)
+            if (std::find(regimes.names.begin(), regimes.names.end(), r.name) == regimes.names.end())
+                regimes.names.push_back(r.name);
+        const std::string simulator = m_options.simConfig.empty() ? std::string("the built-in simulator configuration")
+                                                                   : "the simulator configuration '" + m_options.simConfig + "'";
+        regimes.source = regimes.source.empty() ? simulator : simulator + " and " + regimes.source;
+    }
+    if (regimes.names.empty())
+        regimes = defaultRegimeNames();
+    if (!m_options.agentsFile.empty()) {
+        std::string error;
+        if (!loadAgentSpecs(m_options.agentsFile, m_agentSpecs, error, regimes))
+            throw std::runtime_error("agents: " + error);
+        for (const auto& a : m_agentSpecs) {
+            bool known = false;
+            for (const auto& i : m_options.instruments)
+                known = known || i.symbol == a.symbol;
+            if (!known)
+                throw std::runtime_error("agents: " + m_options.agentsFile + ": agent " + a.id + " trades '" + a.symbol
+                                         + "', which is not a configured instrument");
+        }
     }
 }
 
@@ -215,8 +245,22 @@ void Runtime::start()
     }
     m_gateway->start();
     const Actor configActor{"config", Role::Trader};
+    m_answers = std::make_shared<AgentAnswers>();
+    m_answers->pending = m_agentSpecs.size();
     for (const auto& a : m_agentSpecs) {
-        m_engine->addAgent(a, configActor);
+        // A refused agent (typically its model) is an alert in the window's feed; it is
+        // also said on stderr and kept for the headless mode's exit code.
+        std::shared_ptr<AgentAnswers> answers = m_answers;
+        const std::string id = a.id;
+        m_engine->addAgent(a, configActor, [answers, id](bool ok, const std::string& message) {
+            if (!ok)
+                spdlog::error("agent {} not armed: {}", id, message);
+            std::lock_guard<std::mutex> lock(answers->mutex);
+            if (!ok)
+                answers->refused.push_back(id + ": " + message);
+            --answers->pending;
+            answers->answered.notify_all();
+        });
         if (m_options.startAgents)
             m_engine->controlAgent(a.id, AgentAction::Start, configActor, "started from the command line");
     }
@@ -245,6 +289,15 @@ void Runtime::stop()
 bool Runtime::waitForLogon(int timeoutMs) const { return m_gateway->waitForLogon(timeoutMs); }
 
 std::string Runtime::controlSocketPath() const { return m_control ? m_options.controlSocket : std::string(); }
+
+std::vector<std::string> Runtime::refusedAgents(int timeoutMs) const
+{
+    if (!m_answers)
+        return {};
+    std::unique_lock<std::mutex> lock(m_answers->mutex);
+    m_answers->answered.wait_for(lock, std::chrono::milliseconds(timeoutMs), [this] { return m_answers->pending == 0; });
+    return m_answers->refused;
+}
 
 std::string Runtime::journalPath() const { return m_journal ? m_journal->path() : std::string(); }
 

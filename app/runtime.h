@@ -52,6 +52,9 @@ public:
     std::string controlSocketPath() const;
     std::string journalPath() const;
     bool embedded() const { return m_options.sessionSettings.empty(); }
+    // The configured agents the engine refused at start ("id: reason"), once it has
+    // answered for every one of them or `timeoutMs` has passed.
+    std::vector<std::string> refusedAgents(int timeoutMs) const;
 
 private:
     RuntimeOptions m_options;
@@ -62,6 +65,7 @@ private:
     bool m_started = false;
     std::vector<AgentSpec> m_agentSpecs;
     std::unique_ptr<class ControlServer> m_control;
+    std::shared_ptr<struct AgentAnswers> m_answers;
 };
 
 std::string defaultResourceDirectory();

@@ -100,6 +100,71 @@ private Q_SLOTS:
         QCOMPARE(specs.size(), std::size_t(6));
     }
 
+    void numbersAndNamesInAgentFilesAreChecked_data()
+    {
+        QTest::addColumn<QString>("agent");
+        QTest::addColumn<QString>("expected");
+        const QString twap = QStringLiteral(R"({"id":"t","type":"twap","instrument":"HMX",%1})");
+        QTest::newRow("fractional quantity") << twap.arg(QStringLiteral(R"("params":{"quantity":150.5})"))
+                                             << "a.json: agents[1] (t).params.quantity: must be a whole number of units";
+        QTest::newRow("zero quantity") << twap.arg(QStringLiteral(R"("params":{"quantity":0})")) << "params.quantity: must be a whole number";
+        QTest::newRow("huge quantity") << twap.arg(QStringLiteral(R"("params":{"quantity":1e15})")) << "params.quantity: must be a whole number of units from 1 to";
+        QTest::newRow("not whole lots") << twap.arg(QStringLiteral(R"("params":{"quantity":150,"lot":100})"))
+                                        << "agents[1] (t).params.quantity: 150 is not a whole number of lots of 100";
+        QTest::newRow("fractional lot") << twap.arg(QStringLiteral(R"("params":{"lot":0.5})")) << "params.lot: must be a whole number";
+        QTest::newRow("half a side") << twap.arg(QStringLiteral(R"("params":{"side":0.5})")) << "params.side: expected \"buy\", \"sell\", 1 or -1";
+        QTest::newRow("fractional clip") << QStringLiteral(R"({"id":"m","type":"momentum","instrument":"HMX","params":{"clip":2.5}})")
+                                         << "agents[1] (m).params.clip: must be a whole number";
+        QTest::newRow("unknown throttle regime")
+            << twap.arg(QStringLiteral(R"("oversight":{"throttle_regimes":["apocalypse"]})"))
+            << "agents[1] (t).oversight.throttle_regimes: 'apocalypse' is not a regime of the built-in simulator configuration "
+               "(calm, normal, volatile, stressed)";
+        QTest::newRow("unknown approval regime")
+            << twap.arg(QStringLiteral(R"("oversight":{"approval":"in_regimes","regimes":["calm","Stressed"]})"))
+            << "oversight.regimes: 'Stressed' is not a regime";
+        QTest::newRow("fractional threshold") << twap.arg(QStringLiteral(R"("oversight":{"approval":"above_threshold","qty_threshold":10.5})"))
+                                              << "agents[1] (t).oversight.qty_threshold: must be a whole number";
+        QTest::newRow("fractional level") << twap.arg(QStringLiteral(R"("throttle":{"level":50.5})")) << "throttle.level: must be a whole number";
+        // A learning agent's parameters are checked when the file is read, before its model is loaded.
+        QTest::newRow("learning agent") << QStringLiteral(R"({"id":"rl","type":"test_learning","instrument":"HMX","model":"m.pt","params":{"quantity":99.9}})")
+                                        << "agents[1] (rl).params.quantity: must be a whole number";
+    }
+    void numbersAndNamesInAgentFilesAreChecked()
+    {
+        QFETCH(QString, agent);
+        QFETCH(QString, expected);
+        registerAgentType("test_learning", [](const std::string&, const AgentParams&, const std::string&, std::string& e) {
+            e = "not loaded in this test";
+            return std::unique_ptr<Agent>();
+        });
+        const std::string good = R"({"id":"ok","type":"twap","instrument":"HMX","params":{"quantity":2000,"lot":100}})";
+        const std::string text = "{\"agents\":[" + good + "," + agent.toStdString() + "]}";
+        std::vector<AgentSpec> specs;
+        std::string error;
+        QVERIFY2(!parseAgentSpecs(text, "a.json", specs, error), text.c_str());
+        QVERIFY2(error.find(expected.toStdString()) != std::string::npos, error.c_str());
+        QVERIFY(specs.empty());
+    }
+
+    void regimeNamesComeFromTheSession()
+    {
+        const RegimeNames session{{"calm", "storm"}, "the simulator configuration 's.json'"};
+        std::vector<AgentSpec> specs;
+        std::string error;
+        const std::string storm = R"({"agents":[{"id":"t","type":"twap","instrument":"HMX","oversight":{"throttle_regimes":["storm"]}}]})";
+        QVERIFY2(parseAgentSpecs(storm, "a.json", specs, error, session), error.c_str());
+        QCOMPARE(specs.front().policy.throttleRegimes, std::set<std::string>{"storm"});
+        QVERIFY(!parseAgentSpecs(storm, "a.json", specs, error)); // not a regime of the built-in simulator
+        const std::string stressed = R"({"agents":[{"id":"t","type":"twap","instrument":"HMX","oversight":{"throttle_regimes":["stressed"]}}]})";
+        QVERIFY(!parseAgentSpecs(stressed, "a.json", specs, error, session));
+        QVERIFY2(error.find("'stressed' is not a regime of the simulator configuration 's.json' (calm, storm)") != std::string::npos,
+                 error.c_str());
+        // A journal's copy of an agent reads back as it was, whatever this session knows.
+        AgentSpec spec;
+        QVERIFY2(parseAgentSpec(R"({"id":"t","type":"twap","instrument":"HMX","oversight":{"throttle_regimes":["storm"]}})", spec, error),
+                 error.c_str());
+    }
+
     void oversightDecisions()
     {
         OversightPolicy pol;

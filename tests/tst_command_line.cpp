@@ -1,4 +1,5 @@
 // The executables as a user runs them: exit codes and messages.
+#include <QDir>
 #include <QImage>
 #include <QProcess>
 #include <QTemporaryDir>
@@ -112,6 +113,60 @@ private Q_SLOTS:
         Run i = run({QStringLiteral("--headless"), QStringLiteral("--instruments"), QStringLiteral("ABC:zero")});
         QVERIFY(i.code != 0);
         QVERIFY2(i.err.contains(QStringLiteral("ABC:zero")), qPrintable(i.err));
+    }
+
+    void numbersOnTheCommandLineAreBounded_data()
+    {
+        QTest::addColumn<QString>("option");
+        QTest::addColumn<QString>("value");
+        // Each spawns the program (seconds apiece): one row per way a number goes wrong.
+        QTest::newRow("duration nan") << "--duration" << "nan";
+        QTest::newRow("duration huge") << "--duration" << "1e300";
+        QTest::newRow("rate inf") << "--rate" << "inf";
+        QTest::newRow("rate huge") << "--rate" << "1e9";
+        QTest::newRow("venue-flow nan") << "--venue-flow" << "nan";
+        QTest::newRow("screenshot-delay huge") << "--screenshot-delay" << "1e12";
+        QTest::newRow("replay-speed nan") << "--replay-speed" << "nan";
+        QTest::newRow("seed negative") << "--seed" << "-1";
+    }
+    void numbersOnTheCommandLineAreBounded()
+    {
+        QFETCH(QString, option);
+        QFETCH(QString, value);
+        Run r = run({QStringLiteral("--headless"), option, value, QStringLiteral("--data-dir"), dataDir("bounded")});
+        QCOMPARE(r.code, 2);
+        QVERIFY2(r.err.contains(option) && r.err.contains(value), qPrintable(r.err));
+    }
+
+    void refusedModelFailsTheHeadlessSession()
+    {
+        // A shipped model copied beside a card that names an algorithm this build lacks.
+        QDir models(m_dir.filePath(QStringLiteral("models")));
+        QVERIFY(models.mkpath(QStringLiteral(".")));
+        const QString model = models.filePath(QStringLiteral("ppo-execution.pt"));
+        QVERIFY(QFile::copy(QStringLiteral(HM_SOURCE_DIR "/models/ppo-execution.pt"), model));
+        QFile in(QStringLiteral(HM_SOURCE_DIR "/models/ppo-execution.pt.json"));
+        QVERIFY(in.open(QIODevice::ReadOnly));
+        QByteArray card = in.readAll();
+        QVERIFY(card.contains("\"algorithm\": \"ppo\""));
+        card.replace("\"algorithm\": \"ppo\"", "\"algorithm\": \"a2c\"");
+        QFile out(model + QStringLiteral(".json"));
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        out.write(card);
+        out.close();
+        const QString agents = m_dir.filePath(QStringLiteral("a2c-agents.json"));
+        QFile a(agents);
+        QVERIFY(a.open(QIODevice::WriteOnly));
+        a.write(QStringLiteral(R"({"agents": [{"id": "a2c-sell", "type": "rl_execution", "instrument": "HMX", "model": "%1",
+                                   "params": {"side": "sell", "quantity": 2000, "duration_s": 60}}]})")
+                    .arg(model)
+                    .toUtf8());
+        a.close();
+        Run r = run(shortSession(dataDir("refused")) << QStringLiteral("--agents") << agents << QStringLiteral("--no-control"));
+        QVERIFY2(r.code != 0, qPrintable(r.out + r.err));
+        QVERIFY2(r.err.contains(QStringLiteral("a2c-sell")) && r.err.contains(QStringLiteral("algorithm 'a2c' is not one this build knows")),
+                 qPrintable(r.err));
+        QVERIFY2(!r.out.contains(QStringLiteral("orders sent")), qPrintable(r.out)); // no session ran as if all were well
     }
 
     void headlessSessionTradesOverFix()

@@ -47,6 +47,40 @@ TrainConfig tinyConfig(const std::string& algorithm)
     c.threads = 1;
     return c;
 }
+
+// A copy of a shipped model (file and card, under their own names) in `dir`.
+std::string copyShipped(const QTemporaryDir& dir, const char* name)
+{
+    const QString from = QStringLiteral(HM_SOURCE_DIR "/models/") + QString::fromLatin1(name), to = dir.filePath(QString::fromLatin1(name));
+    QFile::remove(to);
+    QFile::remove(to + QStringLiteral(".json"));
+    if (!QFile::copy(from, to) || !QFile::copy(from + QStringLiteral(".json"), to + QStringLiteral(".json")))
+        return {};
+    return to.toStdString();
+}
+
+// Rewrites a model card through `edit`.
+template <class Edit>
+bool editCard(const std::string& model, Edit edit)
+{
+    QFile f(QString::fromStdString(model + ".json"));
+    if (!f.open(QIODevice::ReadOnly))
+        return false;
+    QJsonObject card = QJsonDocument::fromJson(f.readAll()).object();
+    f.close();
+    edit(card);
+    if (!f.open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return false;
+    f.write(QJsonDocument(card).toJson());
+    return true;
+}
+
+std::string loadError(const std::string& model)
+{
+    std::string error;
+    LearnedPolicy p(model, error);
+    return error;
+}
 } // namespace
 
 class TestMl : public QObject {
@@ -166,6 +200,117 @@ private Q_SLOTS:
             LearnedPolicy p(path, error);
             QVERIFY2(error.find("is missing") != std::string::npos, error.c_str());
         }
+    }
+
+    void cardsAreCheckedAgainstTheirWeights()
+    {
+        QTemporaryDir dir;
+        const std::string ppo = copyShipped(dir, "ppo-execution.pt");
+        QVERIFY(!ppo.empty());
+        QCOMPARE(QString::fromStdString(loadError(ppo)), QString()); // a faithful copy loads
+        auto expect = [](const std::string& error, const char* part) {
+            QVERIFY2(error.find(part) != std::string::npos, ("expected '" + std::string(part) + "' in: " + error).c_str());
+        };
+
+        // An algorithm this build does not know, and one that is not an execution policy.
+        QVERIFY(editCard(ppo, [](QJsonObject& c) { c[QStringLiteral("algorithm")] = QStringLiteral("a2c"); }));
+        expect(loadError(ppo), "algorithm 'a2c' is not one this build knows (ppo, ddqn, signal-mlp, signal-lstm)");
+        const std::string signal = copyShipped(dir, "signal-mlp.pt");
+        expect(loadError(signal), "is a signal-mlp model; an execution agent needs a ppo or ddqn model");
+
+        // Double DQN weights under a PPO card whose hash was made to fit: the shipped file
+        // is known by its hash, a new file by the algorithm it records.
+        copyShipped(dir, "ppo-execution.pt");
+        QFile::remove(QString::fromStdString(ppo));
+        QVERIFY(QFile::copy(QStringLiteral(HM_SOURCE_DIR "/models/ddqn-execution.pt"), QString::fromStdString(ppo)));
+        const QString ddqnHash = QString::fromStdString(sha256File(ppo));
+        QVERIFY(editCard(ppo, [&](QJsonObject& c) { c[QStringLiteral("sha256")] = ddqnHash; }));
+        expect(loadError(ppo), "holds a ddqn model but its card says ppo");
+        {
+            const std::string fresh = dir.filePath(QStringLiteral("fresh.pt")).toStdString();
+            Trainer t(defaultSimConfig(), tinyTask, tinyConfig("ddqn"));
+            ModelCard card;
+            card.algorithm = "ddqn";
+            card.network = tinyConfig("ddqn").network;
+            card.network.inputs = kFeatureCount;
+            card.network.outputs = ExecutionEnv::discreteActionCount();
+            card.features = featureNames();
+            card.normalizer = t.normalizer();
+            QCOMPARE(QString::fromStdString(saveModel(fresh, t.savedNetwork(), card)), QString());
+            QCOMPARE(QString::fromStdString(loadError(fresh)), QString());
+            QVERIFY(editCard(fresh, [](QJsonObject& c) { c[QStringLiteral("algorithm")] = QStringLiteral("ppo"); }));
+            expect(loadError(fresh), "holds a ddqn model but its card says ppo");
+            // Weights without the record that are not a shipped model cannot be vouched for.
+            torch::serialize::OutputArchive archive;
+            t.savedNetwork().save(archive);
+            archive.save_to(fresh);
+            const QString hash = QString::fromStdString(sha256File(fresh));
+            QVERIFY(editCard(fresh, [&](QJsonObject& c) {
+                c[QStringLiteral("algorithm")] = QStringLiteral("ddqn");
+                c[QStringLiteral("sha256")] = hash;
+            }));
+            expect(loadError(fresh), "does not record which algorithm trained it");
+        }
+
+        // The card's network must be the file's: sizes, depth, and whole numbers in range.
+        const std::string ppo2 = copyShipped(dir, "ppo-execution.pt");
+        QVERIFY(editCard(ppo2, [](QJsonObject& c) {
+            QJsonObject n = c[QStringLiteral("network")].toObject();
+            n[QStringLiteral("hidden")] = 32;
+            c[QStringLiteral("network")] = n;
+        }));
+        expect(loadError(ppo2), "holds an MLP of 13 inputs, 2 hidden layers of 64 and 18 outputs; its card describes an MLP of "
+                                "13 inputs, 2 hidden layers of 32 and 18 outputs");
+        copyShipped(dir, "ppo-execution.pt");
+        QVERIFY(editCard(ppo2, [](QJsonObject& c) {
+            QJsonObject n = c[QStringLiteral("network")].toObject();
+            n[QStringLiteral("layers")] = 3;
+            c[QStringLiteral("network")] = n;
+        }));
+        expect(loadError(ppo2), "3 hidden layers");
+        for (const auto& bad : {std::make_pair("hidden", 1e9), std::make_pair("inputs", 13.5)}) {
+            copyShipped(dir, "ppo-execution.pt");
+            QVERIFY(editCard(ppo2, [&](QJsonObject& c) {
+                QJsonObject n = c[QStringLiteral("network")].toObject();
+                n[QString::fromLatin1(bad.first)] = bad.second;
+                c[QStringLiteral("network")] = n;
+            }));
+            expect(loadError(ppo2), (std::string("network.") + bad.first + ": must be a whole number").c_str());
+        }
+
+        // model_file must name this very file, and it must exist.
+        copyShipped(dir, "ppo-execution.pt");
+        QVERIFY(editCard(ppo2, [](QJsonObject& c) { c[QStringLiteral("model_file")] = QStringLiteral("elsewhere.pt"); }));
+        expect(loadError(ppo2), "model_file 'elsewhere.pt' does not exist");
+        copyShipped(dir, "ddqn-execution.pt");
+        QVERIFY(editCard(ppo2, [](QJsonObject& c) { c[QStringLiteral("model_file")] = QStringLiteral("ddqn-execution.pt"); }));
+        expect(loadError(ppo2), "describes 'ddqn-execution.pt', not 'ppo-execution.pt'");
+        QVERIFY(editCard(ppo2, [](QJsonObject& c) { c.remove(QStringLiteral("model_file")); }));
+        expect(loadError(ppo2), "model_file is missing");
+        // A card copied beside another file under a new name is another model's card.
+        const QString renamed = dir.filePath(QStringLiteral("mine.pt"));
+        QVERIFY(QFile::copy(QStringLiteral(HM_SOURCE_DIR "/models/ppo-execution.pt"), renamed));
+        QVERIFY(QFile::copy(QStringLiteral(HM_SOURCE_DIR "/models/ppo-execution.pt.json"), renamed + QStringLiteral(".json")));
+        expect(loadError(renamed.toStdString()), "describes 'ppo-execution.pt', not 'mine.pt'");
+    }
+
+    void everyShippedModelMatchesItsCard()
+    {
+        for (const char* name : {"ppo-execution.pt", "ddqn-execution.pt"})
+            QCOMPARE(QString::fromStdString(loadError(HM_SOURCE_DIR "/models/" + std::string(name))), QString());
+        ModelCard card;
+        const std::string mlp = HM_SOURCE_DIR "/models/signal-mlp.pt", lstm = HM_SOURCE_DIR "/models/signal-lstm.pt";
+        QCOMPARE(QString::fromStdString(loadCard(mlp, card)), QString());
+        Mlp net(card.network);
+        QCOMPARE(QString::fromStdString(loadModel(mlp, *net, card)), QString());
+        QCOMPARE(QString::fromStdString(loadCard(lstm, card)), QString());
+        LstmClassifier recurrent(card.network.inputs, card.network.hidden);
+        QCOMPARE(QString::fromStdString(loadModel(lstm, *recurrent, card)), QString());
+        // The LSTM's weights are not an MLP's, whatever a card says.
+        Mlp wrong(card.network);
+        const std::string error = loadModel(lstm, *wrong, card);
+        QVERIFY2(error.find("holds an LSTM of 11 inputs and 32 hidden units; its card describes an MLP") != std::string::npos,
+                 error.c_str());
     }
 
     void checkpointsResume()

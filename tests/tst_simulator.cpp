@@ -5,6 +5,9 @@
 #include "sim/lobster.h"
 #include "sim/market_simulator.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QtTest>
 
 #include <cmath>
@@ -15,6 +18,29 @@
 using namespace hm;
 
 namespace {
+
+// `node` with the value at `path` ("regimes[1].transitions.calm") replaced by `value`.
+QJsonValue replaced(const QJsonValue& node, QStringList path, const QJsonValue& value)
+{
+    if (path.isEmpty())
+        return value;
+    QString head = path.takeFirst();
+    int index = -1;
+    if (head.endsWith(QLatin1Char(']'))) {
+        const int open = head.indexOf(QLatin1Char('['));
+        index = head.mid(open + 1, head.size() - open - 2).toInt();
+        head = head.left(open);
+    }
+    QJsonObject object = node.toObject();
+    if (index < 0) {
+        object[head] = replaced(object.value(head), path, value);
+    } else {
+        QJsonArray array = object.value(head).toArray();
+        array[index] = replaced(array.at(index), path, value);
+        object[head] = array;
+    }
+    return object;
+}
 
 SimConfig holding(const std::string& regime)
 {
@@ -173,6 +199,47 @@ private Q_SLOTS:
         const QString error = QString::fromStdString(parseSimConfig(text, "test.json", c));
         QVERIFY2(error.startsWith(QStringLiteral("test.json: ")), qPrintable(error));
         QVERIFY2(error.contains(expected), qPrintable(error));
+    }
+
+    void emptyWrongAndOutOfRangeValuesAreRefused_data()
+    {
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("empty profile") << "intraday_profile" << "[]" << "intraday_profile: must hold 1 to 10000 multipliers";
+        QTest::newRow("zero in profile") << "intraday_profile" << "[1, 0]" << "intraday_profile[1]: must be a number above 0";
+        QTest::newRow("huge in profile") << "intraday_profile" << "[1, 1e300]" << "intraday_profile[1]: must be a number above 0 and at most 100";
+        QTest::newRow("text in profile") << "intraday_profile" << "[1, \"busy\"]" << "intraday_profile[1]: must be a number";
+        QTest::newRow("profile not a list") << "intraday_profile" << "\"flat\"" << "intraday_profile: must be an array";
+        QTest::newRow("fractional lot") << "lot" << "1.5" << "lot: must be a whole number, got 1.5";
+        QTest::newRow("zero lot") << "lot" << "0" << "lot: must be between 1";
+        QTest::newRow("huge lot") << "lot" << "1e300" << "lot: must be between 1 and 1e+09";
+        QTest::newRow("fractional lot size") << "instrument.lot_size" << "2.5" << "instrument.lot_size: must be a whole number";
+        QTest::newRow("boolean tick") << "instrument.tick_size" << "true" << "instrument.tick_size: must be a number";
+        QTest::newRow("negative day") << "day_seconds" << "-5" << "day_seconds: must be between 60";
+        QTest::newRow("empty schedule") << "schedule" << "[]" << "schedule: must be a non-empty array";
+        QTest::newRow("no regimes") << "regimes" << "[]" << "regimes: at least one regime";
+        QTest::newRow("regime not an object") << "regimes[1]" << "7" << "regimes[1]: must be an object";
+        QTest::newRow("probability above 1") << "regimes[1].transitions.calm" << "5" << "regimes[1].transitions.calm: must be a probability from 0 to 1";
+        QTest::newRow("fractional levels") << "regimes[1].mm_levels" << "2.5" << "regimes[1].mm_levels: must be a whole number";
+        QTest::newRow("huge rate") << "regimes[1].limit_rate" << "1e300" << "regimes[1].limit_rate: must be between 0 and 1e+06";
+    }
+    void emptyWrongAndOutOfRangeValuesAreRefused()
+    {
+        QFETCH(QString, path);
+        QFETCH(QString, value);
+        QFETCH(QString, expected);
+        QFile f(QStringLiteral(HM_TEST_RESOURCES "/sim/default.json"));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonObject original = QJsonDocument::fromJson(f.readAll()).object();
+        QVERIFY(!original.isEmpty());
+        const QJsonValue v = QJsonDocument::fromJson("[" + value.toUtf8() + "]").array().at(0);
+        QVERIFY2(!v.isUndefined(), qPrintable(value));
+        const QJsonObject edited = replaced(original, path.split(QLatin1Char('.')), v).toObject();
+        SimConfig c;
+        QCOMPARE(QString::fromStdString(parseSimConfig(QJsonDocument(original).toJson().toStdString(), "test.json", c)), QString());
+        const QString error = QString::fromStdString(parseSimConfig(QJsonDocument(edited).toJson().toStdString(), "test.json", c));
+        QVERIFY2(error.startsWith(QStringLiteral("test.json: ")) && error.contains(expected), qPrintable(error));
     }
 
     void everyEventCarriesTheTrueRegime()

@@ -1,8 +1,13 @@
 #include "agents/agent_config.h"
 
+#include "sim/sim_config.h"
+
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <fstream>
+#include <iomanip>
 #include <set>
 #include <sstream>
 
@@ -43,6 +48,67 @@ std::set<std::string> strings(const json& obj, const char* key, const std::strin
     return out;
 }
 
+std::string fmt(double v)
+{
+    std::ostringstream s;
+    s << std::setprecision(12) << v;
+    return s.str();
+}
+
+std::string listed(const std::vector<std::string>& names)
+{
+    std::string out;
+    for (const auto& n : names)
+        out += (out.empty() ? "" : ", ") + n;
+    return out;
+}
+
+// A name list whose names must be regimes the session knows.
+std::set<std::string> regimeList(const json& obj, const char* key, const std::string& where, const RegimeNames* known)
+{
+    std::set<std::string> names = strings(obj, key, where);
+    if (known)
+        for (const auto& n : names)
+            if (std::find(known->names.begin(), known->names.end(), n) == known->names.end())
+                throw Bad{where + "." + key + ": '" + n + "' is not a regime of " + known->source + " (" + listed(known->names) + ")"};
+    return names;
+}
+
+// Parameters that are quantities (units): positive whole numbers, and whole lots when
+// the agent's lot is given.
+bool isQuantityParam(const std::string& name)
+{
+    return name == "quantity" || name == "lot" || name == "clip" || name == "max_position";
+}
+
+void checkParams(const AgentParams& params, const std::string& where)
+{
+    for (const auto& p : params) {
+        const std::string w = where + ".params." + p.first;
+        if (!std::isfinite(p.second))
+            throw Bad{w + ": not a finite number"};
+        if (p.first == "side" && p.second != 1 && p.second != -1)
+            throw Bad{w + ": expected \"buy\", \"sell\", 1 or -1, got " + fmt(p.second)};
+        if (isQuantityParam(p.first)
+            && (p.second != std::floor(p.second) || p.second < 1 || p.second > kMaxConfiguredQuantity))
+            throw Bad{w + ": must be a whole number of units from 1 to " + fmt(kMaxConfiguredQuantity) + ", got " + fmt(p.second)};
+    }
+    auto lot = params.find("lot");
+    if (lot == params.end())
+        return;
+    for (const auto& p : params)
+        if (isQuantityParam(p.first) && p.first != "lot" && std::fmod(p.second, lot->second) != 0)
+            throw Bad{where + ".params." + p.first + ": " + fmt(p.second) + " is not a whole number of lots of " + fmt(lot->second)};
+}
+
+double wholeNumber(const json& obj, const char* key, double fallback, const std::string& where, double lo, double hi)
+{
+    const double d = number(obj, key, fallback, where, lo, hi);
+    if (d != std::floor(d))
+        throw Bad{where + "." + key + ": must be a whole number, got " + obj.at(key).dump()};
+    return d;
+}
+
 void onlyKeys(const json& obj, std::initializer_list<const char*> keys, const std::string& where)
 {
     for (auto it = obj.begin(); it != obj.end(); ++it) {
@@ -54,7 +120,9 @@ void onlyKeys(const json& obj, std::initializer_list<const char*> keys, const st
     }
 }
 
-AgentSpec parseOne(const json& a, std::size_t index, bool checkType = true)
+// `regimes` (a file being loaded; null for a spec read back from a journal) makes the
+// checks strict: whole quantities, known regimes, a type that builds.
+AgentSpec parseOne(const json& a, std::size_t index, const RegimeNames* regimes)
 {
     std::string where = "agents[" + std::to_string(index) + "]";
     if (!a.is_object())
@@ -85,6 +153,8 @@ AgentSpec parseOne(const json& a, std::size_t index, bool checkType = true)
                 throw Bad{where + ".params." + it.key() + ": expected a number, got " + it->dump()};
             s.params[it.key()] = it->get<double>();
         }
+        if (regimes)
+            checkParams(s.params, where);
     }
     if (a.contains("oversight")) {
         const json& o = a.at("oversight");
@@ -105,11 +175,12 @@ AgentSpec parseOne(const json& a, std::size_t index, bool checkType = true)
             s.policy.approval = ApprovalMode::InRegimes;
         else
             throw Bad{w + ".approval: '" + mode + "' is not one of autonomous, every_order, above_threshold, in_regimes"};
-        s.policy.qtyThreshold = number(o, "qty_threshold", 0, w, 0, 1e12);
+        s.policy.qtyThreshold = regimes ? wholeNumber(o, "qty_threshold", 0, w, 0, kMaxConfiguredQuantity)
+                                        : number(o, "qty_threshold", 0, w, 0, 1e12);
         s.policy.notionalThreshold = number(o, "notional_threshold", 0, w, 0, 1e15);
         if (s.policy.approval == ApprovalMode::AboveThreshold && s.policy.qtyThreshold <= 0 && s.policy.notionalThreshold <= 0)
             throw Bad{w + ": above_threshold needs qty_threshold or notional_threshold"};
-        s.policy.regimes = strings(o, "regimes", w);
+        s.policy.regimes = regimeList(o, "regimes", w, regimes);
         if (s.policy.approval == ApprovalMode::InRegimes && s.policy.regimes.empty())
             throw Bad{w + ": in_regimes needs a non-empty 'regimes' list"};
         s.policy.approvalTimeoutS = number(o, "timeout_s", 30, w, 1, 3600);
@@ -127,7 +198,7 @@ AgentSpec parseOne(const json& a, std::size_t index, bool checkType = true)
                 throw Bad{w + ".throttle_on_stress: expected true or false"};
             s.policy.throttleOnStress = o.at("throttle_on_stress").get<bool>();
         }
-        s.policy.throttleRegimes = strings(o, "throttle_regimes", w);
+        s.policy.throttleRegimes = regimeList(o, "throttle_regimes", w, regimes);
     }
     if (a.contains("throttle")) {
         const json& t = a.at("throttle");
@@ -138,7 +209,7 @@ AgentSpec parseOne(const json& a, std::size_t index, bool checkType = true)
         s.throttle.maxOrdersPerSecond = number(t, "max_orders_per_second", 5, w, 0.01, 10000);
         s.throttle.maxParticipation = number(t, "max_participation", 0.25, w, 0, 1);
         s.throttle.maxNotionalPerMinute = number(t, "max_notional_per_minute", 1e6, w, 0, 1e15);
-        s.throttle.level = static_cast<int>(number(t, "level", 100, w, 0, 100));
+        s.throttle.level = static_cast<int>(regimes ? wholeNumber(t, "level", 100, w, 0, 100) : number(t, "level", 100, w, 0, 100));
         if (t.contains("passive_only")) {
             if (!t.at("passive_only").is_boolean())
                 throw Bad{w + ".passive_only: expected true or false"};
@@ -151,7 +222,7 @@ AgentSpec parseOne(const json& a, std::size_t index, bool checkType = true)
         s.model = a.at("model").get<std::string>();
     }
     std::string error;
-    if (!checkType)
+    if (!regimes)
         return s;
     if (isRegisteredAgentType(s.type)) {
         if (s.model.empty())
@@ -163,7 +234,17 @@ AgentSpec parseOne(const json& a, std::size_t index, bool checkType = true)
 }
 } // namespace
 
-bool parseAgentSpecs(const std::string& text, const std::string& origin, std::vector<AgentSpec>& out, std::string& error)
+RegimeNames defaultRegimeNames()
+{
+    RegimeNames r;
+    for (const auto& regime : defaultSimConfig().regimes)
+        r.names.push_back(regime.name);
+    r.source = "the built-in simulator configuration";
+    return r;
+}
+
+bool parseAgentSpecs(const std::string& text, const std::string& origin, std::vector<AgentSpec>& out, std::string& error,
+                     const RegimeNames& regimes)
 {
     json doc;
     try {
@@ -179,7 +260,7 @@ bool parseAgentSpecs(const std::string& text, const std::string& origin, std::ve
         std::set<std::string> ids;
         std::size_t i = 0;
         for (const auto& a : doc.at("agents")) {
-            AgentSpec s = parseOne(a, i++);
+            AgentSpec s = parseOne(a, i++, &regimes);
             if (!ids.insert(s.id).second)
                 throw Bad{"agent id '" + s.id + "' appears twice"};
             specs.push_back(std::move(s));
@@ -194,7 +275,7 @@ bool parseAgentSpecs(const std::string& text, const std::string& origin, std::ve
     return false;
 }
 
-bool loadAgentSpecs(const std::string& path, std::vector<AgentSpec>& out, std::string& error)
+bool loadAgentSpecs(const std::string& path, std::vector<AgentSpec>& out, std::string& error, const RegimeNames& regimes)
 {
     std::ifstream in(path);
     if (!in) {
@@ -203,7 +284,7 @@ bool loadAgentSpecs(const std::string& path, std::vector<AgentSpec>& out, std::s
     }
     std::stringstream ss;
     ss << in.rdbuf();
-    return parseAgentSpecs(ss.str(), path, out, error);
+    return parseAgentSpecs(ss.str(), path, out, error, regimes);
 }
 
 std::string agentSpecJson(const AgentSpec& s)
@@ -244,7 +325,7 @@ std::string agentSpecJson(const AgentSpec& s)
 bool parseAgentSpec(const std::string& text, AgentSpec& out, std::string& error)
 {
     try {
-        out = parseOne(json::parse(text), 0, false);
+        out = parseOne(json::parse(text), 0, nullptr);
         return true;
     } catch (const Bad& b) {
         error = b.what;

@@ -3,8 +3,11 @@
 #include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 
+#include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 namespace hm {
@@ -89,11 +92,147 @@ std::string sha256File(const std::string& path)
     return out;
 }
 
+namespace {
+// The file records which algorithm trained it under this key (a string attribute of
+// the archive), so a card cannot pass one algorithm's weights off as another's: PPO's
+// policy and Double DQN's Q-network have the same shape.
+const char* const kAlgorithmKey = "helmsman_algorithm";
+
+// The shipped models were saved before files recorded their algorithm; they are known
+// by their hash. Any other file without the record is refused.
+const std::pair<const char*, const char*> kShippedUntagged[] = {
+    {"8e0a40f7c74176644510da38eadc0034e8013f00ae3ce39a3fa85964e4cc5b40", "ppo"},
+    {"bd1cee15e8ef2ac80f1b58d1661863038c5931d65e1ecc36cc6b1e8d71c129a1", "ddqn"},
+    {"15f563428f47e6c6cd1ce8333a3537f95b93bffd2e9be80cc763b7a87b60f137", "signal-mlp"},
+    {"962872ccbd131c97fd559467532a3a5fdc40efa6da324457f5a63d760b2bf240", "signal-lstm"},
+};
+
+std::string networkType(const std::string& algorithm) { return algorithm == "signal-lstm" ? "lstm" : "mlp"; }
+
+std::string joined(const std::vector<std::string>& names)
+{
+    std::string out;
+    for (const auto& n : names)
+        out += (out.empty() ? "" : ", ") + n;
+    return out;
+}
+
+struct CardProblem {
+    std::string what;
+};
+
+int wholeNumber(const nlohmann::json& obj, const char* key, int lo, int hi, const std::string& where)
+{
+    if (!obj.contains(key))
+        throw CardProblem{where + key + " is missing"};
+    const nlohmann::json& v = obj.at(key);
+    const double x = v.is_number() ? v.get<double>() : std::nan("");
+    if (!std::isfinite(x) || x != std::floor(x) || x < lo || x > hi)
+        throw CardProblem{where + key + ": must be a whole number from " + std::to_string(lo) + " to " + std::to_string(hi)
+                          + ", got " + v.dump()};
+    return static_cast<int>(x);
+}
+
+std::vector<double> finiteNumbers(const nlohmann::json& obj, const char* key, const std::string& where)
+{
+    if (!obj.contains(key) || !obj.at(key).is_array())
+        throw CardProblem{where + key + ": must be a list of numbers"};
+    std::vector<double> out;
+    for (const auto& v : obj.at(key)) {
+        if (!v.is_number() || !std::isfinite(v.get<double>()))
+            throw CardProblem{where + key + ": must be a list of numbers, got " + v.dump()};
+        out.push_back(v.get<double>());
+    }
+    return out;
+}
+
+using TensorShapes = std::map<std::string, std::vector<std::int64_t>>;
+
+void collectTensors(torch::serialize::InputArchive& archive, const std::string& prefix, TensorShapes& out)
+{
+    for (const std::string& key : archive.keys()) {
+        torch::Tensor t;
+        if (archive.try_read(key, t)) {
+            out[prefix + key] = t.sizes().vec();
+            continue;
+        }
+        torch::serialize::InputArchive nested;
+        if (archive.try_read(key, nested))
+            collectTensors(nested, prefix + key + ".", out);
+    }
+}
+
+std::string shapeText(const std::vector<std::int64_t>& s)
+{
+    std::string out = "[";
+    for (std::size_t i = 0; i < s.size(); ++i)
+        out += (i ? ", " : "") + std::to_string(s[i]);
+    return out + "]";
+}
+
+// The network a set of tensors makes, in the card's terms.
+std::string describe(const TensorShapes& t)
+{
+    auto at = [&](const std::string& name) { return t.count(name) && t.at(name).size() == 2 ? t.at(name) : std::vector<std::int64_t>(); };
+    if (!at("body.0.weight").empty()) {
+        std::vector<std::vector<std::int64_t>> layers;
+        for (int k = 0; k < 64; ++k)
+            if (!at("body." + std::to_string(k) + ".weight").empty())
+                layers.push_back(at("body." + std::to_string(k) + ".weight"));
+        return "an MLP of " + std::to_string(layers.front()[1]) + " inputs, " + std::to_string(layers.size() - 1)
+            + " hidden layers of " + std::to_string(layers.front()[0]) + " and " + std::to_string(layers.back()[0]) + " outputs";
+    }
+    if (!at("lstm.weight_ih_l0").empty() && !at("lstm.weight_hh_l0").empty())
+        return "an LSTM of " + std::to_string(at("lstm.weight_ih_l0")[1]) + " inputs and " + std::to_string(at("lstm.weight_hh_l0")[1])
+            + " hidden units";
+    std::vector<std::string> names;
+    for (const auto& kv : t)
+        names.push_back(kv.first + " " + shapeText(kv.second));
+    return names.empty() ? std::string("no tensors") : "the tensors " + joined(names);
+}
+
+std::string firstDifference(const TensorShapes& held, const TensorShapes& wanted)
+{
+    for (const auto& w : wanted) {
+        auto h = held.find(w.first);
+        if (h == held.end())
+            return "no tensor " + w.first + " in the file";
+        if (h->second != w.second)
+            return w.first + " is " + shapeText(h->second) + " in the file, " + shapeText(w.second) + " by the card";
+    }
+    for (const auto& h : held)
+        if (!wanted.count(h.first))
+            return "the file's tensor " + h.first + " is not in that network";
+    return "the same tensors";
+}
+
+// Which algorithm the archive says trained it; for an untagged file, the shipped model
+// with its hash; "" when neither.
+std::string recordedAlgorithm(torch::serialize::InputArchive& archive, const std::string& path)
+{
+    c10::IValue tag;
+    if (archive.try_read(kAlgorithmKey, tag) && tag.isString())
+        return tag.toStringRef();
+    const std::string hash = sha256File(path);
+    for (const auto& s : kShippedUntagged)
+        if (hash == s.first)
+            return s.second;
+    return {};
+}
+} // namespace
+
+const std::vector<std::string>& knownAlgorithms()
+{
+    static const std::vector<std::string> names{"ppo", "ddqn", "signal-mlp", "signal-lstm"};
+    return names;
+}
+
 std::string saveModel(const std::string& path, torch::nn::Module& network, ModelCard card)
 {
     try {
         torch::serialize::OutputArchive archive;
         network.save(archive);
+        archive.write(kAlgorithmKey, c10::IValue(card.algorithm));
         archive.save_to(path);
     } catch (const std::exception& e) {
         return "cannot write model '" + path + "': " + e.what();
@@ -102,7 +241,7 @@ std::string saveModel(const std::string& path, torch::nn::Module& network, Model
     nlohmann::json j = {
         {"format", "helmsman-model-card/1"},
         {"algorithm", card.algorithm},
-        {"network", {{"type", "mlp"}, {"activation", "tanh"}, {"inputs", card.network.inputs}, {"hidden", card.network.hidden},
+        {"network", {{"type", networkType(card.algorithm)}, {"activation", "tanh"}, {"inputs", card.network.inputs}, {"hidden", card.network.hidden},
                      {"layers", card.network.layers}, {"outputs", card.network.outputs}}},
         {"features", card.features},
         {"normalisation", {{"mean", card.normalizer.mean}, {"std", card.normalizer.std()}, {"m2", card.normalizer.m2},
@@ -121,33 +260,61 @@ std::string saveModel(const std::string& path, torch::nn::Module& network, Model
 
 std::string loadCard(const std::string& path, ModelCard& card)
 {
-    std::ifstream in(path + ".json");
+    const std::string cardPath = path + ".json";
+    std::ifstream in(cardPath);
     if (!in)
-        return "model card '" + path + ".json' is missing";
-    nlohmann::json j;
+        return "model card '" + cardPath + "' is missing";
+    std::string modelFile;
     try {
+        nlohmann::json j;
         in >> j;
+        if (!j.is_object())
+            throw CardProblem{"expected an object"};
+        if (j.value("format", std::string()) != "helmsman-model-card/1")
+            throw CardProblem{"format: expected \"helmsman-model-card/1\", got " + (j.contains("format") ? j.at("format").dump() : std::string("nothing"))};
         ModelCard c;
+        if (!j.contains("algorithm") || !j.at("algorithm").is_string())
+            throw CardProblem{"algorithm is missing"};
         c.algorithm = j.at("algorithm").get<std::string>();
+        const auto& known = knownAlgorithms();
+        if (std::find(known.begin(), known.end(), c.algorithm) == known.end())
+            throw CardProblem{"algorithm '" + c.algorithm + "' is not one this build knows (" + joined(known) + ")"};
+        if (!j.contains("network") || !j.at("network").is_object())
+            throw CardProblem{"network is missing"};
         const auto& n = j.at("network");
-        c.network.inputs = n.at("inputs").get<int>();
-        c.network.hidden = n.at("hidden").get<int>();
-        c.network.layers = n.at("layers").get<int>();
-        c.network.outputs = n.at("outputs").get<int>();
+        if (n.contains("type") && n.at("type") != networkType(c.algorithm))
+            throw CardProblem{"network.type: a " + c.algorithm + " model is an " + networkType(c.algorithm) + ", the card says "
+                              + n.at("type").dump()};
+        c.network.inputs = wholeNumber(n, "inputs", 1, 4096, "network.");
+        c.network.hidden = wholeNumber(n, "hidden", 1, 4096, "network.");
+        c.network.layers = wholeNumber(n, "layers", 1, 16, "network.");
+        c.network.outputs = wholeNumber(n, "outputs", 1, 4096, "network.");
         c.features = j.at("features").get<std::vector<std::string>>();
         const auto& norm = j.at("normalisation");
-        c.normalizer.mean = norm.at("mean").get<std::vector<double>>();
-        c.normalizer.m2 = norm.at("m2").get<std::vector<double>>();
+        c.normalizer.mean = finiteNumbers(norm, "mean", "normalisation.");
+        c.normalizer.m2 = finiteNumbers(norm, "m2", "normalisation.");
         c.normalizer.count = norm.at("count").get<double>();
+        if (!std::isfinite(c.normalizer.count) || c.normalizer.count < 0)
+            throw CardProblem{"normalisation.count: must be a count, got " + norm.at("count").dump()};
+        if (c.normalizer.m2.size() != c.normalizer.mean.size())
+            throw CardProblem{"normalisation: mean and m2 differ in length"};
+        for (double m2 : c.normalizer.m2)
+            if (m2 < 0)
+                throw CardProblem{"normalisation.m2: a sum of squares cannot be negative"};
         c.environment = j.at("environment").dump();
         c.evaluation = j.value("evaluation", nlohmann::json::object()).dump();
         c.trainingSeed0 = j.at("training").value("seed0", std::uint64_t(0));
         c.trainingSteps = j.at("training").value("steps", std::uint64_t(0));
         c.trainingSeconds = j.at("training").value("seconds", 0.0);
         c.sha256 = j.at("sha256").get<std::string>();
+        if (!j.contains("model_file") || !j.at("model_file").is_string() || j.at("model_file").get<std::string>().empty())
+            throw CardProblem{"model_file is missing"};
+        modelFile = j.at("model_file").get<std::string>();
         card = c;
+    } catch (const CardProblem& p) {
+        return "model card '" + cardPath + "': " + p.what;
     } catch (const std::exception& e) {
-        return "model card '" + path + ".json' is not valid: " + e.what();
+        return "model card '" + cardPath + "' is not valid: " + e.what();
     }
     // An execution policy reads all features and scores the 18 actions; a signal model
     // reads the market features and gives one logit.
@@ -161,21 +328,45 @@ std::string loadCard(const std::string& path, ModelCard& card)
             + std::to_string(card.network.outputs) + " outputs; this build needs " + std::to_string(inputs) + " and "
             + std::to_string(outputs);
     if (card.normalizer.mean.size() != static_cast<std::size_t>(inputs))
-        return "model card '" + path + ".json': normalisation does not match the features";
+        return "model card '" + cardPath + "': normalisation does not match the features";
     const std::string hash = sha256File(path);
     if (hash.empty())
         return "model file '" + path + "' is missing or unreadable";
+    // The card says which file it describes: it must be this one.
+    namespace fs = std::filesystem;
+    const fs::path named = fs::path(path).parent_path() / modelFile;
+    std::error_code ec;
+    if (!fs::exists(named, ec))
+        return "model card '" + cardPath + "': model_file '" + modelFile + "' does not exist (looked for '" + named.string() + "')";
+    if (!fs::equivalent(named, fs::path(path), ec))
+        return "model card '" + cardPath + "' describes '" + modelFile + "', not '" + fs::path(path).filename().string()
+            + "': it is another model's card";
     if (hash != card.sha256)
         return "model file '" + path + "' does not match its card (sha256 " + hash.substr(0, 12) + "..., card says "
             + card.sha256.substr(0, 12) + "...): corrupted or replaced";
     return {};
 }
 
-std::string loadModel(const std::string& path, torch::nn::Module& network, const ModelCard&)
+std::string loadModel(const std::string& path, torch::nn::Module& network, const ModelCard& card)
 {
     try {
         torch::serialize::InputArchive archive;
         archive.load_from(path);
+        const std::string recorded = recordedAlgorithm(archive, path);
+        if (recorded.empty())
+            return "model file '" + path + "' does not record which algorithm trained it (saved by an older build) and is not "
+                   "a shipped model: train it again";
+        if (recorded != card.algorithm)
+            return "model file '" + path + "' holds a " + recorded + " model but its card says " + card.algorithm;
+        TensorShapes held, wanted;
+        collectTensors(archive, "", held);
+        for (const auto& p : network.named_parameters(true))
+            wanted[p.key()] = p.value().sizes().vec();
+        for (const auto& b : network.named_buffers(true))
+            wanted[b.key()] = b.value().sizes().vec();
+        if (held != wanted)
+            return "model file '" + path + "' holds " + describe(held) + "; its card describes " + describe(wanted) + " ("
+                + firstDifference(held, wanted) + ")";
         network.load(archive);
     } catch (const std::exception& e) {
         std::string what = e.what();

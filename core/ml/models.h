@@ -45,8 +45,12 @@ struct ActorCriticImpl : torch::nn::Module {
 };
 TORCH_MODULE(ActorCritic);
 
+// The algorithms this build trains and loads: "ppo", "ddqn" (execution policies),
+// "signal-mlp", "signal-lstm" (signal models).
+const std::vector<std::string>& knownAlgorithms();
+
 struct ModelCard {
-    std::string algorithm; // "ppo" or "ddqn"
+    std::string algorithm; // one of knownAlgorithms()
     NetworkShape network;
     std::vector<std::string> features;
     Normalizer normalizer;
@@ -63,8 +67,11 @@ std::string sha256File(const std::string& path); // "" when unreadable
 // Writes <path> (the network) and <path>.json (the card, with the file's hash).
 // Returns "" or what went wrong.
 std::string saveModel(const std::string& path, torch::nn::Module& network, ModelCard card);
-// Reads the card, checks the hash, the feature list and the shape, then the network.
+// Reads the card and checks it: a known algorithm, sizes this build computes, the
+// feature list, `model_file` naming this very file, and the hash.
 std::string loadCard(const std::string& path, ModelCard& card);
+// Reads the weights into `network` (built from the card) after checking the file
+// against the card: the algorithm the file records and its tensors' names and shapes.
 std::string loadModel(const std::string& path, torch::nn::Module& network, const ModelCard& card);
 
 // Greedy action of a Q or policy network for one observation (already a feature vector).

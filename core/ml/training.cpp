@@ -407,6 +407,8 @@ std::string LearnedPolicy::description() const
 LearnedPolicy::LearnedPolicy(const std::string& path, std::string& error) : m_path(path)
 {
     error = loadCard(path, m_card);
+    if (error.empty() && m_card.algorithm != "ppo" && m_card.algorithm != "ddqn")
+        error = "model '" + path + "' is a " + m_card.algorithm + " model; an execution agent needs a ppo or ddqn model";
     if (!error.empty())
         return;
     m_net = Mlp(m_card.network);

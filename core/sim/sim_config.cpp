@@ -28,6 +28,10 @@ struct Problem {
     std::string text;
 };
 
+constexpr std::size_t kMaxProfileBuckets = 10000; // a bucket per 2.3 s of the default day
+constexpr double kMaxActivity = 100;               // times the regime's own rates
+constexpr std::size_t kMaxRegimes = 64;
+
 std::string fmt(double v)
 {
     std::ostringstream s;
@@ -56,6 +60,16 @@ void integer(const json& obj, const std::string& path, const char* key, int lo, 
     if (x != std::floor(x))
         throw Problem{path + key + ": must be a whole number, got " + fmt(x)};
     out = static_cast<int>(x);
+}
+
+// A whole quantity (lots, units) within [lo, hi].
+void quantity(const json& obj, const std::string& path, const char* key, double lo, double hi, Quantity& out)
+{
+    double x = static_cast<double>(out);
+    number(obj, path, key, lo, hi, x);
+    if (x != std::floor(x))
+        throw Problem{path + key + ": must be a whole number, got " + fmt(x)};
+    out = static_cast<Quantity>(x);
 }
 
 void text(const json& obj, const std::string& path, const char* key, std::string& out)
@@ -114,8 +128,9 @@ RegimeParams parseRegime(const json& r, const std::string& path)
         if (!t.is_object())
             throw Problem{path + "transitions: must be an object of regime name to probability"};
         for (auto it = t.begin(); it != t.end(); ++it) {
-            if (!it.value().is_number() || it.value().get<double>() < 0)
-                throw Problem{path + "transitions." + it.key() + ": must be a probability >= 0, got " + it.value().dump()};
+            if (!it.value().is_number() || !std::isfinite(it.value().get<double>()) || it.value().get<double>() < 0
+                || it.value().get<double>() > 1)
+                throw Problem{path + "transitions." + it.key() + ": must be a probability from 0 to 1, got " + it.value().dump()};
             p.transitions.emplace_back(it.key(), it.value().get<double>());
         }
     }
@@ -176,26 +191,29 @@ std::string parseSimConfig(const std::string& textIn, const std::string& origin,
             onlyKnown(ins, "instrument.", {"symbol", "tick_size", "lot_size", "currency"});
             text(ins, "instrument.", "symbol", c.instrument.symbol);
             number(ins, "instrument.", "tick_size", 1e-8, 1e6, c.instrument.tickSize);
-            double lotSize = 1;
-            number(ins, "instrument.", "lot_size", 1, 1e9, lotSize);
-            c.instrument.lotSize = static_cast<Quantity>(lotSize);
+            c.instrument.lotSize = 1;
+            quantity(ins, "instrument.", "lot_size", 1, 1e9, c.instrument.lotSize);
             text(ins, "instrument.", "currency", c.instrument.currency);
         }
         if (c.instrument.symbol.empty())
             c.instrument.symbol = "HMX";
         number(root, "", "initial_price", 1e-8, 1e9, c.initialPrice);
-        double lot = static_cast<double>(c.lot);
-        number(root, "", "lot", 1, 1e9, lot);
-        c.lot = static_cast<Quantity>(lot);
+        quantity(root, "", "lot", 1, 1e9, c.lot);
         number(root, "", "day_seconds", 60, 86400, c.daySeconds);
         if (root.contains("intraday_profile")) {
             const json& p = root.at("intraday_profile");
             if (!p.is_array())
                 throw Problem{"intraday_profile: must be an array of positive numbers"};
+            // Empty would silently mean a flat day: leave the field out for that.
+            if (p.empty() || p.size() > kMaxProfileBuckets)
+                throw Problem{"intraday_profile: must hold 1 to " + std::to_string(kMaxProfileBuckets)
+                              + " multipliers (leave it out for a flat day), got " + std::to_string(p.size())};
             for (std::size_t i = 0; i < p.size(); ++i) {
-                if (!p[i].is_number() || p[i].get<double>() <= 0)
-                    throw Problem{"intraday_profile[" + std::to_string(i) + "]: must be a positive number, got " + p[i].dump()};
-                c.intradayProfile.push_back(p[i].get<double>());
+                const double x = p[i].is_number() ? p[i].get<double>() : 0;
+                if (!std::isfinite(x) || x <= 0 || x > kMaxActivity)
+                    throw Problem{"intraday_profile[" + std::to_string(i) + "]: must be a number above 0 and at most "
+                                  + fmt(kMaxActivity) + ", got " + p[i].dump()};
+                c.intradayProfile.push_back(x);
             }
         }
         number(root, "", "belief_ticks_per_lot", 0, 100, c.beliefTicksPerLot);
@@ -205,12 +223,14 @@ std::string parseSimConfig(const std::string& textIn, const std::string& origin,
         if (!root.contains("regimes") || !root.at("regimes").is_array())
             throw Problem{"regimes: missing, or not an array"};
         const json& regimes = root.at("regimes");
+        if (regimes.size() > kMaxRegimes)
+            throw Problem{"regimes: at most " + std::to_string(kMaxRegimes) + " regimes, got " + std::to_string(regimes.size())};
         for (std::size_t i = 0; i < regimes.size(); ++i)
             c.regimes.push_back(parseRegime(regimes[i], "regimes[" + std::to_string(i) + "]."));
         if (root.contains("schedule")) {
             const json& s = root.at("schedule");
-            if (!s.is_array())
-                throw Problem{"schedule: must be an array of {at_s, regime}"};
+            if (!s.is_array() || s.empty())
+                throw Problem{"schedule: must be a non-empty array of {at_s, regime} (leave it out for the Markov chain)"};
             for (std::size_t i = 0; i < s.size(); ++i) {
                 const std::string path = "schedule[" + std::to_string(i) + "].";
                 onlyKnown(s[i], path, {"at_s", "regime"});
