@@ -39,7 +39,25 @@ std::string trim(const std::string& s)
     return b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
 }
 
+constexpr const char* kPolicyNames[] = {"off", "cancel_new", "cancel_resting", "cancel_both"};
+
 } // namespace
+
+const char* toString(SelfTradePolicy p)
+{
+    const auto i = static_cast<std::size_t>(p);
+    return i < sizeof kPolicyNames / sizeof *kPolicyNames ? kPolicyNames[i] : "?";
+}
+
+bool parseSelfTradePolicy(const std::string& text, SelfTradePolicy& out)
+{
+    for (std::size_t i = 0; i < sizeof kPolicyNames / sizeof *kPolicyNames; ++i)
+        if (text == kPolicyNames[i]) {
+            out = static_cast<SelfTradePolicy>(i);
+            return true;
+        }
+    return false;
+}
 
 const std::vector<LimitField>& limitFields()
 {
@@ -57,6 +75,8 @@ const std::vector<LimitField>& limitFields()
         {"daily_loss_limit", "currency", "realized plus unrealized loss that halts trading"},
         {"duplicate_window_ms", "ms", "an identical order from the same agent within this window is refused"},
         {"restricted", "symbols", "comma-separated instruments nobody may trade"},
+        {"self_trade_prevention", "policy",
+         "an order that would trade against our own: off, cancel_new, cancel_resting or cancel_both"},
     };
     return fields;
 }
@@ -68,6 +88,10 @@ bool limitValue(const RiskLimits& limits, const std::string& name, std::string& 
         for (const auto& s : limits.restricted)
             out += (out.empty() ? "" : ",") + s;
         value = out;
+        return true;
+    }
+    if (name == "self_trade_prevention") {
+        value = toString(limits.selfTradePolicy);
         return true;
     }
     const double* v = numericField(const_cast<RiskLimits&>(limits), name);
@@ -95,6 +119,12 @@ std::string setLimit(RiskLimits& limits, const std::string& name, const std::str
             symbols.insert(item);
         }
         limits.restricted = symbols;
+        return {};
+    }
+    if (name == "self_trade_prevention") {
+        const std::string t = trim(text);
+        if (!parseSelfTradePolicy(t, limits.selfTradePolicy))
+            return name + ": '" + t + "' is not a policy (off, cancel_new, cancel_resting or cancel_both)";
         return {};
     }
     double* field = numericField(limits, name);
