@@ -337,22 +337,24 @@ private Q_SLOTS:
         QVERIFY(v.cancelResting.empty());
         QVERIFY(g.selfTrades().empty());
     }
-    void selfTradeRiskReducingOrderPassesAndTheRestingOneGoes()
+    void selfTradeAppliesToRiskReducingOrdersToo()
     {
         RiskGate g = gate(stp(SelfTradePolicy::CancelNew));
         QVERIFY(g.checkNew(order(Side::Buy, 100, 10000), "a", 0).passed());
         g.onFill("HMX", Side::Buy, 100); // long 100
         g.onOrderClosed();
+        const OrderRequest sell = order(Side::Sell, 100, 9990);
+        QVERIFY(g.reducesPosition(sell));
+        // Selling 100 reduces the long, but a trade with our own bid would not: refused,
+        // and the bid (another agent's) stays, as cancel_new promises.
         const std::vector<OwnOrder> bid = {own("B2", "a", Side::Buy, 9990)};
-        // Selling 100 reduces the long; a trade with our own bid would not, so the bid goes.
-        const GateVerdict v = g.checkNew(order(Side::Sell, 100, 9990), "b", 1, bid);
-        QVERIFY2(v.passed(), v.text.c_str());
-        QCOMPARE(v.cancelResting.size(), std::size_t(1));
-        QCOMPARE(g.selfTrades().at("a").restingCancelled, std::uint64_t(1));
-        // Halted: an order that would add is refused for the halt before anything else.
+        const GateVerdict v = g.checkNew(sell, "b", 1, bid);
+        QCOMPARE(v.reason, DenyReason::SelfTrade);
+        QVERIFY(v.cancelResting.empty());
+        // Halted (the kill switch, the loss limit): the same; without our bid it passes.
         g.halt("test");
-        QCOMPARE(g.checkNew(order(Side::Sell, 100, 9990), "b", 2, bid).reason, DenyReason::Halted); // the first sell already covers the long
-        QCOMPARE(g.selfTrades().at("a").restingCancelled, std::uint64_t(1));
+        QCOMPARE(g.checkNew(sell, "b", 2, bid).reason, DenyReason::SelfTrade);
+        QVERIFY(g.checkNew(sell, "b", 3, {}).passed());
     }
     void selfTradeOnReplaceAtTheNewPrice()
     {

@@ -139,7 +139,7 @@ GateVerdict RiskGate::checkExposure(const Exposure& e, Side side, Quantity addQt
     return {};
 }
 
-GateVerdict RiskGate::selfTrade(const OrderRequest& o, bool reducing, const std::string& agent,
+GateVerdict RiskGate::selfTrade(const OrderRequest& o, const std::string& agent,
                                 const std::vector<OwnOrder>& own)
 {
     GateVerdict v;
@@ -151,11 +151,11 @@ GateVerdict RiskGate::selfTrade(const OrderRequest& o, bool reducing, const std:
             v.cancelResting.push_back(r);
     if (v.cancelResting.empty())
         return v;
-    // A risk-reducing order always passes. Trading with ourselves would reduce nothing
-    // (our position would not move), so its own resting orders on the other side, which
-    // only add to the position, are cancelled instead, whatever the policy.
-    const bool denyNew = !reducing && (policy == SelfTradePolicy::CancelNew || policy == SelfTradePolicy::CancelBoth);
-    const bool cancelResting = reducing || policy == SelfTradePolicy::CancelResting || policy == SelfTradePolicy::CancelBoth;
+    // Applied to risk-reducing orders as well, as exchanges do: a trade with ourselves
+    // would reduce nothing (our position would not move), and an exemption would let one
+    // agent's order cancel another's resting ones under a policy that promises not to.
+    const bool denyNew = policy == SelfTradePolicy::CancelNew || policy == SelfTradePolicy::CancelBoth;
+    const bool cancelResting = policy == SelfTradePolicy::CancelResting || policy == SelfTradePolicy::CancelBoth;
     const OwnOrder& first = v.cancelResting.front();
     v.text = std::string(o.type == OrderType::Market ? "market " : "") + toString(o.side) + " " + std::to_string(o.qty)
         + " " + o.symbol + (o.type == OrderType::Market ? "" : " @ " + std::to_string(o.price))
@@ -163,7 +163,7 @@ GateVerdict RiskGate::selfTrade(const OrderRequest& o, bool reducing, const std:
         + std::to_string(first.price) + " (" + first.clOrdId + " of " + (first.owner.empty() ? "the operator" : first.owner)
         + ")"
         + (v.cancelResting.size() > 1 ? " and " + std::to_string(v.cancelResting.size() - 1) + " more" : std::string())
-        + "; policy " + toString(policy) + (reducing && policy != SelfTradePolicy::CancelResting ? ", risk-reducing order" : "");
+        + "; policy " + toString(policy);
     if (cancelResting) {
         for (const OwnOrder& r : v.cancelResting)
             ++m_selfTrades[r.owner.empty() ? "operator" : r.owner].restingCancelled;
@@ -248,7 +248,7 @@ GateVerdict RiskGate::checkNew(const OrderRequest& o, const std::string& agent, 
         }
     }
     // Last, so that resting orders are never cancelled for an order refused anyway.
-    GateVerdict stp = selfTrade(o, reducing, agent, own);
+    GateVerdict stp = selfTrade(o, agent, own);
     if (!stp.passed())
         return stp;
     // Passed: record at once.
@@ -296,7 +296,7 @@ GateVerdict RiskGate::checkReplace(const OrderRequest& current, Quantity leaves,
     OrderRequest moved = current;
     moved.qty = newQty;
     moved.price = newPrice;
-    GateVerdict stp = selfTrade(moved, false, agent, own);
+    GateVerdict stp = selfTrade(moved, agent, own);
     if (!stp.passed())
         return stp;
     m_messages.add(now);

@@ -145,7 +145,7 @@ private:
     double notional(const Exposure& e, Price price, Quantity qty) const;
     // Applies the self-trade policy to an order that passed every other check; the
     // verdict is a denial (cancel_new, cancel_both) or a pass, with resting orders to cancel.
-    GateVerdict selfTrade(const OrderRequest& o, bool reducing, const std::string& agent, const std::vector<OwnOrder>& own);
+    GateVerdict selfTrade(const OrderRequest& o, const std::string& agent, const std::vector<OwnOrder>& own);
 
     RiskLimits m_limits;
     std::unordered_map<std::string, Exposure> m_exposure;
