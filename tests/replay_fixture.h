@@ -36,6 +36,9 @@ inline RuntimeOptions demoSessionOptions(const QTemporaryDir& dir, const QString
     o.agentsFile = dir.filePath(QStringLiteral("agents.json")).toStdString();
     o.startAgents = true;
     o.regimeModel = "none";
+    // The buyer's urgent orders cancel our sellers' resting ones and fill against the
+    // market, and the replay has self-trade cancels to rebuild.
+    o.limits.selfTradePolicy = SelfTradePolicy::CancelResting;
     return o;
 }
 

@@ -198,6 +198,33 @@ private Q_SLOTS:
 
     // The aggregates kept with every change equal a walk over the working orders, through
     // a random mix of sends, acks, fills, cancels, replaces, rejects, repeats and copies.
+    void workingAgainstFindsOurOrdersANewOneWouldReach()
+    {
+        OrderManager m;
+        m.onSend(order("S1", Side::Sell, 100, 1000), 1);
+        m.onSend(order("S2", Side::Sell, 100, 1002), 2);
+        m.onSend(order("B1", Side::Buy, 100, 995), 3);
+        OrderRequest other = order("Y1", Side::Sell, 100, 900);
+        other.symbol = "HMY";
+        m.onSend(other, 4);
+        auto ids = [](const std::vector<const OrderRecord*>& v) {
+            QStringList out;
+            for (const OrderRecord* o : v)
+                out << QString::fromStdString(o->clOrdId);
+            return out.join(QLatin1Char(','));
+        };
+        QCOMPARE(ids(m.workingAgainst("HMX", Side::Buy, OrderType::Limit, 999)), QString());
+        QCOMPARE(ids(m.workingAgainst("HMX", Side::Buy, OrderType::Limit, 1000)), QStringLiteral("S1"));
+        QCOMPARE(ids(m.workingAgainst("HMX", Side::Buy, OrderType::Limit, 1005)), QStringLiteral("S1,S2"));
+        QCOMPARE(ids(m.workingAgainst("HMX", Side::Buy, OrderType::Market, 0)), QStringLiteral("S1,S2"));
+        QCOMPARE(ids(m.workingAgainst("HMX", Side::Sell, OrderType::Limit, 995)), QStringLiteral("B1"));
+        QCOMPARE(ids(m.workingAgainst("HMX", Side::Sell, OrderType::Limit, 996)), QString());
+        // Being cancelled: the cancel reaches the venue first; filled: gone.
+        m.onCancelRequested("S1", "C1", 5);
+        m.onExecutionReport(er("S2", "E1", ExecType::Trade, OrderStatus::Filled, 100, 0, 100, 1002), 6);
+        QCOMPARE(ids(m.workingAgainst("HMX", Side::Buy, OrderType::Market, 0)), QString());
+    }
+
     void workingAggregatesMatchAWalkOfTheOrders()
     {
         std::mt19937 rng(7);

@@ -1,6 +1,8 @@
 // The engine's oversight path with an in-process counterparty: the global kill with
 // 500 working orders (while the calling thread is blocked), re-arm rights, limit
-// changes by role, and the audit hash chain against an edit made outside the program.
+// changes by role, the audit hash chain against an edit made outside the program, and
+// self-trade prevention between an agent's and the trader's orders.
+#include "book/order_book.h"
 #include "engine/engine.h"
 #include "journal/journal_reader.h"
 #include "journal/journal_writer.h"
@@ -11,8 +13,10 @@
 #include <chrono>
 #include <cstdlib>
 #include <future>
+#include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 using namespace hm;
@@ -63,6 +67,109 @@ public:
 private:
     GatewayListener* m_listener = nullptr;
     std::atomic<int> m_exec{0};
+};
+
+// Matches whatever it is sent against everything else it was sent, price-time, as a
+// venue would: every order here is ours, so every fill is a wash trade.
+class MatchingVenue : public OrderGateway {
+public:
+    void setListener(GatewayListener* l) override { m_listener = l; }
+    void start() override {}
+    void stop() override {}
+    bool send(const OrderRequest& o, std::string&) override
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        const std::uint64_t ref = ++m_ref;
+        Live& l = m_orders[ref];
+        l.request = o;
+        l.leaves = o.qty;
+        m_ids[o.clOrdId] = ref;
+        report(ref, l, o.clOrdId, "", ExecType::New, OrderStatus::New, 0, 0);
+        l.handle = m_book.add(BookOrder{ref, o.side, o.type, o.tif, o.price, o.qty}).handle;
+        const std::vector<BookEvent> events = m_book.events();
+        for (const BookEvent& e : events)
+            if (e.kind == BookEventKind::Fill) {
+                ++m_washFills;
+                fill(e.ref, e.qty, e.price);
+                fill(e.counterRef, e.qty, e.price);
+            }
+        return true;
+    }
+    bool cancel(const CancelRequest& c, std::string&) override
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        auto id = m_ids.find(c.origClOrdId);
+        if (id != m_ids.end()) {
+            Live& l = m_orders[id->second];
+            if (l.leaves > 0 && m_book.cancel(l.handle)) {
+                l.leaves = 0;
+                report(id->second, l, c.clOrdId, c.origClOrdId, ExecType::Canceled, OrderStatus::Canceled, 0, 0);
+                return true;
+            }
+        }
+        CancelReject r;
+        r.clOrdId = c.clOrdId;
+        r.origClOrdId = c.origClOrdId;
+        r.ordStatus = OrderStatus::Filled;
+        r.text = "too late to cancel";
+        m_listener->onCancelReject(r);
+        return true;
+    }
+    bool replace(const ReplaceRequest&, std::string& e) override
+    {
+        e = "not supported";
+        return false;
+    }
+    std::vector<SessionStatus> status() const override { return {}; }
+    int washFills() const
+    {
+        std::lock_guard<std::mutex> lock(m_mutex);
+        return m_washFills;
+    }
+
+private:
+    struct Live {
+        OrderRequest request;
+        OrderBook::Handle handle = OrderBook::kNoHandle;
+        Quantity leaves = 0, cum = 0;
+    };
+    void fill(std::uint64_t ref, Quantity qty, Price px)
+    {
+        Live& l = m_orders[ref];
+        l.cum += qty;
+        l.leaves -= qty;
+        report(ref, l, l.request.clOrdId, "", ExecType::Trade, l.leaves == 0 ? OrderStatus::Filled : OrderStatus::PartiallyFilled,
+               qty, px);
+    }
+    void report(std::uint64_t ref, const Live& l, const std::string& clOrdId, const std::string& orig, ExecType type,
+                OrderStatus status, Quantity lastQty, Price lastPx)
+    {
+        ExecutionReport r;
+        r.clOrdId = clOrdId;
+        r.origClOrdId = orig;
+        r.orderId = "V" + std::to_string(ref);
+        r.execId = "E" + std::to_string(++m_exec);
+        r.execType = type;
+        r.ordStatus = status;
+        r.symbol = l.request.symbol;
+        r.side = l.request.side;
+        r.orderQty = l.request.qty;
+        r.price = l.request.price;
+        r.lastQty = lastQty;
+        r.lastPx = lastPx;
+        r.leavesQty = l.leaves;
+        r.cumQty = l.cum;
+        m_listener->onExecutionReport(r);
+    }
+
+    mutable std::mutex m_mutex;
+    GatewayListener* m_listener = nullptr;
+    OrderBook m_book;
+    std::map<std::uint64_t, Live> m_orders;
+    std::map<std::string, std::uint64_t> m_ids;
+    std::uint64_t m_ref = 0;
+    int m_exec = 0;
+    int m_washFills = 0;
 };
 
 EngineConfig config()
@@ -321,6 +428,119 @@ private Q_SLOTS:
         engine.stop();
     }
 
+    void selfTradePreventionKeepsOurOrdersApart()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.path().toStdString() + "/j.db";
+        std::string refused, goes;
+        {
+            JournalOptions jo;
+            jo.path = path;
+            JournalWriter journal(jo);
+            journal.start();
+            MatchingVenue venue;
+            Engine engine(config(), venue, &journal); // the default policy: cancel_new
+            engine.start();
+            feedMarket(engine);
+            // A passive TWAP buyer joins the bid (99.90); paused once it rests, so its order stays.
+            std::vector<AgentSpec> specs;
+            std::string error;
+            QVERIFY2(parseAgentSpecs(R"({"agents": [{"id": "buyer", "type": "twap", "instrument": "HMX",
+                "params": {"side": "buy", "quantity": 10000, "duration_s": 10000, "slice_s": 0.1, "lot": 100},
+                "oversight": {"approval": "autonomous", "stale_data_s": 0},
+                "throttle": {"max_orders_per_second": 100}}]})",
+                                     "test", specs, error),
+                     error.c_str());
+            const Actor trader{"t", Role::Trader}, rm{"rm", Role::RiskManager};
+            QVERIFY(ask([&](Reply r) { engine.addAgent(specs.front(), trader, r); }).first);
+            QVERIFY(ask([&](Reply r) { engine.controlAgent("buyer", AgentAction::Start, trader, "go", r); }).first);
+            auto buyer = [&] {
+                for (const auto& a : engine.latest()->agents)
+                    if (a.id == "buyer")
+                        return a;
+                return AgentView{};
+            };
+            QVERIFY(waitFor([&] { return buyer().working == 1; }));
+            QVERIFY(ask([&](Reply r) { engine.controlAgent("buyer", AgentAction::Pause, trader, "hold", r); }).first);
+            auto order = [&](const std::string& id) -> std::optional<OrderRecord> {
+                for (const auto& o : engine.latest()->orders)
+                    if (o.clOrdId == id)
+                        return o;
+                return std::nullopt;
+            };
+            auto status = [&](const std::string& id) {
+                const auto o = order(id);
+                return o ? o->status : OrderStatus::PendingNew;
+            };
+            QVERIFY(waitFor([&] { return buyer().working == 1 && buyer().state == AgentState::Paused; }));
+            QCOMPARE(engine.latest()->books.front().ownBids.front().price, Price(9990));
+
+            // The trader's sell at the agent's bid would trade with it: cancel_new refuses it.
+            OrderRequest sell;
+            sell.symbol = "HMX";
+            sell.side = Side::Sell;
+            sell.qty = 100;
+            sell.price = 9990;
+            refused = engine.submit(sell);
+            QVERIFY(waitFor([&] { return status(refused) == OrderStatus::Rejected; }));
+            QVERIFY2(order(refused)->text.find("self_trade") != std::string::npos, order(refused)->text.c_str());
+            QCOMPARE(engine.latest()->risk.selfTrades.at("operator").newDenied, std::uint64_t(1));
+            QCOMPARE(buyer().working, 1);
+            // A tick above the bid it does not reach it, and rests.
+            sell.clOrdId.clear();
+            sell.price = 9991;
+            const std::string above = engine.submit(sell);
+            QVERIFY(waitFor([&] { return status(above) == OrderStatus::New; }));
+
+            // cancel_resting, set live: the agent's bid is cancelled and the trader's sell goes.
+            QVERIFY(ask([&](Reply r) {
+                        engine.changeLimits({{"self_trade_prevention", "cancel_resting"}}, rm, "the ticket goes first", r);
+                    }).first);
+            sell.clOrdId.clear();
+            sell.price = 9990;
+            goes = engine.submit(sell);
+            QVERIFY(waitFor([&] { return status(goes) == OrderStatus::New && buyer().working == 0; }));
+            QVERIFY(waitFor([&] { return buyer().selfTrades.restingCancelled == 1; }));
+            auto s = engine.latest();
+            QCOMPARE(buyer().selfTrades.newDenied, std::uint64_t(0));
+            QCOMPARE(s->risk.selfTradesPrevented, std::uint64_t(2));
+            QCOMPARE(s->risk.limits.selfTradePolicy, SelfTradePolicy::CancelResting);
+            QCOMPARE(venue.washFills(), 0);
+            QCOMPARE(s->counters.fills, std::uint64_t(0));
+
+            // The venue does match our own orders when nothing stops them.
+            QVERIFY(ask([&](Reply r) { engine.changeLimits({{"self_trade_prevention", "off"}}, rm, "drill", r); }).first);
+            OrderRequest buy = sell;
+            buy.clOrdId.clear();
+            buy.side = Side::Buy;
+            engine.submit(buy);
+            QVERIFY(waitFor([&] { return venue.washFills() == 1 && status(goes) == OrderStatus::Filled; }));
+            engine.stop();
+            journal.stop();
+        }
+        JournalReader reader(path);
+        bool deniedRecord = false;
+        for (const auto& r : reader.records(RecordKind::OrderDenied))
+            deniedRecord = deniedRecord
+                || (r.ref == refused && r.aux == static_cast<int>(DenyReason::SelfTrade)
+                    && r.text.find("would trade against our own BUY 100 @ 9990") != std::string::npos);
+        QVERIFY(deniedRecord);
+        int cancels = 0;
+        for (const auto& r : reader.records(RecordKind::Audit)) {
+            AuditEntry e;
+            QVERIFY(parseAudit(r, e));
+            if (e.action != "self-trade-cancel")
+                continue;
+            ++cancels;
+            QCOMPARE(e.agent, std::string("buyer"));
+            QCOMPARE(e.role, std::string("system"));
+            QVERIFY2(e.detail.find(goes) != std::string::npos && e.detail.find(" cancelled") != std::string::npos,
+                     e.detail.c_str());
+            QVERIFY2(e.reason.find("cancel_resting") != std::string::npos, e.reason.c_str());
+        }
+        QCOMPARE(cancels, 1);
+        QVERIFY(reader.verifyAudit().ok);
+    }
     void auditChainDetectsOutsideEdit()
     {
         QTemporaryDir dir;

@@ -122,6 +122,12 @@ private Q_SLOTS:
         QVERIFY(usage(*m_live, "max_position") > 0);
         QCOMPARE(s->risk.denials, m_live->risk.denials);
         QVERIFY(m_live->risk.denials > 0);
+        QVERIFY(m_live->risk.selfTradesPrevented > 0); // the fixture's buyer meets our sellers
+        QCOMPARE(s->risk.selfTradesPrevented, m_live->risk.selfTradesPrevented); // rebuilt from denials and audit rows
+        for (const auto& kv : m_live->risk.selfTrades) {
+            QCOMPARE(s->risk.selfTrades.at(kv.first).newDenied, kv.second.newDenied);
+            QCOMPARE(s->risk.selfTrades.at(kv.first).restingCancelled, kv.second.restingCancelled);
+        }
         // Marked to market on the records' time rather than the live ticks: fed, if not to the cent.
         QCOMPARE(s->risk.drawdown > 0, m_live->risk.drawdown > 0);
         QCOMPARE(usage(*s, "daily_loss_limit") > 0, usage(*m_live, "daily_loss_limit") > 0);

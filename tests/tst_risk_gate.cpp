@@ -1,5 +1,5 @@
-// Every pre-trade control at and around its boundary, exposure under a burst, and
-// limits changed mid-stream.
+// Every pre-trade control at and around its boundary, exposure under a burst,
+// limits changed mid-stream, and self-trade prevention under each policy.
 #include "risk/risk_gate.h"
 
 #include <QtTest>
@@ -52,6 +52,30 @@ RiskGate gate(const RiskLimits& l)
     g.addInstrument(hmx());
     g.setReference("HMX", 10000); // 100.00
     return g;
+}
+
+RiskLimits stp(SelfTradePolicy p)
+{
+    RiskLimits l = wide();
+    l.selfTradePolicy = p;
+    return l;
+}
+
+OwnOrder own(const std::string& id, const std::string& owner, Side s, Price px, const std::string& sym = "HMX")
+{
+    return OwnOrder{id, owner, sym, s, px, 100};
+}
+
+OrderRequest market(Side s, Quantity q)
+{
+    OrderRequest o = order(s, q, 0);
+    o.type = OrderType::Market;
+    return o;
+}
+
+std::uint64_t selfTradeDenials(const RiskGate& g)
+{
+    return g.denials()[static_cast<std::size_t>(DenyReason::SelfTrade)];
 }
 } // namespace
 
@@ -220,6 +244,147 @@ private Q_SLOTS:
         g.setLimits(l);
         QCOMPARE(g.checkNew(order(Side::Buy, 800, 9999), "a", 1).reason, DenyReason::OrderQty);
         QCOMPARE(g.working("HMX", Side::Buy), Quantity(800)); // what passed before stays
+    }
+    void selfTradeCancelNewRefusesAnOrderReachingOurOwn()
+    {
+        RiskGate g = gate(stp(SelfTradePolicy::CancelNew));
+        const std::vector<OwnOrder> resting = {own("S1", "seller", Side::Sell, 10000)};
+        // A buy below our sell does not reach it.
+        QVERIFY(g.checkNew(order(Side::Buy, 100, 9999), "buyer", 0, resting).passed());
+        // At and through its price it would trade with it.
+        const GateVerdict at = g.checkNew(order(Side::Buy, 100, 10000), "buyer", 1, resting);
+        QCOMPARE(at.reason, DenyReason::SelfTrade);
+        QVERIFY2(at.text.find("S1") != std::string::npos && at.text.find("seller") != std::string::npos, at.text.c_str());
+        QVERIFY(at.cancelResting.empty()); // the resting order stays
+        QCOMPARE(g.checkNew(order(Side::Buy, 100, 10005), "buyer", 2, resting).reason, DenyReason::SelfTrade);
+        QCOMPARE(g.working("HMX", Side::Buy), Quantity(100)); // only the one that passed counts
+        QCOMPARE(selfTradeDenials(g), std::uint64_t(2));
+        QCOMPARE(g.selfTrades().at("buyer").newDenied, std::uint64_t(2));
+        QCOMPARE(g.selfTrades().count("seller"), std::size_t(0));
+        // The other way round: a sell at or below our buy.
+        const std::vector<OwnOrder> bid = {own("B1", "", Side::Buy, 9990)};
+        QVERIFY(g.checkNew(order(Side::Sell, 100, 9991), "seller", 3, bid).passed());
+        QCOMPARE(g.checkNew(order(Side::Sell, 100, 9990), "seller", 4, bid).reason, DenyReason::SelfTrade);
+    }
+    void selfTradeCancelRestingLetsTheNewOneGo()
+    {
+        RiskGate g = gate(stp(SelfTradePolicy::CancelResting));
+        const std::vector<OwnOrder> resting = {own("S1", "a", Side::Sell, 10000), own("S2", "", Side::Sell, 10002),
+                                               own("S3", "a", Side::Sell, 10003)};
+        const GateVerdict v = g.checkNew(order(Side::Buy, 100, 10002), "b", 0, resting);
+        QVERIFY(v.passed());
+        QCOMPARE(v.cancelResting.size(), std::size_t(2)); // S3 is above the buy's limit
+        QCOMPARE(v.cancelResting[0].clOrdId, std::string("S1"));
+        QCOMPARE(v.cancelResting[1].clOrdId, std::string("S2"));
+        QCOMPARE(g.working("HMX", Side::Buy), Quantity(100));
+        QCOMPARE(g.selfTrades().at("a").restingCancelled, std::uint64_t(1));
+        QCOMPARE(g.selfTrades().at("operator").restingCancelled, std::uint64_t(1));
+        QCOMPARE(g.selfTrades().count("b"), std::size_t(0));
+        QCOMPARE(selfTradeDenials(g), std::uint64_t(0));
+    }
+    void selfTradeCancelBothRefusesAndCancels()
+    {
+        RiskGate g = gate(stp(SelfTradePolicy::CancelBoth));
+        const GateVerdict v = g.checkNew(order(Side::Sell, 100, 9990), "s", 0, {own("B1", "b", Side::Buy, 9995)});
+        QCOMPARE(v.reason, DenyReason::SelfTrade);
+        QCOMPARE(v.cancelResting.size(), std::size_t(1));
+        QCOMPARE(g.working("HMX", Side::Sell), Quantity(0));
+        QCOMPARE(g.selfTrades().at("s").newDenied, std::uint64_t(1));
+        QCOMPARE(g.selfTrades().at("b").restingCancelled, std::uint64_t(1));
+    }
+    void selfTradeMarketOrdersReachAnyPrice()
+    {
+        RiskGate g = gate(stp(SelfTradePolicy::CancelNew));
+        QCOMPARE(g.checkNew(market(Side::Buy, 100), "b", 0, {own("S1", "a", Side::Sell, 10400)}).reason,
+                 DenyReason::SelfTrade);
+        QCOMPARE(g.checkNew(market(Side::Sell, 100), "b", 1, {own("B1", "a", Side::Buy, 9600)}).reason,
+                 DenyReason::SelfTrade);
+        QVERIFY(g.checkNew(market(Side::Buy, 100), "b", 2, {}).passed());
+        QVERIFY(reaches(Side::Buy, OrderType::Market, 0, 1 << 30));
+        QVERIFY(!reaches(Side::Buy, OrderType::Limit, 9999, 10000));
+        QVERIFY(reaches(Side::Sell, OrderType::Limit, 10000, 10000));
+    }
+    void selfTradeOtherInstrumentsAndSameSideDoNotInteract()
+    {
+        RiskGate g = gate(stp(SelfTradePolicy::CancelBoth));
+        Instrument other = hmx();
+        other.symbol = "HMY";
+        g.addInstrument(other);
+        g.setReference("HMY", 10000);
+        // Our sell on another instrument, our buy on this one at a better price: neither trades with a new buy.
+        const std::vector<OwnOrder> resting = {own("Y1", "a", Side::Sell, 9000, "HMY"), own("B1", "a", Side::Buy, 10500)};
+        const GateVerdict v = g.checkNew(order(Side::Buy, 100, 10000), "b", 0, resting);
+        QVERIFY(v.passed());
+        QVERIFY(v.cancelResting.empty());
+        QVERIFY(g.checkNew(market(Side::Buy, 100), "b", 1, resting).passed());
+        QVERIFY(g.selfTrades().empty());
+    }
+    void selfTradeOffLetsItGo()
+    {
+        RiskGate g = gate(stp(SelfTradePolicy::Off));
+        const GateVerdict v = g.checkNew(order(Side::Buy, 100, 10000), "b", 0, {own("S1", "a", Side::Sell, 10000)});
+        QVERIFY(v.passed());
+        QVERIFY(v.cancelResting.empty());
+        QVERIFY(g.selfTrades().empty());
+    }
+    void selfTradeNeverCancelsForAnOrderRefusedAnyway()
+    {
+        RiskLimits l = stp(SelfTradePolicy::CancelResting);
+        l.maxOrderQty = 500;
+        RiskGate g = gate(l);
+        const GateVerdict v = g.checkNew(order(Side::Buy, 600, 10000), "b", 0, {own("S1", "a", Side::Sell, 10000)});
+        QCOMPARE(v.reason, DenyReason::OrderQty);
+        QVERIFY(v.cancelResting.empty());
+        QVERIFY(g.selfTrades().empty());
+    }
+    void selfTradeAppliesToRiskReducingOrdersToo()
+    {
+        RiskGate g = gate(stp(SelfTradePolicy::CancelNew));
+        QVERIFY(g.checkNew(order(Side::Buy, 100, 10000), "a", 0).passed());
+        g.onFill("HMX", Side::Buy, 100); // long 100
+        g.onOrderClosed();
+        const OrderRequest sell = order(Side::Sell, 100, 9990);
+        QVERIFY(g.reducesPosition(sell));
+        // Selling 100 reduces the long, but a trade with our own bid would not: refused,
+        // and the bid (another agent's) stays, as cancel_new promises.
+        const std::vector<OwnOrder> bid = {own("B2", "a", Side::Buy, 9990)};
+        const GateVerdict v = g.checkNew(sell, "b", 1, bid);
+        QCOMPARE(v.reason, DenyReason::SelfTrade);
+        QVERIFY(v.cancelResting.empty());
+        // Halted (the kill switch, the loss limit): the same; without our bid it passes.
+        g.halt("test");
+        QCOMPARE(g.checkNew(sell, "b", 2, bid).reason, DenyReason::SelfTrade);
+        QVERIFY(g.checkNew(sell, "b", 3, {}).passed());
+    }
+    void selfTradeOnReplaceAtTheNewPrice()
+    {
+        RiskGate g = gate(stp(SelfTradePolicy::CancelNew));
+        const OrderRequest buy = order(Side::Buy, 100, 9990);
+        QVERIFY(g.checkNew(buy, "b", 0).passed());
+        const std::vector<OwnOrder> resting = {own("S1", "a", Side::Sell, 10000)};
+        QVERIFY(g.checkReplace(buy, 100, 100, 9995, "b", 1, resting).passed());
+        QCOMPARE(g.checkReplace(buy, 100, 100, 10000, "b", 2, resting).reason, DenyReason::SelfTrade);
+        g.setLimits(stp(SelfTradePolicy::CancelResting));
+        const GateVerdict v = g.checkReplace(buy, 100, 100, 10000, "b", 3, resting);
+        QVERIFY(v.passed());
+        QCOMPARE(v.cancelResting.size(), std::size_t(1));
+    }
+    void selfTradePolicyIsALimitField()
+    {
+        RiskLimits l;
+        QCOMPARE(l.selfTradePolicy, SelfTradePolicy::CancelNew);
+        std::string v;
+        QVERIFY(limitValue(l, "self_trade_prevention", v));
+        QCOMPARE(v, std::string("cancel_new"));
+        for (const char* name : {"off", "cancel_resting", "cancel_both", "cancel_new"}) {
+            QVERIFY(setLimit(l, "self_trade_prevention", std::string(" ") + name + " ").empty());
+            limitValue(l, "self_trade_prevention", v);
+            QCOMPARE(v, std::string(name));
+        }
+        const std::string error = setLimit(l, "self_trade_prevention", "cancel_oldest");
+        QVERIFY2(error.find("self_trade_prevention") != std::string::npos && error.find("cancel_oldest") != std::string::npos,
+                 error.c_str());
+        QCOMPARE(l.selfTradePolicy, SelfTradePolicy::CancelNew); // unchanged
     }
     void limitValidationNamesFieldAndChangesNothing()
     {

@@ -81,6 +81,32 @@ void shot(QWidget& w, const char* name)
 class TestSupervisionGui : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    void selfTradeCountsInRiskPanelAndAgentTable()
+    {
+        EngineSnapshot s;
+        s.risk.limits.selfTradePolicy = SelfTradePolicy::CancelResting;
+        s.risk.selfTrades["twap-buy"] = SelfTradeCount{2, 0};
+        s.risk.selfTrades["operator"] = SelfTradeCount{0, 1};
+        s.risk.selfTradesPrevented = 3;
+        AgentView a;
+        a.id = "twap-buy";
+        a.selfTrades = SelfTradeCount{2, 1};
+        s.agents.push_back(a);
+        RiskPanel panel;
+        panel.update(s);
+        RiskGauge* g = panel.gauge(QStringLiteral("self_trades"));
+        QVERIFY(g);
+        QCOMPARE(g->value(), 3.0);
+        QVERIFY2(g->toolTip().contains(QStringLiteral("cancel_resting"))
+                     && g->toolTip().contains(QStringLiteral("twap-buy: 2 new refused, 0 resting cancelled"))
+                     && g->toolTip().contains(QStringLiteral("operator: 0 new refused, 1 resting cancelled")),
+                 qPrintable(g->toolTip()));
+        AgentTableModel model;
+        model.update(s);
+        QCOMPARE(model.headerData(AgentTableModel::SelfTrades, Qt::Horizontal, Qt::DisplayRole).toString(),
+                 QStringLiteral("Self-trades"));
+        QCOMPARE(model.data(model.index(0, AgentTableModel::SelfTrades), Qt::DisplayRole).toString(), QStringLiteral("2 / 1"));
+    }
     void traderAndRiskManager()
     {
         QTemporaryDir dir;

@@ -92,13 +92,18 @@ QVariant AgentTableModel::data(const QModelIndex& index, int role) const
     if (role == Qt::ToolTipRole) {
         if (col == State)
             return QString::fromStdString(a->stateReason);
+        if (col == SelfTrades)
+            return tr("Stopped by self-trade prevention: %1 of its new orders refused, %2 of its resting orders "
+                      "cancelled for another order of ours")
+                .arg(a->selfTrades.newDenied)
+                .arg(a->selfTrades.restingCancelled);
         if (col == Decision) {
             return rationaleText(a->lastRationale);
         }
         return {};
     }
     if (role == Qt::TextAlignmentRole)
-        return col >= OrdersPerSecond && col <= Approvals ? int(Qt::AlignRight | Qt::AlignVCenter) : int(Qt::AlignLeft | Qt::AlignVCenter);
+        return col >= OrdersPerSecond && col <= SelfTrades ? int(Qt::AlignRight | Qt::AlignVCenter) : int(Qt::AlignLeft | Qt::AlignVCenter);
     if (role != Qt::DisplayRole)
         return {};
     switch (col) {
@@ -115,6 +120,8 @@ QVariant AgentTableModel::data(const QModelIndex& index, int role) const
     case Pnl: return QString::number(a->pnl, 'f', 2);
     case Working: return a->working;
     case Approvals: return a->awaitingApproval;
+    case SelfTrades: // new refused / resting cancelled
+        return QStringLiteral("%1 / %2").arg(a->selfTrades.newDenied).arg(a->selfTrades.restingCancelled);
     case Decision: return QString::fromStdString(a->lastDecision);
     default: return {};
     }
@@ -125,7 +132,7 @@ QVariant AgentTableModel::headerData(int section, Qt::Orientation o, int role) c
     if (o != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     static const char* names[] = {"Agent", "State", "Type", "Symbol", "Parent order", "Orders/s", "Throttle",
-                                  "Position", "P&L", "Working", "Awaiting", "Last decision"};
+                                  "Position", "P&L", "Working", "Awaiting", "Self-trades", "Last decision"};
     return tr(names[section]);
 }
 

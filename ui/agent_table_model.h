@@ -17,7 +17,7 @@ QString rationaleText(const Rationale& why);
 class AgentTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Id, State, Type, Symbol, Progress, OrdersPerSecond, Throttle, Position, Pnl, Working, Approvals, Decision, ColumnCount };
+    enum Column { Id, State, Type, Symbol, Progress, OrdersPerSecond, Throttle, Position, Pnl, Working, Approvals, SelfTrades, Decision, ColumnCount };
     // Qt::UserRole on the Progress column: done / target in [0,1], or -1 without a parent order.
     static constexpr int ProgressRole = Qt::UserRole + 1;
 

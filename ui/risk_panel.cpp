@@ -37,6 +37,7 @@ const GaugeSpec kMetricGauges[] = {
     {"var_parametric", "VaR 99% 1 min, parametric", ""},
     {"var_historical", "VaR 99% 1 min, historical", ""},
     {"denials", "Gate denials", ""},
+    {"self_trades", "Self-trades prevented", ""},
 };
 } // namespace
 
@@ -131,6 +132,21 @@ void RiskPanel::show(const RiskView& r)
     set("var_parametric", r.varParametric);
     set("var_historical", r.varHistorical);
     set("denials", static_cast<double>(r.denials));
+    set("self_trades", static_cast<double>(r.selfTradesPrevented));
+}
+
+QString selfTradeText(const RiskView& r)
+{
+    QStringList lines;
+    lines << RiskPanel::tr("Self-trade prevention: %1").arg(QString::fromLatin1(toString(r.limits.selfTradePolicy)));
+    for (const auto& kv : r.selfTrades)
+        lines << RiskPanel::tr("%1: %2 new refused, %3 resting cancelled")
+                     .arg(QString::fromStdString(kv.first))
+                     .arg(kv.second.newDenied)
+                     .arg(kv.second.restingCancelled);
+    if (r.selfTrades.empty())
+        lines << RiskPanel::tr("none prevented yet");
+    return lines.join(QLatin1Char('\n'));
 }
 
 void RiskPanel::update(const EngineSnapshot& s)
@@ -142,6 +158,10 @@ void RiskPanel::update(const EngineSnapshot& s)
     show(s.risk);
     sampleAt(s.time);
     const RiskView& r = s.risk;
+    RiskGauge* stp = gauge(QStringLiteral("self_trades"));
+    const QString stpText = selfTradeText(r);
+    if (stp->toolTip() != stpText)
+        stp->setToolTip(stpText);
 
     QStringList regimes;
     for (const auto& b : s.books)

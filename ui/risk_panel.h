@@ -1,7 +1,8 @@
 #pragma once
 // The risk panel: trading status (trading, halted, killed, stress), a gauge for every
 // gate limit's utilisation and gauges for P&L, drawdown, exposure, volatility
-// forecasts and value at risk, each with its recent history.
+// forecasts and value at risk, each with its recent history, and the orders stopped
+// by self-trade prevention.
 #include "engine/snapshot.h"
 
 #include <QWidget>
@@ -14,6 +15,9 @@ class QPushButton;
 namespace hm {
 
 class RiskGauge;
+
+// The self-trade policy and, per agent, the orders it stopped (the gauge's tooltip).
+QString selfTradeText(const RiskView& risk);
 
 class RiskPanel : public QWidget {
     Q_OBJECT

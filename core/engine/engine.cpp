@@ -277,8 +277,23 @@ bool Engine::submitChecked(OrderRequest& o, const std::string& origin)
     DenyReason code = DenyReason::None;
     if (reason.empty()) {
         // The risk gate sees every order, the operator's too.
-        const GateVerdict v = m_gate.checkNew(o, o.owner.empty() ? "operator" : o.owner, monoNs());
-        if (!v.passed()) {
+        const std::string who = o.owner.empty() ? "operator" : o.owner;
+        const GateVerdict v = m_gate.checkNew(o, who, monoNs(), ownOrdersAgainst(o.symbol, o.side, o.type, o.price));
+        // Resting orders the gate wants gone are cancelled first: on the one FIX session
+        // the venue handles the cancels before the new order, so the two cannot meet.
+        const bool cancelled = v.cancelResting.empty()
+            || cancelSelfTrades(v, o.clOrdId, who, orderText(o.side, o.qty, o.symbol, o.type, o.price));
+        if (v.passed() && !cancelled) {
+            // One stays working (its cancel could not be sent): the new order must not go.
+            m_gate.onWorkingReduced(o.symbol, o.side, o.qty);
+            m_gate.onOrderClosed();
+            m_gate.denyRecorded(DenyReason::SelfTrade);
+            m_gate.selfTradeRecorded(who, true);
+            code = DenyReason::SelfTrade;
+            reason = std::string("risk gate ") + toString(code) + ": " + v.text
+                + "; our resting order could not be cancelled";
+            feed("denial", who, orderText(o.side, o.qty, o.symbol, o.type, o.price) + ": " + reason);
+        } else if (!v.passed()) {
             code = v.reason;
             reason = std::string("risk gate ") + toString(v.reason) + ": " + v.text;
             feed("denial", o.owner.empty() ? "operator" : o.owner,
@@ -336,6 +351,35 @@ bool Engine::submitChecked(OrderRequest& o, const std::string& origin)
     return true;
 }
 
+std::vector<OwnOrder> Engine::ownOrdersAgainst(const std::string& symbol, Side side, OrderType type, Price price) const
+{
+    std::vector<OwnOrder> out;
+    for (const OrderRecord* o : m_oms.workingAgainst(symbol, side, type, price))
+        out.push_back(OwnOrder{o->clOrdId, o->owner, o->symbol, o->side, o->price, o->leavesQty});
+    return out;
+}
+
+bool Engine::cancelSelfTrades(const GateVerdict& v, const std::string& incomingId, const std::string& who,
+                              const std::string& incomingText)
+{
+    const Actor gate{"risk-gate", Role::System};
+    const std::string policy = std::string("self-trade prevention, policy ") + toString(m_gate.limits().selfTradePolicy);
+    bool allSent = true;
+    for (const OwnOrder& r : v.cancelResting) {
+        CancelOrder c{r.clOrdId, "script"};
+        handle(c);
+        const OrderRecord* rec = m_oms.find(r.clOrdId);
+        const bool sent = rec && rec->status == OrderStatus::PendingCancel;
+        allSent = allSent && sent;
+        // Agent "" is the operator's order, as elsewhere in the audit trail.
+        audit(gate, "self-trade-cancel", r.owner, policy, "", "",
+              r.clOrdId + " " + orderText(r.side, r.leaves, r.symbol, OrderType::Limit, r.price)
+                  + (sent ? " cancelled" : " NOT cancelled (the cancel could not be sent)") + ": " + incomingId + " of "
+                  + who + ", " + incomingText + ", would have traded against it");
+    }
+    return allSent;
+}
+
 void Engine::handle(CancelOrder& c)
 {
     const Timestamp now = engineNow();
@@ -390,8 +434,20 @@ void Engine::handle(ReplaceOrder& c)
     current.type = existing->type;
     current.qty = existing->qty;
     current.price = existing->price;
-    const GateVerdict v = m_gate.checkReplace(current, existing->leavesQty, c.qty, c.price,
-                                              existing->owner.empty() ? "operator" : existing->owner, monoNs());
+    const std::string who = existing->owner.empty() ? "operator" : existing->owner;
+    GateVerdict v = m_gate.checkReplace(current, existing->leavesQty, c.qty, c.price, who, monoNs(),
+                                        ownOrdersAgainst(current.symbol, current.side, current.type, c.price));
+    if (!v.cancelResting.empty()
+        && !cancelSelfTrades(v, c.clOrdId, who, "replace to " + orderText(current.side, c.qty, current.symbol, current.type, c.price))
+        && v.passed()) {
+        const Quantity added = std::max<Quantity>(0, c.qty - existing->cumQty) - existing->leavesQty;
+        if (added > 0)
+            m_gate.onWorkingReduced(current.symbol, current.side, added);
+        m_gate.denyRecorded(DenyReason::SelfTrade);
+        m_gate.selfTradeRecorded(who, true);
+        v.reason = DenyReason::SelfTrade;
+        v.text += "; our resting order could not be cancelled";
+    }
     if (!v.passed()) {
         ++m_counters.ordersDenied;
         feed("denial", existing->owner.empty() ? "operator" : existing->owner,

@@ -224,6 +224,12 @@ private:
     void run();
     void handle(SubmitOrder& c);
     bool submitChecked(OrderRequest& o, const std::string& origin); // false: denied or not sent
+    // Self-trade prevention: our working orders a new order (side, type, price) would reach.
+    std::vector<OwnOrder> ownOrdersAgainst(const std::string& symbol, Side side, OrderType type, Price price) const;
+    // Sends the cancels the gate asked for, before the order that called for them, and
+    // audits each; false if one could not be sent (that order is still resting).
+    bool cancelSelfTrades(const GateVerdict& v, const std::string& incomingId, const std::string& who,
+                          const std::string& incomingText);
     void handle(CancelOrder& c);
     void handle(ReplaceOrder& c);
     void handle(CancelAllOrders& c);

@@ -781,6 +781,9 @@ RiskView Engine::currentRiskView()
     r.halted = m_gate.halted();
     r.haltReason = m_gate.haltReason();
     r.denials = m_gate.totalDenials();
+    r.selfTrades = m_gate.selfTrades();
+    for (const auto& kv : r.selfTrades)
+        r.selfTradesPrevented += kv.second.total();
     return r;
 }
 
@@ -816,6 +819,9 @@ void Engine::publishOversight(EngineSnapshot& s)
         v.ordersSent = a.sent;
         v.dropped = a.dropped;
         v.denied = a.denied;
+        auto stp = m_gate.selfTrades().find(a.spec.id);
+        if (stp != m_gate.selfTrades().end())
+            v.selfTrades = stp->second;
         v.lastDecision = a.lastDecision;
         v.lastRationale = a.lastRationale;
         if (a.agent) {

@@ -134,6 +134,10 @@ std::uint64_t Engine::stateHash() const
     for (const auto& f : limitFields()) {
         std::string v;
         limitValue(m_gate.limits(), f.name, v);
+        // Off is left out, so a journal from before self-trade prevention (replayed with
+        // it off) still matches the hashes it recorded.
+        if (std::string(f.name) == "self_trade_prevention" && m_gate.limits().selfTradePolicy == SelfTradePolicy::Off)
+            continue;
         d.add(v);
     }
     d.add(static_cast<std::int64_t>(m_killed));
@@ -252,6 +256,7 @@ void Engine::applyRecord(const JournalRecord& r)
                 m_agentSlots.emplace(slot.spec.id, std::move(slot));
         } else if (r.ref == "limits-initial") {
             RiskLimits limits = m_gate.limits();
+            limits.selfTradePolicy = SelfTradePolicy::Off; // a session from before the policy existed had none
             for (const auto& pair : split(r.text, ';')) {
                 const std::size_t eq = pair.find('=');
                 if (eq != std::string::npos)
@@ -291,6 +296,8 @@ void Engine::applyRecord(const JournalRecord& r)
         if (r.kind == RecordKind::OrderDenied) {
             if (r.aux != 0)
                 m_gate.denyRecorded(static_cast<DenyReason>(r.aux));
+            if (r.aux == static_cast<int>(DenyReason::SelfTrade))
+                m_gate.selfTradeRecorded(o.owner, true);
             auto passed = m_gateLeaves.find(o.clOrdId); // passed the gate, then the send failed
             if (passed != m_gateLeaves.end()) {
                 m_gate.onWorkingReduced(o.symbol, o.side, passed->second);
@@ -449,6 +456,26 @@ void Engine::applyRecord(const JournalRecord& r)
         }
         break;
     }
+    case RecordKind::Operator: {
+        // "HM1-7: self_trade: BUY 100 HMX @ 10001 would trade against ...": a replace the gate refused.
+        const std::size_t colon = r.text.find(": ");
+        const std::size_t next = colon == std::string::npos ? colon : r.text.find(": ", colon + 2);
+        if (r.ref != "replace-denied" || next == std::string::npos)
+            break;
+        const std::string name = r.text.substr(colon + 2, next - colon - 2);
+        for (int i = 1; i < static_cast<int>(DenyReason::Count); ++i)
+            if (name == toString(static_cast<DenyReason>(i))) {
+                const DenyReason reason = static_cast<DenyReason>(i);
+                m_gate.denyRecorded(reason);
+                ++m_counters.ordersDenied;
+                const OrderRecord* o = m_oms.find(r.text.substr(0, colon));
+                const std::string who = o && !o->owner.empty() ? o->owner : "operator";
+                feed("denial", who, "replace " + r.text.substr(0, colon) + ": risk gate " + r.text.substr(colon + 2));
+                if (reason == DenyReason::SelfTrade)
+                    m_gate.selfTradeRecorded(who, true);
+            }
+        break;
+    }
     default:
         break; // session start, operator notes, log lines, drops: nothing to rebuild
     }
@@ -478,6 +505,8 @@ void Engine::applyAudit(const JournalRecord& r)
         m_killed = false;
         m_gate.resume();
         m_gateWasHalted = false;
+    } else if (e.action == "self-trade-cancel") {
+        m_gate.selfTradeRecorded(e.agent, false);
     } else if (e.action == "limit-change") {
         // "max_position: 20000 -> 15000"
         const std::size_t colon = e.detail.find(": ");

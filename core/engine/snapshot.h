@@ -8,6 +8,7 @@
 #include "risk/risk_gate.h"
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -83,6 +84,7 @@ struct AgentView {
     std::uint64_t ordersSent = 0;
     std::uint64_t dropped = 0;
     std::uint64_t denied = 0;
+    SelfTradeCount selfTrades; // its orders stopped by self-trade prevention
     std::string lastDecision;
     Rationale lastRationale;
     std::vector<std::pair<std::string, double>> monitor; // the agent's own live figures
@@ -129,6 +131,9 @@ struct RiskView {
     bool halted = false;
     std::string haltReason;
     std::uint64_t denials = 0;
+    // Self-trade prevention (policy in limits): orders stopped, per agent and "operator".
+    std::map<std::string, SelfTradeCount> selfTrades;
+    std::uint64_t selfTradesPrevented = 0; // new orders denied plus resting orders cancelled
 };
 
 // Where a replay stands and whether the state it rebuilt matches the one recorded.

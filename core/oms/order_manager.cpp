@@ -118,6 +118,31 @@ std::vector<const OrderRecord*> OrderManager::workingOrders() const
     return out;
 }
 
+std::vector<const OrderRecord*> OrderManager::workingAgainst(const std::string& symbol, Side side, OrderType type,
+                                                             Price price) const
+{
+    std::vector<const OrderRecord*> out;
+    auto l = m_levels.find(symbol);
+    if (l == m_levels.end())
+        return out;
+    const bool market = type == OrderType::Market;
+    if (side == Side::Buy) { // our asks at or below the price
+        if (l->second.asks.empty() || (!market && l->second.asks.begin()->first > price))
+            return out;
+    } else if (l->second.bids.empty() || (!market && l->second.bids.rbegin()->first < price)) {
+        return out;
+    }
+    for (const auto& kv : m_working) {
+        const OrderRecord& o = *kv.second;
+        if (o.symbol != symbol || o.side == side || o.type != OrderType::Limit || o.leavesQty <= 0
+            || o.status == OrderStatus::PendingCancel)
+            continue;
+        if (market || (side == Side::Buy ? o.price <= price : o.price >= price))
+            out.push_back(&o);
+    }
+    return out;
+}
+
 void OrderManager::trackWorking(OrderRecord& o)
 {
     if (isTerminal(o.status))

@@ -110,6 +110,11 @@ public:
     // Kept up to date with every change, so snapshots need not walk the working orders.
     const std::map<std::string, WorkingLevels>& workingLevels() const { return m_levels; }
     const std::map<std::string, OwnerWork>& workByOwner() const { return m_byOwner; }
+    // Our working limit orders on the other side of symbol's book that a new order
+    // (side, type, limit price) would reach, oldest first; not those already being
+    // cancelled (the cancel reaches the venue before anything sent after it). The
+    // working levels answer "none" without looking at single orders.
+    std::vector<const OrderRecord*> workingAgainst(const std::string& symbol, Side side, OrderType type, Price price) const;
     const std::deque<FillRecord>& recentFills() const { return m_fills; }
     const std::map<std::string, Position>& positions() const { return m_positions; }
 

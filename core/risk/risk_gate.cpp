@@ -45,9 +45,17 @@ const char* toString(DenyReason r)
     case DenyReason::MessageRate: return "message_rate";
     case DenyReason::DailyLoss: return "daily_loss";
     case DenyReason::Duplicate: return "duplicate";
+    case DenyReason::SelfTrade: return "self_trade";
     case DenyReason::Count: break;
     }
     return "?";
+}
+
+bool reaches(Side side, OrderType type, Price price, Price restingPrice)
+{
+    if (type == OrderType::Market)
+        return true; // it walks the book as far as it needs
+    return side == Side::Buy ? price >= restingPrice : price <= restingPrice;
 }
 
 RiskGate::RiskGate(RiskLimits limits) : m_limits(std::move(limits)) {}
@@ -83,7 +91,7 @@ void RiskGate::resume()
 GateVerdict RiskGate::deny(DenyReason r, std::string text)
 {
     ++m_denials[static_cast<std::size_t>(r)];
-    return GateVerdict{r, std::move(text)};
+    return GateVerdict{r, std::move(text), {}};
 }
 
 double RiskGate::notional(const Exposure& e, Price price, Quantity qty) const
@@ -122,16 +130,62 @@ GateVerdict RiskGate::checkExposure(const Exposure& e, Side side, Quantity addQt
     if (static_cast<double>(worst) > m_limits.maxPosition)
         return GateVerdict{DenyReason::Position, "position " + e.instrument.symbol + " would reach " + std::to_string(worst)
                                + " (filled " + std::to_string(e.position) + ", working buy " + std::to_string(e.workingBuy)
-                               + " sell " + std::to_string(e.workingSell) + "), limit " + num(m_limits.maxPosition)};
+                               + " sell " + std::to_string(e.workingSell) + "), limit " + num(m_limits.maxPosition), {}};
     const double gross = grossNotional() + addNotional;
     if (gross > m_limits.maxGrossNotional)
         return GateVerdict{DenyReason::GrossNotional,
-                           "gross notional would reach " + num(gross) + ", limit " + num(m_limits.maxGrossNotional)};
+                           "gross notional would reach " + num(gross) + ", limit " + num(m_limits.maxGrossNotional), {}};
     (void)price;
     return {};
 }
 
-GateVerdict RiskGate::checkNew(const OrderRequest& o, const std::string& agent, Timestamp now)
+GateVerdict RiskGate::selfTrade(const OrderRequest& o, const std::string& agent,
+                                const std::vector<OwnOrder>& own)
+{
+    GateVerdict v;
+    const SelfTradePolicy policy = m_limits.selfTradePolicy;
+    if (policy == SelfTradePolicy::Off)
+        return v;
+    for (const OwnOrder& r : own)
+        if (r.symbol == o.symbol && r.side != o.side && r.leaves > 0 && reaches(o.side, o.type, o.price, r.price))
+            v.cancelResting.push_back(r);
+    if (v.cancelResting.empty())
+        return v;
+    // Applied to risk-reducing orders as well, as exchanges do: a trade with ourselves
+    // would reduce nothing (our position would not move), and an exemption would let one
+    // agent's order cancel another's resting ones under a policy that promises not to.
+    const bool denyNew = policy == SelfTradePolicy::CancelNew || policy == SelfTradePolicy::CancelBoth;
+    const bool cancelResting = policy == SelfTradePolicy::CancelResting || policy == SelfTradePolicy::CancelBoth;
+    const OwnOrder& first = v.cancelResting.front();
+    v.text = std::string(o.type == OrderType::Market ? "market " : "") + toString(o.side) + " " + std::to_string(o.qty)
+        + " " + o.symbol + (o.type == OrderType::Market ? "" : " @ " + std::to_string(o.price))
+        + " would trade against our own " + toString(first.side) + " " + std::to_string(first.leaves) + " @ "
+        + std::to_string(first.price) + " (" + first.clOrdId + " of " + (first.owner.empty() ? "the operator" : first.owner)
+        + ")"
+        + (v.cancelResting.size() > 1 ? " and " + std::to_string(v.cancelResting.size() - 1) + " more" : std::string())
+        + "; policy " + toString(policy);
+    if (cancelResting) {
+        for (const OwnOrder& r : v.cancelResting)
+            ++m_selfTrades[r.owner.empty() ? "operator" : r.owner].restingCancelled;
+    } else {
+        v.cancelResting.clear();
+    }
+    if (denyNew) {
+        ++m_selfTrades[agent].newDenied;
+        ++m_denials[static_cast<std::size_t>(DenyReason::SelfTrade)];
+        v.reason = DenyReason::SelfTrade;
+    }
+    return v;
+}
+
+void RiskGate::selfTradeRecorded(const std::string& agent, bool newOrder)
+{
+    SelfTradeCount& c = m_selfTrades[agent.empty() ? "operator" : agent];
+    ++(newOrder ? c.newDenied : c.restingCancelled);
+}
+
+GateVerdict RiskGate::checkNew(const OrderRequest& o, const std::string& agent, Timestamp now,
+                               const std::vector<OwnOrder>& own)
 {
     auto it = m_exposure.find(o.symbol);
     if (it == m_exposure.end())
@@ -193,6 +247,10 @@ GateVerdict RiskGate::checkNew(const OrderRequest& o, const std::string& agent, 
             m_recentPurged = now;
         }
     }
+    // Last, so that resting orders are never cancelled for an order refused anyway.
+    GateVerdict stp = selfTrade(o, agent, own);
+    if (!stp.passed())
+        return stp;
     // Passed: record at once.
     m_recent[key] = now;
     rates.orders.add(now);
@@ -200,11 +258,11 @@ GateVerdict RiskGate::checkNew(const OrderRequest& o, const std::string& agent, 
     m_messages.add(now);
     ++m_openOrders;
     (o.side == Side::Buy ? e.workingBuy : e.workingSell) += o.qty;
-    return {};
+    return stp;
 }
 
 GateVerdict RiskGate::checkReplace(const OrderRequest& current, Quantity leaves, Quantity newQty, Price newPrice,
-                                   const std::string& agent, Timestamp now)
+                                   const std::string& agent, Timestamp now, const std::vector<OwnOrder>& own)
 {
     auto it = m_exposure.find(current.symbol);
     if (it == m_exposure.end())
@@ -235,12 +293,17 @@ GateVerdict RiskGate::checkReplace(const OrderRequest& current, Quantity leaves,
     }
     if (static_cast<double>(m_messages.count(now) + 1) > m_limits.maxMessagesPerSecond)
         return deny(DenyReason::MessageRate, "above " + num(m_limits.maxMessagesPerSecond) + " messages per second");
-    (void)agent;
+    OrderRequest moved = current;
+    moved.qty = newQty;
+    moved.price = newPrice;
+    GateVerdict stp = selfTrade(moved, agent, own);
+    if (!stp.passed())
+        return stp;
     m_messages.add(now);
     // Count the larger size at once; a smaller one is released when the venue confirms.
     if (added > 0)
         (current.side == Side::Buy ? e.workingBuy : e.workingSell) += added;
-    return {};
+    return stp;
 }
 
 void RiskGate::noteCancel(Timestamp now) { m_messages.add(now); }

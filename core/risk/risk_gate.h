@@ -9,6 +9,7 @@
 #include "risk/risk_limits.h"
 
 #include <array>
+#include <map>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -32,15 +33,42 @@ enum class DenyReason : std::uint8_t {
     MessageRate,
     DailyLoss,
     Duplicate,
+    SelfTrade, // would trade against one of our own working orders
     Count
 };
 const char* toString(DenyReason r);
 
+// One of our own working orders, as the order manager knows it: what self-trade
+// prevention looks at.
+struct OwnOrder {
+    std::string clOrdId;
+    std::string owner; // agent id; "" for the operator
+    std::string symbol;
+    Side side = Side::Buy;
+    Price price = 0; // limit price
+    Quantity leaves = 0;
+};
+
+// Orders stopped by self-trade prevention, per agent ("operator" for the ticket's).
+struct SelfTradeCount {
+    std::uint64_t newDenied = 0;        // its new orders (or replaces) refused
+    std::uint64_t restingCancelled = 0; // its working orders cancelled for another's new one
+    std::uint64_t total() const { return newDenied + restingCancelled; }
+};
+
 struct GateVerdict {
     DenyReason reason = DenyReason::None;
     std::string text;
+    // Self-trade prevention: our own working orders to cancel, before the new order is
+    // sent when it passed, or as well as refusing it (cancel_both).
+    std::vector<OwnOrder> cancelResting;
     bool passed() const { return reason == DenyReason::None; }
 };
+
+// Whether a new order (side, type, limit price) would reach a resting order on the
+// other side of the book at restingPrice: a buy whose limit is at or above it, a sell
+// at or below it, a market order always.
+bool reaches(Side side, OrderType type, Price price, Price restingPrice);
 
 struct LimitUsage {
     std::string name;
@@ -68,10 +96,14 @@ public:
     const std::string& haltReason() const { return m_haltReason; }
 
     // A new order. On a pass the order's exposure and rates are recorded at once.
-    GateVerdict checkNew(const OrderRequest& order, const std::string& agent, Timestamp now);
-    // A replace to a new total quantity and price; checked like a new order for what it adds.
+    // `own`: our working orders that self-trade prevention weighs against it (the caller
+    // may pass more than those it reaches; the gate picks them by instrument, side and price).
+    GateVerdict checkNew(const OrderRequest& order, const std::string& agent, Timestamp now,
+                         const std::vector<OwnOrder>& own = {});
+    // A replace to a new total quantity and price; checked like a new order for what it
+    // adds, and for self-trade at its new price.
     GateVerdict checkReplace(const OrderRequest& current, Quantity leaves, Quantity newQty, Price newPrice,
-                             const std::string& agent, Timestamp now);
+                             const std::string& agent, Timestamp now, const std::vector<OwnOrder>& own = {});
     // Cancels always pass; they count toward the message rate.
     void noteCancel(Timestamp now);
     // Replay: record what the live gate recorded for a journaled order, without checking
@@ -79,6 +111,8 @@ public:
     void admitRecorded(const OrderRequest& order, const std::string& agent, Timestamp now);
     void denyRecorded(DenyReason reason) { ++m_denials[static_cast<std::size_t>(reason)]; }
     void replaceRecorded(const OrderRequest& current, Quantity leaves, Quantity newQty, Timestamp now);
+    // Replay: a self-trade prevention the journal recorded (a denial, or a resting cancel).
+    void selfTradeRecorded(const std::string& agent, bool newOrder);
 
     // Order lifecycle, to keep working exposure and positions true.
     void onFill(const std::string& symbol, Side side, Quantity qty);
@@ -92,6 +126,7 @@ public:
     std::vector<LimitUsage> utilisation(Timestamp now);
     const std::array<std::uint64_t, static_cast<std::size_t>(DenyReason::Count)>& denials() const { return m_denials; }
     std::uint64_t totalDenials() const;
+    const std::map<std::string, SelfTradeCount>& selfTrades() const { return m_selfTrades; }
 
 private:
     struct Exposure {
@@ -108,6 +143,9 @@ private:
     GateVerdict checkExposure(const Exposure& e, Side side, Quantity addQty, Price price, double addNotional) const;
     double grossNotional() const;
     double notional(const Exposure& e, Price price, Quantity qty) const;
+    // Applies the self-trade policy to an order that passed every other check; the
+    // verdict is a denial (cancel_new, cancel_both) or a pass, with resting orders to cancel.
+    GateVerdict selfTrade(const OrderRequest& o, const std::string& agent, const std::vector<OwnOrder>& own);
 
     RiskLimits m_limits;
     std::unordered_map<std::string, Exposure> m_exposure;
@@ -121,6 +159,7 @@ private:
     bool m_halted = false;
     std::string m_haltReason;
     std::array<std::uint64_t, static_cast<std::size_t>(DenyReason::Count)> m_denials{};
+    std::map<std::string, SelfTradeCount> m_selfTrades;
 };
 
 } // namespace hm

@@ -60,7 +60,25 @@ std::string rangeText(const LimitField& f)
     return std::string(f.whole ? "a whole number " : "") + lo + number(f.max);
 }
 
+constexpr const char* kPolicyNames[] = {"off", "cancel_new", "cancel_resting", "cancel_both"};
+
 } // namespace
+
+const char* toString(SelfTradePolicy p)
+{
+    const auto i = static_cast<std::size_t>(p);
+    return i < sizeof kPolicyNames / sizeof *kPolicyNames ? kPolicyNames[i] : "?";
+}
+
+bool parseSelfTradePolicy(const std::string& text, SelfTradePolicy& out)
+{
+    for (std::size_t i = 0; i < sizeof kPolicyNames / sizeof *kPolicyNames; ++i)
+        if (text == kPolicyNames[i]) {
+            out = static_cast<SelfTradePolicy>(i);
+            return true;
+        }
+    return false;
+}
 
 const std::vector<LimitField>& limitFields()
 {
@@ -82,10 +100,14 @@ const std::vector<LimitField>& limitFields()
             {"daily_loss_limit", "currency", "realized plus unrealized loss that halts trading", 0, kMoney, true, false},
             {"duplicate_window_ms", "ms", "an identical order from the same agent within this window is refused", 0, 86400000, false, true},
             {"restricted", "symbols", "comma-separated instruments nobody may trade"},
+            {"self_trade_prevention", "policy",
+             "an order that would trade against our own: off, cancel_new, cancel_resting or cancel_both"},
         };
         static std::vector<std::string> texts; // owns the descriptions the fields point at
         texts.reserve(f.size());
         for (auto& field : f) {
+            if (std::string(field.name) == "self_trade_prevention")
+                continue; // its description lists the policies
             const std::string range = std::string(field.name) == "restricted"
                 ? "up to " + std::to_string(kMaxRestricted) + " symbols of 1 to " + std::to_string(kMaxSymbolLength)
                     + " letters, digits, '.', '-' or '_'"
@@ -105,6 +127,10 @@ bool limitValue(const RiskLimits& limits, const std::string& name, std::string& 
         for (const auto& s : limits.restricted)
             out += (out.empty() ? "" : ",") + s;
         value = out;
+        return true;
+    }
+    if (name == "self_trade_prevention") {
+        value = toString(limits.selfTradePolicy);
         return true;
     }
     const double* v = numericField(const_cast<RiskLimits&>(limits), name);
@@ -137,6 +163,12 @@ std::string setLimit(RiskLimits& limits, const std::string& name, const std::str
                 return "restricted: more than " + std::to_string(kMaxRestricted) + " symbols";
         }
         limits.restricted = symbols;
+        return {};
+    }
+    if (name == "self_trade_prevention") {
+        const std::string t = trim(text);
+        if (!parseSelfTradePolicy(t, limits.selfTradePolicy))
+            return name + ": '" + t + "' is not a policy (off, cancel_new, cancel_resting or cancel_both)";
         return {};
     }
     double* field = numericField(limits, name);

@@ -2,11 +2,24 @@
 // The pre-trade limits a risk manager sets. One struct, plus a table of named fields
 // so that the limits editor, the control channel and the journal all speak of a
 // limit by the same name and validate it the same way.
+#include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
 
 namespace hm {
+
+// Self-trade prevention: what happens to a new order that would trade against one of
+// our own working orders (any agent's or the operator's) on the other side of the same
+// book, as exchanges offer it (CME's SMP, Eurex's STP).
+enum class SelfTradePolicy : std::uint8_t {
+    Off,           // let it go (a wash trade is possible)
+    CancelNew,     // deny the new order
+    CancelResting, // cancel our resting order(s) it reaches, then send the new one
+    CancelBoth,    // deny the new order and cancel the resting ones
+};
+const char* toString(SelfTradePolicy p);
+bool parseSelfTradePolicy(const std::string& text, SelfTradePolicy& out);
 
 struct RiskLimits {
     double maxOrderQty = 10000;
@@ -22,6 +35,7 @@ struct RiskLimits {
     double dailyLossLimit = 50000;     // realized + unrealized; hitting it halts trading
     double duplicateWindowMs = 200;    // same agent, side, qty, price and instrument
     std::set<std::string> restricted;
+    SelfTradePolicy selfTradePolicy = SelfTradePolicy::CancelNew;
 };
 
 // Numeric limits are finite and bounded: a value outside [min, max] is refused with the
