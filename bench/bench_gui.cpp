@@ -28,6 +28,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -179,6 +180,18 @@ int main(int argc, char** argv)
     window.show();
     window.activateWindow();
     EventLoopProbe probe(100); // the same probe the window shows in its status bar
+    // What the driver thread may read of the UI thread: when its loop last ran, and the
+    // probe's figures as of then. A window that stops answering is reported as such.
+    std::atomic<std::int64_t> lastBeat{monoNs()};
+    std::mutex statsMutex;
+    LatenessStats lateCopy;
+    QTimer beat;
+    QObject::connect(&beat, &QTimer::timeout, &app, [&] {
+        lastBeat = monoNs();
+        std::lock_guard<std::mutex> lock(statsMutex);
+        lateCopy = probe.stats();
+    });
+    beat.start(100);
 
     const double cpu0 = threadCpuSeconds(guiTid);
     const double rss0 = rssMb();
@@ -192,6 +205,34 @@ int main(int argc, char** argv)
     int killsLost = 0;
     std::vector<std::string> timeline;
     double rssWarm = 0, cpuWarm = 0;
+    std::atomic<bool> finished{false};
+    auto report = [&](double stalledS) {
+        const double cpu = threadCpuSeconds(guiTid) - cpu0;
+        const double rss1 = rssMb();
+        LatenessStats late;
+        {
+            std::lock_guard<std::mutex> lock(statsMutex);
+            late = lateCopy;
+        }
+        const double seconds = opt.minutes * 60;
+        std::lock_guard<std::mutex> lock(resultMutex);
+        std::printf("\nbench_gui results (%.1f min, venue %gx, %llu snapshots shown)\n", opt.minutes, opt.speed,
+                    static_cast<unsigned long long>(window.snapshotsSeen()));
+        std::printf("  event-loop lateness   p50 %.0f ms  p99 %.0f ms  max %.0f ms  (%llu samples, %llu over %d ms)\n",
+                    late.p50Ms, late.p99Ms, std::max(late.maxMs, stalledS * 1000), static_cast<unsigned long long>(late.samples),
+                    static_cast<unsigned long long>(late.late), EventLoopProbe::kWarnMs);
+        if (stalledS > 0)
+            std::printf("  the window had not run its event loop for %.0f s when the run ended\n", stalledS);
+        std::printf("  kill (Ctrl+Shift+K -> cancels sent)  p50 %.1f ms  p99 %.1f ms  max %.1f ms  (%zu kills, %d not reached in 30 s)\n",
+                    percentile(killMs, 0.5), percentile(killMs, 0.99),
+                    killMs.empty() ? 0.0 : *std::max_element(killMs.begin(), killMs.end()), killMs.size(), killsLost);
+        std::printf("  RSS   start %.1f MB  after 30 s %.1f MB  end %.1f MB  (growth after warm-up %.1f MB)\n", rss0, rssWarm,
+                    rss1, rss1 - rssWarm);
+        std::printf("  UI thread CPU  %.1f s over %.0f s = %.0f%% of a core; after warm-up %.0f%%\n", cpu, seconds,
+                    100.0 * cpu / seconds,
+                    seconds > 30 ? 100.0 * (threadCpuSeconds(guiTid) - cpuWarm) / (seconds - 30) : 0.0);
+        std::fflush(stdout);
+    };
     std::thread driver([&] {
         using clock = std::chrono::steady_clock;
         const auto start = clock::now();
@@ -249,6 +290,14 @@ int main(int argc, char** argv)
             nextKill = clock::now() + std::chrono::milliseconds(static_cast<long long>(opt.killEverySeconds * 1000 * jitter(rng)));
         }
         done = true;
+        // The window quits at its next event-loop turn; one that does not answer within
+        // a minute is reported from here and the process ends without it.
+        for (int i = 0; i < 600 && !finished.load(); ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(100));
+        if (!finished.load()) {
+            report(static_cast<double>(monoNs() - lastBeat.load()) / 1e9);
+            std::_Exit(1);
+        }
     });
     QTimer quit;
     QObject::connect(&quit, &QTimer::timeout, &app, [&] {
@@ -257,28 +306,12 @@ int main(int argc, char** argv)
     });
     quit.start(200);
     app.exec();
+    report(0);
+    finished = true;
     driver.join();
-
-    const double cpu = threadCpuSeconds(guiTid) - cpu0;
-    const double rss1 = rssMb();
-    const LatenessStats late = probe.stats();
-    const double seconds = opt.minutes * 60;
     clearLogCallbacks();
     runtime->stop();
     attachJournalToLog(nullptr);
     venue.stop();
-
-    std::printf("\nbench_gui results (%.1f min, venue %gx, %llu snapshots shown)\n", opt.minutes, opt.speed,
-                static_cast<unsigned long long>(window.snapshotsSeen()));
-    std::printf("  event-loop lateness   p50 %.0f ms  p99 %.0f ms  max %.0f ms  (%llu samples, %llu over %d ms)\n",
-                late.p50Ms, late.p99Ms, late.maxMs, static_cast<unsigned long long>(late.samples),
-                static_cast<unsigned long long>(late.late), EventLoopProbe::kWarnMs);
-    std::printf("  kill (Ctrl+Shift+K -> cancels sent)  p50 %.1f ms  p99 %.1f ms  max %.1f ms  (%zu kills, %d not reached in 30 s)\n",
-                percentile(killMs, 0.5), percentile(killMs, 0.99), killMs.empty() ? 0.0 : *std::max_element(killMs.begin(), killMs.end()),
-                killMs.size(), killsLost);
-    std::printf("  RSS   start %.1f MB  after 30 s %.1f MB  end %.1f MB  (growth after warm-up %.1f MB)\n", rss0, rssWarm, rss1,
-                rss1 - rssWarm);
-    std::printf("  UI thread CPU  %.1f s over %.0f s = %.0f%% of a core; after warm-up %.0f%%\n", cpu, seconds,
-                100.0 * cpu / seconds, seconds > 30 ? 100.0 * (threadCpuSeconds(guiTid) - cpuWarm) / (seconds - 30) : 0.0);
     return killsLost == 0 ? 0 : 1;
 }
