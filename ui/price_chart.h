@@ -1,8 +1,14 @@
 #pragma once
 // Mid price and trades over time (Qt Charts), a rolling window of a few minutes.
+// Its work per snapshot is bounded whatever the session's length or the market's rate:
+// points are folded into bounded buffers here (not in the series), and each frame sets
+// each series once with the points its pixels can show.
+#include "chart_buffer.h"
 #include "engine/snapshot.h"
 
 #include <QChartView>
+
+#include <deque>
 
 class QLineSeries;
 class QScatterSeries;
@@ -14,11 +20,13 @@ namespace hm {
 class PriceChart : public QChartView {
     Q_OBJECT
 public:
+    static constexpr qint64 kWindowMs = 3 * 60 * 1000;
     explicit PriceChart(QWidget* parent = nullptr);
     void update(const EngineSnapshot& snapshot, const std::string& symbol);
     void reset(); // a replay jumped: the history starts over
-    int midPoints() const;
-    int tradePoints() const;
+    int midPoints() const;   // drawn now
+    int tradePoints() const; // drawn now
+    int heldPoints() const;  // in the buffers behind the series
     int regimeSpans() const { return static_cast<int>(m_regimes.size()); }
 
 protected:
@@ -26,16 +34,22 @@ protected:
     void drawForeground(QPainter* painter, const QRectF& rect) override;
 
 private:
+    void render(double tickSize);
+    int plotColumns() const;
+
     struct Spell {
         qint64 startMs, endMs;
         std::string regime;
     };
-    std::vector<Spell> m_regimes;
+    std::deque<Spell> m_regimes;
+    ChartBuffer m_midBuffer;
+    ChartBuffer m_tradeBuffer;
     QLineSeries* m_mid;
     QScatterSeries* m_trades;
     QDateTimeAxis* m_time;
     QValueAxis* m_price;
     qint64 m_lastMidMs = 0;
+    qint64 m_lastFrameMs = 0;
 };
 
 } // namespace hm
