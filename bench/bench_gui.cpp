@@ -1,6 +1,6 @@
 // bench_gui: the workstation window under load. The real MainWindow, composed as
-// app/main.cpp composes it (log panel, snapshot bridge, journal), on a simulated venue
-// running faster than the wall clock with the demo agents trading. Reports how late
+// app/main.cpp composes it (log panel, snapshot bridge, journal), on helmsman-venue
+// running faster than the wall clock (a process of its own) with the demo agents trading. Reports how late
 // the window's event loop runs, how long a Ctrl+Shift+K takes to become cancels sent
 // by the engine (several kill/re-arm cycles), the process's resident memory and the
 // UI thread's CPU time. Needs a display: run it under xvfb-run.
@@ -9,7 +9,7 @@
 //       [--kill-every SECONDS] [--seed N]
 #include "event_loop_probe.h"
 #include "fix/fix_gateway.h"
-#include "fix/fix_venue.h"
+#include "fix/fix_venue.h" // findFreeLoopbackPort
 #include "logging.h"
 #include "log_panel.h"
 #include "main_window.h"
@@ -18,6 +18,7 @@
 #include "theme.h"
 
 #include <QApplication>
+#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
@@ -37,6 +38,7 @@
 #include <sstream>
 #include <thread>
 #include <sys/syscall.h>
+#include <csignal>
 #include <unistd.h>
 
 using namespace hm;
@@ -50,13 +52,16 @@ struct Options {
     std::uint64_t seed = 7;
 };
 
-double rssMb()
+// The process's resident memory in MB: all of it, or one line of /proc/self/status
+// ("RssAnon:" is the heap and stacks; "RssFile:" mapped files such as the FIX stores).
+double rssMb(const char* key = "VmRSS:")
 {
     std::ifstream in("/proc/self/status");
     std::string line;
+    const std::size_t n = std::strlen(key);
     while (std::getline(in, line))
-        if (line.rfind("VmRSS:", 0) == 0)
-            return std::stod(line.substr(6)) / 1024.0;
+        if (line.compare(0, n, key) == 0)
+            return std::stod(line.substr(n)) / 1024.0;
     return 0;
 }
 
@@ -133,28 +138,41 @@ int main(int argc, char** argv)
     makeDirectories(data);
     setupLogging(data, spdlog::level::warn);
 
-    // The counterparty: the simulated venue at opt.speed times the wall clock.
-    VenueConfig vc;
-    vc.port = findFreeLoopbackPort();
-    vc.seed = opt.seed;
-    vc.instruments = {FixVenue::defaultInstrument()};
-    vc.dataDictionary = resources + "/fix/FIX44.xml";
-    vc.storeDirectory = data + "/venue";
-    makeDirectories(vc.storeDirectory);
-    vc.simSpeed = opt.speed;
-    vc.password = "bench-venue";
-    FixVenue venue(vc);
+    // The counterparty: helmsman-venue in its own process, at opt.speed times the wall
+    // clock, so that what is measured here is the workstation's process alone.
+    const int port = findFreeLoopbackPort();
+    const std::string dictionary = resources + "/fix/FIX44.xml";
+    const std::string password = "bench-venue";
+    makeDirectories(data + "/venue");
+    QProcess venue;
+    venue.setProgram(QStringLiteral(HM_VENUE_BINARY));
+    venue.setArguments({QStringLiteral("--port"), QString::number(port), QStringLiteral("--clients"), QStringLiteral("HELMSMAN"),
+                        QStringLiteral("--speed"), QString::number(opt.speed), QStringLiteral("--seed"),
+                        QString::number(opt.seed), QStringLiteral("--store"), QString::fromStdString(data + "/venue"),
+                        QStringLiteral("--dictionary"), QString::fromStdString(dictionary), QStringLiteral("--password"),
+                        QString::fromStdString(password)});
+    venue.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    venue.start();
+    bool listening = false;
+    for (int i = 0; i < 200 && !listening && venue.state() != QProcess::NotRunning; ++i) {
+        venue.waitForReadyRead(100);
+        listening = venue.readAll().contains("listening");
+    }
+    if (!listening) {
+        std::cerr << "bench_gui: " << HM_VENUE_BINARY << " did not start listening\n";
+        return 3;
+    }
+    const qint64 venuePid = venue.processId();
 
     RuntimeOptions ro;
     ro.dataDirectory = data;
     ro.resourceDirectory = resources;
-    ro.sessionSettings = writeEmbeddedSessionSettings(data + "/fix", vc.port, vc.dataDictionary, vc.password, {"HMX"});
+    ro.sessionSettings = writeEmbeddedSessionSettings(data + "/fix", port, dictionary, password, {"HMX"});
     ro.agentsFile = resources + "/agents/demo.json";
     ro.startAgents = true;
     ro.seed = opt.seed;
     std::unique_ptr<Runtime> runtime;
     try {
-        venue.start();
         runtime.reset(new Runtime(ro));
     } catch (const std::exception& e) {
         std::cerr << "bench_gui: " << e.what() << "\n";
@@ -204,7 +222,7 @@ int main(int argc, char** argv)
     std::vector<double> killMs;
     int killsLost = 0;
     std::vector<std::string> timeline;
-    double rssWarm = 0, cpuWarm = 0;
+    double rssWarm = 0, cpuWarm = 0, anonWarm = 0, fileWarm = 0;
     std::atomic<bool> finished{false};
     auto report = [&](double stalledS) {
         const double cpu = threadCpuSeconds(guiTid) - cpu0;
@@ -226,8 +244,14 @@ int main(int argc, char** argv)
         std::printf("  kill (Ctrl+Shift+K -> cancels sent)  p50 %.1f ms  p99 %.1f ms  max %.1f ms  (%zu kills, %d not reached in 30 s)\n",
                     percentile(killMs, 0.5), percentile(killMs, 0.99),
                     killMs.empty() ? 0.0 : *std::max_element(killMs.begin(), killMs.end()), killMs.size(), killsLost);
-        std::printf("  RSS   start %.1f MB  after 30 s %.1f MB  end %.1f MB  (growth after warm-up %.1f MB)\n", rss0, rssWarm,
-                    rss1, rss1 - rssWarm);
+        std::printf("  RSS   start %.1f MB  after 30 s %.1f MB  end %.1f MB  (growth after warm-up %.1f MB; heap %.1f -> %.1f MB,"
+                    " mapped files %.1f -> %.1f MB)\n", rss0, rssWarm, rss1, rss1 - rssWarm, anonWarm, rssMb("RssAnon:"),
+                    fileWarm, rssMb("RssFile:"));
+        if (const SnapshotPtr last = runtime->engine().latest())
+            std::printf("  session  %llu orders sent, %llu fills, %llu market-data updates\n",
+                        static_cast<unsigned long long>(last->counters.ordersSent),
+                        static_cast<unsigned long long>(last->counters.fills),
+                        static_cast<unsigned long long>(last->counters.marketDataUpdates));
         std::printf("  UI thread CPU  %.1f s over %.0f s = %.0f%% of a core; after warm-up %.0f%%\n", cpu, seconds,
                     100.0 * cpu / seconds,
                     seconds > 30 ? 100.0 * (threadCpuSeconds(guiTid) - cpuWarm) / (seconds - 30) : 0.0);
@@ -247,7 +271,7 @@ int main(int argc, char** argv)
             const double t = std::chrono::duration<double>(now - start).count();
             if (now >= nextSample) {
                 std::ostringstream line;
-                line << "  t=" << static_cast<int>(t) << "s rss " << rssMb() << " MB, ui cpu "
+                line << "  t=" << static_cast<int>(t) << "s rss " << rssMb() << " MB (heap " << rssMb("RssAnon:") << "), ui cpu "
                      << threadCpuSeconds(guiTid) - cpu0 << " s";
                 std::lock_guard<std::mutex> lock(resultMutex);
                 timeline.push_back(line.str());
@@ -255,6 +279,8 @@ int main(int argc, char** argv)
                 nextSample += std::chrono::seconds(15);
                 if (rssWarm == 0 && t >= 30) {
                     rssWarm = rssMb();
+                    anonWarm = rssMb("RssAnon:");
+                    fileWarm = rssMb("RssFile:");
                     cpuWarm = threadCpuSeconds(guiTid);
                 }
             }
@@ -296,6 +322,7 @@ int main(int argc, char** argv)
             std::this_thread::sleep_for(std::chrono::milliseconds(100));
         if (!finished.load()) {
             report(static_cast<double>(monoNs() - lastBeat.load()) / 1e9);
+            ::kill(static_cast<pid_t>(venuePid), SIGTERM);
             std::_Exit(1);
         }
     });
@@ -312,6 +339,7 @@ int main(int argc, char** argv)
     clearLogCallbacks();
     runtime->stop();
     attachJournalToLog(nullptr);
-    venue.stop();
+    venue.terminate();
+    venue.waitForFinished(5000);
     return killsLost == 0 ? 0 : 1;
 }

@@ -51,6 +51,8 @@ PriceChart::PriceChart(QWidget* parent)
     }
     setChart(chart);
     setRenderHint(QPainter::Antialiasing);
+    m_frameTimer.setSingleShot(true);
+    connect(&m_frameTimer, &QTimer::timeout, this, [this] { render(); });
     setMinimumSize(300, 200);
 }
 
@@ -65,6 +67,7 @@ void PriceChart::reset()
     m_mid->clear();
     m_trades->clear();
     m_regimes.clear();
+    m_frameTimer.stop();
     m_lastMidMs = 0;
     m_lastFrameMs = 0;
 }
@@ -108,7 +111,12 @@ void PriceChart::update(const EngineSnapshot& s, const std::string& symbol)
     while (!m_regimes.empty()
            && (m_regimes.size() > kMaxSpells || m_regimes.front().endMs < m_regimes.back().endMs - kWindowMs))
         m_regimes.pop_front();
-    render(book->instrument.tickSize);
+    m_tickSize = book->instrument.tickSize;
+    const qint64 since = m_sinceFrame.isValid() ? m_sinceFrame.elapsed() : kFrameMs;
+    if (since >= kFrameMs)
+        render();
+    else if (!m_frameTimer.isActive())
+        m_frameTimer.start(static_cast<int>(kFrameMs - since));
 }
 
 int PriceChart::plotColumns() const
@@ -118,8 +126,10 @@ int PriceChart::plotColumns() const
     return std::max(50, static_cast<int>(w > 10 ? w : width()));
 }
 
-void PriceChart::render(double tickSize)
+void PriceChart::render()
 {
+    m_sinceFrame.start();
+    m_frameTimer.stop();
     if (m_midBuffer.empty()) {
         if (m_mid->count() > 0 || m_trades->count() > 0) {
             m_mid->clear();
@@ -144,7 +154,7 @@ void PriceChart::render(double tickSize)
         }
     if (lo > hi)
         return;
-    const qreal pad = std::max<qreal>(tickSize * 2, (hi - lo) * 0.1);
+    const qreal pad = std::max<qreal>(m_tickSize * 2, (hi - lo) * 0.1);
     m_price->setRange(lo - pad, hi + pad);
     m_time->setRange(QDateTime::fromMSecsSinceEpoch(startMs), QDateTime::fromMSecsSinceEpoch(axisEndMs));
     if (!m_regimes.empty())

@@ -1,12 +1,14 @@
 #pragma once
 // Mid price and trades over time (Qt Charts), a rolling window of a few minutes.
 // Its work per snapshot is bounded whatever the session's length or the market's rate:
-// points are folded into bounded buffers here (not in the series), and each frame sets
-// each series once with the points its pixels can show.
+// points are folded into bounded buffers here (not in the series), and each frame (at
+// most kFrameMs apart) sets each series once with the points its pixels can show.
 #include "chart_buffer.h"
 #include "engine/snapshot.h"
 
 #include <QChartView>
+#include <QElapsedTimer>
+#include <QTimer>
 
 #include <deque>
 
@@ -21,6 +23,8 @@ class PriceChart : public QChartView {
     Q_OBJECT
 public:
     static constexpr qint64 kWindowMs = 3 * 60 * 1000;
+    // At most ten frames a second: a pixel of a three-minute window is 200 ms wide.
+    static constexpr int kFrameMs = 100;
     explicit PriceChart(QWidget* parent = nullptr);
     void update(const EngineSnapshot& snapshot, const std::string& symbol);
     void reset(); // a replay jumped: the history starts over
@@ -34,7 +38,7 @@ protected:
     void drawForeground(QPainter* painter, const QRectF& rect) override;
 
 private:
-    void render(double tickSize);
+    void render();
     int plotColumns() const;
 
     struct Spell {
@@ -48,6 +52,9 @@ private:
     QScatterSeries* m_trades;
     QDateTimeAxis* m_time;
     QValueAxis* m_price;
+    QElapsedTimer m_sinceFrame;
+    QTimer m_frameTimer; // a frame due while snapshots come faster than frames
+    double m_tickSize = 0.01;
     qint64 m_lastMidMs = 0;
     qint64 m_lastFrameMs = 0;
 };
