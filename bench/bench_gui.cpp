@@ -6,7 +6,7 @@
 // UI thread's CPU time. Needs a display: run it under xvfb-run.
 //
 //   xvfb-run -s "-screen 0 1600x1000x24" build/bench/bench_gui [--minutes 10] [--speed 20]
-//       [--kill-every SECONDS] [--seed N]
+//       [--kill-every SECONDS] [--seed N] [--screenshot FILE]
 #include "event_loop_probe.h"
 #include "fix/fix_gateway.h"
 #include "fix/fix_venue.h" // findFreeLoopbackPort
@@ -50,6 +50,7 @@ struct Options {
     double speed = 20;
     double killEverySeconds = 20;
     std::uint64_t seed = 7;
+    QString screenshot; // a PNG of the window as the run ends
 };
 
 // The process's resident memory in MB: all of it, or one line of /proc/self/status
@@ -105,6 +106,10 @@ bool parse(int argc, char** argv, Options& o)
             return end && *end == '\0' && out > 0;
         };
         double seed = 0;
+        if (a == "--screenshot" && i + 1 < argc) {
+            o.screenshot = QString::fromLocal8Bit(argv[++i]);
+            continue;
+        }
         if (a == "--minutes" && number(o.minutes))
             continue;
         if (a == "--speed" && number(o.speed))
@@ -116,7 +121,7 @@ bool parse(int argc, char** argv, Options& o)
             continue;
         }
         std::cerr << "bench_gui: bad or unknown option '" << a << "'\nUsage: bench_gui [--minutes M] [--speed X] "
-                     "[--kill-every SECONDS] [--seed N]\n";
+                     "[--kill-every SECONDS] [--seed N] [--screenshot FILE]\n";
         return false;
     }
     return true;
@@ -328,8 +333,11 @@ int main(int argc, char** argv)
     });
     QTimer quit;
     QObject::connect(&quit, &QTimer::timeout, &app, [&] {
-        if (done.load())
-            app.quit();
+        if (!done.load())
+            return;
+        if (!opt.screenshot.isEmpty() && !window.grab().save(opt.screenshot))
+            std::cerr << "bench_gui: cannot write " << opt.screenshot.toStdString() << "\n";
+        app.quit();
     });
     quit.start(200);
     app.exec();
