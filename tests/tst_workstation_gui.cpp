@@ -189,6 +189,9 @@ private Q_SLOTS:
         QTRY_COMPARE(spanOf(chart, 0).second, last); // the next frame (frames are at most 10 a second)
         QVERIFY(chart.tradePoints() > 0);
         QVERIFY(chart.midPoints() > 0);
+        // Behind the series: 10,000 trades and 400 mids folded into at most 4 points per
+        // time bucket (2,400 buckets over the window, and the two at its edges) per series.
+        QVERIFY2(chart.heldPoints() <= 2 * 4 * (2400 + 2), qPrintable(QString::number(chart.heldPoints())));
         const auto mid = spanOf(chart, 0);
         const auto trades = spanOf(chart, 1);
         QVERIFY2(mid.first >= last - kWindowMs, "the mid is trimmed to the window");
