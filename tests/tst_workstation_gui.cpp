@@ -1,7 +1,11 @@
 // The window on a live embedded session: market data reaches the ladder, and an
 // order from the ticket reaches the blotter and is filled over FIX.
 #include "blotter_models.h"
+#include "decisions_panel.h"
+#include "event_loop_probe.h"
+#include "feed_panel.h"
 #include "ladder_model.h"
+#include "log_panel.h"
 #include "main_window.h"
 #include "market_panel.h"
 #include "order_ticket.h"
@@ -11,10 +15,66 @@
 #include "snapshot_bridge.h"
 
 #include <QApplication>
+#include <QChart>
+#include <QLabel>
 #include <QPushButton>
+#include <QTableWidget>
+#include <QXYSeries>
 #include <QtTest>
 
+#include <atomic>
+#include <chrono>
+#include <thread>
+
 using namespace hm;
+
+namespace {
+constexpr Timestamp kMs = 1000000;
+constexpr Timestamp kSecond = 1000 * kMs;
+constexpr qreal kWindowMs = 3 * 60 * 1000; // the chart's rolling window
+
+Instrument hmx()
+{
+    Instrument i;
+    i.symbol = "HMX";
+    i.tickSize = 0.01;
+    return i;
+}
+
+// A snapshot of one book at `time` with `trades` trades stamped `tradeClockAhead` ahead of it.
+std::shared_ptr<EngineSnapshot> marketSnapshot(Timestamp time, int trades, Timestamp tradeClockAhead, int step)
+{
+    auto s = std::make_shared<EngineSnapshot>();
+    s->time = time;
+    BookView b;
+    b.instrument = hmx();
+    b.twiceMid = 2 * (1885 + step % 11);
+    for (int j = 0; j < trades; ++j)
+        b.newTrades.push_back(Trade{"HMX", 1880 + (step * 7 + j * 3) % 13, 100, time + tradeClockAhead + j * kMs});
+    s->books.push_back(std::move(b));
+    return s;
+}
+
+// The x range of a chart series: [first, last] of its points, or {0, -1} when it is empty.
+std::pair<qreal, qreal> spanOf(PriceChart& chart, int series)
+{
+    auto* xy = qobject_cast<QXYSeries*>(chart.chart()->series().at(series));
+    if (!xy || xy->count() == 0)
+        return {0, -1};
+    return {xy->at(0).x(), xy->at(xy->count() - 1).x()};
+}
+
+class EventCounter : public QObject {
+public:
+    int metaCalls = 0;
+    bool eventFilter(QObject*, QEvent* e) override
+    {
+        if (e->type() == QEvent::MetaCall)
+            ++metaCalls;
+        return false;
+    }
+};
+} // namespace
 
 class TestWorkstationGui : public QObject {
     Q_OBJECT
@@ -78,12 +138,240 @@ private Q_SLOTS:
         QTest::mouseClick(cancelAll, Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(w.orders().orderAt(1)->status, OrderStatus::Canceled, 5000);
         QTRY_VERIFY_WITH_TIMEOUT(w.chart().midPoints() > 2, 5000);
+        // The event loop's lateness is measured and on show in the status bar.
+        QTRY_VERIFY_WITH_TIMEOUT(w.loopProbe().stats().samples > 5, 5000);
+        auto* lag = w.findChild<QLabel*>(QStringLiteral("loopLag"));
+        QVERIFY(lag);
+        QTRY_VERIFY_WITH_TIMEOUT(lag->text().startsWith(QStringLiteral("UI lag")), 5000);
+
+        // The kill needs nothing from the window's event loop once the shortcut fired: the
+        // engine sends the cancels while this thread processes no events at all.
+        w.ticket().setPrice(ins.toPrice(bestBid - 4));
+        QTest::mouseClick(w.ticket().buyButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(w.orders().rowCount(), 3, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(w.orders().orderAt(2)->status, OrderStatus::New, 5000);
+        const std::int64_t before = monoNs();
+        w.killAction().trigger();
+        bool sent = false;
+        for (int i = 0; i < 5000 && !sent; ++i) {
+            const KillTiming k = rt.engine().lastKill();
+            sent = k.cancelsSentMono >= before && k.cancels >= 1;
+            if (!sent)
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        QVERIFY2(sent, "the kill's cancels went out without the window's event loop running");
         if (qEnvironmentVariableIsSet("HM_SCREENSHOT")) {
             w.ticket().setPrice(ins.toPrice(bestBid - 2));
             QTest::mouseClick(w.ticket().buyButton(), Qt::LeftButton);
             QTest::qWait(1500);
             w.grab().save(qEnvironmentVariable("HM_SCREENSHOT"));
         }
+    }
+
+    // Far more trades than pixels, stamped an hour ahead of the snapshots' clock: what the
+    // chart draws and holds stays bounded, and it trims on the data's time base.
+    void chartBoundedWhenTradesRunAhead()
+    {
+        PriceChart chart;
+        chart.resize(800, 400);
+        chart.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&chart));
+        const int bound = 4 * chart.width(); // first, lowest, highest, last per pixel column
+        const Timestamp t0 = Timestamp(1900000000) * kSecond;
+        Timestamp t = t0;
+        for (int i = 0; i < 400; ++i) { // 400 s of data, 25 trades a second
+            t = t0 + i * kSecond;
+            chart.update(*marketSnapshot(t, 25, 3600 * kSecond, i), "HMX");
+            QVERIFY2(chart.tradePoints() <= bound, qPrintable(QString::number(chart.tradePoints())));
+            QVERIFY2(chart.midPoints() <= bound, qPrintable(QString::number(chart.midPoints())));
+        }
+        const qreal last = static_cast<qreal>(t / kMs);
+        QTRY_COMPARE(spanOf(chart, 0).second, last); // the next frame (frames are at most 10 a second)
+        QVERIFY(chart.tradePoints() > 0);
+        QVERIFY(chart.midPoints() > 0);
+        // Behind the series: 10,000 trades and 400 mids folded into at most 4 points per
+        // time bucket (2,400 buckets over the window, and the two at its edges) per series.
+        QVERIFY2(chart.heldPoints() <= 2 * 4 * (2400 + 2), qPrintable(QString::number(chart.heldPoints())));
+        const auto mid = spanOf(chart, 0);
+        const auto trades = spanOf(chart, 1);
+        QVERIFY2(mid.first >= last - kWindowMs, "the mid is trimmed to the window");
+        QVERIFY2(trades.second <= last && trades.first >= last - kWindowMs,
+                 "trades ahead of the chart's clock are drawn on it and trimmed with it");
+
+        // The clock jumps a day ahead, then back: the window follows the data both ways.
+        const Timestamp ahead = t + 86400 * kSecond;
+        for (int i = 0; i < 5; ++i)
+            chart.update(*marketSnapshot(ahead + i * kSecond, 25, 0, i), "HMX");
+        QTRY_COMPARE(spanOf(chart, 0).second, static_cast<qreal>((ahead + 4 * kSecond) / kMs));
+        QVERIFY(spanOf(chart, 0).first >= static_cast<qreal>((ahead + 4 * kSecond) / kMs) - kWindowMs);
+        QVERIFY(spanOf(chart, 1).first >= static_cast<qreal>((ahead + 4 * kSecond) / kMs) - kWindowMs);
+        const Timestamp back = t + 10 * kSecond;
+        for (int i = 0; i < 5; ++i)
+            chart.update(*marketSnapshot(back + i * kSecond, 25, 0, i), "HMX");
+        const qreal backLast = static_cast<qreal>((back + 4 * kSecond) / kMs);
+        QTRY_COMPARE(spanOf(chart, 0).second, backLast);
+        QVERIFY2(spanOf(chart, 0).first >= backLast - kWindowMs, "after the jump back the old future is gone");
+        QVERIFY(spanOf(chart, 1).second <= backLast && spanOf(chart, 1).first >= backLast - kWindowMs);
+        QVERIFY(chart.tradePoints() <= bound && chart.midPoints() <= bound);
+    }
+
+    // A window that does not run its event loop gets one snapshot with the newest of
+    // what it missed, bounded, not every trade and fill since it stalled.
+    void bridgeCapsMergedLists()
+    {
+        SnapshotBridge bridge;
+        SnapshotPtr got;
+        int deliveries = 0;
+        connect(&bridge, &SnapshotBridge::snapshotReady, this, [&](SnapshotPtr s) {
+            got = std::move(s);
+            ++deliveries;
+        });
+        const Timestamp t0 = Timestamp(1900000000) * kSecond;
+        for (int i = 0; i < 2000; ++i) {
+            auto s = marketSnapshot(t0 + i * 33 * kMs, 20, 0, i);
+            for (int j = 0; j < 10; ++j) {
+                FillRecord f;
+                f.execId = "E" + std::to_string(i * 10 + j);
+                s->newFills.push_back(f);
+                s->newFeed.push_back(FeedItem{s->time, "alert", "test", "item " + std::to_string(i * 10 + j)});
+                s->newDecisions.push_back(DecisionView{s->time, "a", "sent", "BUY 1", {}, {}});
+            }
+            s->newSessionEvents.push_back(SessionEvent{"S", SessionEventKind::Created, "", s->time});
+            bridge.offer(std::move(s));
+        }
+        QTRY_COMPARE(deliveries, 1);
+        QVERIFY(got);
+        QVERIFY2(got->books.front().newTrades.size() <= 5000, qPrintable(QString::number(got->books.front().newTrades.size())));
+        QVERIFY(got->newFills.size() <= 5000);
+        QVERIFY(got->newFeed.size() <= 2000);
+        QVERIFY(got->newDecisions.size() <= 1000);
+        QVERIFY(got->newSessionEvents.size() <= 500);
+        QCOMPARE(got->newFills.back().execId, std::string("E19999")); // the newest are the ones kept
+        QCOMPARE(got->newFeed.back().text, std::string("item 19999"));
+        QCOMPARE(got->books.front().newTrades.back().time, t0 + 1999 * 33 * kMs + 19 * kMs);
+    }
+
+    // The blotter models hold a bounded number of rows and make room with precise row
+    // removals, never a reset; a working order is never dropped.
+    void blotterModelsBounded()
+    {
+        OrderTableModel orders;
+        QSignalSpy resets(&orders, &QAbstractItemModel::modelReset);
+        QSignalSpy removed(&orders, &QAbstractItemModel::rowsRemoved);
+        OrderRecord working;
+        working.clOrdId = "W0";
+        working.symbol = "HMX";
+        working.status = OrderStatus::New;
+        int n = 0;
+        for (int i = 0; i < 40; ++i) {
+            EngineSnapshot s;
+            s.orders.push_back(working);
+            for (int j = 0; j < 500; ++j) {
+                OrderRecord o;
+                o.clOrdId = "O" + std::to_string(n++);
+                o.symbol = "HMX";
+                o.status = OrderStatus::Filled;
+                s.orders.push_back(o);
+            }
+            orders.update(s);
+            QVERIFY2(orders.rowCount() <= 5001, qPrintable(QString::number(orders.rowCount())));
+        }
+        QCOMPARE(resets.count(), 0);
+        QVERIFY(removed.count() > 0);
+        bool found = false;
+        for (int r = 0; r < orders.rowCount(); ++r)
+            found = found || orders.orderAt(r)->clOrdId == "W0";
+        QVERIFY2(found, "the working order stays in the blotter");
+        QCOMPARE(orders.orderAt(orders.rowCount() - 1)->clOrdId, "O" + std::to_string(n - 1));
+
+        FillTableModel fills;
+        QSignalSpy fillResets(&fills, &QAbstractItemModel::modelReset);
+        QSignalSpy fillsRemoved(&fills, &QAbstractItemModel::rowsRemoved);
+        for (int i = 0; i < 12; ++i) {
+            EngineSnapshot s;
+            for (int j = 0; j < 1000; ++j) {
+                FillRecord f;
+                f.execId = "F" + std::to_string(i * 1000 + j);
+                s.newFills.push_back(f);
+            }
+            fills.append(s);
+            QVERIFY(fills.rowCount() <= 5000);
+        }
+        QCOMPARE(fillResets.count(), 0);
+        QVERIFY(fillsRemoved.count() > 0);
+        QCOMPARE(fills.data(fills.index(fills.rowCount() - 1, FillTableModel::ExecId), Qt::DisplayRole).toString(),
+                 QStringLiteral("F11999"));
+    }
+
+    // The decisions table adds what arrived as one range on top and keeps its bound; the
+    // feed lists at most its bound of a burst but counts all of it.
+    void decisionsAndFeedBounded()
+    {
+        DecisionsPanel decisions;
+        auto* table = decisions.findChild<QTableWidget*>(QStringLiteral("decisionsTable"));
+        QVERIFY(table);
+        QSignalSpy inserted(table->model(), &QAbstractItemModel::rowsInserted);
+        int n = 0;
+        for (int i = 0; i < 20; ++i) {
+            EngineSnapshot s;
+            for (int j = 0; j < 50; ++j)
+                s.newDecisions.push_back(DecisionView{Timestamp(n) * kMs, "a", "sent", "BUY " + std::to_string(n++), {}, {}});
+            decisions.update(s);
+            QVERIFY(decisions.rows() <= 300);
+        }
+        QCOMPARE(decisions.rows(), 300);
+        QVERIFY(decisions.details(0).contains(QStringLiteral("BUY %1").arg(n - 1)));
+        inserted.clear();
+        EngineSnapshot few;
+        for (int j = 0; j < 5; ++j)
+            few.newDecisions.push_back(DecisionView{Timestamp(n) * kMs, "a", "sent", "BUY " + std::to_string(n++), {}, {}});
+        decisions.update(few);
+        QCOMPARE(inserted.count(), 1); // one range for the five, not a rebuild of the table
+        QCOMPARE(inserted.at(0).at(1).toInt(), 0);
+        QCOMPARE(inserted.at(0).at(2).toInt(), 4);
+        QCOMPARE(decisions.rows(), 300);
+
+        FeedPanel feed;
+        EngineSnapshot burst;
+        for (int j = 0; j < 10000; ++j)
+            burst.newFeed.push_back(FeedItem{Timestamp(j) * kMs, "denial", "gate", "denied " + std::to_string(j)});
+        feed.update(burst);
+        QVERIFY(feed.rows() <= 2000);
+        QCOMPARE(feed.count("denial"), 10000);
+        QVERIFY(feed.rowText(0).contains(QStringLiteral("denied 9999")));
+    }
+
+    // A burst of log lines from another thread costs the window a batch, not one queued
+    // event per line ahead of the operator's keystrokes.
+    void logPanelBatchesLines()
+    {
+        LogPanel panel;
+        EventCounter counter;
+        panel.installEventFilter(&counter);
+        std::thread writer([&panel] {
+            for (int i = 0; i < 5000; ++i)
+                panel.post(2, QStringLiteral("test"), QStringLiteral("line %1").arg(i));
+        });
+        writer.join();
+        // What the writer left queued for the panel (what the panel posts to itself while
+        // handling it waits for the next pass).
+        QCoreApplication::sendPostedEvents(&panel, QEvent::MetaCall);
+        QVERIFY2(counter.metaCalls <= 2, qPrintable(QString::number(counter.metaCalls)));
+        panel.removeEventFilter(&counter);
+        QCoreApplication::processEvents();
+        QVERIFY(panel.blockCount() <= 2000);
+        QVERIFY(panel.toPlainText().endsWith(QStringLiteral("line 4999")));
+    }
+
+    // The probe notices a stalled event loop.
+    void probeSeesStall()
+    {
+        EventLoopProbe probe(20);
+        QTest::qWait(100);
+        QTimer::singleShot(0, [] { std::this_thread::sleep_for(std::chrono::milliseconds(300)); });
+        QTRY_VERIFY(probe.stats().late >= 1);
+        QVERIFY(probe.stats().maxMs >= 150);
+        QVERIFY(probe.stats().samples >= 3);
     }
 };
 

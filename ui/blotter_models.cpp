@@ -6,10 +6,6 @@
 
 namespace hm {
 
-namespace {
-constexpr std::size_t kMaxFills = 5000;
-}
-
 QString formatTime(Timestamp ns)
 {
     return QDateTime::fromMSecsSinceEpoch(ns / 1000000).toString(QStringLiteral("HH:mm:ss.zzz"));
@@ -46,6 +42,39 @@ void OrderTableModel::update(const EngineSnapshot& s)
         }
         endInsertRows();
     }
+    trim(s);
+}
+
+void OrderTableModel::trim(const EngineSnapshot& s)
+{
+    if (m_rows.size() <= kMaxRows)
+        return;
+    // A tenth more than the excess, so trimming happens once in a while, not per snapshot.
+    std::size_t excess = m_rows.size() - kMaxRows + kMaxRows / 10;
+    std::unordered_map<std::string, bool> inSnapshot; // they would come back as new rows
+    for (const auto& o : s.orders)
+        inSnapshot[o.clOrdId] = true;
+    std::vector<std::pair<int, int>> runs; // [first, last) of the oldest finished orders
+    for (int i = 0; i < static_cast<int>(m_rows.size()) && excess > 0; ++i) {
+        const OrderRecord& o = m_rows[static_cast<std::size_t>(i)];
+        if (!isTerminal(o.status) || inSnapshot.count(o.clOrdId))
+            continue;
+        if (!runs.empty() && runs.back().second == i)
+            ++runs.back().second;
+        else
+            runs.emplace_back(i, i + 1);
+        --excess;
+    }
+    if (runs.empty())
+        return;
+    for (auto it = runs.rbegin(); it != runs.rend(); ++it) { // from the back, so the earlier indices hold
+        beginRemoveRows({}, it->first, it->second - 1);
+        m_rows.erase(m_rows.begin() + it->first, m_rows.begin() + it->second);
+        endRemoveRows();
+    }
+    m_rowById.clear();
+    for (std::size_t i = 0; i < m_rows.size(); ++i)
+        m_rowById[m_rows[i].clOrdId] = static_cast<int>(i);
 }
 
 const OrderRecord* OrderTableModel::orderAt(int row) const
@@ -111,14 +140,16 @@ void FillTableModel::append(const EngineSnapshot& s)
         m_tick[b.instrument.symbol] = b.instrument.tickSize;
     if (s.newFills.empty())
         return;
-    if (m_rows.size() + s.newFills.size() > kMaxFills) {
-        beginResetModel();
-        m_rows.erase(m_rows.begin(), m_rows.begin() + static_cast<std::ptrdiff_t>(std::min(m_rows.size(), s.newFills.size() + kMaxFills / 10)));
-        endResetModel();
+    const std::size_t add = std::min(s.newFills.size(), kMaxRows);
+    if (m_rows.size() + add > kMaxRows) {
+        const std::size_t drop = std::min(m_rows.size(), m_rows.size() + add - kMaxRows + kMaxRows / 10);
+        beginRemoveRows({}, 0, static_cast<int>(drop) - 1);
+        m_rows.erase(m_rows.begin(), m_rows.begin() + static_cast<std::ptrdiff_t>(drop));
+        endRemoveRows();
     }
     const int first = static_cast<int>(m_rows.size());
-    beginInsertRows({}, first, first + static_cast<int>(s.newFills.size()) - 1);
-    m_rows.insert(m_rows.end(), s.newFills.begin(), s.newFills.end());
+    beginInsertRows({}, first, first + static_cast<int>(add) - 1);
+    m_rows.insert(m_rows.end(), s.newFills.end() - static_cast<std::ptrdiff_t>(add), s.newFills.end());
     endInsertRows();
 }
 

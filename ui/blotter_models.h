@@ -1,6 +1,7 @@
 #pragma once
 // Blotter table models: one row per order, one row per fill. Each owns its rows
-// as plain values copied from snapshots.
+// as plain values copied from snapshots, up to a bound: the oldest finished orders and
+// the oldest fills make room, removed as precise row ranges (never a model reset).
 #include "engine/snapshot.h"
 
 #include <QAbstractTableModel>
@@ -14,6 +15,7 @@ class OrderTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     enum Column { Time, Id, Symbol, SideCol, Type, Tif, Qty, PriceCol, Filled, Leaves, AvgPx, Status, Text, ColumnCount };
+    static constexpr std::size_t kMaxRows = 5000; // working orders are kept beyond it: they can still be cancelled
     explicit OrderTableModel(QObject* parent = nullptr);
     void update(const EngineSnapshot& snapshot);
     void reset();
@@ -24,6 +26,8 @@ public:
     const OrderRecord* orderAt(int row) const;
 
 private:
+    void trim(const EngineSnapshot& snapshot);
+
     std::vector<OrderRecord> m_rows;
     std::unordered_map<std::string, int> m_rowById;
     std::unordered_map<std::string, double> m_tick;
@@ -33,6 +37,7 @@ class FillTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
     enum Column { Time, Id, Symbol, SideCol, Qty, PriceCol, ExecId, ColumnCount };
+    static constexpr std::size_t kMaxRows = 5000;
     explicit FillTableModel(QObject* parent = nullptr);
     void append(const EngineSnapshot& snapshot);
     void reset();

@@ -77,30 +77,52 @@ void DecisionsPanel::update(const EngineSnapshot& s)
         m_decisions.push_front(d);
     while (m_decisions.size() > kMax)
         m_decisions.pop_back();
-    rebuild();
+    // Only the new rows are added, on top, and the oldest beyond the table's bound go:
+    // the work follows what arrived, not what is on show.
+    const QString filter = m_agent->currentIndex() == 0 ? QString() : m_agent->currentText();
+    std::vector<const DecisionView*> shown; // newest first
+    for (auto it = s.newDecisions.rbegin(); it != s.newDecisions.rend() && shown.size() < kShown; ++it)
+        if (filter.isEmpty() || QString::fromStdString(it->agent) == filter)
+            shown.push_back(&*it);
+    if (shown.empty())
+        return;
+    const int keep = m_table->currentRow();
+    m_table->model()->insertRows(0, static_cast<int>(shown.size()));
+    for (int row = 0; row < static_cast<int>(shown.size()); ++row)
+        setRow(row, *shown[static_cast<std::size_t>(row)]);
+    if (m_table->rowCount() > static_cast<int>(kShown))
+        m_table->model()->removeRows(static_cast<int>(kShown), m_table->rowCount() - static_cast<int>(kShown));
+    if (keep >= 0 && keep < m_table->rowCount())
+        m_table->selectRow(keep);
+    else if (m_table->rowCount() > 0)
+        m_table->selectRow(0); // the newest, so its reasons are on show
+}
+
+void DecisionsPanel::setRow(int row, const DecisionView& d)
+{
+    const QString time = QDateTime::fromMSecsSinceEpoch(d.time / 1000000).toString(QStringLiteral("HH:mm:ss.zzz"));
+    auto* outcome = new QTableWidgetItem(QString::fromStdString(d.outcome));
+    outcome->setForeground(outcomeColour(d.outcome));
+    m_table->setItem(row, 0, new QTableWidgetItem(time));
+    m_table->setItem(row, 1, new QTableWidgetItem(QString::fromStdString(d.agent)));
+    m_table->setItem(row, 2, outcome);
+    m_table->setItem(row, 3, new QTableWidgetItem(QString::fromStdString(d.order + ": " + d.why.summary)));
 }
 
 void DecisionsPanel::rebuild()
 {
     const QString filter = m_agent->currentIndex() == 0 ? QString() : m_agent->currentText();
     const int keep = m_table->currentRow();
-    m_table->setRowCount(0);
-    int row = 0;
+    std::vector<const DecisionView*> shown;
     for (const DecisionView& d : m_decisions) {
-        if (!filter.isEmpty() && QString::fromStdString(d.agent) != filter)
-            continue;
-        if (row >= 300) // the newest 300 on screen; the journal keeps them all
+        if (shown.size() >= kShown) // the newest on screen; the journal keeps them all
             break;
-        m_table->insertRow(row);
-        const QString time = QDateTime::fromMSecsSinceEpoch(d.time / 1000000).toString(QStringLiteral("HH:mm:ss.zzz"));
-        auto* outcome = new QTableWidgetItem(QString::fromStdString(d.outcome));
-        outcome->setForeground(outcomeColour(d.outcome));
-        m_table->setItem(row, 0, new QTableWidgetItem(time));
-        m_table->setItem(row, 1, new QTableWidgetItem(QString::fromStdString(d.agent)));
-        m_table->setItem(row, 2, outcome);
-        m_table->setItem(row, 3, new QTableWidgetItem(QString::fromStdString(d.order + ": " + d.why.summary)));
-        ++row;
+        if (filter.isEmpty() || QString::fromStdString(d.agent) == filter)
+            shown.push_back(&d);
     }
+    m_table->setRowCount(static_cast<int>(shown.size()));
+    for (int row = 0; row < static_cast<int>(shown.size()); ++row)
+        setRow(row, *shown[static_cast<std::size_t>(row)]);
     if (keep >= 0 && keep < m_table->rowCount())
         m_table->selectRow(keep);
     else if (m_table->rowCount() > 0)

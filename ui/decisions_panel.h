@@ -8,6 +8,7 @@
 #include <QWidget>
 
 #include <deque>
+#include <vector>
 
 class QComboBox;
 class QPlainTextEdit;
@@ -25,7 +26,8 @@ public:
     QString details(int row) const; // row 0 is the newest shown
 
 private:
-    void rebuild();
+    void rebuild(); // the agent filter changed
+    void setRow(int row, const DecisionView& d);
     void showSelected();
 
     std::deque<DecisionView> m_decisions; // newest first, bounded
@@ -33,6 +35,7 @@ private:
     QTableWidget* m_table;
     QPlainTextEdit* m_details;
     static constexpr std::size_t kMax = 1000;
+    static constexpr std::size_t kShown = 300;
 };
 
 } // namespace hm

@@ -49,8 +49,12 @@ void FeedPanel::update(const EngineSnapshot& s)
     if (s.newFeed.empty())
         return;
     const QString filter = m_filter->currentIndex() == 0 ? QString() : m_filter->currentText();
-    for (const FeedItem& f : s.newFeed) {
+    for (const FeedItem& f : s.newFeed)
         ++m_kindCounts[f.kind];
+    // Only the newest kMaxRows can be on show: older ones of a burst are counted, not listed.
+    const std::size_t skip = s.newFeed.size() > static_cast<std::size_t>(kMaxRows) ? s.newFeed.size() - kMaxRows : 0;
+    for (std::size_t i = skip; i < s.newFeed.size(); ++i) {
+        const FeedItem& f = s.newFeed[i];
         const QString time = QDateTime::fromMSecsSinceEpoch(static_cast<qint64>(f.time / 1000000)).toString(QStringLiteral("HH:mm:ss.zzz"));
         auto* item = new QListWidgetItem(QStringLiteral("%1  %2  %3  %4")
                                              .arg(time, QString::fromStdString(f.kind).toUpper().leftJustified(6),

@@ -8,6 +8,7 @@
 #include "blotter_models.h"
 #include "decisions_panel.h"
 #include "engine/engine.h"
+#include "event_loop_probe.h"
 #include "feed_panel.h"
 #include "ladder_model.h"
 #include "limits_dialog.h"
@@ -150,6 +151,21 @@ MainWindow::MainWindow(Engine& engine, const Instrument& instrument, const QStri
 
     m_status = new QLabel;
     statusBar()->addPermanentWidget(m_status, 1);
+    m_lag = new QLabel;
+    m_lag->setObjectName(QStringLiteral("loopLag"));
+    m_lag->setToolTip(tr("How late the window's event loop ran in the last second (worst case)"));
+    statusBar()->addPermanentWidget(m_lag);
+    m_probe = new EventLoopProbe(100, this);
+    connect(m_probe, &EventLoopProbe::summary, this, [this](double worstMs) {
+        const QString text = tr("UI lag %1 ms").arg(worstMs, 0, 'f', 0);
+        if (m_lag->text() != text)
+            m_lag->setText(text);
+        const bool late = worstMs > EventLoopProbe::kWarnMs;
+        if (m_lag->property("late").toBool() != late) {
+            m_lag->setProperty("late", late);
+            m_lag->setStyleSheet(late ? QStringLiteral("color:#ff8080; font-weight:bold;") : QString());
+        }
+    });
     statusBar()->showMessage(tr("Journal: %1").arg(journalPath.isEmpty() ? tr("off") : journalPath));
 
     resize(1600, 1000);

@@ -23,6 +23,7 @@ class AgentsPanel;
 class ApprovalsPanel;
 class DecisionsPanel;
 class Engine;
+class EventLoopProbe;
 class FeedPanel;
 class FillTableModel;
 class LadderModel;
@@ -72,6 +73,8 @@ public:
     QString statusMessage() const;
     void restoreSavedLayout(); // the user's last layout; screenshots and tests keep the default
     std::uint64_t snapshotsSeen() const { return m_snapshotsSeen; }
+    // How late the window's event loop runs (status bar; a warning in the log past 100 ms).
+    const EventLoopProbe& loopProbe() const { return *m_probe; }
     // Replay: the window shows a journal rebuilt by `session`'s engine; a replay bar
     // drives it, and everything that would trade or intervene is disabled.
     void attachReplay(ReplaySession& session);
@@ -107,6 +110,8 @@ private:
     SessionPanel* m_session;
     LogPanel* m_log;
     QLabel* m_status;
+    QLabel* m_lag;
+    EventLoopProbe* m_probe;
     OperatorSession* m_operator;
     AgentsPanel* m_agents;
     ApprovalsPanel* m_approvals;

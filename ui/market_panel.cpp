@@ -133,8 +133,11 @@ void MarketPanel::update(const EngineSnapshot& s)
             text += tr(" (detected)");
         if (!b.trueRegime.empty())
             text += tr(" · simulator's true regime: %1").arg(QString::fromStdString(b.trueRegime));
-        m_regime->setText(text);
-        m_regime->setStyleSheet(QStringLiteral("font-weight:bold; padding:3px; color:%1;").arg(regimeColour(b.regime).lighter(140).name()));
+        if (m_regime->text() != text) // a style sheet re-polishes the widget: only on a change
+            m_regime->setText(text);
+        const QString style = QStringLiteral("font-weight:bold; padding:3px; color:%1;").arg(regimeColour(b.regime).lighter(140).name());
+        if (m_regime->styleSheet() != style)
+            m_regime->setStyleSheet(style);
         if (!b.regimeNames.empty())
             m_timeline->setProbabilities(b.regimeNames, b.regimeProbabilities);
         if (!b.regimeHistory.empty())

@@ -51,10 +51,12 @@ void SessionPanel::update(const EngineSnapshot& s)
                                .arg(s.roundTrip.p50us, 0, 'f', 0)
                                .arg(s.roundTrip.p99us, 0, 'f', 0)
                                .arg(s.roundTrip.samples));
-    for (const auto& e : s.newSessionEvents) {
+    const std::size_t skip = s.newSessionEvents.size() > kMaxEvents ? s.newSessionEvents.size() - kMaxEvents : 0;
+    for (std::size_t i = skip; i < s.newSessionEvents.size(); ++i) {
+        const SessionEvent& e = s.newSessionEvents[i];
         m_events->addItem(formatTime(e.time) + QStringLiteral("  ") + QString::fromLatin1(toString(e.kind))
                           + (e.text.empty() ? QString() : QStringLiteral(": ") + QString::fromStdString(e.text)));
-        if (m_events->count() > 500)
+        if (m_events->count() > static_cast<int>(kMaxEvents))
             delete m_events->takeItem(0);
     }
     if (!s.newSessionEvents.empty())

@@ -18,6 +18,7 @@ public:
     QString stateText() const;
 
 private:
+    static constexpr std::size_t kMaxEvents = 500;
     QLabel* m_session;
     QLabel* m_state;
     QLabel* m_seq;
