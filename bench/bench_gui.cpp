@@ -193,7 +193,7 @@ int main(int argc, char** argv)
         panel->post(level, QString::fromStdString(logger), QString::fromStdString(message));
     });
     SnapshotBridge* bridge = &window.bridge();
-    runtime->engine().setSnapshotSink([bridge](SnapshotPtr s) { bridge->offer(std::move(s)); });
+    auto snapshotFeed = runtime->engine().subscribeSnapshots([bridge](SnapshotPtr s) { bridge->offer(std::move(s)); });
     try {
         runtime->start();
     } catch (const std::exception& e) {
