@@ -1,5 +1,6 @@
 #include "runtime.h"
 #include "learning_agents.h"
+#include "logging.h"
 
 #include "control_server.h"
 
@@ -249,12 +250,16 @@ void Runtime::start()
     m_answers->pending = m_agentSpecs.size();
     for (const auto& a : m_agentSpecs) {
         // A refused agent (typically its model) is an alert in the window's feed; it is
-        // also said on stderr and kept for the headless mode's exit code.
+        // also logged (on stderr too unless the caller says it there itself) and kept
+        // for the headless mode's exit code.
         std::shared_ptr<AgentAnswers> answers = m_answers;
         const std::string id = a.id;
-        m_engine->addAgent(a, configActor, [answers, id](bool ok, const std::string& message) {
-            if (!ok)
+        const bool onConsole = m_options.refusedAgentsOnConsole;
+        m_engine->addAgent(a, configActor, [answers, id, onConsole](bool ok, const std::string& message) {
+            if (!ok && onConsole)
                 spdlog::error("agent {} not armed: {}", id, message);
+            else if (!ok)
+                logErrorOffConsole("agent " + id + " not armed: " + message);
             std::lock_guard<std::mutex> lock(answers->mutex);
             if (!ok)
                 answers->refused.push_back(id + ": " + message);

@@ -196,6 +196,11 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(QStringLiteral("a2c-sell")) && r.err.contains(QStringLiteral("algorithm 'a2c' is not one this build knows")),
                  qPrintable(r.err));
         QVERIFY2(!r.out.contains(QStringLiteral("orders sent")), qPrintable(r.out)); // no session ran as if all were well
+        // Said once on stderr, by the summary; the log file keeps it too.
+        QVERIFY2(r.err.count(QStringLiteral("algorithm 'a2c' is not one this build knows")) == 1, qPrintable(r.err));
+        QFile log(dataDir("refused") + QStringLiteral("/logs/helmsman.log"));
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        QVERIFY(log.readAll().contains("agent a2c-sell not armed"));
     }
 
     void headlessSessionTradesOverFix()
