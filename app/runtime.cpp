@@ -152,22 +152,18 @@ Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options))
     gc.instruments = m_options.instruments;
     m_gateway.reset(new FixGateway(gc));
     registerLearningAgents(defaultModelDirectory());
-    EngineConfig ec;
-    ec.instruments = m_options.instruments;
-    ec.limits = m_options.limits;
-    ec.regimeWarmupS = m_options.regimeWarmupS;
-    m_engine.reset(new Engine(ec, *m_gateway, m_journal.get()));
     // The regime detector, when its model is there; without it the engine takes the
     // simulator's word for the regime (embedded venue) or knows none.
     const std::string regimeModel = m_options.regimeModel.empty() ? defaultModelDirectory() + "/regime-hmm.json"
                                                                   : m_options.regimeModel;
     // The regimes the engine can be told: the embedded simulator's and the detector's.
     RegimeNames regimes;
+    GaussianHmm hmm;
+    bool detector = false;
     if (m_options.regimeModel != "none") {
-        GaussianHmm hmm;
         const std::string error = loadHmm(regimeModel, hmm);
         if (error.empty()) {
-            m_engine->setRegimeModel(hmm);
+            detector = true;
             regimes.names = hmm.names;
             regimes.source = "the regime detector '" + regimeModel + "'";
         } else if (!m_options.regimeModel.empty()) {
@@ -188,6 +184,14 @@ Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options))
     }
     if (regimes.names.empty())
         regimes = defaultRegimeNames();
+    EngineConfig ec;
+    ec.instruments = m_options.instruments;
+    ec.limits = m_options.limits;
+    ec.regimeWarmupS = m_options.regimeWarmupS;
+    ec.regimes = regimes; // the window checks the agent files it adds against them too
+    m_engine.reset(new Engine(ec, *m_gateway, m_journal.get()));
+    if (detector)
+        m_engine->setRegimeModel(hmm);
     if (!m_options.agentsFile.empty()) {
         std::string error;
         if (!loadAgentSpecs(m_options.agentsFile, m_agentSpecs, error, regimes))
