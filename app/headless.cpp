@@ -25,7 +25,8 @@ int runHeadless(Runtime& runtime, const HeadlessOptions& options, std::ostream& 
     using clock = std::chrono::steady_clock;
     Engine& engine = runtime.engine();
     // A scripted session with an agent left out would report success for a run that
-    // did not happen as configured: stop, naming the agents (their reasons are logged).
+    // did not happen as configured: stop, naming the agents and why (the log file has
+    // them too; the console only here, see RuntimeOptions::refusedAgentsOnConsole).
     const std::vector<std::string> refused = runtime.refusedAgents(15000);
     if (!refused.empty()) {
         for (const auto& r : refused)

@@ -16,6 +16,8 @@ namespace hm {
 namespace {
 
 std::atomic<JournalWriter*> g_journal{nullptr};
+std::mutex g_offConsoleMutex;
+std::shared_ptr<spdlog::logger> g_offConsole; // "helmsman" without the console sink
 std::mutex g_callbacksMutex;
 std::vector<LogCallback> g_callbacks;
 
@@ -77,10 +79,29 @@ std::string setupLogging(const std::string& dataDirectory, int consoleLevel)
             spdlog::set_default_logger(logger);
     }
     spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%-5l%$ [%n] %v");
+    std::vector<spdlog::sink_ptr> offConsole;
+    for (const auto& sink : sinks)
+        if (sink != console)
+            offConsole.push_back(sink);
+    auto quiet = std::make_shared<spdlog::logger>("helmsman", offConsole.begin(), offConsole.end());
+    quiet->set_level(spdlog::level::info);
+    quiet->flush_on(spdlog::level::warn);
+    std::lock_guard<std::mutex> lock(g_offConsoleMutex);
+    g_offConsole = quiet; // not registered: its name is the default logger's
     return file;
 }
 
 void attachJournalToLog(JournalWriter* journal) { g_journal = journal; }
+
+void logErrorOffConsole(const std::string& message)
+{
+    std::shared_ptr<spdlog::logger> logger;
+    {
+        std::lock_guard<std::mutex> lock(g_offConsoleMutex);
+        logger = g_offConsole;
+    }
+    (logger ? logger : spdlog::default_logger())->error("{}", message);
+}
 
 void addLogCallback(LogCallback callback)
 {

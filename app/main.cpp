@@ -128,6 +128,7 @@ int parse(QCoreApplication& app, Parsed& out)
         }
     }
     out.headless = p.isSet(headless);
+    out.runtime.refusedAgentsOnConsole = !out.headless; // the headless summary says them
     out.screenshot = p.value(shot);
     out.raise = p.value(raise);
     out.replay = p.value(replay);

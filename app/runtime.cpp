@@ -1,5 +1,6 @@
 #include "runtime.h"
 #include "learning_agents.h"
+#include "logging.h"
 
 #include "control_server.h"
 
@@ -151,22 +152,18 @@ Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options))
     gc.instruments = m_options.instruments;
     m_gateway.reset(new FixGateway(gc));
     registerLearningAgents(defaultModelDirectory());
-    EngineConfig ec;
-    ec.instruments = m_options.instruments;
-    ec.limits = m_options.limits;
-    ec.regimeWarmupS = m_options.regimeWarmupS;
-    m_engine.reset(new Engine(ec, *m_gateway, m_journal.get()));
     // The regime detector, when its model is there; without it the engine takes the
     // simulator's word for the regime (embedded venue) or knows none.
     const std::string regimeModel = m_options.regimeModel.empty() ? defaultModelDirectory() + "/regime-hmm.json"
                                                                   : m_options.regimeModel;
     // The regimes the engine can be told: the embedded simulator's and the detector's.
     RegimeNames regimes;
+    GaussianHmm hmm;
+    bool detector = false;
     if (m_options.regimeModel != "none") {
-        GaussianHmm hmm;
         const std::string error = loadHmm(regimeModel, hmm);
         if (error.empty()) {
-            m_engine->setRegimeModel(hmm);
+            detector = true;
             regimes.names = hmm.names;
             regimes.source = "the regime detector '" + regimeModel + "'";
         } else if (!m_options.regimeModel.empty()) {
@@ -187,6 +184,14 @@ Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options))
     }
     if (regimes.names.empty())
         regimes = defaultRegimeNames();
+    EngineConfig ec;
+    ec.instruments = m_options.instruments;
+    ec.limits = m_options.limits;
+    ec.regimeWarmupS = m_options.regimeWarmupS;
+    ec.regimes = regimes; // the window checks the agent files it adds against them too
+    m_engine.reset(new Engine(ec, *m_gateway, m_journal.get()));
+    if (detector)
+        m_engine->setRegimeModel(hmm);
     if (!m_options.agentsFile.empty()) {
         std::string error;
         if (!loadAgentSpecs(m_options.agentsFile, m_agentSpecs, error, regimes))
@@ -249,12 +254,16 @@ void Runtime::start()
     m_answers->pending = m_agentSpecs.size();
     for (const auto& a : m_agentSpecs) {
         // A refused agent (typically its model) is an alert in the window's feed; it is
-        // also said on stderr and kept for the headless mode's exit code.
+        // also logged (on stderr too unless the caller says it there itself) and kept
+        // for the headless mode's exit code.
         std::shared_ptr<AgentAnswers> answers = m_answers;
         const std::string id = a.id;
-        m_engine->addAgent(a, configActor, [answers, id](bool ok, const std::string& message) {
-            if (!ok)
+        const bool onConsole = m_options.refusedAgentsOnConsole;
+        m_engine->addAgent(a, configActor, [answers, id, onConsole](bool ok, const std::string& message) {
+            if (!ok && onConsole)
                 spdlog::error("agent {} not armed: {}", id, message);
+            else if (!ok)
+                logErrorOffConsole("agent " + id + " not armed: " + message);
             std::lock_guard<std::mutex> lock(answers->mutex);
             if (!ok)
                 answers->refused.push_back(id + ": " + message);

@@ -33,6 +33,9 @@ struct RuntimeOptions {
     std::string agentsFile;  // JSON agent configuration (docs/agents.md); empty: none
     bool startAgents = false; // start the configured agents at once (headless demos)
     std::string controlSocket; // Unix socket for helmsman-ctl; empty: none
+    // A refused agent is logged; false keeps it off the console, for a caller that says
+    // it on stderr itself (the headless summary), so that it is said once.
+    bool refusedAgentsOnConsole = true;
 };
 
 class Runtime {

@@ -5,10 +5,14 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <csignal>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <limits>
 #include <string>
 #include <thread>
 
@@ -26,6 +30,39 @@ void usage(std::ostream& out)
            "drives it (--flow 0: a quiet market with a seeded book only); --regime holds one\n"
            "of the configuration's regimes (calm, normal, volatile, stressed) for demonstrations;\n"
            "--speed runs virtual time faster than the wall clock.\n";
+}
+
+// A number the option accepts, the whole text of it: "9878x", "nan", "inf", "1e300" and
+// "-1" (which strtoull would wrap to 2^64 - 1) are refused rather than read in part or
+// wrapped, the way helmsman bounds its own numbers.
+bool wholeNumber(const std::string& text, unsigned long long min, unsigned long long max, unsigned long long& out)
+{
+    if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos)
+        return false;
+    errno = 0;
+    const unsigned long long v = std::strtoull(text.c_str(), nullptr, 10);
+    if (errno == ERANGE || v < min || v > max)
+        return false;
+    out = v;
+    return true;
+}
+
+bool realNumber(const std::string& text, double min, double max, double& out)
+{
+    if (text.empty() || text.find_first_not_of("0123456789.eE+-") != std::string::npos)
+        return false; // no spaces, hex, "nan" or "inf"
+    char* end = nullptr;
+    const double v = std::strtod(text.c_str(), &end);
+    if (*end != '\0' || !std::isfinite(v) || v < min || v > max)
+        return false;
+    out = v;
+    return true;
+}
+
+[[noreturn]] void badNumber(const char* option, const std::string& value, const std::string& range)
+{
+    std::cerr << "helmsman-venue: " << option << " needs " << range << ", got '" << value << "'\n";
+    std::exit(2);
 }
 } // namespace
 
@@ -52,11 +89,17 @@ int main(int argc, char** argv)
                 std::cout << "helmsman-venue " << HM_VERSION << "\n";
                 return 0;
             } else if (a == "--port") {
-                c.port = std::stoi(value("--port"));
-                if (c.port <= 0 || c.port > 65535)
-                    throw std::invalid_argument("port");
+                const std::string v = value("--port");
+                unsigned long long port = 0;
+                if (!wholeNumber(v, 1, 65535, port))
+                    badNumber("--port", v, "a whole number from 1 to 65535");
+                c.port = static_cast<int>(port);
             } else if (a == "--seed") {
-                c.seed = std::stoull(value("--seed"));
+                const std::string v = value("--seed");
+                unsigned long long seed = 0;
+                if (!wholeNumber(v, 0, std::numeric_limits<std::uint64_t>::max(), seed))
+                    badNumber("--seed", v, "a whole number from 0 to 18446744073709551615");
+                c.seed = seed;
             } else if (a == "--instruments") {
                 c.instruments = hm::FixVenue::parseInstruments(value("--instruments"));
             } else if (a == "--comp-id") {
@@ -76,15 +119,17 @@ int main(int argc, char** argv)
             } else if (a == "--password") {
                 c.password = value("--password");
             } else if (a == "--flow") {
-                c.flowOrdersPerSecond = std::stod(value("--flow"));
+                const std::string v = value("--flow");
+                if (!realNumber(v, 0, 1e6, c.flowOrdersPerSecond))
+                    badNumber("--flow", v, "a number from 0 to 1e+06");
             } else if (a == "--sim-config") {
                 c.simConfigPath = value("--sim-config");
             } else if (a == "--regime") {
                 c.regime = value("--regime");
             } else if (a == "--speed") {
-                c.simSpeed = std::stod(value("--speed"));
-                if (c.simSpeed <= 0 || c.simSpeed > 1000)
-                    throw std::invalid_argument("speed");
+                const std::string v = value("--speed");
+                if (!realNumber(v, 0.001, 1000, c.simSpeed))
+                    badNumber("--speed", v, "a number from 0.001 to 1000");
             } else if (a == "--store") {
                 c.storeDirectory = value("--store");
             } else if (a == "--dictionary") {
@@ -96,13 +141,7 @@ int main(int argc, char** argv)
                 usage(std::cerr);
                 return 2;
             }
-        } catch (const std::invalid_argument&) {
-            std::cerr << "helmsman-venue: bad value for " << a << ": '" << argv[i] << "'\n";
-            return 2;
-        } catch (const std::out_of_range&) {
-            std::cerr << "helmsman-venue: value out of range for " << a << "\n";
-            return 2;
-        } catch (const std::exception& e) {
+        } catch (const std::exception& e) { // an instrument list that does not parse
             std::cerr << "helmsman-venue: " << a << ": " << e.what() << "\n";
             return 2;
         }

@@ -138,6 +138,35 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(option) && r.err.contains(value), qPrintable(r.err));
     }
 
+    // The standalone venue refuses what it cannot read exactly, before it binds anything.
+    void venueNumbersAreReadExactly_data()
+    {
+        QTest::addColumn<QString>("option");
+        QTest::addColumn<QString>("value");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("port with text") << "--port" << "9878abc" << "--port needs a whole number from 1 to 65535, got '9878abc'";
+        QTest::newRow("speed nan") << "--speed" << "nan" << "--speed needs a number from 0.001 to 1000, got 'nan'";
+        QTest::newRow("flow inf") << "--flow" << "inf" << "--flow needs a number from 0 to 1e+06, got 'inf'";
+        QTest::newRow("seed negative") << "--seed" << "-1" << "--seed needs a whole number";
+        QTest::newRow("fractional lot") << "--instruments" << "HMX:0.01:1.5" << "lot size '1.5' is not a whole number";
+    }
+    void venueNumbersAreReadExactly()
+    {
+        QFETCH(QString, option);
+        QFETCH(QString, value);
+        QFETCH(QString, expected);
+        QProcess p;
+        p.start(QStringLiteral(HM_VENUE_BIN), {option, value, QStringLiteral("--store"), dataDir("venue-store")});
+        if (!p.waitForFinished(30000)) {
+            p.kill();
+            p.waitForFinished();
+            QFAIL("the venue did not refuse its argument");
+        }
+        const QString err = QString::fromLocal8Bit(p.readAllStandardError());
+        QCOMPARE(p.exitCode(), 2);
+        QVERIFY2(err.contains(expected), qPrintable(err));
+    }
+
     void refusedModelFailsTheHeadlessSession()
     {
         // A shipped model copied beside a card that names an algorithm this build lacks.
@@ -167,6 +196,11 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(QStringLiteral("a2c-sell")) && r.err.contains(QStringLiteral("algorithm 'a2c' is not one this build knows")),
                  qPrintable(r.err));
         QVERIFY2(!r.out.contains(QStringLiteral("orders sent")), qPrintable(r.out)); // no session ran as if all were well
+        // Said once on stderr, by the summary; the log file keeps it too.
+        QVERIFY2(r.err.count(QStringLiteral("algorithm 'a2c' is not one this build knows")) == 1, qPrintable(r.err));
+        QFile log(dataDir("refused") + QStringLiteral("/logs/helmsman.log"));
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        QVERIFY(log.readAll().contains("agent a2c-sell not armed"));
     }
 
     void headlessSessionTradesOverFix()

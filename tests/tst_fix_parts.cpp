@@ -3,7 +3,8 @@
 // FileStore files are imported, and a file it cannot use is refused by name without
 // being changed. The field text: quantities and prices written exactly, and read
 // exactly (refused by name when off-tick, fractional, out of range or not a number).
-// Session settings out of range are refused at start, by name.
+// Session settings out of range are refused at start, by name, and so are instrument
+// lists whose tick or lot is not exactly a number.
 #include "fix/fix_gateway.h"
 #include "fix/fix_text.h"
 #include "fix/fix_venue.h"
@@ -227,6 +228,56 @@ private Q_SLOTS:
                 QVERIFY2(why.empty(), why.c_str());
                 QCOMPARE(back, ticks);
             }
+        }
+    }
+
+    void instrumentListsAreReadExactly()
+    {
+        const std::vector<Instrument> list = FixVenue::parseInstruments("HMX,QTR:0.25:100:EUR,,BIG:5:1");
+        QCOMPARE(list.size(), std::size_t(3));
+        QCOMPARE(list[0].tickSize, FixVenue::defaultInstrument().tickSize);
+        QCOMPARE(list[1].tickSize, 0.25);
+        QCOMPARE(list[1].lotSize, Quantity(100));
+        QCOMPARE(list[1].currency, std::string("EUR"));
+        QCOMPARE(list[2].tickSize, 5.0);
+        QCOMPARE(FixVenue::parseInstruments("T:0.000000001").front().tickSize, 1e-9);
+    }
+
+    void instrumentListsThatDoNotParseAreRefusedByName_data()
+    {
+        QTest::addColumn<QString>("list");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("text after the tick") << "HMX:0.01abc" << "instrument 'HMX:0.01abc': tick size '0.01abc' is not a decimal";
+        QTest::newRow("infinite tick") << "HMX:inf" << "instrument 'HMX:inf': tick size 'inf' is not a decimal";
+        QTest::newRow("nan tick") << "HMX:nan:1" << "tick size 'nan' is not a decimal";
+        QTest::newRow("exponent tick") << "HMX:1e-2" << "tick size '1e-2' is not a decimal";
+        QTest::newRow("zero tick") << "HMX:0.00" << "tick size '0.00' must be above zero";
+        QTest::newRow("negative tick") << "HMX:-0.01" << "tick size '-0.01' must be above zero";
+        QTest::newRow("tick too fine") << "HMX:0.0000000001" << "tick size '0.0000000001' has more than 9 decimals";
+        QTest::newRow("tick too long") << "HMX:1234567.891" << "has more than 9 significant digits";
+        QTest::newRow("empty tick") << "HMX:" << "instrument 'HMX:': tick size '' is not a decimal";
+        QTest::newRow("fractional lot") << "HMX:0.01:1.5" << "instrument 'HMX:0.01:1.5': lot size '1.5' is not a whole number";
+        QTest::newRow("text after the lot") << "HMX:0.01:100x" << "lot size '100x' is not a decimal";
+        QTest::newRow("zero lot") << "HMX:0.01:0" << "lot size '0' must be above zero";
+        QTest::newRow("negative lot") << "HMX:0.01:-100" << "lot size '-100' is negative";
+        QTest::newRow("huge lot") << "HMX:0.01:99999999999" << "lot size '99999999999' is above the maximum";
+        QTest::newRow("second entry") << "HMX,ABC:0.01:2.5" << "instrument 'ABC:0.01:2.5': lot size";
+        QTest::newRow("symbol twice") << "HMX,HMX:0.05" << "symbol 'HMX' is listed twice";
+        QTest::newRow("space in symbol") << "H X" << "symbol 'H X' must be printable";
+        QTest::newRow("too many parts") << "HMX:0.01:1:USD:x" << "expected SYMBOL[:TICK[:LOT[:CURRENCY]]]";
+        QTest::newRow("empty symbol") << ":0.01" << "empty symbol";
+        QTest::newRow("nothing") << ",," << "names no instrument";
+    }
+
+    void instrumentListsThatDoNotParseAreRefusedByName()
+    {
+        QFETCH(QString, list);
+        QFETCH(QString, expected);
+        try {
+            FixVenue::parseInstruments(list.toStdString());
+            QFAIL("expected the list to be refused");
+        } catch (const std::runtime_error& e) {
+            QVERIFY2(std::string(e.what()).find(expected.toStdString()) != std::string::npos, e.what());
         }
     }
 

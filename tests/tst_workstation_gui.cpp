@@ -1,5 +1,8 @@
 // The window on a live embedded session: market data reaches the ladder, and an
-// order from the ticket reaches the blotter and is filled over FIX.
+// order from the ticket reaches the blotter and is filled over FIX. Agent files added
+// from the agents panel are checked against the session's own regimes.
+#include "agent_table_model.h"
+#include "agents_panel.h"
 #include "blotter_models.h"
 #include "decisions_panel.h"
 #include "event_loop_probe.h"
@@ -16,6 +19,7 @@
 
 #include <QApplication>
 #include <QChart>
+#include <QFile>
 #include <QLabel>
 #include <QPushButton>
 #include <QTableWidget>
@@ -372,6 +376,63 @@ private Q_SLOTS:
         QTRY_VERIFY(probe.stats().late >= 1);
         QVERIFY(probe.stats().maxMs >= 150);
         QVERIFY(probe.stats().samples >= 3);
+    }
+
+    // A simulator configuration whose worst regime is called "storm": the panel's Add
+    // takes a file that names it and refuses one that names the built-in "stressed".
+    void addedAgentsAreCheckedAgainstTheSessionsRegimes()
+    {
+        QTemporaryDir dir;
+        qputenv("XDG_CONFIG_HOME", dir.filePath(QStringLiteral("config")).toLocal8Bit());
+        QFile builtIn(QStringLiteral(HM_TEST_RESOURCES "/sim/default.json"));
+        QVERIFY(builtIn.open(QIODevice::ReadOnly));
+        QByteArray sim = builtIn.readAll();
+        QVERIFY(sim.contains("\"stressed\""));
+        sim.replace("\"stressed\"", "\"storm\"");
+        const QString simPath = dir.filePath(QStringLiteral("storm-sim.json"));
+        auto write = [](const QString& path, const QByteArray& text) {
+            QFile f(path);
+            return f.open(QIODevice::WriteOnly) && f.write(text) == text.size();
+        };
+        QVERIFY(write(simPath, sim));
+        auto agentFile = [&](const char* id, const char* regime) {
+            const QString path = dir.filePath(QString::fromLatin1(id) + QStringLiteral(".json"));
+            const QString text = QStringLiteral(R"({"agents": [{"id": "%1", "type": "twap", "instrument": "HMX",
+                "params": {"side": "buy", "quantity": 1000, "duration_s": 60, "lot": 100},
+                "oversight": {"approval": "in_regimes", "regimes": ["%2"]}}]})")
+                                     .arg(QString::fromLatin1(id), QString::fromLatin1(regime));
+            return write(path, text.toUtf8()) ? path : QString();
+        };
+        const QString storm = agentFile("storm-twap", "storm");
+        const QString stressed = agentFile("stressed-twap", "stressed");
+        QVERIFY(!storm.isEmpty() && !stressed.isEmpty());
+
+        RuntimeOptions o;
+        o.dataDirectory = dir.filePath(QStringLiteral("data")).toStdString();
+        o.resourceDirectory = HM_TEST_RESOURCES;
+        o.venueFlowPerSecond = 0;
+        o.simConfig = simPath.toStdString();
+        o.regimeModel = "none";
+        Runtime rt(o);
+        MainWindow w(rt.engine(), rt.engine().config().instruments.front(), QStringLiteral("embedded venue"),
+                     QString::fromStdString(rt.journalPath()));
+        SnapshotBridge* bridge = &w.bridge();
+        auto snapshotFeed = rt.engine().subscribeSnapshots([bridge](SnapshotPtr s) { bridge->offer(std::move(s)); });
+        struct StopFirst {
+            Runtime& rt;
+            ~StopFirst() { rt.stop(); }
+        } stopFirst{rt};
+        rt.start();
+
+        w.agents().addFromFile(storm);
+        QTRY_VERIFY_WITH_TIMEOUT(w.agents().model().rowOf("storm-twap") >= 0, 10000);
+        QVERIFY2(!w.agents().statusText().contains(QStringLiteral("not a regime")), qPrintable(w.agents().statusText()));
+        w.agents().addFromFile(stressed);
+        const QString status = w.agents().statusText();
+        QVERIFY2(status.contains(QStringLiteral("'stressed' is not a regime of the simulator configuration '%1'").arg(simPath)),
+                 qPrintable(status));
+        QVERIFY2(status.contains(QStringLiteral("storm")), qPrintable(status)); // the names it knows
+        QCOMPARE(w.agents().model().rowOf("stressed-twap"), -1); // refused before the engine was asked
     }
 };
 

@@ -268,7 +268,9 @@ void AgentsPanel::addFromFile(const QString& path)
 {
     std::vector<AgentSpec> specs;
     std::string error;
-    if (!loadAgentSpecs(path.toStdString(), specs, error)) {
+    // The session's own regimes (its simulator configuration and detector), as at start.
+    const RegimeNames& session = m_engine.config().regimes;
+    if (!loadAgentSpecs(path.toStdString(), specs, error, session.names.empty() ? defaultRegimeNames() : session)) {
         setStatus(false, QString::fromStdString(error));
         return;
     }

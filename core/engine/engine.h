@@ -42,6 +42,9 @@ struct EngineConfig {
     double regimeWarmupS = 60; // market data before the regime detector's first observation
     int stateHashIntervalMs = 1000; // how often a live session journals its state hash (0 = never)
     bool replay = false; // fed from a journal: no agents run, nothing is sent, time is the journal's
+    // The regimes an agent file may name: the session's simulator and detector. Empty:
+    // the built-in simulator's (defaultRegimeNames).
+    RegimeNames regimes;
 };
 
 // Who asked: every intervention is audited with it. The role is established by the
