@@ -108,7 +108,8 @@ int runHeadless(Runtime& runtime, const HeadlessOptions& options, std::ostream& 
     const auto settle = clock::now() + std::chrono::seconds(3);
     while (clock::now() < settle) {
         bool pending = false;
-        for (const auto& r : engine.latest()->orders)
+        const SnapshotPtr held = engine.latest(); // the range must not outlive the snapshot
+        for (const auto& r : held->orders)
             if (!isTerminal(r.status))
                 pending = true;
         if (!pending)

@@ -101,7 +101,8 @@ int main(int argc, char** argv)
     }
     auto workingCount = [&] {
         int n = 0;
-        for (const auto& r : e.latest()->orders)
+        const SnapshotPtr held = e.latest(); // the range must not outlive the snapshot
+        for (const auto& r : held->orders)
             n += r.status == OrderStatus::New;
         return n;
     };
@@ -115,7 +116,8 @@ int main(int argc, char** argv)
     // Confirmed: every order Canceled by the venue's ExecutionReport.
     auto allCanceled = [&] {
         int n = 0;
-        for (const auto& r : e.latest()->orders)
+        const SnapshotPtr held = e.latest(); // the range must not outlive the snapshot
+        for (const auto& r : held->orders)
             n += r.status == OrderStatus::Canceled;
         return n >= orders;
     };

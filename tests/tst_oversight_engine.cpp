@@ -262,7 +262,8 @@ private Q_SLOTS:
         o.price = 9900;
         const std::string id = engine.submit(o, "script");
         QVERIFY(waitFor([&] {
-            for (const auto& r : engine.latest()->orders)
+            const SnapshotPtr held = engine.latest(); // the range must not outlive the snapshot
+            for (const auto& r : held->orders)
                 if (r.clOrdId == id)
                     return r.status == OrderStatus::Rejected && r.text.find("halted") != std::string::npos;
             return false;
@@ -273,7 +274,8 @@ private Q_SLOTS:
         o.price = 9901;
         const std::string after = engine.submit(o, "script");
         QVERIFY(waitFor([&] {
-            for (const auto& r : engine.latest()->orders)
+            const SnapshotPtr held = engine.latest(); // the range must not outlive the snapshot
+            for (const auto& r : held->orders)
                 if (r.clOrdId == after)
                     return r.status == OrderStatus::New;
             return false;
@@ -346,7 +348,8 @@ private Q_SLOTS:
         o.price = 9950;
         const std::string id = engine.submit(o, "script");
         QVERIFY(waitFor([&] {
-            for (const auto& r : engine.latest()->orders)
+            const SnapshotPtr held = engine.latest(); // the range must not outlive the snapshot
+            for (const auto& r : held->orders)
                 if (r.clOrdId == id)
                     return r.status == OrderStatus::Rejected && r.text.find("order_qty") != std::string::npos;
             return false;
@@ -455,7 +458,8 @@ private Q_SLOTS:
             QVERIFY(ask([&](Reply r) { engine.addAgent(specs.front(), trader, r); }).first);
             QVERIFY(ask([&](Reply r) { engine.controlAgent("buyer", AgentAction::Start, trader, "go", r); }).first);
             auto buyer = [&] {
-                for (const auto& a : engine.latest()->agents)
+                const SnapshotPtr held = engine.latest(); // the range must not outlive the snapshot
+                for (const auto& a : held->agents)
                     if (a.id == "buyer")
                         return a;
                 return AgentView{};
@@ -463,7 +467,8 @@ private Q_SLOTS:
             QVERIFY(waitFor([&] { return buyer().working == 1; }));
             QVERIFY(ask([&](Reply r) { engine.controlAgent("buyer", AgentAction::Pause, trader, "hold", r); }).first);
             auto order = [&](const std::string& id) -> std::optional<OrderRecord> {
-                for (const auto& o : engine.latest()->orders)
+                const SnapshotPtr held = engine.latest(); // the range must not outlive the snapshot
+                for (const auto& o : held->orders)
                     if (o.clOrdId == id)
                         return o;
                 return std::nullopt;

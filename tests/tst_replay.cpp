@@ -59,8 +59,9 @@ std::string picture(const EngineSnapshot& s)
 
 SnapshotPtr settledSnapshot(ReplaySession& r, std::int64_t seq)
 {
-    // Snapshots are published at 30 Hz: wait for one taken after `seq` was applied.
-    for (int i = 0; i < 400; ++i) {
+    // Snapshots are published at 30 Hz: wait for one taken after `seq` was applied (up to
+    // 30 s: a sanitizer build replays several times slower).
+    for (int i = 0; i < 3000; ++i) {
         SnapshotPtr s = r.engine().latest();
         if (s && s->replay.seq == seq)
             return s;
