@@ -102,13 +102,27 @@ PassphraseGuard::Outcome PassphraseGuard::check(const std::string& passphrase)
         if (now < m_blockedUntil) // refused before waiting for anyone else's check
             return backingOff(now);
     }
-    std::unique_lock<std::timed_mutex> verifying(m_verifyMutex, std::defer_lock);
-    if (!verifying.try_lock_for(seconds(3))) {
-        Outcome o;
-        o.result = Result::Busy;
-        o.message = "other risk-manager passphrase checks are under way; try again in a moment";
-        return o;
+    {
+        std::unique_lock<std::mutex> lock(m_verifyMutex);
+        if (!m_verifyFree.wait_for(lock, seconds(3), [this] { return !m_verifying; })) {
+            Outcome o;
+            o.result = Result::Busy;
+            o.message = "other risk-manager passphrase checks are under way; try again in a moment";
+            return o;
+        }
+        m_verifying = true;
     }
+    struct Done {
+        PassphraseGuard& g;
+        ~Done()
+        {
+            {
+                std::lock_guard<std::mutex> lock(g.m_verifyMutex);
+                g.m_verifying = false;
+            }
+            g.m_verifyFree.notify_one();
+        }
+    } done{*this};
     {
         std::lock_guard<std::mutex> lock(m_stateMutex);
         const auto now = m_clock();

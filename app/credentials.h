@@ -4,6 +4,7 @@
 // readable by its owner only. No passphrase file: nobody can act as risk manager.
 #include <chrono>
 #include <functional>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 
@@ -46,7 +47,11 @@ private:
 
     std::string m_dataDirectory;
     Clock m_clock;
-    std::timed_mutex m_verifyMutex; // one Argon2 check at a time
+    // One Argon2 check at a time (each takes 64 MiB). A flag under a condition variable
+    // rather than a timed mutex: ThreadSanitizer cannot follow pthread_mutex_clocklock.
+    std::mutex m_verifyMutex;
+    std::condition_variable m_verifyFree;
+    bool m_verifying = false;
     std::mutex m_stateMutex;
     int m_failures = 0;
     int m_refusedUnchecked = 0;
