@@ -1,6 +1,7 @@
 // helmsman-backtest: every execution strategy on the same held-out seeds across all
 // regimes; a table on the console, CSV, JSON and PNG charts in the output directory.
 #include "backtest_report.h"
+#include "model/text.h"
 #include "ml/training.h"
 
 #include <QGuiApplication>
@@ -42,16 +43,6 @@ bool number(const char* text, double& out)
     char* end = nullptr;
     out = std::strtod(text, &end);
     return end && *end == 0 && end != text;
-}
-
-std::vector<std::string> split(const std::string& s)
-{
-    std::vector<std::string> out;
-    std::stringstream in(s);
-    for (std::string item; std::getline(in, item, ',');)
-        if (!item.empty())
-            out.push_back(item);
-    return out;
 }
 
 void bar(const char* label, int done, int total)
@@ -107,7 +98,7 @@ int main(int argc, char** argv)
         } else if (a == "--model") {
             models.push_back(text());
         } else if (a == "--strategies") {
-            strategies = split(text());
+            strategies = split(text(), ',', true);
         } else if (a == "--episodes") {
             value(v, 1, 1e7);
             o.episodes = static_cast<int>(v);
@@ -131,7 +122,7 @@ int main(int argc, char** argv)
             const std::string s = text();
             sizes.clear();
             if (s != "none")
-                for (const std::string& item : split(s)) {
+                for (const std::string& item : split(s, ',', true)) {
                     if (!number(item.c_str(), v) || v <= 0 || v > 5) {
                         std::cerr << "helmsman-backtest: --sizes: '" << item << "' is not a share between 0 and 5\n";
                         return 2;

@@ -81,13 +81,13 @@ int runHeadless(Runtime& runtime, const HeadlessOptions& options, std::ostream& 
                 && r.status != OrderStatus::PendingReplace)
                 working.push_back(&r);
         if (x < 0.15 && !working.empty()) {
-            engine.cancel(working[static_cast<std::size_t>(u(rng) * static_cast<double>(working.size()))]->clOrdId, "script");
+            engine.cancel(working[static_cast<std::size_t>(u(rng) * static_cast<double>(working.size()))]->clOrdId, Origin::script());
             continue;
         }
         if (x < 0.25 && !working.empty()) {
             const OrderRecord* w = working[static_cast<std::size_t>(u(rng) * static_cast<double>(working.size()))];
             const Price shift = w->side == Side::Buy ? 1 : -1;
-            engine.replace(w->clOrdId, w->qty + 100 * ins.lotSize, w->price + shift, "script");
+            engine.replace(w->clOrdId, w->qty + 100 * ins.lotSize, w->price + shift, Origin::script());
             continue;
         }
         if (x < 0.60) { // passive
@@ -101,9 +101,9 @@ int runHeadless(Runtime& runtime, const HeadlessOptions& options, std::ostream& 
             o.price = side == Side::Buy ? ask : bid;
             o.tif = TimeInForce::FillOrKill;
         }
-        engine.submit(o, "script");
+        engine.submit(o, Origin::script());
     }
-    engine.cancelAll("script");
+    engine.cancelAll(Origin::script());
     // Let the last acknowledgements arrive before shutting down.
     const auto settle = clock::now() + std::chrono::seconds(3);
     while (clock::now() < settle) {

@@ -3,6 +3,7 @@
 // against TWAP, checkpoints and resume, a CSV learning curve and a PNG plot of it, and
 // writes the model with its model card.
 #include "ml/training.h"
+#include "model/text.h"
 
 #include <QGuiApplication>
 #include <QImage>
@@ -73,16 +74,6 @@ double number(const std::string& key, const std::string& text, double lo, double
     return v;
 }
 
-std::vector<std::string> split(const std::string& s)
-{
-    std::vector<std::string> out;
-    std::stringstream in(s);
-    for (std::string x; std::getline(in, x, ',');)
-        if (!x.empty())
-            out.push_back(x);
-    return out;
-}
-
 void set(Options& o, const std::string& key, const std::string& v)
 {
     TrainConfig& t = o.train;
@@ -95,7 +86,7 @@ void set(Options& o, const std::string& key, const std::string& v)
     else if (key == "hidden") t.network.hidden = static_cast<int>(number(key, v, 4, 4096));
     else if (key == "layers") t.network.layers = static_cast<int>(number(key, v, 1, 8));
     else if (key == "seed") t.seed0 = static_cast<std::uint64_t>(number(key, v, 0, 49000000));
-    else if (key == "regimes") o.regimes = split(v);
+    else if (key == "regimes") o.regimes = split(v, ',', true);
     else if (key == "size") o.size = number(key, v, 0.0001, 5);
     else if (key == "horizon") o.horizon = number(key, v, 60, 23000);
     else if (key == "eval-every") o.evalEvery = static_cast<std::uint64_t>(number(key, v, 1000, 1e10));

@@ -73,7 +73,7 @@ int main(int argc, char** argv)
         r.side = Side::Buy;
         r.qty = 100;
         r.price = 100; // far below the market: rests
-        engine.submit(r, "script");
+        engine.submit(r, Origin::script());
     };
     auto reports = [&] { return engine.latest()->counters.executionReports; };
     auto helmsmanPaced = [&](int n) {

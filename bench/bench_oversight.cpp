@@ -97,7 +97,7 @@ int main(int argc, char** argv)
         r.side = Side::Buy;
         r.qty = 100;
         r.price = mid - 20 - (k % 40); // rests, inside the collar
-        e.submit(r, "script");
+        e.submit(r, Origin::script());
     }
     auto workingCount = [&] {
         int n = 0;

@@ -243,7 +243,7 @@ private Q_SLOTS:
             o.symbol = "HMX";
             o.qty = 100;
             o.price = 9900 - (i % 50);
-            engine.submit(o, "script");
+            engine.submit(o, Origin::script());
         }
         QVERIFY(waitFor([&] { return working(*engine.latest()) == 500 && engine.latest()->counters.ordersSent == 500; }));
         // The caller (think: the GUI thread) blocks right after asking for the kill; the
@@ -260,7 +260,7 @@ private Q_SLOTS:
         o.symbol = "HMX";
         o.qty = 100;
         o.price = 9900;
-        const std::string id = engine.submit(o, "script");
+        const std::string id = engine.submit(o, Origin::script());
         QVERIFY(waitFor([&] {
             const SnapshotPtr held = engine.latest(); // the range must not outlive the snapshot
             for (const auto& r : held->orders)
@@ -272,7 +272,7 @@ private Q_SLOTS:
         QVERIFY(ask([&](Reply r) { engine.rearmAll(Actor{"rm", Role::RiskManager}, "drill over", r); }).first);
         o.clOrdId.clear();
         o.price = 9901;
-        const std::string after = engine.submit(o, "script");
+        const std::string after = engine.submit(o, Origin::script());
         QVERIFY(waitFor([&] {
             const SnapshotPtr held = engine.latest(); // the range must not outlive the snapshot
             for (const auto& r : held->orders)
@@ -346,7 +346,7 @@ private Q_SLOTS:
         o.symbol = "HMX";
         o.qty = 100;
         o.price = 9950;
-        const std::string id = engine.submit(o, "script");
+        const std::string id = engine.submit(o, Origin::script());
         QVERIFY(waitFor([&] {
             const SnapshotPtr held = engine.latest(); // the range must not outlive the snapshot
             for (const auto& r : held->orders)
@@ -368,11 +368,11 @@ private Q_SLOTS:
         o.qty = 100;
         o.price = 9950;
         o.clOrdId = "MINE-1";
-        QCOMPARE(engine.submit(o, "script"), std::string("MINE-1"));
+        QCOMPARE(engine.submit(o, Origin::script()), std::string("MINE-1"));
         QVERIFY(waitFor([&] { return working(*engine.latest()) == 1; }));
         o.qty = 300;
         o.side = Side::Sell;
-        engine.submit(o, "script"); // the same id again
+        engine.submit(o, Origin::script()); // the same id again
         QVERIFY(waitFor([&] { return engine.latest()->counters.ordersDenied == 1; }));
         const auto s = engine.latest();
         QCOMPARE(working(*s), 1);

@@ -78,7 +78,7 @@ MainWindow::MainWindow(Engine& engine, const Instrument& instrument, const QStri
 
     m_ticket = new OrderTicket(instrument);
     connect(m_ticket, &OrderTicket::orderRequested, this,
-            [this](const OrderRequest& o) { m_engine.submit(o, "ticket"); });
+            [this](const OrderRequest& o) { m_engine.submit(o, Origin::desk("ticket")); });
     dock(tr("Order ticket"), QStringLiteral("ticketDock"), m_ticket, Qt::LeftDockWidgetArea);
 
     m_orderModel = new OrderTableModel(this);
@@ -102,7 +102,7 @@ MainWindow::MainWindow(Engine& engine, const Instrument& instrument, const QStri
     connect(cancelButton, &QPushButton::clicked, this, &MainWindow::cancelSelected);
     auto* cancelAll = new QPushButton(tr("Cancel all"));
     cancelAll->setObjectName(QStringLiteral("cancelAll"));
-    connect(cancelAll, &QPushButton::clicked, this, [this] { m_engine.cancelAll("blotter"); });
+    connect(cancelAll, &QPushButton::clicked, this, [this] { m_engine.cancelAll(Origin::desk("blotter")); });
     auto* ordersPage = new QWidget;
     auto* buttons = new QHBoxLayout;
     buttons->addWidget(cancelButton);
@@ -217,7 +217,7 @@ void MainWindow::buildToolbar()
     m_rearmAction->setToolTip(tr("Risk manager: lift the global kill and re-arm killed agents"));
     QAction* limits = bar->addAction(tr("Limits…"), this, [this] { openLimitsEditor(); });
     limits->setObjectName(QStringLiteral("limitsAction"));
-    QAction* cancelAll = bar->addAction(tr("Cancel all orders"), this, [this] { m_engine.cancelAll("toolbar"); });
+    QAction* cancelAll = bar->addAction(tr("Cancel all orders"), this, [this] { m_engine.cancelAll(Origin::desk("toolbar")); });
     cancelAll->setObjectName(QStringLiteral("cancelAllAction"));
     auto* spacer = new QWidget;
     spacer->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Preferred);
@@ -462,7 +462,7 @@ void MainWindow::cancelSelected()
     for (const QModelIndex& proxyIndex : rows) {
         const OrderRecord* o = m_orderModel->orderAt(m_orderProxy->mapToSource(proxyIndex).row());
         if (o && !isTerminal(o->status))
-            m_engine.cancel(o->clOrdId, "blotter");
+            m_engine.cancel(o->clOrdId, Origin::desk("blotter"));
     }
 }
 
@@ -472,7 +472,7 @@ void MainWindow::onLadderDoubleClick(const QModelIndex& index)
         const Side side = index.column() == LadderModel::MyBids ? Side::Buy : Side::Sell;
         const Price px = m_ladderModel->priceAt(index.row());
         if (px > 0 && m_ladderModel->ownQtyAt(index.row(), side) > 0)
-            m_engine.cancelAtPrice(m_instrument.symbol, side, px, "ladder");
+            m_engine.cancelAtPrice(m_instrument.symbol, side, px, Origin::desk("ladder"));
         return;
     }
     const Price px = m_ladderModel->priceAt(index.row());

@@ -1,17 +1,10 @@
 #include "agents/oversight.h"
+#include "model/text.h"
 
 #include <cmath>
 #include <cstdio>
 
 namespace hm {
-namespace {
-std::string fmt(double v)
-{
-    char b[64];
-    std::snprintf(b, sizeof b, "%.6g", v);
-    return b;
-}
-} // namespace
 
 const char* toString(ApprovalMode m)
 {
@@ -61,7 +54,7 @@ OversightDecision review(const OversightInput& in, ThrottleRuntime& rt, const Or
         return {Verdict::Drop, "throttle: passive only, this order would cross the spread"};
     const double maxRate = t.maxOrdersPerSecond * level;
     if (static_cast<double>(rt.orders.count(in.now) + 1) > maxRate)
-        return {Verdict::Drop, "throttle: " + fmt(maxRate) + " orders per second"};
+        return {Verdict::Drop, "throttle: " + shortNumber(maxRate) + " orders per second"};
     while (!rt.notional.empty() && rt.notional.front().first <= in.now - 60000000000LL)
         rt.notional.pop_front();
     double minute = 0;
@@ -71,10 +64,10 @@ OversightDecision review(const OversightInput& in, ThrottleRuntime& rt, const Or
     const double notional = px * in.tickSize * static_cast<double>(p.qty);
     const double maxMinute = t.maxNotionalPerMinute * level;
     if (!reducing && minute + notional > maxMinute)
-        return {Verdict::Drop, "throttle: notional per minute would reach " + fmt(minute + notional) + " of " + fmt(maxMinute)};
+        return {Verdict::Drop, "throttle: notional per minute would reach " + shortNumber(minute + notional) + " of " + shortNumber(maxMinute)};
     const double part = participation(rt, m.tradedVolume);
     if (!reducing && t.maxParticipation > 0 && part > t.maxParticipation)
-        return {Verdict::Drop, "throttle: participation " + fmt(100 * part) + "% above " + fmt(100 * t.maxParticipation) + "%"};
+        return {Verdict::Drop, "throttle: participation " + shortNumber(100 * part) + "% above " + shortNumber(100 * t.maxParticipation) + "%"};
 
     const OversightPolicy& pol = *in.policy;
     switch (pol.approval) {
@@ -82,9 +75,9 @@ OversightDecision review(const OversightInput& in, ThrottleRuntime& rt, const Or
     case ApprovalMode::EveryOrder: return {Verdict::NeedsApproval, "every order of this agent is approved by a person"};
     case ApprovalMode::AboveThreshold:
         if (pol.qtyThreshold > 0 && static_cast<double>(p.qty) > pol.qtyThreshold)
-            return {Verdict::NeedsApproval, "quantity " + std::to_string(p.qty) + " above " + fmt(pol.qtyThreshold)};
+            return {Verdict::NeedsApproval, "quantity " + std::to_string(p.qty) + " above " + shortNumber(pol.qtyThreshold)};
         if (pol.notionalThreshold > 0 && notional > pol.notionalThreshold)
-            return {Verdict::NeedsApproval, "notional " + fmt(notional) + " above " + fmt(pol.notionalThreshold)};
+            return {Verdict::NeedsApproval, "notional " + shortNumber(notional) + " above " + shortNumber(pol.notionalThreshold)};
         break;
     case ApprovalMode::InRegimes:
         if (pol.regimes.count(m.regime))

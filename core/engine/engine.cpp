@@ -140,27 +140,27 @@ void Engine::post(Input input)
     m_queueCv.notify_one();
 }
 
-std::string Engine::submit(OrderRequest order, const std::string& origin)
+std::string Engine::submit(OrderRequest order, Origin origin)
 {
     if (order.clOrdId.empty())
         order.clOrdId = nextId();
     std::string id = order.clOrdId;
-    post(SubmitOrder{std::move(order), origin});
+    post(SubmitOrder{std::move(order), std::move(origin)});
     return id;
 }
 
-void Engine::cancel(const std::string& clOrdId, const std::string& origin) { post(CancelOrder{clOrdId, origin}); }
+void Engine::cancel(const std::string& clOrdId, Origin origin) { post(CancelOrder{clOrdId, std::move(origin)}); }
 
-void Engine::replace(const std::string& clOrdId, Quantity qty, Price price, const std::string& origin)
+void Engine::replace(const std::string& clOrdId, Quantity qty, Price price, Origin origin)
 {
-    post(ReplaceOrder{clOrdId, qty, price, origin});
+    post(ReplaceOrder{clOrdId, qty, price, std::move(origin)});
 }
 
-void Engine::cancelAll(const std::string& origin) { post(CancelAllOrders{origin, {}, std::nullopt, 0}); }
+void Engine::cancelAll(Origin origin) { post(CancelAllOrders{std::move(origin), {}, std::nullopt, 0}); }
 
-void Engine::cancelAtPrice(const std::string& symbol, Side side, Price price, const std::string& origin)
+void Engine::cancelAtPrice(const std::string& symbol, Side side, Price price, Origin origin)
 {
-    post(CancelAllOrders{origin, symbol, side, price});
+    post(CancelAllOrders{std::move(origin), symbol, side, price});
 }
 
 void Engine::onExecutionReport(const ExecutionReport& r) { post(r); }
@@ -253,7 +253,7 @@ void Engine::journalOperator(const std::string& action, const std::string& detai
 
 void Engine::handle(SubmitOrder& c) { submitChecked(c.order, c.origin); }
 
-bool Engine::submitChecked(OrderRequest& o, const std::string& origin)
+bool Engine::submitChecked(OrderRequest& o, const Origin& origin)
 {
     const Timestamp now = engineNow();
     if (m_oms.find(o.clOrdId)) {
@@ -262,7 +262,7 @@ bool Engine::submitChecked(OrderRequest& o, const std::string& origin)
         const std::string why = "client order id '" + o.clOrdId + "' is already in use";
         ++m_counters.ordersDenied;
         feed("denial", o.owner.empty() ? "operator" : o.owner, orderText(o.side, o.qty, o.symbol, o.type, o.price) + ": " + why);
-        journalOperator("submit-refused", origin + ": " + why);
+        journalOperator("submit-refused", origin.text() + ": " + why);
         return false;
     }
     std::string reason;
@@ -302,8 +302,8 @@ bool Engine::submitChecked(OrderRequest& o, const std::string& origin)
             m_gateLeaves[o.clOrdId] = o.qty;
         }
     }
-    if (origin != "script" && origin.rfind("agent:", 0) != 0)
-        journalOperator("submit", origin + ": " + toString(o.side) + " " + std::to_string(o.qty) + " " + o.symbol);
+    if (origin.journalsAsOperator())
+        journalOperator("submit", origin.text() + ": " + toString(o.side) + " " + std::to_string(o.qty) + " " + o.symbol);
     m_oms.onSend(o, now);
     if (m_journal) {
         JournalRecord r;
@@ -366,7 +366,7 @@ bool Engine::cancelSelfTrades(const GateVerdict& v, const std::string& incomingI
     const std::string policy = std::string("self-trade prevention, policy ") + toString(m_gate.limits().selfTradePolicy);
     bool allSent = true;
     for (const OwnOrder& r : v.cancelResting) {
-        CancelOrder c{r.clOrdId, "script"};
+        CancelOrder c{r.clOrdId, Origin::engine()};
         handle(c);
         const OrderRecord* rec = m_oms.find(r.clOrdId);
         const bool sent = rec && rec->status == OrderStatus::PendingCancel;
@@ -395,8 +395,8 @@ void Engine::handle(CancelOrder& c)
     req.symbol = existing->symbol;
     req.side = existing->side;
     req.qty = existing->qty;
-    if (c.origin != "script")
-        journalOperator("cancel", c.origin + ": " + c.clOrdId);
+    if (c.origin.journalsAsOperator())
+        journalOperator("cancel", c.origin.text() + ": " + c.clOrdId);
     m_gate.noteCancel(monoNs()); // cancels always pass; they count toward the message rate
     m_oms.onCancelRequested(c.clOrdId, requestId, now);
     if (m_journal) {
@@ -470,8 +470,8 @@ void Engine::handle(ReplaceOrder& c)
     req.type = existing->type;
     req.qty = c.qty;
     req.price = c.price;
-    if (c.origin != "script")
-        journalOperator("replace", c.origin + ": " + c.clOrdId);
+    if (c.origin.journalsAsOperator())
+        journalOperator("replace", c.origin.text() + ": " + c.clOrdId);
     m_oms.onReplaceRequested(c.clOrdId, requestId, now);
     if (m_journal) {
         JournalRecord r;
@@ -500,8 +500,8 @@ void Engine::handle(ReplaceOrder& c)
 void Engine::handle(CancelAllOrders& c)
 {
     journalOperator(c.symbol.empty() ? "cancel-all" : "cancel-at-price",
-                    c.symbol.empty() ? c.origin
-                                     : c.origin + " " + c.symbol + " " + (c.side ? toString(*c.side) : "any") + " "
+                    c.symbol.empty() ? c.origin.text()
+                                     : c.origin.text() + " " + c.symbol + " " + (c.side ? toString(*c.side) : "any") + " "
                             + std::to_string(c.price));
     cancelWhere([&](const OrderRecord& o) {
         return (c.symbol.empty() || o.symbol == c.symbol) && (!c.side || o.side == *c.side)

@@ -4,8 +4,7 @@
 // handled in order. Snapshots go out at most snapshotHz times a second.
 #include "agents/agent_config.h"
 #include "book/book_mirror.h"
-#include "engine/snapshot.h"
-#include "engine/snapshot_subscription.h"
+#include "engine/engine_commands.h"
 #include "features/features.h"
 #include "journal/journal_record.h"
 #include "regime/regime_detector.h"
@@ -47,15 +46,6 @@ struct EngineConfig {
     RegimeNames regimes;
 };
 
-// Who asked: every intervention is audited with it. The role is established by the
-// composition root (the window's sign-in, the control channel's credential check).
-struct Actor {
-    std::string who = "operator";
-    Role role = Role::Trader;
-};
-// Called on the engine thread with the outcome of a control command.
-using Reply = std::function<void(bool ok, const std::string& message)>;
-
 // The agent is built (its model loaded) by the caller, off the engine thread.
 struct AddAgent { AgentSpec spec; Actor actor; Reply reply; std::shared_ptr<Agent> built; std::string buildError; };
 struct RemoveAgent { std::string id; Actor actor; Reply reply; };
@@ -81,12 +71,12 @@ struct KillTiming {
     std::size_t cancels = 0;
 };
 
-struct SubmitOrder { OrderRequest order; std::string origin; };
-struct CancelOrder { std::string clOrdId; std::string origin; };
-struct ReplaceOrder { std::string clOrdId; Quantity qty; Price price; std::string origin; };
+struct SubmitOrder { OrderRequest order; Origin origin; };
+struct CancelOrder { std::string clOrdId; Origin origin; };
+struct ReplaceOrder { std::string clOrdId; Quantity qty; Price price; Origin origin; };
 // Cancels every working order that matches; empty symbol / no side / price 0 match all.
 struct CancelAllOrders {
-    std::string origin;
+    Origin origin;
     std::string symbol;
     std::optional<Side> side;
     Price price = 0;
@@ -157,7 +147,7 @@ struct EngineState {
     ReplayView m_replayView;
 };
 
-class Engine : public GatewayListener, private EngineState {
+class Engine : public EngineCommands, public GatewayListener, private EngineState {
 public:
     using SnapshotSink = hm::SnapshotSink;
 
@@ -166,28 +156,28 @@ public:
 
     // Snapshots as they are published (engine thread); delivery stops when the returned
     // subscription is destroyed or reset. Any thread, any time.
-    SnapshotSubscription subscribeSnapshots(SnapshotSink sink);
+    SnapshotSubscription subscribeSnapshots(SnapshotSink sink) override;
     void start();
     void stop();
 
-    // Commands: safe from any thread; they are queued for the engine thread.
-    // submit() fills in a ClOrdID when the order has none and returns it.
-    std::string submit(OrderRequest order, const std::string& origin = "operator");
-    void cancel(const std::string& clOrdId, const std::string& origin = "operator");
-    void replace(const std::string& clOrdId, Quantity qty, Price price, const std::string& origin = "operator");
-    void cancelAll(const std::string& origin = "operator");
-    void cancelAtPrice(const std::string& symbol, Side side, Price price, const std::string& origin = "operator");
-
-    // Oversight commands; each is audited. Reply is optional.
-    void addAgent(AgentSpec spec, Actor actor, Reply reply = {});
-    void removeAgent(const std::string& id, Actor actor, Reply reply = {});
-    void controlAgent(const std::string& id, AgentAction action, Actor actor, const std::string& reason, Reply reply = {});
-    void setThrottleLevel(const std::string& id, int level, Actor actor, Reply reply = {});
-    void decide(std::uint64_t ticket, const std::string& agent, bool approve, Actor actor, Reply reply = {});
-    void killAll(Actor actor, const std::string& reason, Reply reply = {});
-    void rearmAll(Actor actor, const std::string& reason, Reply reply = {});
+    // Commands (EngineCommands): safe from any thread; they are queued for the engine thread.
+    std::string submit(OrderRequest order, Origin origin = Origin::desk("operator")) override;
+    void cancel(const std::string& clOrdId, Origin origin = Origin::desk("operator")) override;
+    void replace(const std::string& clOrdId, Quantity qty, Price price, Origin origin = Origin::desk("operator")) override;
+    void cancelAll(Origin origin = Origin::desk("operator")) override;
+    void cancelAtPrice(const std::string& symbol, Side side, Price price, Origin origin = Origin::desk("operator")) override;
+    void addAgent(AgentSpec spec, Actor actor, Reply reply = {}) override;
+    void removeAgent(const std::string& id, Actor actor, Reply reply = {}) override;
+    void controlAgent(const std::string& id, AgentAction action, Actor actor, const std::string& reason,
+                      Reply reply = {}) override;
+    void setThrottleLevel(const std::string& id, int level, Actor actor, Reply reply = {}) override;
+    void decide(std::uint64_t ticket, const std::string& agent, bool approve, Actor actor, Reply reply = {}) override;
+    void killAll(Actor actor, const std::string& reason, Reply reply = {}) override;
+    void rearmAll(Actor actor, const std::string& reason, Reply reply = {}) override;
     void changeLimits(std::vector<std::pair<std::string, std::string>> changes, Actor actor, const std::string& reason,
-                      Reply reply = {});
+                      Reply reply = {}) override;
+    const RegimeNames& sessionRegimes() const override { return m_config.regimes; }
+    const RiskLimits& startingLimits() const override { return m_config.limits; }
     void setRegime(const std::string& symbol, const std::string& regime, const std::string& source);
     // With a regime model, the engine detects the regime itself from the market; a regime
     // told by the simulator is then shown as the true one but does not drive oversight.
@@ -213,7 +203,7 @@ public:
     void onMarketData(const MarketDataUpdate& update) override;
     void onSessionEvent(const SessionEvent& event) override;
 
-    SnapshotPtr latest() const; // the last published snapshot (for headless use)
+    SnapshotPtr latest() const override; // the last published snapshot
     // Round trips (us) measured so far, from the index-th on; any thread (benchmarks, diagnostics).
     std::vector<double> roundTripsSince(std::size_t index) const;
     const EngineConfig& config() const { return m_config; }
@@ -226,7 +216,7 @@ private:
     void post(Input input);
     void run();
     void handle(SubmitOrder& c);
-    bool submitChecked(OrderRequest& o, const std::string& origin); // false: denied or not sent
+    bool submitChecked(OrderRequest& o, const Origin& origin); // false: denied or not sent
     // Self-trade prevention: our working orders a new order (side, type, price) would reach.
     std::vector<OwnOrder> ownOrdersAgainst(const std::string& symbol, Side side, OrderType type, Price price) const;
     // Sends the cancels the gate asked for, before the order that called for them, and

@@ -379,7 +379,7 @@ std::size_t Engine::cancelWhere(const std::function<bool(const OrderRecord&)>& m
         if (o->status != OrderStatus::PendingCancel && match(*o))
             ids.push_back(o->clOrdId);
     for (const auto& id : ids) {
-        CancelOrder one{id, "script"};
+        CancelOrder one{id, Origin::engine()};
         handle(one);
     }
     return ids.size();
@@ -556,7 +556,7 @@ void Engine::sendProposal(AgentSlot& slot, const OrderProposal& p, Timestamp now
     o.price = p.price;
     o.owner = slot.spec.id;
     const Instrument* ins = instrument(p.symbol);
-    if (submitChecked(o, "agent:" + slot.spec.id)) {
+    if (submitChecked(o, Origin::agent(slot.spec.id))) {
         ++slot.sent;
         recordSent(slot.throttle, p, ins ? ins->tickSize : 0.0, now);
         slot.lastDecision = "sent " + orderText(p.side, p.qty, p.symbol, p.type, p.price) + (approvedBy.empty() ? "" : ", approved by " + approvedBy);
@@ -584,7 +584,7 @@ void Engine::runAgent(AgentSlot& slot, Timestamp now)
     for (const auto& id : intents.cancels) {
         const OrderRecord* o = m_oms.find(id);
         if (o && o->owner == slot.spec.id && !isTerminal(o->status) && o->status != OrderStatus::PendingCancel) {
-            CancelOrder c{id, "script"};
+            CancelOrder c{id, Origin::engine()};
             handle(c);
         }
     }

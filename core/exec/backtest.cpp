@@ -1,4 +1,5 @@
 #include "exec/backtest.h"
+#include "model/rng_mix.h"
 
 #include <algorithm>
 #include <atomic>
@@ -7,16 +8,6 @@
 #include <thread>
 
 namespace hm {
-
-namespace {
-std::uint64_t mix(std::uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-} // namespace
 
 EpisodeResult runEpisode(const SimConfig& config, const ExecutionTask& task, std::uint64_t seed, ExecutionPolicy& policy)
 {
@@ -97,7 +88,7 @@ ExecutionTask Backtest::taskFor(std::uint64_t seed, double sizeFraction) const
     t.endPenaltyBps = m_options.endPenaltyBps;
     t.startRegime = static_cast<int>(seed % m_config.regimes.size());
     const double latest = std::max(0.0, m_config.daySeconds - t.horizonS - t.warmupS);
-    t.startTimeOfDayS = static_cast<double>(mix(seed) >> 11) * 0x1.0p-53 * latest;
+    t.startTimeOfDayS = static_cast<double>(splitMix64(seed) >> 11) * 0x1.0p-53 * latest;
     const double arrival = t.startTimeOfDayS + t.warmupS;
     const double expected = m_profile.expectedVolume(arrival, arrival + t.horizonS);
     const Quantity lot = std::max<Quantity>(1, m_config.lot);

@@ -1,4 +1,5 @@
 #include "exec/execution_env.h"
+#include "model/rng_mix.h"
 
 #include <algorithm>
 #include <cmath>
@@ -19,14 +20,6 @@ namespace {
 // The fractions of the remaining quantity a discrete action works now.
 constexpr double kFractions[] = {0.0, 0.02, 0.05, 0.1, 0.2, 0.5};
 constexpr int kFractionCount = sizeof(kFractions) / sizeof(kFractions[0]);
-
-std::uint64_t mix(std::uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
 } // namespace
 
 ExecutionEnv::ExecutionEnv(SimConfig config, ExecutionTask task)
@@ -116,7 +109,7 @@ std::vector<double> ExecutionEnv::reset(std::uint64_t seed)
     double start = m_task.startTimeOfDayS;
     const double latest = std::max(0.0, m_config.daySeconds - m_task.horizonS - m_task.warmupS);
     if (start < 0)
-        start = static_cast<double>(mix(seed) >> 11) * 0x1.0p-53 * latest;
+        start = static_cast<double>(splitMix64(seed) >> 11) * 0x1.0p-53 * latest;
     m_sim.reset(new MarketSimulator(m_config, seed, m_task.startRegime, start));
     m_features = FeatureTracker(static_cast<double>(m_config.lot));
     const double warmEnd = start + m_task.warmupS;
