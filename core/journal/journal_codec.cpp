@@ -748,24 +748,38 @@ bool decode(const JournalRecord& r, DecisionRecord& out, std::string* error)
     if (r.aux < 0 || r.aux > 3)
         return fail(error, r, "outcome " + std::to_string(r.aux) + " is outside 0..3");
     out.outcome = static_cast<DecisionOutcome>(r.aux);
+    // A factor's name may hold '|' and '=' ("drift (mean |z|)"); its value is a number and
+    // holds neither: pieces are joined until they end in "=NUMBER".
     const auto fields = split(r.text, '|');
     out.summary = fields.front();
+    std::string pending;
+    auto settle = [&] { // pieces that never became a factor: a summary that held '|'
+        if (pending.empty())
+            return true;
+        if (pending.find('=') != std::string::npos || !out.factors.empty())
+            return fail(error, r, "factor text " + quoted(pending) + " does not end in =NUMBER");
+        out.summary += "|" + pending;
+        pending.clear();
+        return true;
+    };
+    std::size_t at = fields.front().size(); // where the '|' before fields[i] is
     for (std::size_t i = 1; i < fields.size(); ++i) {
-        const std::size_t eq = fields[i].find('=');
-        if (eq == std::string::npos)
-            continue;
-        const std::string key = fields[i].substr(0, eq);
-        if (key == "note") {
-            out.note = r.text.substr(r.text.find("|note=") + 6); // the note may itself hold '|'
-            break;
+        if (startsWith(fields[i], "note=")) { // the last part; the note may itself hold '|'
+            if (!settle())
+                return false;
+            out.note = r.text.substr(at + 6);
+            return true;
         }
+        at += 1 + fields[i].size();
+        pending += (pending.empty() ? "" : "|") + fields[i];
+        const std::size_t eq = pending.rfind('=');
         double value = 0;
-        if (!parseNumber(fields[i].substr(eq + 1), value))
-            return fail(error, r, "factor " + quoted(key) + " has value " + quoted(fields[i].substr(eq + 1))
-                                      + ", not a number");
-        out.factors.emplace_back(key, value);
+        if (eq != std::string::npos && parseNumber(pending.substr(eq + 1), value)) {
+            out.factors.emplace_back(pending.substr(0, eq), value);
+            pending.clear();
+        }
     }
-    return true;
+    return settle();
 }
 
 // ---- state hashes ----

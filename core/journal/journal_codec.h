@@ -208,9 +208,10 @@ struct DecisionRecord {
     Price price = 0; // 0 for a market order
     Quantity qty = 0;
     DecisionOutcome outcome = DecisionOutcome::Sent;
-    std::string summary; // must not hold '|'
-    // Written with 6 significant digits: a value reads back as that rounding.
-    std::vector<std::pair<std::string, double>> factors; // names must not hold '|' or '='
+    std::string summary; // a summary holding '|' reads back whole only when no factor follows
+    // Written with 6 significant digits: a value reads back as that rounding. A name may
+    // hold '|' or '=' ("drift (mean |z|)").
+    std::vector<std::pair<std::string, double>> factors;
     std::string note; // may hold '|'
 };
 
@@ -266,7 +267,6 @@ bool decode(const JournalRecord& record, DroppedRecord& out, std::string* error 
 bool decode(const JournalRecord& record, AuditEntry& out, std::string* error = nullptr);
 bool decode(const JournalRecord& record, AlertRecord& out, std::string* error = nullptr);
 bool decode(const JournalRecord& record, RegimeAlertRecord& out, std::string* error = nullptr);
-// A text field without '=' (a summary that held '|') is skipped, as replay always did.
 bool decode(const JournalRecord& record, DecisionRecord& out, std::string* error = nullptr);
 bool decode(const JournalRecord& record, StateHashRecord& out, std::string* error = nullptr);
 
