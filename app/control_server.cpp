@@ -2,7 +2,7 @@
 #include "model/thread_name.h"
 
 #include "engine/engine.h"
-#include "journal/journal_record.h"
+#include "journal/journal_codec.h"
 #include "journal/journal_writer.h"
 
 #include <nlohmann/json.hpp>
@@ -428,7 +428,7 @@ void ControlServer::auditRefusal(const std::string& peer, const PassphraseGuard:
     }
     spdlog::warn("control channel: risk-manager passphrase refused for {}: {}", peer, detail);
     if (m_journal)
-        m_journal->append(auditRecord(
+        m_journal->append(encode(
             AuditEntry{peer + " (ctl)", toString(Role::Trader), "risk-manager-sign-in", "", "", "", "refused", detail},
             wallNs()));
 }

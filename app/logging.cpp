@@ -1,5 +1,6 @@
 #include "logging.h"
 
+#include "journal/journal_codec.h"
 #include "journal/journal_writer.h"
 #include "runtime.h"
 
@@ -28,15 +29,8 @@ protected:
         const std::string text(msg.payload.data(), msg.payload.size());
         const std::string logger(msg.logger_name.data(), msg.logger_name.size());
         if (msg.level >= spdlog::level::warn) {
-            if (JournalWriter* j = g_journal.load()) {
-                JournalRecord r;
-                r.time = wallNs();
-                r.kind = RecordKind::Log;
-                r.ref = logger;
-                r.aux = static_cast<int>(msg.level);
-                r.text = text;
-                j->append(std::move(r));
-            }
+            if (JournalWriter* j = g_journal.load())
+                j->append(encode(LogRecord{logger, static_cast<int>(msg.level), text}, wallNs()));
         }
         std::lock_guard<std::mutex> lock(g_callbacksMutex);
         for (const auto& cb : g_callbacks)

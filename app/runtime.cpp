@@ -6,6 +6,7 @@
 
 #include "fix/fix_gateway.h"
 #include "fix/fix_venue.h"
+#include "journal/journal_codec.h"
 #include "journal/journal_writer.h"
 #include "sim/sim_config.h"
 
@@ -215,26 +216,14 @@ void Runtime::start()
         return;
     if (m_journal) {
         m_journal->start();
-        JournalRecord r;
-        r.time = wallNs();
-        r.kind = RecordKind::SessionStart;
-        r.ref = m_gateway->sessionId();
-        r.text = std::string("helmsman ") + HM_VERSION;
-        m_journal->append(r);
-        auto config = [&](const std::string& k, const std::string& v) {
-            JournalRecord c;
-            c.time = r.time;
-            c.kind = RecordKind::Config;
-            c.ref = k;
-            c.text = v;
-            m_journal->append(c);
-        };
+        const Timestamp now = wallNs();
+        m_journal->append(encode(SessionStartRecord{m_gateway->sessionId(), std::string("helmsman ") + HM_VERSION}, now));
+        auto config = [&](const std::string& k, const std::string& v) { m_journal->append(encode(ConfigRecord{k, v, ""}, now)); };
         config("venue", embedded() ? "embedded" : m_options.sessionSettings);
         config("seed", std::to_string(m_options.seed));
         config("resources", m_options.resourceDirectory);
         for (const auto& i : m_options.instruments)
-            config("instrument", i.symbol + " tick=" + std::to_string(i.tickSize) + " lot="
-                                     + std::to_string(i.lotSize) + " " + i.currency);
+            m_journal->append(encode(InstrumentConfigRecord{i}, now));
     }
     m_engine->start();
     if (m_venue) {

@@ -10,7 +10,9 @@
 // denials, send failures after the logout, audit rows, regime alerts, state hashes.
 #include "journal/journal_codec.h"
 #include "journal/journal_reader.h"
+#include "replay/recorded_market.h"
 #include "replay/replay_session.h"
+#include "replay/timeline.h"
 
 #include <QFile>
 #include <QTemporaryDir>
@@ -142,6 +144,47 @@ private Q_SLOTS:
         QCOMPARE(s->replay.hashMismatches, std::uint64_t(0));
         QCOMPARE(s->replay.firstMismatchSeq, std::int64_t(0));
         QVERIFY(replay.error().empty());
+
+        // The analyst's recorded book, rebuilt from the same rows, ends where the engine's does.
+        JournalReader reader(m_path);
+        RecordedBook book;
+        std::int64_t levels = 0;
+        reader.forEach(reader.minSeq(), reader.maxSeq(), [&](const JournalRecord& r) {
+            if (book.apply(r))
+                ++levels;
+        });
+        QCOMPARE(levels, reader.count(RecordKind::BookLevel));
+        const BookView& b = s->books.front();
+        QVERIFY(!b.bids.empty() && !b.asks.empty());
+        auto bid = book.bids().begin();
+        for (const PriceLevel& l : b.bids) {
+            QVERIFY(bid != book.bids().end());
+            QCOMPARE(bid->first, l.price);
+            QCOMPARE(bid->second, l.qty);
+            ++bid;
+        }
+        auto ask = book.asks().begin();
+        for (const PriceLevel& l : b.asks) {
+            QVERIFY(ask != book.asks().end());
+            QCOMPARE(ask->first, l.price);
+            QCOMPARE(ask->second, l.qty);
+            ++ask;
+        }
+    }
+
+    void timelineMarksEveryDenialAndRegimeSwitch()
+    {
+        JournalReader reader(m_path);
+        const Timeline t = buildTimeline(reader, 10);
+        std::int64_t denials = 0, regimes = 0;
+        for (const auto& m : t.marks) {
+            denials += m.kind == MarkKind::Denial;
+            regimes += m.kind == MarkKind::Regime;
+            if (m.kind == MarkKind::Regime)
+                QVERIFY2(m.text.rfind("HMX: ", 0) == 0, m.text.c_str());
+        }
+        QCOMPARE(denials, reader.count(RecordKind::OrderDenied));
+        QCOMPARE(regimes, reader.count(RecordKind::Alert)); // both alerts of this session are regime switches
     }
 };
 

@@ -1,6 +1,7 @@
 #include "replay/analysis.h"
 
 #include "agents/agent_config.h"
+#include "journal/journal_codec.h"
 #include "replay/recorded_market.h"
 #include "risk/risk_gate.h"
 
@@ -11,7 +12,6 @@
 #include <ctime>
 #include <limits>
 #include <set>
-#include <sstream>
 #include <stdexcept>
 
 namespace hm {
@@ -81,20 +81,24 @@ Scan scan(const JournalReader& journal)
             s.start = r.time;
         s.end = std::max(s.end, r.time);
         switch (r.kind) {
-        case RecordKind::Config:
-            if (r.ref == "instrument") {
-                Instrument i;
-                if (parseInstrumentConfig(r.text, i))
-                    s.instruments[i.symbol] = i;
-            } else if (r.ref == "agent") {
+        case RecordKind::Config: {
+            ConfigRecord c;
+            InstrumentConfigRecord i;
+            if (!decode(r, c))
+                break;
+            if (c.key == "instrument") {
+                if (decode(r, i))
+                    s.instruments[i.instrument.symbol] = i.instrument;
+            } else if (c.key == "agent") {
                 AgentSpec spec;
                 std::string error;
-                if (parseAgentSpec(r.text, spec, error))
+                if (parseAgentSpec(c.value, spec, error))
                     s.specs[spec.id] = spec;
-            } else if (r.ref == "limits-initial") {
+            } else if (c.key == "limits-initial") {
                 s.orderFlow.push_back(r);
             }
             break;
+        }
         case RecordKind::BookLevel: {
             RecordedBook& b = books[r.symbol];
             b.apply(r);
@@ -105,43 +109,59 @@ Scan scan(const JournalReader& journal)
             }
             break;
         }
-        case RecordKind::Trade:
-            s.trades[r.symbol].push_back(Trade{r.symbol, r.price, r.qty, r.time});
+        case RecordKind::Trade: {
+            TradeRecord t;
+            if (decode(r, t))
+                s.trades[t.symbol].push_back(Trade{t.symbol, t.price, t.qty, r.time});
             break;
+        }
         case RecordKind::OrderNew: {
+            OrderNewRecord n;
+            if (!decode(r, n))
+                break;
             OrderInfo o;
-            o.symbol = r.symbol;
-            o.side = r.side == 1 ? Side::Sell : Side::Buy;
+            o.symbol = n.symbol;
+            o.side = n.side;
             o.time = r.time;
-            const std::size_t at = r.text.find("owner=");
-            o.owner = at == std::string::npos ? "operator" : r.text.substr(at + 6);
-            s.orders.emplace(r.ref, o);
+            o.owner = n.owner.empty() ? "operator" : n.owner;
+            s.orders.emplace(n.clOrdId, o);
             s.orderFlow.push_back(r);
             break;
         }
         case RecordKind::OrderDenied:
             s.orderFlow.push_back(r);
             break;
-        case RecordKind::OrderCancel:
-        case RecordKind::OrderReplace:
-            s.alias[r.ref] = s.root(r.text);
+        case RecordKind::OrderCancel: {
+            OrderCancelRecord c;
+            if (decode(r, c))
+                s.alias[c.clOrdId] = s.root(c.origClOrdId);
             break;
+        }
+        case RecordKind::OrderReplace: {
+            OrderReplaceRecord c;
+            if (decode(r, c))
+                s.alias[c.clOrdId] = s.root(c.origClOrdId);
+            break;
+        }
         case RecordKind::ExecReport: {
-            const std::string root = s.root(r.ref);
+            ExecReportRecord e;
+            if (!decode(r, e))
+                break;
+            const std::string root = s.root(e.clOrdId);
             auto o = s.orders.find(root);
             if (o == s.orders.end())
                 break;
             s.orderFlow.push_back(r);
-            if (r.aux > o->second.cum) {
+            if (e.cumQty > o->second.cum) {
                 const double mid = s.midAt(o->second.symbol, r.time);
-                s.fills.push_back(Fill{r.time, r.aux - o->second.cum, r.price, mid, root});
-                o->second.cum = r.aux;
+                s.fills.push_back(Fill{r.time, e.cumQty - o->second.cum, e.lastPx, mid, root});
+                o->second.cum = e.cumQty;
             }
             break;
         }
         case RecordKind::Audit: {
             AuditEntry e;
-            if (!parseAudit(r, e))
+            if (!decode(r, e))
                 break;
             s.orderFlow.push_back(r);
             if (e.action == "start" && !s.started.count(e.agent))
@@ -422,25 +442,20 @@ WhatIfResult whatIfLimits(const JournalReader& journal, const std::vector<std::p
     std::map<std::string, long long> leaves;
     for (const JournalRecord& r : s.orderFlow) {
         if (r.kind == RecordKind::Config) { // limits-initial
-            for (std::size_t a = 0, b; a < r.text.size(); a = b + 1) {
-                b = r.text.find(';', a);
-                if (b == std::string::npos)
-                    b = r.text.size();
-                const std::string pair = r.text.substr(a, b - a);
-                const std::size_t eq = pair.find('=');
-                if (eq != std::string::npos)
-                    setLimit(limits, pair.substr(0, eq), pair.substr(eq + 1));
-            }
+            InitialLimitsRecord initial;
+            if (decode(r, initial))
+                for (const auto& l : initial.limits)
+                    setLimit(limits, l.first, l.second);
             applyOverrides(limits);
             continue;
         }
         if (r.kind == RecordKind::Audit) {
             AuditEntry e;
-            parseAudit(r, e);
+            decode(r, e); // scan() kept only the rows that decode
             if (e.action == "limit-change") {
-                const std::size_t colon = e.detail.find(": "), arrow = e.detail.find(" -> ");
-                if (colon != std::string::npos && arrow != std::string::npos)
-                    setLimit(limits, e.detail.substr(0, colon), e.detail.substr(arrow + 4));
+                LimitChange change;
+                if (parseLimitChange(e.detail, change))
+                    setLimit(limits, change.name, change.after);
                 applyOverrides(limits);
             } else if (e.action == "kill-all") {
                 gate.halt("kill switch");
@@ -450,28 +465,22 @@ WhatIfResult whatIfLimits(const JournalReader& journal, const std::vector<std::p
             continue;
         }
         if (r.kind == RecordKind::ExecReport) {
-            const std::string root = s.root(r.ref);
+            ExecReportRecord e;
+            decode(r, e); // scan() kept only the rows that decode
+            const std::string root = s.root(e.clOrdId);
             auto p = passed.find(root);
             if (p == passed.end() || !p->second)
                 continue;
             const OrderInfo& o = s.orders.at(root);
-            const auto f = [&] {
-                std::vector<std::string> out;
-                std::stringstream ss(r.text);
-                std::string part;
-                while (std::getline(ss, part, '|'))
-                    out.push_back(part);
-                return out;
-            }();
             long long& left = leaves[root];
             const long long filledBefore = leaves.count(root + "#cum") ? leaves[root + "#cum"] : 0;
-            if (r.aux > filledBefore) {
-                gate.onFill(o.symbol, o.side, r.aux - filledBefore);
-                left -= r.aux - filledBefore;
-                leaves[root + "#cum"] = r.aux;
+            if (e.cumQty > filledBefore) {
+                gate.onFill(o.symbol, o.side, e.cumQty - filledBefore);
+                left -= e.cumQty - filledBefore;
+                leaves[root + "#cum"] = e.cumQty;
             }
-            const bool terminal = f.size() > 2
-                && (f[2] == "Filled" || f[2] == "Canceled" || f[2] == "Rejected" || f[2] == "Expired");
+            const bool terminal = e.ordStatus == OrderStatus::Filled || e.ordStatus == OrderStatus::Canceled
+                || e.ordStatus == OrderStatus::Rejected || e.ordStatus == OrderStatus::Expired;
             if (terminal) {
                 if (left > 0)
                     gate.onWorkingReduced(o.symbol, o.side, left);
@@ -482,18 +491,30 @@ WhatIfResult whatIfLimits(const JournalReader& journal, const std::vector<std::p
         }
         // A new order, or one the session denied: what would the gate say now?
         OrderRequest o;
-        o.clOrdId = r.ref;
-        o.symbol = r.symbol;
-        o.side = r.side == 1 ? Side::Sell : Side::Buy;
-        o.price = r.price;
-        o.qty = r.qty;
-        o.type = r.price > 0 ? OrderType::Limit : OrderType::Market;
-        const std::size_t at = r.text.find("owner=");
-        std::string owner = at == std::string::npos ? "operator" : r.text.substr(at + 6);
+        std::string owner;
         if (r.kind == RecordKind::OrderDenied) {
-            const std::size_t b = r.text.rfind(" [owner=");
-            owner = b == std::string::npos ? "operator" : r.text.substr(b + 8, r.text.size() - b - 9);
+            OrderDeniedRecord d;
+            if (!decode(r, d))
+                continue;
+            o.clOrdId = d.clOrdId;
+            o.symbol = d.symbol;
+            o.side = d.side.value_or(Side::Buy);
+            o.price = d.price;
+            o.qty = d.qty;
+            owner = d.owner;
+        } else {
+            OrderNewRecord n;
+            decode(r, n); // scan() kept only the rows that decode
+            o.clOrdId = n.clOrdId;
+            o.symbol = n.symbol;
+            o.side = n.side;
+            o.price = n.price;
+            o.qty = n.qty;
+            owner = n.owner;
         }
+        if (owner.empty())
+            owner = "operator";
+        o.type = o.price > 0 ? OrderType::Limit : OrderType::Market; // as the gate saw it live
         const double mid = s.midAt(o.symbol, r.time);
         if (!std::isnan(mid))
             gate.setReference(o.symbol, static_cast<Price>(std::llround(mid / s.tick(o.symbol))));

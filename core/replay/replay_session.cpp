@@ -1,7 +1,7 @@
 #include "replay/replay_session.h"
 #include "model/thread_name.h"
 
-#include "replay/recorded_market.h"
+#include "journal/journal_codec.h"
 
 #include "regime/regime_detector.h"
 
@@ -43,14 +43,22 @@ ReplaySession::ReplaySession(const std::string& path, ReplayOptions options)
 {
     std::optional<GaussianHmm> regimeModel;
     for (const auto& r : m_reader->records(RecordKind::Config, 10000)) {
-        Instrument i;
-        if (r.ref == "instrument" && parseInstrumentConfig(r.text, i))
-            m_config.instruments.push_back(i);
-        if (r.ref == "regime-warmup-s")
-            m_config.regimeWarmupS = std::atof(r.text.c_str());
-        if (r.ref == "regime-model") {
+        ConfigRecord c;
+        InstrumentConfigRecord i;
+        std::string why;
+        if (!decode(r, c))
+            continue;
+        if (c.key == "instrument") {
+            if (decode(r, i, &why))
+                m_config.instruments.push_back(i.instrument);
+            else // the session's other instruments may still replay
+                spdlog::warn("replay of '{}': {}", path, why);
+        }
+        if (c.key == "regime-warmup-s")
+            m_config.regimeWarmupS = std::atof(c.value.c_str());
+        if (c.key == "regime-model") {
             GaussianHmm hmm;
-            const std::string error = parseHmm(r.text, "the journal's regime model (record " + std::to_string(r.seq) + ")", hmm);
+            const std::string error = parseHmm(c.value, "the journal's regime model (record " + std::to_string(r.seq) + ")", hmm);
             if (error.empty())
                 regimeModel = hmm;
             else // the rest of the session still replays; only the probabilities are missing

@@ -1,5 +1,7 @@
 #include "replay/timeline.h"
 
+#include "journal/journal_codec.h"
+
 namespace hm {
 
 const char* toString(MarkKind kind)
@@ -29,17 +31,24 @@ Timeline buildTimeline(const JournalReader& reader, int buckets)
         m.seq = r.seq;
         m.time = r.time;
         if (r.kind == RecordKind::OrderDenied) {
+            OrderDeniedRecord d;
+            if (!decode(r, d))
+                return;
             m.kind = MarkKind::Denial;
-            m.text = r.ref + ": " + r.text;
+            m.text = d.clOrdId + (d.owner.empty() ? "" : " of " + d.owner) + ": " + d.reason;
         } else if (r.kind == RecordKind::Alert) {
-            if (r.text.rfind("regime ", 0) == 0 || r.text.rfind("true regime ", 0) == 0)
+            AlertRecord a;
+            RegimeAlertRecord regime;
+            if (!decode(r, a))
+                return;
+            if (decode(r, regime))
                 m.kind = MarkKind::Regime;
-            else if (r.text.rfind("GLOBAL KILL", 0) == 0)
+            else if (a.text.rfind("GLOBAL KILL", 0) == 0)
                 return; // the kill-all audit row marks it
-            m.text = r.symbol + ": " + r.text;
+            m.text = a.source + ": " + a.text;
         } else {
             AuditEntry e;
-            if (!parseAudit(r, e) || e.action == "add-agent")
+            if (!decode(r, e) || e.action == "add-agent")
                 return;
             m.text = describe(e);
             if (e.action == "kill" || e.action == "kill-all")

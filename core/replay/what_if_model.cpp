@@ -2,6 +2,7 @@
 
 #include "agents/agent.h"
 #include "agents/agent_config.h"
+#include "journal/journal_codec.h"
 #include "replay/analysis.h"
 #include "replay/recorded_market.h"
 
@@ -35,24 +36,26 @@ Session findAgent(const JournalReader& journal, const std::string& agent)
     Session s;
     bool found = false;
     for (const auto& r : journal.records(RecordKind::Config)) {
-        if (r.ref == "agent") {
+        ConfigRecord c;
+        InstrumentConfigRecord i;
+        if (!decode(r, c))
+            continue;
+        if (c.key == "agent") {
             AgentSpec spec;
             std::string error;
-            if (parseAgentSpec(r.text, spec, error) && spec.id == agent) {
+            if (parseAgentSpec(c.value, spec, error) && spec.id == agent) {
                 s.spec = spec;
                 found = true;
             }
-        } else if (r.ref == "instrument") {
-            Instrument i;
-            if (parseInstrumentConfig(r.text, i))
-                s.tick = i.tickSize;
+        } else if (c.key == "instrument" && decode(r, i)) {
+            s.tick = i.instrument.tickSize;
         }
     }
     if (!found)
         throw std::runtime_error("no agent '" + agent + "' in the journal");
     for (const auto& r : journal.records(RecordKind::Audit)) {
         AuditEntry e;
-        if (!parseAudit(r, e))
+        if (!decode(r, e))
             continue;
         if (e.agent == agent && e.action == "start" && !s.start)
             s.start = r.time;
@@ -155,16 +158,16 @@ SimulatedRun simulate(const JournalReader& journal, const Session& session, cons
             book.apply(r);
             if (mid() > 0 && r.time <= session.end)
                 lastMid = mid();
-        } else if (r.kind == RecordKind::Trade) {
-            volume += r.qty;
-            lastTrade = r.price;
+        } else if (TradeRecord t; r.kind == RecordKind::Trade && decode(r, t)) {
+            volume += t.qty;
+            lastTrade = t.price;
             if (r.time < session.start || r.time >= session.end)
                 return;
             // Resting orders at or through the print fill, up to its size.
-            Quantity printLeft = r.qty;
+            Quantity printLeft = t.qty;
             for (auto it = resting.begin(); it != resting.end() && printLeft > 0;) {
                 Resting& o = it->second;
-                const bool reached = o.side == Side::Buy ? r.price <= o.price : r.price >= o.price;
+                const bool reached = o.side == Side::Buy ? t.price <= o.price : t.price >= o.price;
                 if (!reached) {
                     ++it;
                     continue;
