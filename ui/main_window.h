@@ -4,10 +4,14 @@
 // It reads only snapshots and talks to the engine only by commands.
 #include "engine/snapshot.h"
 #include "operator_session.h"
+#include "snapshot_panel.h"
 
 #include <QMainWindow>
 
+#include <vector>
+
 class QAction;
+class QDockWidget;
 class QLabel;
 class QSortFilterProxyModel;
 class QTableView;
@@ -22,7 +26,7 @@ class ReplaySession;
 class AgentsPanel;
 class ApprovalsPanel;
 class DecisionsPanel;
-class Engine;
+class EngineCommands;
 class EventLoopProbe;
 class FeedPanel;
 class FillTableModel;
@@ -40,7 +44,7 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     // `riskCheck` verifies the risk-manager passphrase; without it nobody can sign in as one.
-    MainWindow(Engine& engine, const Instrument& instrument, const QString& venueText, const QString& journalPath,
+    MainWindow(EngineCommands& engine, const Instrument& instrument, const QString& venueText, const QString& journalPath,
                RiskManagerCheck riskCheck = {}, QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -96,7 +100,7 @@ private:
     void onRoleChanged();
     void showMessage(bool ok, const QString& text);
 
-    Engine& m_engine;
+    EngineCommands& m_engine;
     Instrument m_instrument;
     SnapshotBridge* m_bridge;
     LadderModel* m_ladderModel;
@@ -129,6 +133,7 @@ private:
     QString m_journalPath;
     class ReplayBar* m_replayBar = nullptr;
     QToolBar* m_oversightBar = nullptr;
+    std::vector<SnapshotPanel*> m_panels; // each snapshot goes to all of them, in this order
     SnapshotPtr m_last;
     std::uint64_t m_snapshotsSeen = 0;
 };
