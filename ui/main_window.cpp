@@ -325,6 +325,12 @@ void MainWindow::buildMenus()
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
 
+    // Every dock's show/hide toggle, titled like the dock, in the order the docks were made.
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    m_viewMenu->setObjectName(QStringLiteral("viewMenu"));
+    for (QDockWidget* d : m_docks)
+        m_viewMenu->addAction(d->toggleViewAction());
+
     QMenu* analysis = menuBar()->addMenu(tr("&Analysis"));
     analysis->setEnabled(!m_journalPath.isEmpty());
     analysis->addAction(tr("&Execution report…"), this, [this] { openExecutionReport(); });
@@ -403,6 +409,9 @@ QDockWidget* MainWindow::dock(const QString& title, const QString& name, QWidget
     d->setObjectName(name); // saveState() keys on it
     d->setWidget(widget);
     addDockWidget(area, d);
+    m_docks.push_back(d);
+    if (m_viewMenu) // a dock added once the menus exist (the replay bar's) goes at the end
+        m_viewMenu->addAction(d->toggleViewAction());
     return d;
 }
 

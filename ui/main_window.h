@@ -13,6 +13,7 @@
 class QAction;
 class QDockWidget;
 class QLabel;
+class QMenu;
 class QSortFilterProxyModel;
 class QTableView;
 class QToolButton;
@@ -68,6 +69,9 @@ public:
     QToolButton& killButton() { return *m_killButton; }
     QAction& killAction() { return *m_killAction; }
     const SnapshotPtr& lastSnapshot() const { return m_last; }
+    // Every dock, in the order the View menu lists them; the menu holds their toggle actions.
+    const std::vector<QDockWidget*>& docks() const { return m_docks; }
+    QMenu& viewMenu() { return *m_viewMenu; }
     // Opens the limits editor (non-modal); returns it so tests can fill it in.
     class LimitsDialog* openLimitsEditor();
     void signInRiskManager(); // asks for the passphrase
@@ -134,6 +138,8 @@ private:
     class ReplayBar* m_replayBar = nullptr;
     QToolBar* m_oversightBar = nullptr;
     std::vector<SnapshotPanel*> m_panels; // each snapshot goes to all of them, in this order
+    std::vector<QDockWidget*> m_docks;
+    QMenu* m_viewMenu = nullptr;
     SnapshotPtr m_last;
     std::uint64_t m_snapshotsSeen = 0;
 };
