@@ -71,6 +71,14 @@ std::pair<qreal, qreal> spanOf(PriceChart& chart, int series)
     return {xy->at(0).x(), xy->at(xy->count() - 1).x()};
 }
 
+// What a menu shows of an action's text: "&&" is an ampersand, a single '&' marks the mnemonic.
+QString shownText(QString text)
+{
+    text.replace(QStringLiteral("&&"), QStringLiteral("\x01"));
+    text.remove(QLatin1Char('&'));
+    return text.replace(QLatin1Char('\x01'), QLatin1Char('&'));
+}
+
 class EventCounter : public QObject {
 public:
     int metaCalls = 0;
@@ -480,7 +488,7 @@ private Q_SLOTS:
             QAction* toggle = d->toggleViewAction();
             const QByteArray name = d->objectName().toUtf8();
             QVERIFY2(actions.contains(toggle), name.constData());
-            QCOMPARE(toggle->text(), d->windowTitle());
+            QCOMPARE(shownText(toggle->text()), d->windowTitle());
             QVERIFY2(!toggle->text().isEmpty() && toggle->isEnabled() && toggle->isCheckable(), name.constData());
             QVERIFY2(!d->isHidden() && toggle->isChecked(), name.constData());
             toggle->trigger();
@@ -491,6 +499,9 @@ private Q_SLOTS:
         auto* ladder = w.findChild<QDockWidget*>(QStringLiteral("ladderDock"));
         QVERIFY(ladder);
         QCOMPARE(ladder->toggleViewAction()->text(), QStringLiteral("Order book — HMX"));
+        auto* market = w.findChild<QDockWidget*>(QStringLiteral("marketDock"));
+        QVERIFY(market);
+        QCOMPARE(shownText(market->toggleViewAction()->text()), QStringLiteral("Market & regime")); // not "Market _regime"
     }
 };
 

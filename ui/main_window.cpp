@@ -409,6 +409,8 @@ QDockWidget* MainWindow::dock(const QString& title, const QString& name, QWidget
     d->setObjectName(name); // saveState() keys on it
     d->setWidget(widget);
     addDockWidget(area, d);
+    // The menu would take the '&' of "Market & regime" for a mnemonic.
+    d->toggleViewAction()->setText(QString(title).replace(QLatin1Char('&'), QStringLiteral("&&")));
     m_docks.push_back(d);
     if (m_viewMenu) // a dock added once the menus exist (the replay bar's) goes at the end
         m_viewMenu->addAction(d->toggleViewAction());
