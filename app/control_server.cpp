@@ -1,7 +1,7 @@
 #include "control_server.h"
 #include "model/thread_name.h"
 
-#include "engine/engine.h"
+#include "engine/engine_commands.h"
 #include "journal/journal_codec.h"
 #include "journal/journal_writer.h"
 
@@ -214,7 +214,7 @@ struct ControlServer::Connection {
     std::atomic<SteadyClock::rep> lastActive{0};
 };
 
-ControlServer::ControlServer(Engine& engine, std::string socketPath, std::string dataDirectory, JournalWriter* journal,
+ControlServer::ControlServer(EngineCommands& engine, std::string socketPath, std::string dataDirectory, JournalWriter* journal,
                              ControlServerOptions options)
     : m_engine(engine), m_path(std::move(socketPath)), m_dataDirectory(std::move(dataDirectory)), m_journal(journal),
       m_options(options), m_guard(m_dataDirectory)

@@ -20,7 +20,7 @@
 
 namespace hm {
 
-class Engine;
+class EngineCommands;
 class JournalWriter;
 
 struct ControlServerOptions {
@@ -34,7 +34,7 @@ struct ControlServerOptions {
 class ControlServer {
 public:
     // journal: where refused risk-manager passphrases are audited (may be null).
-    ControlServer(Engine& engine, std::string socketPath, std::string dataDirectory, JournalWriter* journal = nullptr,
+    ControlServer(EngineCommands& engine, std::string socketPath, std::string dataDirectory, JournalWriter* journal = nullptr,
                   ControlServerOptions options = {});
     ~ControlServer();
     void start(); // throws std::runtime_error if the socket cannot be made
@@ -51,7 +51,7 @@ private:
     std::string handle(const std::string& line, const std::string& peer);
     void auditRefusal(const std::string& peer, const PassphraseGuard::Outcome& o);
 
-    Engine& m_engine;
+    EngineCommands& m_engine;
     std::string m_path;
     std::string m_dataDirectory;
     JournalWriter* m_journal;

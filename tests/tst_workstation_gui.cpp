@@ -19,8 +19,11 @@
 
 #include <QApplication>
 #include <QChart>
+#include <QDockWidget>
 #include <QFile>
 #include <QLabel>
+#include <QMenu>
+#include <QMenuBar>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QXYSeries>
@@ -66,6 +69,14 @@ std::pair<qreal, qreal> spanOf(PriceChart& chart, int series)
     if (!xy || xy->count() == 0)
         return {0, -1};
     return {xy->at(0).x(), xy->at(xy->count() - 1).x()};
+}
+
+// What a menu shows of an action's text: "&&" is an ampersand, a single '&' marks the mnemonic.
+QString shownText(QString text)
+{
+    text.replace(QStringLiteral("&&"), QStringLiteral("\x01"));
+    text.remove(QLatin1Char('&'));
+    return text.replace(QLatin1Char('\x01'), QLatin1Char('&'));
 }
 
 class EventCounter : public QObject {
@@ -433,6 +444,64 @@ private Q_SLOTS:
                  qPrintable(status));
         QVERIFY2(status.contains(QStringLiteral("storm")), qPrintable(status)); // the names it knows
         QCOMPARE(w.agents().model().rowOf("stressed-twap"), -1); // refused before the engine was asked
+    }
+
+    // The View menu has every dock's show/hide toggle, titled like the dock, in a fixed
+    // order; triggering it hides the dock and triggering it again brings it back.
+    void viewMenuTogglesEveryDock()
+    {
+        QTemporaryDir dir;
+        qputenv("XDG_CONFIG_HOME", dir.filePath(QStringLiteral("config")).toLocal8Bit());
+        RuntimeOptions o;
+        o.dataDirectory = dir.filePath(QStringLiteral("data")).toStdString();
+        o.resourceDirectory = HM_TEST_RESOURCES;
+        o.venueFlowPerSecond = 0;
+        Runtime rt(o);
+        MainWindow w(rt.engine(), rt.engine().config().instruments.front(), QStringLiteral("embedded venue"),
+                     QString::fromStdString(rt.journalPath()));
+        w.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&w));
+
+        QMenu* view = nullptr;
+        for (QAction* a : w.menuBar()->actions())
+            if (a->menu() && a->text().remove(QLatin1Char('&')) == QStringLiteral("View"))
+                view = a->menu();
+        QVERIFY2(view, "the menu bar has a View menu");
+        QCOMPARE(view, &w.viewMenu());
+
+        const QStringList expected{QStringLiteral("ladderDock"),   QStringLiteral("ticketDock"),  QStringLiteral("blotterDock"),
+                                   QStringLiteral("agentsDock"),   QStringLiteral("approvalsDock"),
+                                   QStringLiteral("decisionsDock"), QStringLiteral("riskDock"),   QStringLiteral("feedDock"),
+                                   QStringLiteral("marketDock"),   QStringLiteral("sessionDock"), QStringLiteral("logDock")};
+        const QList<QDockWidget*> all = w.findChildren<QDockWidget*>();
+        QCOMPARE(all.size(), expected.size()); // no dock left out of the list below
+        QStringList listed;
+        const QList<QAction*> actions = view->actions();
+        for (QAction* a : actions)
+            for (QDockWidget* d : all)
+                if (d->toggleViewAction() == a)
+                    listed << d->objectName();
+        QCOMPARE(listed, expected);
+        QCOMPARE(actions.size(), expected.size());
+
+        for (QDockWidget* d : all) {
+            QAction* toggle = d->toggleViewAction();
+            const QByteArray name = d->objectName().toUtf8();
+            QVERIFY2(actions.contains(toggle), name.constData());
+            QCOMPARE(shownText(toggle->text()), d->windowTitle());
+            QVERIFY2(!toggle->text().isEmpty() && toggle->isEnabled() && toggle->isCheckable(), name.constData());
+            QVERIFY2(!d->isHidden() && toggle->isChecked(), name.constData());
+            toggle->trigger();
+            QVERIFY2(d->isHidden() && !toggle->isChecked(), name.constData());
+            toggle->trigger();
+            QVERIFY2(!d->isHidden() && toggle->isChecked(), name.constData());
+        }
+        auto* ladder = w.findChild<QDockWidget*>(QStringLiteral("ladderDock"));
+        QVERIFY(ladder);
+        QCOMPARE(ladder->toggleViewAction()->text(), QStringLiteral("Order book — HMX"));
+        auto* market = w.findChild<QDockWidget*>(QStringLiteral("marketDock"));
+        QVERIFY(market);
+        QCOMPARE(shownText(market->toggleViewAction()->text()), QStringLiteral("Market & regime")); // not "Market _regime"
     }
 };
 

@@ -1,7 +1,7 @@
 #include "agents_panel.h"
 
 #include "agent_table_model.h"
-#include "engine/engine.h"
+#include "engine/engine_commands.h"
 #include "operator_session.h"
 #include "table_view.h"
 
@@ -115,7 +115,7 @@ QPushButton* button(const QString& text, const QString& name, const QString& tip
 
 } // namespace
 
-AgentsPanel::AgentsPanel(Engine& engine, OperatorSession& session, QWidget* parent)
+AgentsPanel::AgentsPanel(EngineCommands& engine, OperatorSession& session, QWidget* parent)
     : QWidget(parent), m_engine(engine), m_session(session)
 {
     m_model = new AgentTableModel(this);
@@ -269,7 +269,7 @@ void AgentsPanel::addFromFile(const QString& path)
     std::vector<AgentSpec> specs;
     std::string error;
     // The session's own regimes (its simulator configuration and detector), as at start.
-    const RegimeNames& session = m_engine.config().regimes;
+    const RegimeNames& session = m_engine.sessionRegimes();
     if (!loadAgentSpecs(path.toStdString(), specs, error, session.names.empty() ? defaultRegimeNames() : session)) {
         setStatus(false, QString::fromStdString(error));
         return;

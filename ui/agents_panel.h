@@ -4,6 +4,7 @@
 // trader (or risk manager) may use. Every button is an engine command; what the
 // engine says back is shown under the buttons.
 #include "engine/snapshot.h"
+#include "snapshot_panel.h"
 
 #include <QElapsedTimer>
 #include <QWidget>
@@ -17,14 +18,15 @@ class QPlainTextEdit;
 namespace hm {
 
 class AgentTableModel;
-class Engine;
+class EngineCommands;
 class OperatorSession;
 
-class AgentsPanel : public QWidget {
+class AgentsPanel : public QWidget, public SnapshotPanel {
     Q_OBJECT
 public:
-    AgentsPanel(Engine& engine, OperatorSession& session, QWidget* parent = nullptr);
-    void update(const EngineSnapshot& snapshot);
+    AgentsPanel(EngineCommands& engine, OperatorSession& session, QWidget* parent = nullptr);
+    void update(const EngineSnapshot& snapshot) override;
+    void reset() override {} // it shows the agents as they are now
 
     AgentTableModel& model() { return *m_model; }
     QTableView& view() { return *m_view; }
@@ -39,7 +41,7 @@ private:
     void showSelected();
     void setStatus(bool ok, const QString& text);
 
-    Engine& m_engine;
+    EngineCommands& m_engine;
     OperatorSession& m_session;
     AgentTableModel* m_model;
     QTableView* m_view;

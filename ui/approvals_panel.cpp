@@ -1,7 +1,7 @@
 #include "approvals_panel.h"
 
 #include "agent_table_model.h"
-#include "engine/engine.h"
+#include "engine/engine_commands.h"
 #include "model/types.h"
 #include "operator_session.h"
 #include "table_view.h"
@@ -121,7 +121,7 @@ QVariant ApprovalTableModel::headerData(int section, Qt::Orientation o, int role
     return tr(names[section]);
 }
 
-ApprovalsPanel::ApprovalsPanel(Engine& engine, OperatorSession& session, QWidget* parent)
+ApprovalsPanel::ApprovalsPanel(EngineCommands& engine, OperatorSession& session, QWidget* parent)
     : QWidget(parent), m_engine(engine), m_session(session)
 {
     m_model = new ApprovalTableModel(this);

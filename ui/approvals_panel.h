@@ -3,6 +3,7 @@
 // to the agent's safe default and the rationale behind it. Approve, reject, or
 // approve everything the selected ticket's agent has waiting.
 #include "engine/snapshot.h"
+#include "snapshot_panel.h"
 
 #include <QAbstractTableModel>
 #include <QWidget>
@@ -16,7 +17,7 @@ class QTableView;
 
 namespace hm {
 
-class Engine;
+class EngineCommands;
 class OperatorSession;
 
 class ApprovalTableModel : public QAbstractTableModel {
@@ -41,11 +42,12 @@ private:
     Timestamp m_now = 0;
 };
 
-class ApprovalsPanel : public QWidget {
+class ApprovalsPanel : public QWidget, public SnapshotPanel {
     Q_OBJECT
 public:
-    ApprovalsPanel(Engine& engine, OperatorSession& session, QWidget* parent = nullptr);
-    void update(const EngineSnapshot& snapshot);
+    ApprovalsPanel(EngineCommands& engine, OperatorSession& session, QWidget* parent = nullptr);
+    void update(const EngineSnapshot& snapshot) override;
+    void reset() override {} // it shows the queue as it is now
 
     ApprovalTableModel& model() { return *m_model; }
     bool select(std::uint64_t ticket);
@@ -59,7 +61,7 @@ private:
     void showSelected();
     std::uint64_t selectedTicket() const;
 
-    Engine& m_engine;
+    EngineCommands& m_engine;
     OperatorSession& m_session;
     ApprovalTableModel* m_model;
     QTableView* m_view;

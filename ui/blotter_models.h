@@ -3,6 +3,7 @@
 // as plain values copied from snapshots, up to a bound: the oldest finished orders and
 // the oldest fills make room, removed as precise row ranges (never a model reset).
 #include "engine/snapshot.h"
+#include "snapshot_panel.h"
 
 #include <QAbstractTableModel>
 
@@ -11,14 +12,14 @@
 
 namespace hm {
 
-class OrderTableModel : public QAbstractTableModel {
+class OrderTableModel : public QAbstractTableModel, public SnapshotPanel {
     Q_OBJECT
 public:
     enum Column { Time, Id, Symbol, SideCol, Type, Tif, Qty, PriceCol, Filled, Leaves, AvgPx, Status, Text, ColumnCount };
     static constexpr std::size_t kMaxRows = 5000; // working orders are kept beyond it: they can still be cancelled
     explicit OrderTableModel(QObject* parent = nullptr);
-    void update(const EngineSnapshot& snapshot);
-    void reset();
+    void update(const EngineSnapshot& snapshot) override;
+    void reset() override;
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;
@@ -33,14 +34,15 @@ private:
     std::unordered_map<std::string, double> m_tick;
 };
 
-class FillTableModel : public QAbstractTableModel {
+class FillTableModel : public QAbstractTableModel, public SnapshotPanel {
     Q_OBJECT
 public:
     enum Column { Time, Id, Symbol, SideCol, Qty, PriceCol, ExecId, ColumnCount };
     static constexpr std::size_t kMaxRows = 5000;
     explicit FillTableModel(QObject* parent = nullptr);
-    void append(const EngineSnapshot& snapshot);
-    void reset();
+    void append(const EngineSnapshot& snapshot); // the snapshot's new fills
+    void update(const EngineSnapshot& snapshot) override { append(snapshot); }
+    void reset() override;
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
     QVariant data(const QModelIndex& index, int role) const override;

@@ -4,6 +4,7 @@
 // rationale: the numbers behind it and, for learning agents, the action probabilities
 // (or Q-values) and the features that pushed the choice (gradient x input).
 #include "engine/snapshot.h"
+#include "snapshot_panel.h"
 
 #include <QWidget>
 
@@ -16,12 +17,12 @@ class QTableWidget;
 
 namespace hm {
 
-class DecisionsPanel : public QWidget {
+class DecisionsPanel : public QWidget, public SnapshotPanel {
     Q_OBJECT
 public:
     explicit DecisionsPanel(QWidget* parent = nullptr);
-    void update(const EngineSnapshot& snapshot);
-    void reset();
+    void update(const EngineSnapshot& snapshot) override;
+    void reset() override;
     int rows() const;
     QString details(int row) const; // row 0 is the newest shown
 

@@ -2,6 +2,7 @@
 // Denials, alerts, dropped proposals and interventions as they happen, newest on
 // top, coloured by kind, with running counts. Bounded so a long session stays light.
 #include "engine/snapshot.h"
+#include "snapshot_panel.h"
 
 #include <QWidget>
 
@@ -13,12 +14,12 @@ class QListWidget;
 
 namespace hm {
 
-class FeedPanel : public QWidget {
+class FeedPanel : public QWidget, public SnapshotPanel {
     Q_OBJECT
 public:
     explicit FeedPanel(QWidget* parent = nullptr);
-    void update(const EngineSnapshot& snapshot);
-    void reset();
+    void update(const EngineSnapshot& snapshot) override;
+    void reset() override;
     int count(const std::string& kind) const;
     int rows() const;
     QString rowText(int row) const; // row 0 is the newest

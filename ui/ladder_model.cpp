@@ -6,16 +6,19 @@
 
 namespace hm {
 
-LadderModel::LadderModel(QObject* parent) : QAbstractTableModel(parent), m_rows(2 * kLevels) {}
+LadderModel::LadderModel(std::string symbol, QObject* parent)
+    : QAbstractTableModel(parent), m_symbol(std::move(symbol)), m_rows(2 * kLevels)
+{
+}
 
 int LadderModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : 2 * kLevels; }
 int LadderModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 
-void LadderModel::update(const EngineSnapshot& s, const std::string& symbol)
+void LadderModel::update(const EngineSnapshot& s)
 {
     const BookView* book = nullptr;
     for (const auto& b : s.books)
-        if (b.instrument.symbol == symbol)
+        if (b.instrument.symbol == m_symbol)
             book = &b;
     if (!book)
         return;

@@ -2,6 +2,7 @@
 // Price ladder: asks above, bids below, best prices meeting in the middle, with the
 // user's own working quantity marked at its level.
 #include "engine/snapshot.h"
+#include "snapshot_panel.h"
 
 #include <QAbstractTableModel>
 
@@ -9,14 +10,15 @@
 
 namespace hm {
 
-class LadderModel : public QAbstractTableModel {
+class LadderModel : public QAbstractTableModel, public SnapshotPanel {
     Q_OBJECT
 public:
     enum Column { MyBids, BidSize, PriceCol, AskSize, MyAsks, ColumnCount };
     static constexpr int kLevels = 10;
 
-    explicit LadderModel(QObject* parent = nullptr);
-    void update(const EngineSnapshot& snapshot, const std::string& symbol);
+    explicit LadderModel(std::string symbol, QObject* parent = nullptr); // the book it shows
+    void update(const EngineSnapshot& snapshot) override;
+    void reset() override {} // it shows the book as it is now
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -32,6 +34,7 @@ private:
         Quantity bid = 0, ask = 0, myBid = 0, myAsk = 0;
         bool valid = false;
     };
+    std::string m_symbol;
     std::vector<Row> m_rows;
     Instrument m_instrument;
 };

@@ -1,6 +1,6 @@
 #include "limits_dialog.h"
 
-#include "engine/engine.h"
+#include "engine/engine_commands.h"
 #include "operator_session.h"
 
 #include <QDialogButtonBox>
@@ -12,7 +12,7 @@
 
 namespace hm {
 
-LimitsDialog::LimitsDialog(Engine& engine, OperatorSession& session, const RiskLimits& current, QWidget* parent)
+LimitsDialog::LimitsDialog(EngineCommands& engine, OperatorSession& session, const RiskLimits& current, QWidget* parent)
     : QDialog(parent), m_engine(engine), m_session(session), m_current(current)
 {
     setObjectName(QStringLiteral("limitsDialog"));

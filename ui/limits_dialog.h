@@ -15,13 +15,13 @@ class QLineEdit;
 
 namespace hm {
 
-class Engine;
+class EngineCommands;
 class OperatorSession;
 
 class LimitsDialog : public QDialog {
     Q_OBJECT
 public:
-    LimitsDialog(Engine& engine, OperatorSession& session, const RiskLimits& current, QWidget* parent = nullptr);
+    LimitsDialog(EngineCommands& engine, OperatorSession& session, const RiskLimits& current, QWidget* parent = nullptr);
 
     QLineEdit* field(const std::string& name) const;
     QLineEdit& reason() { return *m_reason; }
@@ -38,7 +38,7 @@ private:
     std::vector<std::pair<std::string, std::string>> changedFields(QString& error) const;
     void showError(const QString& text);
 
-    Engine& m_engine;
+    EngineCommands& m_engine;
     OperatorSession& m_session;
     RiskLimits m_current;
     std::map<std::string, QLineEdit*> m_fields;

@@ -3,11 +3,10 @@
 #include "agents_panel.h"
 #include "analysis_dialogs.h"
 #include "replay_bar.h"
-#include "replay/replay_session.h"
 #include "approvals_panel.h"
 #include "blotter_models.h"
 #include "decisions_panel.h"
-#include "engine/engine.h"
+#include "engine/engine_commands.h"
 #include "event_loop_probe.h"
 #include "feed_panel.h"
 #include "ladder_model.h"
@@ -51,7 +50,7 @@ constexpr int kLayoutVersion = 2; // bump when docks change, so an old saved lay
 
 } // namespace
 
-MainWindow::MainWindow(Engine& engine, const Instrument& instrument, const QString& venueText,
+MainWindow::MainWindow(EngineCommands& engine, const Instrument& instrument, const QString& venueText,
                        const QString& journalPath, RiskManagerCheck riskCheck, QWidget* parent)
     : QMainWindow(parent), m_engine(engine), m_instrument(instrument)
 {
@@ -63,10 +62,10 @@ MainWindow::MainWindow(Engine& engine, const Instrument& instrument, const QStri
     m_bridge = new SnapshotBridge(this);
     connect(m_bridge, &SnapshotBridge::snapshotReady, this, &MainWindow::onSnapshot);
 
-    m_chart = new PriceChart;
+    m_chart = new PriceChart(instrument.symbol);
     setCentralWidget(m_chart);
 
-    m_ladderModel = new LadderModel(this);
+    m_ladderModel = new LadderModel(instrument.symbol, this);
     m_ladderView = makeTableView(m_ladderModel, QStringLiteral("ladderView"));
     m_ladderView->setSelectionMode(QAbstractItemView::NoSelection);
     m_ladderView->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
@@ -145,6 +144,9 @@ MainWindow::MainWindow(Engine& engine, const Instrument& instrument, const QStri
     tabifyDockWidget(blotterDock, sessionDock);
     tabifyDockWidget(sessionDock, logDock);
     blotterDock->raise();
+    // The order in which each snapshot reaches them.
+    m_panels = {m_agents, m_approvals, m_risk, m_feed, m_market, m_decisions, m_ladderModel, m_orderModel, m_fillModel,
+                m_chart, m_session};
     buildToolbar();
     m_journalPath = journalPath;
     buildMenus();
@@ -294,7 +296,7 @@ void MainWindow::signInRiskManager()
 
 LimitsDialog* MainWindow::openLimitsEditor()
 {
-    const RiskLimits current = m_last ? m_last->risk.limits : m_engine.config().limits;
+    const RiskLimits current = m_last ? m_last->risk.limits : m_engine.startingLimits();
     auto* dialog = new LimitsDialog(m_engine, *m_operator, current, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     if (!m_journalPath.isEmpty()) // a risk manager previews a change against today's journal before applying it
@@ -322,6 +324,12 @@ void MainWindow::buildMenus()
     file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+
+    // Every dock's show/hide toggle, titled like the dock, in the order the docks were made.
+    m_viewMenu = menuBar()->addMenu(tr("&View"));
+    m_viewMenu->setObjectName(QStringLiteral("viewMenu"));
+    for (QDockWidget* d : m_docks)
+        m_viewMenu->addAction(d->toggleViewAction());
 
     QMenu* analysis = menuBar()->addMenu(tr("&Analysis"));
     analysis->setEnabled(!m_journalPath.isEmpty());
@@ -365,10 +373,10 @@ void MainWindow::previewLimits(const std::vector<std::pair<std::string, std::str
 void MainWindow::attachReplay(ReplaySession& session)
 {
     m_replayBar = new ReplayBar(session);
-    QDockWidget* d = dock(tr("Replay — %1").arg(QString::fromStdString(session.path())), QStringLiteral("replayDock"),
-                          m_replayBar, Qt::TopDockWidgetArea);
+    const QString path = m_replayBar->journalPath();
+    QDockWidget* d = dock(tr("Replay — %1").arg(path), QStringLiteral("replayDock"), m_replayBar, Qt::TopDockWidgetArea);
     d->setFeatures(QDockWidget::NoDockWidgetFeatures);
-    connect(m_bridge, &SnapshotBridge::snapshotReady, this, [this](const SnapshotPtr& s) { m_replayBar->update(*s); });
+    m_panels.push_back(m_replayBar);
     // Read-only: nothing here may trade or intervene. The panels stay, showing what was.
     m_ticket->setEnabled(false);
     if (auto* ticketDock = findChild<QDockWidget*>(QStringLiteral("ticketDock")))
@@ -389,9 +397,9 @@ void MainWindow::attachReplay(ReplaySession& session)
         b->setEnabled(false);
     for (auto* b : findChildren<QPushButton*>(QStringLiteral("cancelAll")))
         b->setEnabled(false);
-    m_baseTitle = tr("Helmsman — replay of %1").arg(QString::fromStdString(session.path()));
+    m_baseTitle = tr("Helmsman — replay of %1").arg(path);
     setWindowTitle(m_baseTitle);
-    m_journalPath = QString::fromStdString(session.path());
+    m_journalPath = path;
     statusBar()->showMessage(tr("Replaying %1 (read-only)").arg(m_journalPath));
 }
 
@@ -401,6 +409,11 @@ QDockWidget* MainWindow::dock(const QString& title, const QString& name, QWidget
     d->setObjectName(name); // saveState() keys on it
     d->setWidget(widget);
     addDockWidget(area, d);
+    // The menu would take the '&' of "Market & regime" for a mnemonic.
+    d->toggleViewAction()->setText(QString(title).replace(QLatin1Char('&'), QStringLiteral("&&")));
+    m_docks.push_back(d);
+    if (m_viewMenu) // a dock added once the menus exist (the replay bar's) goes at the end
+        m_viewMenu->addAction(d->toggleViewAction());
     return d;
 }
 
@@ -415,28 +428,12 @@ void MainWindow::closeEvent(QCloseEvent* event)
 void MainWindow::onSnapshot(const SnapshotPtr& s)
 {
     ++m_snapshotsSeen;
-    if (m_last && s->epoch != m_last->epoch) { // a replay jumped: histories start over
-        m_chart->reset();
-        m_feed->reset();
-        m_decisions->reset();
-        m_market->reset();
-        m_risk->reset();
-        m_session->reset();
-        m_orderModel->reset();
-        m_fillModel->reset();
-    }
+    if (m_last && s->epoch != m_last->epoch) // a replay jumped: histories start over
+        for (SnapshotPanel* p : m_panels)
+            p->reset();
     m_last = s;
-    m_agents->update(*s);
-    m_approvals->update(*s);
-    m_risk->update(*s);
-    m_feed->update(*s);
-    m_market->update(*s);
-    m_decisions->update(*s);
-    m_ladderModel->update(*s, m_instrument.symbol);
-    m_orderModel->update(*s);
-    m_fillModel->append(*s);
-    m_chart->update(*s, m_instrument.symbol);
-    m_session->update(*s);
+    for (SnapshotPanel* p : m_panels)
+        p->update(*s);
     for (const auto& b : s->books)
         if (b.instrument.symbol == m_instrument.symbol && b.twiceMid > 0)
             m_ticket->setReferencePrice(m_instrument.toPrice(b.twiceMid / 2));

@@ -4,11 +4,16 @@
 // It reads only snapshots and talks to the engine only by commands.
 #include "engine/snapshot.h"
 #include "operator_session.h"
+#include "snapshot_panel.h"
 
 #include <QMainWindow>
 
+#include <vector>
+
 class QAction;
+class QDockWidget;
 class QLabel;
+class QMenu;
 class QSortFilterProxyModel;
 class QTableView;
 class QToolButton;
@@ -22,7 +27,7 @@ class ReplaySession;
 class AgentsPanel;
 class ApprovalsPanel;
 class DecisionsPanel;
-class Engine;
+class EngineCommands;
 class EventLoopProbe;
 class FeedPanel;
 class FillTableModel;
@@ -40,7 +45,7 @@ class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     // `riskCheck` verifies the risk-manager passphrase; without it nobody can sign in as one.
-    MainWindow(Engine& engine, const Instrument& instrument, const QString& venueText, const QString& journalPath,
+    MainWindow(EngineCommands& engine, const Instrument& instrument, const QString& venueText, const QString& journalPath,
                RiskManagerCheck riskCheck = {}, QWidget* parent = nullptr);
     ~MainWindow() override;
 
@@ -64,6 +69,9 @@ public:
     QToolButton& killButton() { return *m_killButton; }
     QAction& killAction() { return *m_killAction; }
     const SnapshotPtr& lastSnapshot() const { return m_last; }
+    // Every dock, in the order the View menu lists them; the menu holds their toggle actions.
+    const std::vector<QDockWidget*>& docks() const { return m_docks; }
+    QMenu& viewMenu() { return *m_viewMenu; }
     // Opens the limits editor (non-modal); returns it so tests can fill it in.
     class LimitsDialog* openLimitsEditor();
     void signInRiskManager(); // asks for the passphrase
@@ -96,7 +104,7 @@ private:
     void onRoleChanged();
     void showMessage(bool ok, const QString& text);
 
-    Engine& m_engine;
+    EngineCommands& m_engine;
     Instrument m_instrument;
     SnapshotBridge* m_bridge;
     LadderModel* m_ladderModel;
@@ -129,6 +137,9 @@ private:
     QString m_journalPath;
     class ReplayBar* m_replayBar = nullptr;
     QToolBar* m_oversightBar = nullptr;
+    std::vector<SnapshotPanel*> m_panels; // each snapshot goes to all of them, in this order
+    std::vector<QDockWidget*> m_docks;
+    QMenu* m_viewMenu = nullptr;
     SnapshotPtr m_last;
     std::uint64_t m_snapshotsSeen = 0;
 };

@@ -3,6 +3,7 @@
 // core/features (imbalance, spread, microprice, realized volatility, volume, order
 // flow), computed by the engine with the same code the agents and the backtest use.
 #include "engine/snapshot.h"
+#include "snapshot_panel.h"
 
 #include <QColor>
 #include <QWidget>
@@ -46,16 +47,16 @@ private:
     std::vector<double> m_p;
 };
 
-class MarketPanel : public QWidget {
+class MarketPanel : public QWidget, public SnapshotPanel {
     Q_OBJECT
 public:
     explicit MarketPanel(std::string symbol, QWidget* parent = nullptr);
-    void update(const EngineSnapshot& snapshot);
+    void update(const EngineSnapshot& snapshot) override;
     QString valueText(const std::string& feature) const;
     QString regimeText() const;
 
     RegimeTimeline& timeline() { return *m_timeline; }
-    void reset() { m_timeline->clear(); }
+    void reset() override { m_timeline->clear(); }
 
 private:
     std::string m_symbol;

@@ -3,7 +3,7 @@
 // risk-manager role needs the passphrase, checked by a function the composition root
 // supplies (the UI never sees how credentials are stored). Engine replies arrive on
 // the engine thread; replyOnUi() carries them back to the window's thread.
-#include "engine/engine.h"
+#include "engine/engine_commands.h"
 
 #include <QObject>
 #include <QPointer>

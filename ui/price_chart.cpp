@@ -21,8 +21,8 @@ constexpr std::size_t kMaxSpells = 256; // a regime that flickers must not grow 
 constexpr int kTradeMarkerColumns = 3; // pixels per column for trade markers (5 px wide)
 } // namespace
 
-PriceChart::PriceChart(QWidget* parent)
-    : QChartView(parent), m_midBuffer(kWindowMs, kBuckets), m_tradeBuffer(kWindowMs, kBuckets)
+PriceChart::PriceChart(std::string symbol, QWidget* parent)
+    : QChartView(parent), m_symbol(std::move(symbol)), m_midBuffer(kWindowMs, kBuckets), m_tradeBuffer(kWindowMs, kBuckets)
 {
     auto* chart = new QChart;
     chart->setTheme(QChart::ChartThemeDark);

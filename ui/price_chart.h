@@ -5,6 +5,7 @@
 // most kFrameMs apart) sets each series once with the points its pixels can show.
 #include "chart_buffer.h"
 #include "engine/snapshot.h"
+#include "snapshot_panel.h"
 
 #include <QChartView>
 #include <QElapsedTimer>
@@ -19,15 +20,16 @@ class QValueAxis;
 
 namespace hm {
 
-class PriceChart : public QChartView {
+class PriceChart : public QChartView, public SnapshotPanel {
     Q_OBJECT
 public:
     static constexpr qint64 kWindowMs = 3 * 60 * 1000;
     // At most ten frames a second: a pixel of a three-minute window is 200 ms wide.
     static constexpr int kFrameMs = 100;
-    explicit PriceChart(QWidget* parent = nullptr);
+    explicit PriceChart(std::string symbol = {}, QWidget* parent = nullptr); // the book it draws
+    void update(const EngineSnapshot& snapshot) override { update(snapshot, m_symbol); }
     void update(const EngineSnapshot& snapshot, const std::string& symbol);
-    void reset(); // a replay jumped: the history starts over
+    void reset() override; // a replay jumped: the history starts over
     int midPoints() const;   // drawn now
     int tradePoints() const; // drawn now
     int heldPoints() const;  // in the buffers behind the series
@@ -45,6 +47,7 @@ private:
         qint64 startMs, endMs;
         std::string regime;
     };
+    std::string m_symbol;
     std::deque<Spell> m_regimes;
     ChartBuffer m_midBuffer;
     ChartBuffer m_tradeBuffer;

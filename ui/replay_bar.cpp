@@ -273,5 +273,6 @@ void ReplayBar::update(const EngineSnapshot& s)
 }
 
 QString ReplayBar::statusText() const { return m_status->text(); }
+QString ReplayBar::journalPath() const { return QString::fromStdString(m_session.path()); }
 
 } // namespace hm

@@ -4,6 +4,7 @@
 // step, jump to the previous/next mark, speed from 1x to 1000x or as fast as possible,
 // and whether the rebuilt state matches the hashes the live session recorded.
 #include "engine/snapshot.h"
+#include "snapshot_panel.h"
 #include "replay/timeline.h"
 
 #include <QWidget>
@@ -44,12 +45,14 @@ private:
     bool m_dragging = false;
 };
 
-class ReplayBar : public QWidget {
+class ReplayBar : public QWidget, public SnapshotPanel {
     Q_OBJECT
 public:
     explicit ReplayBar(ReplaySession& session, QWidget* parent = nullptr);
-    void update(const EngineSnapshot& snapshot);
+    void update(const EngineSnapshot& snapshot) override;
+    void reset() override {} // it shows where the replay stands now
     QString statusText() const;
+    QString journalPath() const; // the journal it replays
     void jumpToMark(int direction); // -1 previous, +1 next
     TimelineView& timeline() { return *m_timeline; }
 

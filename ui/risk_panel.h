@@ -4,6 +4,7 @@
 // forecasts and value at risk, each with its recent history, and the orders stopped
 // by self-trade prevention.
 #include "engine/snapshot.h"
+#include "snapshot_panel.h"
 
 #include <QWidget>
 
@@ -19,12 +20,12 @@ class RiskGauge;
 // The self-trade policy and, per agent, the orders it stopped (the gauge's tooltip).
 QString selfTradeText(const RiskView& risk);
 
-class RiskPanel : public QWidget {
+class RiskPanel : public QWidget, public SnapshotPanel {
     Q_OBJECT
 public:
     explicit RiskPanel(QWidget* parent = nullptr);
-    void update(const EngineSnapshot& snapshot);
-    void reset(); // a replay jumped: the sparklines start over (from the snapshot's history)
+    void update(const EngineSnapshot& snapshot) override;
+    void reset() override; // a replay jumped: the sparklines start over (from the snapshot's history)
 
     RiskGauge* gauge(const QString& name) const; // limit name (max_position) or metric (pnl, var_hist, ...)
     QString statusText() const;

@@ -1,6 +1,7 @@
 #pragma once
 // FIX session status: state, sequence numbers, last message time, recent events.
 #include "engine/snapshot.h"
+#include "snapshot_panel.h"
 
 #include <QWidget>
 
@@ -9,12 +10,12 @@ class QListWidget;
 
 namespace hm {
 
-class SessionPanel : public QWidget {
+class SessionPanel : public QWidget, public SnapshotPanel {
     Q_OBJECT
 public:
     explicit SessionPanel(QWidget* parent = nullptr);
-    void update(const EngineSnapshot& snapshot);
-    void reset();
+    void update(const EngineSnapshot& snapshot) override;
+    void reset() override;
     QString stateText() const;
 
 private:

@@ -2,8 +2,8 @@
 // Carries engine snapshots onto the Qt main thread. The engine thread only stores
 // the newest snapshot and posts one wake-up; if the window is busy, older snapshots
 // are skipped rather than queued, so a slow UI never builds a backlog. What rides on the
-// skipped ones (trades, fills, feed, decisions, session events) is merged into the next,
-// up to a bound per list: the newest are kept.
+// skipped ones (their incremental fields) is merged into the next by
+// EngineSnapshot::absorbOlder, up to a bound per list: the newest are kept.
 #include "engine/snapshot.h"
 
 #include <QObject>
@@ -18,12 +18,6 @@ class SnapshotBridge : public QObject {
 public:
     explicit SnapshotBridge(QObject* parent = nullptr);
     void offer(SnapshotPtr snapshot); // any thread
-
-    static constexpr std::size_t kMaxTrades = 5000; // per book
-    static constexpr std::size_t kMaxFills = 5000;
-    static constexpr std::size_t kMaxFeed = 2000;
-    static constexpr std::size_t kMaxDecisions = 1000;
-    static constexpr std::size_t kMaxSessionEvents = 500;
 
 Q_SIGNALS:
     void snapshotReady(hm::SnapshotPtr snapshot);

@@ -7,6 +7,7 @@
 #include "oms/order_manager.h"
 #include "risk/risk_gate.h"
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -40,6 +41,8 @@ struct BookView {
     // last minutes, so the chart can draw what led there.
     std::vector<std::pair<Timestamp, Price>> midHistory;
     std::vector<RegimePoint> regimeHistory; // likewise: the regime's changes over the last half hour
+    // newTrades, midHistory and regimeHistory are incremental: EngineSnapshot::absorbOlder
+    // merges them (see the note there).
 };
 
 struct PositionView {
@@ -147,6 +150,12 @@ struct ReplayView {
 };
 
 struct EngineSnapshot {
+    // Incremental fields carry what happened since the previous snapshot: every new* list
+    // here and in BookView, and the histories sent once after a replay's jump (midHistory,
+    // regimeHistory, riskHistory). The rest is state, whole in every snapshot. A consumer
+    // that skips snapshots (the window's bridge) folds each skipped one into the next with
+    // absorbOlder(). ANY NEW INCREMENTAL FIELD MUST BE MERGED THERE (snapshot.cpp, and
+    // tested in tst_snapshot_merge), or what it carries is lost whenever the window falls behind.
     std::uint64_t sequence = 0;
     Timestamp time = 0;
     std::vector<BookView> books;
@@ -167,6 +176,24 @@ struct EngineSnapshot {
     std::vector<DecisionView> newDecisions; // since the previous snapshot
     ReplayView replay;
     std::uint64_t epoch = 0; // changes when a replay jumps: panels that accumulate history start over
+
+    // What merging keeps of each incremental list: the newest this many. A window that
+    // stalls for a minute gets the last of what it missed, not a snapshot that grows with the stall.
+    static constexpr std::size_t kMergedTrades = 5000; // per book
+    static constexpr std::size_t kMergedFills = 5000;
+    static constexpr std::size_t kMergedFeed = 2000;
+    static constexpr std::size_t kMergedDecisions = 1000;
+    static constexpr std::size_t kMergedSessionEvents = 500;
+
+    // Folds `older`, a snapshot published before this one that nobody will see, into this
+    // one: its incremental lists go before this one's (then the newest up to the caps are
+    // kept), and a once-after-a-jump history this one lacks is taken from it. Books pair
+    // by position. Nothing is taken across a replay's jump (another epoch): the histories
+    // start over there; the caps still apply. State fields stay this one's.
+    void absorbOlder(const EngineSnapshot& older);
+    // Whether some incremental list is longer than its cap (then trimToCaps() shortens it).
+    bool exceedsCaps() const;
+    void trimToCaps();
 };
 
 using SnapshotPtr = std::shared_ptr<const EngineSnapshot>;
