@@ -1,4 +1,5 @@
 #include "runtime.h"
+#include "order_id_prefix.h"
 #include "learning_agents.h"
 #include "logging.h"
 
@@ -190,6 +191,13 @@ Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options))
     ec.limits = m_options.limits;
     ec.regimeWarmupS = m_options.regimeWarmupS;
     ec.regimes = regimes; // the window checks the agent files it adds against them too
+    {
+        OrderIdPrefix ids;
+        std::string error;
+        if (!reserveOrderIdPrefix(m_options.dataDirectory, wallNs() / 1000000000, ids, error))
+            throw std::runtime_error("order ids: " + error);
+        ec.clOrdIdPrefix = ids.prefix;
+    }
     m_engine.reset(new Engine(ec, *m_gateway, m_journal.get()));
     if (detector)
         m_engine->setRegimeModel(hmm);

@@ -297,6 +297,61 @@ private Q_SLOTS:
         QCOMPARE(QString::fromLatin1(q.readAllStandardOutput()).trimmed(), QStringLiteral("0"));
     }
 
+    // Quick restarts on one data directory, each killed with SIGKILL as soon as it has
+    // sent orders: no ClOrdID is used twice across the sessions, and the venue refuses
+    // none as a duplicate. (The id prefix once came from the start second, so restarts
+    // within one second reused ids.)
+    void quickRestartsNeverReuseOrderIds()
+    {
+        const QString data = dataDir("restart-data");
+        const QString store = gatewayStore(data);
+        auto nextSender = [&] {
+            QFile f(store);
+            qint64 s = 0;
+            if (f.open(QIODevice::ReadOnly) && f.size() >= 32) {
+                const QByteArray h = f.read(32);
+                std::memcpy(&s, h.constData() + 16, 8);
+            }
+            return s;
+        };
+        for (int i = 0; i < 6; ++i) {
+            const qint64 before = nextSender();
+            QProcess p;
+            QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("XDG_DATA_HOME"), m_dir.path());
+            p.setProcessEnvironment(env);
+            p.start(QStringLiteral(HM_HELMSMAN_BIN), {QStringLiteral("--headless"), QStringLiteral("--duration"),
+                                                      QStringLiteral("30"), QStringLiteral("--rate"), QStringLiteral("200"),
+                                                      QStringLiteral("--no-control"), QStringLiteral("--data-dir"), data});
+            QVERIFY(p.waitForStarted());
+            QTRY_VERIFY_WITH_TIMEOUT(nextSender() > before + 5, 30000); // orders on the wire
+            ::kill(static_cast<pid_t>(p.processId()), SIGKILL);
+            QVERIFY(p.waitForFinished(10000));
+        }
+        // What went on the wire, from both sides' FIX stores: every order, cancel and
+        // replace the gateway sent, and every report the venue sent back.
+        auto stored = [](const QString& file) {
+            QProcess q;
+            q.start(QStringLiteral(HM_FIXSTORE_BIN), {file, QStringLiteral("--messages"), QStringLiteral("1-1000000")});
+            q.waitForFinished(60000);
+            return QString::fromLatin1(q.readAllStandardOutput()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        };
+        QStringList ids;
+        const QRegularExpression request(QStringLiteral("\\|35=[DFG]\\|.*\\|11=([^|]+)\\|"));
+        for (const QString& m : stored(store)) {
+            const auto match = request.match(m);
+            if (match.hasMatch())
+                ids << match.captured(1);
+        }
+        int duplicates = 0;
+        for (const QString& m : stored(data + QStringLiteral("/venue/FIX.4.4-HMVENUE-HELMSMAN.hmstore")))
+            duplicates += m.contains(QStringLiteral("uplicate")) ? 1 : 0;
+        QVERIFY2(ids.size() >= 12, qPrintable(QString::number(ids.size()))); // orders from every session
+        const QSet<QString> unique(ids.begin(), ids.end());
+        QCOMPARE(unique.size(), ids.size());
+        QCOMPARE(duplicates, 0);
+    }
+
     // helmsman-fixstore: reads a session's store, refuses one in use, and sets sequence
     // numbers the session then continues from.
     void fixStoreToolReadsAndSetsSequenceNumbers()
