@@ -7,8 +7,9 @@
 //
 // Locking: one plain mutex, taken by every public method for the length of that method
 // and by nothing else. Nothing is called out to while it is held (no QuickFIX, no
-// listener, no other lock), so it can be taken from any thread, QuickFIX callbacks
-// included, without an order between locks to keep.
+// listener, no other lock), so any thread may call the store, QuickFIX callbacks
+// included. The venue's whole lock design is described in fix_venue.cpp.
+#include "fix/order_fields.h"
 #include "venue/venue_market.h"
 #include "venue/venue_messages.h"
 
@@ -24,8 +25,8 @@
 namespace hm {
 
 struct OrderStoreLimits {
-    Quantity maxOrderQty = 1000000000;
-    Price maxPriceTicks = 1000000000;
+    Quantity maxOrderQty = fixconv::kMaxOrderQuantity;
+    Price maxPriceTicks = fixconv::kMaxPriceTicks;
     int depthLevels = 10; // of the published book
 };
 
