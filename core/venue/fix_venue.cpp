@@ -64,12 +64,13 @@ VenueConfig withDefaults(VenueConfig c)
 // Locks, all of them. The order store's mutex guards every order, book, simulator and
 // the outbox; it is held only inside the store's own methods, which call nothing else,
 // so any thread may take it, QuickFIX's onLogout (which holds its session lock)
-// included. Whatever changes the store then calls application.flush(), which takes the
-// application's send mutex (the turn to send), takes the whole outbox and sends it: the
-// wire keeps the order in which the store changed, and the send mutex, the only lock
-// held while calling QuickFIX, is never taken from a callback that holds a session lock.
-// Order: send mutex, then store mutex; never the reverse. The driver's listener mutex
-// is a leaf, never held while calling the listener.
+// included. The application's send mutex is the turn to send: whoever sends holds it,
+// takes the store's whole outbox and sends it, so the wire keeps the order in which the
+// store changed (QuickFIX's thread holds it around its change to the store too, so what
+// a client's message causes leaves from that thread). It is the only lock held while
+// calling QuickFIX, and no callback that holds a session lock takes it. Order: send
+// mutex, then store mutex, never the reverse. The driver's listener mutex is a leaf,
+// never held while calling the listener.
 struct FixVenue::Impl {
     explicit Impl(VenueConfig c)
         : config(withDefaults(std::move(c))),

@@ -98,6 +98,13 @@ void VenueApplication::fromApp(const FIX::Message& m, const FIX::SessionID& id) 
     FIX::MsgType type;
     m.getHeader().getField(type);
     const std::string& t = type.getValue();
+    // The turn is held around the change and the sending, so what this message causes
+    // leaves from this thread, before QuickFIX answers the message, refused or not.
+    std::lock_guard<std::mutex> turn(m_sendMutex);
+    struct SendOnExit {
+        VenueApplication& app;
+        ~SendOnExit() { app.sendQueued(); }
+    } sendOnExit{*this};
     // QuickFIX rejects the message for the exceptions fromApp declares; anything else
     // would end the process (the exception specification), so it becomes one.
     try {
@@ -112,7 +119,6 @@ void VenueApplication::fromApp(const FIX::Message& m, const FIX::SessionID& id) 
             onMarketDataRequest(m, session);
         else
             throw FIX::UnsupportedMessageType();
-        flush();
     } catch (const FIX::FieldNotFound&) {
         throw;
     } catch (const FIX::IncorrectDataFormat&) {
@@ -229,16 +235,29 @@ void VenueApplication::onMarketDataRequest(const FIX::Message& m, SessionKey ses
                               subType.getValue() == FIX::SubscriptionRequestType_SNAPSHOT_PLUS_UPDATES);
 }
 
-void VenueApplication::flush()
+void VenueApplication::flush() noexcept
 {
-    std::lock_guard<std::mutex> turn(m_sendMutex);
-    m_store.takeMessages(m_sending);
-    for (const VenueMessage& m : m_sending) {
-        try {
-            deliver(m);
-        } catch (const std::exception& e) { // a message QuickFIX would not build: logged, the rest still go
-            spdlog::error("venue: message for session {} not sent: {}", m.session, e.what());
+    try {
+        std::lock_guard<std::mutex> turn(m_sendMutex);
+        sendQueued();
+    } catch (const std::exception& e) {
+        spdlog::error("venue: sending stopped: {}", e.what());
+    }
+}
+
+void VenueApplication::sendQueued() noexcept
+{
+    try {
+        m_store.takeMessages(m_sending);
+        for (const VenueMessage& m : m_sending) {
+            try {
+                deliver(m);
+            } catch (const std::exception& e) { // a message QuickFIX would not build: logged, the rest still go
+                spdlog::error("venue: message for session {} not sent: {}", m.session, e.what());
+            }
         }
+    } catch (const std::exception& e) {
+        spdlog::error("venue: sending stopped: {}", e.what());
     }
     m_sending.clear();
 }

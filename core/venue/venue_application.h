@@ -5,11 +5,13 @@
 // ExecutionReports, OrderCancelRejects and market data. It holds no trading state.
 // Private to core/venue (C++14, QuickFIX).
 //
-// Sending: flush() takes m_sendMutex (the turn to send), then the store's outbox, and
-// sends it; whoever changed the store calls it afterwards. Taking the outbox whole
-// under the turn keeps the wire in the order the store changed. The store's mutex is
+// Sending: m_sendMutex is the turn to send. fromApp holds it around its change to the
+// store and the sending that follows; flush() (the simulator's thread, the test hooks)
+// takes it after a change. Either way the whole outbox is taken and sent under the
+// turn, so the wire keeps the order in which the store changed. The store's mutex is
 // never held while sending, so a QuickFIX callback that holds its session lock
-// (onLogout) may take it; m_sendMutex is never taken from such a callback.
+// (onLogout) may take it; m_sendMutex is never taken from such a callback. See
+// fix_venue.cpp for the venue's locks as a whole.
 #include "venue/market_data_publisher.h"
 #include "venue/order_store.h"
 
@@ -31,7 +33,7 @@ public:
     VenueApplication(OrderStore& store, std::vector<FIX::SessionID> sessions,
                      std::map<std::string, Instrument> instruments, std::string password);
 
-    void flush(); // sends everything the store has queued, in order
+    void flush() noexcept; // sends everything the store has queued, in order
     bool anyClientLoggedOn() const { return m_loggedOn.load() > 0; }
     const std::vector<FIX::SessionID>& sessions() const { return m_sessions; }
     std::uint64_t ordersReceived() const { return m_ordersReceived.load(); }
@@ -57,6 +59,7 @@ private:
     void onReplace(const FIX::Message& m, SessionKey session);
     void onMarketDataRequest(const FIX::Message& m, SessionKey session);
 
+    void sendQueued() noexcept; // with the turn held
     void deliver(const VenueMessage& m);
     void sendExecution(const VenueMessage& m);
     void sendOrderReject(const VenueMessage& m);
