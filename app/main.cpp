@@ -1,5 +1,5 @@
 // helmsman: the workstation window, or --headless for a scripted session.
-#include "fix/fix_venue.h"
+#include "fix/instrument_list.h"
 #include "headless.h"
 #include "logging.h"
 #include "credentials.h"
@@ -182,7 +182,7 @@ int parse(QCoreApplication& app, Parsed& out)
         out.runtime.controlSocket = p.isSet(control) ? p.value(control).toStdString() : data + "/control.sock";
     if (p.isSet(instruments)) {
         try {
-            out.runtime.instruments = hm::FixVenue::parseInstruments(p.value(instruments).toStdString());
+            out.runtime.instruments = hm::parseInstrumentList(p.value(instruments).toStdString());
         } catch (const std::exception& e) {
             std::cerr << "helmsman: --instruments: " << e.what() << "\n";
             return 2;

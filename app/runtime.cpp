@@ -6,8 +6,8 @@
 #include "control_server.h"
 
 #include "fix/fix_gateway.h"
-#include "fix/fix_venue.h"
 #include "journal/journal_codec.h"
+#include "venue/fix_venue.h"
 #include "journal/journal_writer.h"
 #include "sim/sim_config.h"
 
@@ -107,7 +107,7 @@ std::string randomPassword(std::uint64_t salt)
 Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options))
 {
     if (m_options.instruments.empty())
-        m_options.instruments.push_back(FixVenue::defaultInstrument());
+        m_options.instruments.push_back(defaultInstrument());
     if (m_options.dataDirectory.empty())
         m_options.dataDirectory = defaultDataDirectory();
     if (m_options.resourceDirectory.empty())

@@ -7,7 +7,7 @@
 // lists whose tick or lot is not exactly a number.
 #include "fix/fix_gateway.h"
 #include "fix/fix_text.h"
-#include "fix/fix_venue.h"
+#include "venue/fix_venue.h"
 #include "fix/order_fields.h"
 #include "fix/session_store.h"
 #include "legacy_file_store.h"

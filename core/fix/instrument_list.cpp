@@ -1,36 +1,12 @@
-#include "fix/fix_venue.h"
+#include "fix/instrument_list.h"
+#include "fix/order_fields.h"
 
 #include <sstream>
 #include <stdexcept>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 namespace hm {
 
-namespace {
-constexpr int kMaxDepthLevels = 1000;
-} // namespace
-
-std::string checkVenueLimits(const VenueConfig& c)
-{
-    if (c.port < 0 || c.port > 65535)
-        return "port " + std::to_string(c.port) + " is out of range (allowed 1..65535, 0 picks a free one)";
-    if (c.depthLevels < 1 || c.depthLevels > kMaxDepthLevels)
-        return "market data depth " + std::to_string(c.depthLevels) + " is out of range (allowed 1.."
-            + std::to_string(kMaxDepthLevels) + ")";
-    if (c.maxOrderQty < 1 || c.maxOrderQty > fixconv::kMaxOrderQuantity)
-        return "largest order quantity " + std::to_string(c.maxOrderQty) + " is out of range (allowed 1.."
-            + std::to_string(fixconv::kMaxOrderQuantity) + ")";
-    if (c.maxPriceTicks < 1 || c.maxPriceTicks > fixconv::kMaxPriceTicks)
-        return "largest price " + std::to_string(c.maxPriceTicks) + " ticks is out of range (allowed 1.."
-            + std::to_string(fixconv::kMaxPriceTicks) + ")";
-    return std::string();
-}
-
-Instrument FixVenue::defaultInstrument()
+Instrument defaultInstrument()
 {
     Instrument i;
     i.symbol = "HMX";
@@ -75,7 +51,7 @@ std::string parseTickSize(const std::string& text, double& out)
 
 } // namespace
 
-std::vector<Instrument> FixVenue::parseInstruments(const std::string& list)
+std::vector<Instrument> parseInstrumentList(const std::string& list)
 {
     std::vector<Instrument> out;
     std::stringstream ss(list);
@@ -125,26 +101,6 @@ std::vector<Instrument> FixVenue::parseInstruments(const std::string& list)
     if (out.empty())
         throw std::runtime_error("instrument list " + fixconv::quotedFieldText(list) + " names no instrument");
     return out;
-}
-
-int findFreeLoopbackPort()
-{
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        throw std::runtime_error("cannot create a socket to find a free port");
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    addr.sin_port = 0;
-    socklen_t len = sizeof(addr);
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0
-        || ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-        ::close(fd);
-        throw std::runtime_error("cannot bind a loopback port");
-    }
-    int port = ntohs(addr.sin_port);
-    ::close(fd);
-    return port;
 }
 
 } // namespace hm
