@@ -7,6 +7,7 @@
 // lists whose tick or lot is not exactly a number.
 #include "fix/fix_gateway.h"
 #include "fix/fix_text.h"
+#include "fix/message_log_file.h"
 #include "venue/fix_venue.h"
 #include "fix/order_fields.h"
 #include "fix/session_store.h"
@@ -61,6 +62,40 @@ class TestFixParts : public QObject {
     Q_OBJECT
 
 private Q_SLOTS:
+    // The message log of a session killed with SIGKILL holds every line logged before
+    // the kill (it once went through a buffered stream and lost them all).
+    void messageLogKeepsEveryLineThroughSigkill()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.filePath(QStringLiteral("session.messages.log")).toStdString();
+        constexpr int kLines = 300;
+        const pid_t child = ::fork();
+        QVERIFY(child >= 0);
+        if (child == 0) {
+            MessageLogFile log(path);
+            for (int i = 0; i < kLines; ++i)
+                log.append("out 8=FIX.4.4|35=D|11=HM1-" + std::to_string(i) + "|");
+            ::kill(::getpid(), SIGKILL);
+            ::_exit(3); // not reached
+        }
+        int status = 0;
+        QCOMPARE(::waitpid(child, &status, 0), child);
+        QVERIFY(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+        QFile f(QString::fromStdString(path));
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = f.readAll().split('\n');
+        QCOMPARE(lines.size(), kLines + 1); // and an empty one after the last newline
+        QCOMPARE(lines[kLines - 1], QByteArray("out 8=FIX.4.4|35=D|11=HM1-" + QByteArray::number(kLines - 1) + "|"));
+    }
+
+    void messageLogThatCannotOpenSaysWhere()
+    {
+        MessageLogFile log("/nonexistent-dir/x.log");
+        QVERIFY(!log.isOpen());
+        QVERIFY(!log.append("out 8=FIX.4.4|"));
+        QVERIFY2(log.error().find("/nonexistent-dir/x.log") != std::string::npos, log.error().c_str());
+    }
+
     void pricesAndQuantitiesAreWrittenExactly()
     {
         Instrument cents;

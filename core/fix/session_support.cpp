@@ -2,9 +2,11 @@
 
 #include "fix/fix_convert.h"
 #include "fix/mapped_store.h"
+#include "fix/message_log_file.h"
 
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <sys/stat.h>
 
 namespace hm {
@@ -22,8 +24,11 @@ public:
               MaskedLogFactory::EventHook hook)
         : m_sessionId(std::move(sessionId)), m_loggerName(std::move(loggerName)), m_hook(std::move(hook))
     {
-        if (!file.empty())
-            m_out.open(file, std::ios::app);
+        if (!file.empty()) {
+            m_out.reset(new MessageLogFile(file));
+            if (!m_out->isOpen())
+                loggerNamed(m_loggerName)->error("[{}] message log: {}", m_sessionId, m_out->error());
+        }
     }
     void clear() override {}
     void backup() override {}
@@ -39,21 +44,21 @@ public:
 private:
     void write(const char* dir, const std::string& s)
     {
-        if (!m_out.is_open())
+        if (!m_out || !m_out->isOpen())
             return;
-        std::string line = fixconv::maskPassword(s);
+        std::string line = std::string(dir) + ' ' + fixconv::maskPassword(s);
         for (char& c : line)
             if (c == '\x01')
                 c = '|';
-        std::lock_guard<std::mutex> lock(m_mutex);
-        m_out << dir << ' ' << line << '\n';
+        if (!m_out->append(line) && !m_writeFailed.exchange(true)) // said once, not per message
+            loggerNamed(m_loggerName)->error("[{}] message log: {}", m_sessionId, m_out->error());
     }
 
     std::string m_sessionId;
     std::string m_loggerName;
     MaskedLogFactory::EventHook m_hook;
-    std::ofstream m_out;
-    std::mutex m_mutex;
+    std::unique_ptr<MessageLogFile> m_out;
+    std::atomic<bool> m_writeFailed{false};
 };
 
 class MaskedStore : public FIX::MessageStore {
