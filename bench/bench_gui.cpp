@@ -9,7 +9,7 @@
 //       [--kill-every SECONDS] [--seed N] [--screenshot FILE]
 #include "event_loop_probe.h"
 #include "fix/fix_gateway.h"
-#include "fix/fix_venue.h" // findFreeLoopbackPort
+#include "fix/loopback_port.h"
 #include "logging.h"
 #include "log_panel.h"
 #include "main_window.h"

@@ -1,6 +1,6 @@
 #include "quickfix_baseline.h"
 
-#include "fix/fix_venue.h" // findFreeLoopbackPort
+#include "fix/loopback_port.h"
 #include "fix/session_support.h" // the mapped store
 
 #include <quickfix/Application.h>
