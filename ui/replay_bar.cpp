@@ -215,10 +215,27 @@ ReplayBar::ReplayBar(ReplaySession& session, QWidget* parent) : QWidget(parent),
                        static_cast<QWidget*>(step), static_cast<QWidget*>(nextMark), static_cast<QWidget*>(m_speed)})
         controls->addWidget(w);
     controls->addWidget(m_status, 1);
+    // A journal that fails its integrity check still replays (the analyst may want to see
+    // what is in it), under a banner that says which check failed and where.
+    m_integrity = new QLabel;
+    m_integrity->setObjectName(QStringLiteral("replayIntegrity"));
+    m_integrity->setWordWrap(false);
+    const JournalIntegrity& integrity = session.integrity();
+    if (const IntegrityCheck* f = integrity.firstFailure()) {
+        m_integrity->setText(tr("Journal fails its integrity check (it was changed after the session wrote it): %1: %2")
+                                 .arg(QString::fromStdString(f->name), QString::fromStdString(f->detail)));
+        m_integrity->setStyleSheet(QStringLiteral("background: #c62828; color: white; font-weight: bold; padding: 2px 6px"));
+    } else if (integrity.warned()) {
+        m_integrity->setText(QString::fromStdString(integrity.summary()));
+        m_integrity->setStyleSheet(QStringLiteral("color: #ffb300; padding: 0px 6px"));
+    }
+    m_integrity->setToolTip(QString::fromStdString(integrity.report()));
+    m_integrity->setVisible(!m_integrity->text().isEmpty());
     auto* left = new QVBoxLayout;
+    left->addWidget(m_integrity);
     left->addWidget(m_timeline, 1);
     left->addLayout(controls);
-    setMaximumHeight(84);
+    setMaximumHeight(m_integrity->isVisible() ? 106 : 84);
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 2, 4, 2);
     layout->addLayout(left, 3);
@@ -273,5 +290,7 @@ void ReplayBar::update(const EngineSnapshot& s)
 }
 
 QString ReplayBar::statusText() const { return m_status->text(); }
+
+QString ReplayBar::integrityText() const { return m_integrity->text(); }
 
 } // namespace hm

@@ -8,7 +8,11 @@
 #include <string>
 #include <vector>
 
+struct sqlite3;
+
 namespace hm {
+
+struct JournalIntegrity;
 
 class JournalReader {
 public:
@@ -38,7 +42,11 @@ public:
     // event stream; names the first row that was edited, inserted or deleted.
     AuditCheck verifyAudit() const;
 
+    const std::string& path() const { return m_path; }
+
 private:
+    friend JournalIntegrity checkIntegrity(const JournalReader& reader);
+    sqlite3* handle() const;
     struct Db;
     std::unique_ptr<Db> m_db;
     std::string m_path;
