@@ -219,11 +219,15 @@ ReplayBar::ReplayBar(ReplaySession& session, QWidget* parent) : QWidget(parent),
     // what is in it), under a banner that says which check failed and where.
     m_integrity = new QLabel;
     m_integrity->setObjectName(QStringLiteral("replayIntegrity"));
-    m_integrity->setWordWrap(false);
+    m_integrity->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // a long finding must not widen the window
     const JournalIntegrity& integrity = session.integrity();
-    if (const IntegrityCheck* f = integrity.firstFailure()) {
-        m_integrity->setText(tr("Journal fails its integrity check (it was changed after the session wrote it): %1: %2")
-                                 .arg(QString::fromStdString(f->name), QString::fromStdString(f->detail)));
+    if (integrity.failed()) {
+        QStringList failures;
+        for (const auto& c : integrity.checks)
+            if (c.status == CheckStatus::Fail)
+                failures << QString::fromStdString(c.name + ": " + c.detail);
+        m_integrity->setText(tr("Journal fails its integrity check (it was changed after the session wrote it): %1")
+                                 .arg(failures.join(QStringLiteral("; "))));
         m_integrity->setStyleSheet(QStringLiteral("background: #c62828; color: white; font-weight: bold; padding: 2px 6px"));
     } else if (integrity.warned()) {
         m_integrity->setText(QString::fromStdString(integrity.summary()));
