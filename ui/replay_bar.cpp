@@ -234,16 +234,19 @@ ReplayBar::ReplayBar(ReplaySession& session, QWidget* parent) : QWidget(parent),
         m_integrity->setStyleSheet(QStringLiteral("color: #ffb300; padding: 0px 6px"));
     }
     m_integrity->setToolTip(QString::fromStdString(integrity.report()));
-    m_integrity->setVisible(!m_integrity->text().isEmpty());
     auto* left = new QVBoxLayout;
     left->addWidget(m_integrity);
     left->addWidget(m_timeline, 1);
     left->addLayout(controls);
-    setMaximumHeight(m_integrity->isVisible() ? 106 : 84);
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 2, 4, 2);
     layout->addLayout(left, 3);
     layout->addWidget(m_marks, 1);
+    const bool banner = !m_integrity->text().isEmpty();
+    m_integrity->setHidden(!banner);
+    setMaximumHeight(84 + (banner ? m_integrity->sizeHint().height() + 8 : 0));
+    if (banner) // the timeline keeps its height under the banner
+        setMinimumHeight(m_integrity->sizeHint().height() + 80);
 }
 
 void ReplayBar::jumpToMark(int direction)

@@ -243,8 +243,8 @@ IntegrityCheck checkSessionEnd(const SealState& seal)
         return {"session end", CheckStatus::Warn, "no seal (older build or not closed cleanly)", 0};
     case SealState::Kind::Open:
         return {"session end", CheckStatus::Warn,
-                "not closed cleanly: the session ended without a clean shutdown (a crash or a kill), "
-                "so records it had not yet written are missing and the tail cannot be proven",
+                "not closed cleanly: the session ended without a clean shutdown (a crash or a kill) or is still "
+                "running, so its last records may be missing and its end cannot be proven",
                 0};
     case SealState::Kind::Unreadable:
         return fail("session end", "the seal in meta is not one this build writes ('" + seal.text.substr(0, 80) + "')");

@@ -1,5 +1,7 @@
 #pragma once
-// Read-only access to a journal. Opening never modifies the file.
+// Read-only access to a journal. Opening never modifies the file, and creates no -wal
+// or -shm beside one that had none (see the constructor). Whether the file is what its
+// session wrote is checkIntegrity() in journal_integrity.h.
 #include "journal/audit_chain.h"
 #include "journal/journal_record.h"
 
