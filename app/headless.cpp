@@ -1,5 +1,6 @@
 #include "headless.h"
 
+#include "journal/journal_integrity.h"
 #include "journal/journal_reader.h"
 #include "runtime.h"
 
@@ -162,6 +163,7 @@ int runHeadless(Runtime& runtime, const HeadlessOptions& options, std::ostream& 
             out << ")\n";
             const AuditCheck audit = reader.verifyAudit();
             out << "  audit chain          " << (audit.ok ? "intact, " : "BROKEN: ") << audit.message << "\n";
+            out << "  journal integrity    " << checkIntegrity(reader).summary() << "\n";
         } catch (const std::exception& e) {
             err << "helmsman: cannot read back the journal: " << e.what() << "\n";
             return 5;

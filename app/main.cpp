@@ -222,10 +222,21 @@ int runReplay(QCoreApplication& app, const Parsed& opts)
         std::cout << "replay of " << opts.replay.toStdString() << "\n  records   " << session->position() << " in " << s
                   << " s (" << static_cast<double>(session->position()) / s / 1e6 << " M/s)\n  state     " << v.hashChecks
                   << " recorded hashes checked, " << v.hashMismatches << " differ\n";
+        hm::JournalIntegrity integrity = session->integrity();
+        integrity.addReplayResult(v.hashChecks, v.hashMismatches, v.firstMismatchSeq);
+        std::cout << "  integrity " << integrity.summary() << "\n" << integrity.report();
         if (!session->error().empty()) {
             std::cerr << "helmsman: " << session->error() << "\n";
             return 2;
         }
+        bool tampered = false; // a check on the file itself, not only the replayed state
+        for (const auto& c : integrity.checks)
+            if (c.status == hm::CheckStatus::Fail && c.name != "state replayed") {
+                std::cerr << "helmsman: journal FAILS its integrity check: " << c.name << ": " << c.detail << "\n";
+                tampered = true;
+            }
+        if (tampered)
+            return 8;
         return v.hashMismatches == 0 ? 0 : 1;
     }
     auto& gui = static_cast<QApplication&>(app);

@@ -1,6 +1,7 @@
 // helmsman-report: what an analyst asks of a session journal, from the command line.
 // The journal is opened read-only and never modified.
 #include "learning_agents.h"
+#include "journal/journal_integrity.h"
 #include "replay/analysis.h"
 #include "replay/what_if_model.h"
 #include "replay/replay_session.h"
@@ -23,13 +24,30 @@ void usage(std::ostream& out)
            "  --what-if NAME=VALUE,... re-check the session's orders under other limits\n"
            "  --what-if-model AGENT=FILE  re-run a learning agent on the recorded market with another model\n"
            "  --verify                 replay through the engine, compare the recorded state hashes\n"
-           "Limit names: as in the limits editor and helmsman-ctl (e.g. max_position, max_order_qty).\n";
+           "Limit names: as in the limits editor and helmsman-ctl (e.g. max_position, max_order_qty).\n"
+           "Every run first checks that the journal is what its session wrote (audit chain, record\n"
+           "sequence, state hashes, seal); exit status 3 when a check fails (the output still follows).\n";
 }
 
 int fail(const std::string& message)
 {
     std::cerr << "helmsman-report: " << message << "\n";
     return 2;
+}
+
+constexpr int kTampered = 3; // the journal failed an integrity check: it was changed after its session wrote it
+
+// What every mode says about the journal first: one line when all is well, every check
+// when one failed (and the failure again on stderr, where a script looks).
+void printIntegrity(const hm::JournalIntegrity& integrity, bool detailed)
+{
+    std::cout << "integrity: " << integrity.summary() << "\n";
+    if (detailed || integrity.failed())
+        std::cout << integrity.report();
+    std::cout << "\n";
+    for (const auto& c : integrity.checks)
+        if (c.status == hm::CheckStatus::Fail)
+            std::cerr << "helmsman-report: journal FAILS its integrity check: " << c.name << ": " << c.detail << "\n";
 }
 
 } // namespace
@@ -93,7 +111,11 @@ int main(int argc, char** argv)
         const hm::Timeline t = hm::buildTimeline(journal, 1);
         std::cout << "journal " << journalPath << ": schema " << journal.schemaVersion() << ", records " << t.firstSeq
                   << ".." << t.lastSeq << ", " << static_cast<double>(t.end - t.start) / 1e9 << " s, " << t.marks.size()
-                  << " marked events\n\n";
+                  << " marked events\n";
+        hm::JournalIntegrity integrity = hm::checkIntegrity(journal);
+        const int done = integrity.failed() ? kTampered : 0; // the status of a mode that ran to its end
+        if (!verify)
+            printIntegrity(integrity, false);
         if (!exportPath.empty()) {
             std::ofstream out(exportPath);
             if (!out)
@@ -102,7 +124,7 @@ int main(int argc, char** argv)
             const hm::Timestamp b = to >= 0 ? t.start + static_cast<hm::Timestamp>(to * 1e9) : 0;
             const std::size_t n = hm::exportCsv(journal, a, b, out);
             std::cout << "exported " << n << " records to " << exportPath << "\n";
-            return 0;
+            return done;
         }
         if (!whatIf.empty()) {
             std::vector<std::pair<std::string, std::string>> overrides;
@@ -119,7 +141,7 @@ int main(int argc, char** argv)
                 start = end + 1;
             }
             hm::printWhatIf(hm::whatIfLimits(journal, overrides), std::cout);
-            return 0;
+            return done;
         }
         if (!whatIfModelSpec.empty()) {
             const std::size_t eq = whatIfModelSpec.find('=');
@@ -128,7 +150,7 @@ int main(int argc, char** argv)
             hm::registerLearningAgents(hm::defaultModelDirectory());
             hm::printWhatIfModel(hm::whatIfModel(journal, whatIfModelSpec.substr(0, eq), whatIfModelSpec.substr(eq + 1)),
                                  std::cout);
-            return 0;
+            return done;
         }
         if (verify) {
             hm::ReplaySession replay(journalPath);
@@ -143,9 +165,16 @@ int main(int argc, char** argv)
                       << static_cast<double>(replay.position()) / s / 1e6 << " M/s)\n"
                       << "state hashes: " << v.hashChecks << " checked, " << v.hashMismatches << " differ"
                       << (v.hashMismatches ? " (first at record " + std::to_string(v.firstMismatchSeq) + ")" : "") << "\n";
+            integrity.addReplayResult(v.hashChecks, v.hashMismatches, v.firstMismatchSeq);
+            printIntegrity(integrity, true);
             if (!replay.error().empty())
                 return fail(replay.error());
-            return v.hashMismatches == 0 ? 0 : 1;
+            // 1 when only the replayed state differs (a build that replays differently);
+            // 3 when the file itself fails a check.
+            bool otherFailure = false;
+            for (const auto& c : integrity.checks)
+                otherFailure |= c.status == hm::CheckStatus::Fail && c.name != "state replayed";
+            return otherFailure ? kTampered : v.hashMismatches == 0 ? 0 : 1;
         }
         const hm::ExecutionReportData report = hm::executionReport(journal);
         hm::printExecutionReport(report, std::cout);
@@ -156,6 +185,7 @@ int main(int argc, char** argv)
             hm::writeExecutionReportCsv(report, out);
             std::cout << "\nwrote " << csvPath << "\n";
         }
+        return done;
     } catch (const std::exception& e) {
         return fail(e.what());
     }

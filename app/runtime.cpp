@@ -8,6 +8,7 @@
 #include "fix/fix_gateway.h"
 #include "journal/journal_codec.h"
 #include "venue/fix_venue.h"
+#include "journal/journal_reader.h"
 #include "journal/journal_writer.h"
 #include "sim/sim_config.h"
 
@@ -104,6 +105,32 @@ std::string randomPassword(std::uint64_t salt)
 
 } // namespace
 
+namespace {
+
+// A journal holds one session. A second one appended to it replays on top of the first's
+// state (every state hash after the join differs) and its seal would cover both: refuse,
+// rather than write somewhere else, because whoever named the file will read that file.
+void refuseJournalWithSession(const std::string& path)
+{
+    if (::access(path.c_str(), F_OK) != 0)
+        return;
+    std::int64_t sessions = 0, last = 0;
+    try {
+        JournalReader existing(path);
+        sessions = existing.count(RecordKind::SessionStart);
+        last = existing.maxSeq();
+    } catch (const std::exception&) {
+        return; // not a journal, or damaged: the writer refuses it with its own message
+    }
+    if (sessions > 0)
+        throw std::runtime_error("journal '" + path + "' already holds a session (records 1.." + std::to_string(last)
+                                 + "); a journal is one session and was left untouched. Name a new file with --journal, "
+                                   "or leave --journal out for a new one in the data directory; read this one with "
+                                   "helmsman-report or helmsman --replay");
+}
+
+} // namespace
+
 Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options))
 {
     if (m_options.instruments.empty())
@@ -124,6 +151,7 @@ Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options))
             makeDirectories(dir);
             m_options.journalPath = dir + "/session-" + timestampName() + "-" + std::to_string(::getpid()) + ".db";
         }
+        refuseJournalWithSession(m_options.journalPath);
         JournalOptions jo;
         jo.path = m_options.journalPath;
         m_journal.reset(new JournalWriter(jo));

@@ -215,14 +215,38 @@ ReplayBar::ReplayBar(ReplaySession& session, QWidget* parent) : QWidget(parent),
                        static_cast<QWidget*>(step), static_cast<QWidget*>(nextMark), static_cast<QWidget*>(m_speed)})
         controls->addWidget(w);
     controls->addWidget(m_status, 1);
+    // A journal that fails its integrity check still replays (the analyst may want to see
+    // what is in it), under a banner that says which check failed and where.
+    m_integrity = new QLabel;
+    m_integrity->setObjectName(QStringLiteral("replayIntegrity"));
+    m_integrity->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred); // a long finding must not widen the window
+    const JournalIntegrity& integrity = session.integrity();
+    if (integrity.failed()) {
+        QStringList failures;
+        for (const auto& c : integrity.checks)
+            if (c.status == CheckStatus::Fail)
+                failures << QString::fromStdString(c.name + ": " + c.detail);
+        m_integrity->setText(tr("Journal fails its integrity check (it was changed after the session wrote it): %1")
+                                 .arg(failures.join(QStringLiteral("; "))));
+        m_integrity->setStyleSheet(QStringLiteral("background: #c62828; color: white; font-weight: bold; padding: 2px 6px"));
+    } else if (integrity.warned()) {
+        m_integrity->setText(QString::fromStdString(integrity.summary()));
+        m_integrity->setStyleSheet(QStringLiteral("color: #ffb300; padding: 0px 6px"));
+    }
+    m_integrity->setToolTip(QString::fromStdString(integrity.report()));
     auto* left = new QVBoxLayout;
+    left->addWidget(m_integrity);
     left->addWidget(m_timeline, 1);
     left->addLayout(controls);
-    setMaximumHeight(84);
     auto* layout = new QHBoxLayout(this);
     layout->setContentsMargins(4, 2, 4, 2);
     layout->addLayout(left, 3);
     layout->addWidget(m_marks, 1);
+    const bool banner = !m_integrity->text().isEmpty();
+    m_integrity->setHidden(!banner);
+    setMaximumHeight(84 + (banner ? m_integrity->sizeHint().height() + 8 : 0));
+    if (banner) // the timeline keeps its height under the banner
+        setMinimumHeight(m_integrity->sizeHint().height() + 80);
 }
 
 void ReplayBar::jumpToMark(int direction)
@@ -274,5 +298,7 @@ void ReplayBar::update(const EngineSnapshot& s)
 
 QString ReplayBar::statusText() const { return m_status->text(); }
 QString ReplayBar::journalPath() const { return QString::fromStdString(m_session.path()); }
+
+QString ReplayBar::integrityText() const { return m_integrity->text(); }
 
 } // namespace hm

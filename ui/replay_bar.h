@@ -2,7 +2,8 @@
 // The replay's controls: a timeline of the session (how busy each stretch was, with
 // marks at kills, denials, approvals, limit changes and regime switches), play/pause,
 // step, jump to the previous/next mark, speed from 1x to 1000x or as fast as possible,
-// and whether the rebuilt state matches the hashes the live session recorded.
+// whether the rebuilt state matches the hashes the live session recorded, and a banner
+// when the journal fails its integrity check.
 #include "engine/snapshot.h"
 #include "snapshot_panel.h"
 #include "replay/timeline.h"
@@ -53,6 +54,7 @@ public:
     void reset() override {} // it shows where the replay stands now
     QString statusText() const;
     QString journalPath() const; // the journal it replays
+    QString integrityText() const; // the banner: empty when the journal passed every check
     void jumpToMark(int direction); // -1 previous, +1 next
     TimelineView& timeline() { return *m_timeline; }
 
@@ -63,6 +65,7 @@ private:
     QPushButton* m_play;
     QComboBox* m_speed;
     QLabel* m_status;
+    QLabel* m_integrity;
     QListWidget* m_marks;
     std::int64_t m_seq = 0;
 };

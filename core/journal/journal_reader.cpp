@@ -4,6 +4,7 @@
 #include "journal/sqlite_util.h"
 
 #include <algorithm>
+#include <cctype>
 #include <fstream>
 #include <stdexcept>
 
@@ -20,6 +21,25 @@ struct JournalReader::Db {
     }
 };
 
+namespace {
+// A file name as the path of a file: URI (so '?', '#' and '%' in it stay part of the name).
+std::string uriPath(const std::string& path)
+{
+    static const char* hex = "0123456789ABCDEF";
+    std::string out;
+    for (unsigned char c : path) {
+        if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~')
+            out += static_cast<char>(c);
+        else {
+            out += '%';
+            out += hex[c >> 4];
+            out += hex[c & 15];
+        }
+    }
+    return out;
+}
+} // namespace
+
 JournalReader::JournalReader(const std::string& path) : m_db(new Db), m_path(path)
 {
     const std::string ctx = "journal '" + path + "'";
@@ -32,7 +52,16 @@ JournalReader::JournalReader(const std::string& path) : m_db(new Db), m_path(pat
         if (in.gcount() < 16 || std::string(head, 15) != "SQLite format 3")
             throw std::runtime_error(ctx + ": not a Helmsman journal (not an SQLite database)");
     }
-    if (sqlite3_open_v2(path.c_str(), &m_db->handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
+    // A read-only connection to a WAL journal still creates -wal and -shm beside it (and
+    // cannot remove them). With no -wal there, everything is in the main file and no
+    // writer has it open (a writer keeps its -wal until it closes): open it immutable,
+    // which touches nothing. With a -wal (a live session, or one that was killed) the
+    // records in it count, and immutable would not see them: open read-only, which
+    // reads the -wal (and needs the -shm, created if missing when the directory allows).
+    const bool walBeside = ::access((path + "-wal").c_str(), F_OK) == 0;
+    const std::string uri = walBeside ? "file:" + uriPath(path) + "?mode=ro" : "file:" + uriPath(path) + "?mode=ro&immutable=1";
+    if (sqlite3_open_v2(uri.c_str(), &m_db->handle, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr)
+        != SQLITE_OK)
         throw std::runtime_error(ctx + ": cannot open: " + sqlite3_errmsg(m_db->handle));
     sqlite3_busy_timeout(m_db->handle, 2000);
     try {
@@ -53,6 +82,8 @@ JournalReader::JournalReader(const std::string& path) : m_db(new Db), m_path(pat
 }
 
 JournalReader::~JournalReader() = default;
+
+sqlite3* JournalReader::handle() const { return m_db->handle; }
 
 std::int64_t JournalReader::count() const
 {

@@ -1,5 +1,7 @@
 #pragma once
-// Read-only access to a journal. Opening never modifies the file.
+// Read-only access to a journal. Opening never modifies the file, and creates no -wal
+// or -shm beside one that had none (see the constructor). Whether the file is what its
+// session wrote is checkIntegrity() in journal_integrity.h.
 #include "journal/audit_chain.h"
 #include "journal/journal_record.h"
 
@@ -8,7 +10,11 @@
 #include <string>
 #include <vector>
 
+struct sqlite3;
+
 namespace hm {
+
+struct JournalIntegrity;
 
 class JournalReader {
 public:
@@ -38,7 +44,11 @@ public:
     // event stream; names the first row that was edited, inserted or deleted.
     AuditCheck verifyAudit() const;
 
+    const std::string& path() const { return m_path; }
+
 private:
+    friend JournalIntegrity checkIntegrity(const JournalReader& reader);
+    sqlite3* handle() const;
     struct Db;
     std::unique_ptr<Db> m_db;
     std::string m_path;

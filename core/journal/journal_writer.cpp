@@ -3,6 +3,7 @@
 
 #include "journal/audit_chain.h"
 #include "journal/journal_codec.h"
+#include "journal/journal_integrity.h"
 
 #include "journal/sqlite_util.h"
 
@@ -143,6 +144,8 @@ JournalWriter::JournalWriter(JournalOptions options) : m_options(std::move(optio
             sqlite3_reset(kinds.get());
         }
         sql::exec(db, "INSERT OR REPLACE INTO meta(key, value) VALUES('format', 'helmsman-journal')", ctx);
+        // Until the writer closes cleanly and seals it, a reader knows the end is unproven.
+        sql::exec(db, "INSERT OR REPLACE INTO meta(key, value) VALUES('seal', 'open')", ctx);
         sql::exec(db, ("PRAGMA user_version=" + std::to_string(kJournalSchemaVersion)).c_str(), ctx);
         sql::exec(db, "COMMIT", ctx);
     }
@@ -175,6 +178,10 @@ void JournalWriter::start()
 {
     if (m_running.exchange(true))
         return;
+    if (m_sealed) { // started again after a stop: the end is open again
+        m_sealed = false;
+        sqlite3_exec(m_db->handle, "INSERT OR REPLACE INTO meta(key, value) VALUES('seal', 'open')", nullptr, nullptr, nullptr);
+    }
     m_thread = std::thread([this] {
         nameThisThread("hm-journal");
         run();
@@ -183,11 +190,58 @@ void JournalWriter::start()
 
 void JournalWriter::stop()
 {
-    if (!m_running.exchange(false))
-        return;
-    m_wake.notify_all();
-    if (m_thread.joinable())
-        m_thread.join();
+    if (m_running.exchange(false)) {
+        m_wake.notify_all();
+        if (m_thread.joinable())
+            m_thread.join();
+    }
+    if (!m_sealed) {
+        m_sealed = true;
+        seal();
+    }
+}
+
+void JournalWriter::seal()
+{
+    // Read back from the file itself, the way a reader will: the seal proves what is there.
+    sqlite3* db = m_db->handle;
+    const std::string ctx = "journal '" + m_options.path + "'";
+    try {
+        JournalSeal s;
+        s.rows = sql::scalar(db, "SELECT count(*) FROM events", ctx);
+        const std::string hashes = "SELECT count(*) FROM events WHERE kind = " + std::to_string(static_cast<int>(RecordKind::StateHash));
+        s.stateHashes = sql::scalar(db, hashes.c_str(), ctx);
+        JournalRecord last;
+        {
+            sql::Statement st(db, "SELECT seq, ts_ns, kind, symbol, ref, side, price, qty, aux, text FROM events "
+                                  "ORDER BY seq DESC LIMIT 1", ctx);
+            if (sqlite3_step(st.get()) == SQLITE_ROW) {
+                auto text = [&](int col) {
+                    const unsigned char* t = sqlite3_column_text(st.get(), col);
+                    return t ? std::string(reinterpret_cast<const char*>(t)) : std::string();
+                };
+                last.seq = sqlite3_column_int64(st.get(), 0);
+                last.time = sqlite3_column_int64(st.get(), 1);
+                last.kind = static_cast<RecordKind>(sqlite3_column_int(st.get(), 2));
+                last.symbol = text(3);
+                last.ref = text(4);
+                last.side = sqlite3_column_type(st.get(), 5) == SQLITE_NULL ? -1 : sqlite3_column_int(st.get(), 5);
+                last.price = sqlite3_column_int64(st.get(), 6);
+                last.qty = sqlite3_column_int64(st.get(), 7);
+                last.aux = sqlite3_column_int64(st.get(), 8);
+                last.text = text(9);
+            }
+        }
+        s.lastSeq = last.seq;
+        s.lastDigest = recordDigest(last);
+        const std::string value = formatSeal(s);
+        sql::Statement put(db, "INSERT OR REPLACE INTO meta(key, value) VALUES('seal', ?)", ctx);
+        sqlite3_bind_text(put.get(), 1, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
+        if (sqlite3_step(put.get()) != SQLITE_DONE)
+            throw std::runtime_error(ctx + ": " + sqlite3_errmsg(db));
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "journal: cannot seal: %s\n", e.what());
+    }
 }
 
 bool JournalWriter::append(JournalRecord record)

@@ -44,7 +44,7 @@ public:
     JournalWriter& operator=(const JournalWriter&) = delete;
 
     void start();
-    void stop(); // drains the queue, then closes
+    void stop(); // drains the queue, then seals the journal (see journal_integrity.h)
     bool append(JournalRecord record);
     void flush(); // waits until everything appended so far is committed (tests, shutdown)
 
@@ -55,6 +55,8 @@ private:
     void run();
     void writeBatch(std::vector<JournalRecord>& batch);
     void writeAudit(const JournalRecord& record); // writer thread, inside the batch transaction
+    void seal(); // after the last batch: meta('seal') proves the row count and the last record
+    bool m_sealed = false;
     std::string m_auditHash; // hash of the last audit row (writer thread)
 
     struct Db;

@@ -71,6 +71,9 @@ ReplaySession::ReplaySession(const std::string& path, ReplayOptions options)
     m_config.stateHashIntervalMs = 0;
     m_config.snapshotHz = options.snapshotHz;
     m_config.clOrdIdPrefix = "REPLAY-";
+    m_integrity = checkIntegrity(*m_reader);
+    if (const IntegrityCheck* f = m_integrity.firstFailure())
+        spdlog::warn("replay of '{}': the journal fails its integrity check: {}: {}", path, f->name, f->detail);
     m_lastSeq = m_reader->maxSeq();
     m_timeline = buildTimeline(*m_reader, options.timelineBuckets);
     m_engine.reset(new Engine(m_config, *m_gateway, nullptr));

@@ -4,8 +4,11 @@
 // does, so every panel of the window works unchanged. A player thread reads the
 // journal and paces it (1x..1000x, or as fast as possible); seeking restores the
 // nearest checkpoint (a copy of the engine's state taken every N records) and plays
-// forward from there. The journal is opened read-only and never modified.
+// forward from there. The journal is opened read-only and never modified, and is
+// checked for tampering when opened (integrity()): a journal that fails still replays,
+// so that the analyst can look, but every view of it says which check failed.
 #include "engine/engine.h"
+#include "journal/journal_integrity.h"
 #include "replay/timeline.h"
 
 #include <atomic>
@@ -37,6 +40,9 @@ public:
     const EngineConfig& config() const { return m_config; }
     const std::string& path() const { return m_path; }
     Timeline timeline() const;
+    // The checks run when the journal was opened (journal_integrity.h); the replayed
+    // state's comparison with the recorded hashes is in the snapshots' ReplayView.
+    const JournalIntegrity& integrity() const { return m_integrity; }
 
     void start(); // the engine and the player; paused before the first record
     void stop();
@@ -89,6 +95,7 @@ private:
     std::int64_t m_stepBy = 0;
     std::string m_error;
     Timeline m_timeline;
+    JournalIntegrity m_integrity;
 
     std::atomic<bool> m_running{false};
     std::atomic<bool> m_playing{false};
