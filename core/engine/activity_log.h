@@ -1,0 +1,39 @@
+#pragma once
+// What the window's feed and decision log show next, and the journal records that go
+// with them: denials, alerts, the audit trail, agents' decisions and operator actions.
+#include "agents/agent.h"
+#include "engine/engine_context.h"
+#include "engine/snapshot.h"
+
+#include <string>
+#include <vector>
+
+namespace hm {
+
+struct Actor;
+
+class ActivityLog {
+public:
+    // The decisions an agent's proposal can come to, as journaled (the record's aux).
+    static constexpr int kDenied = 0, kSent = 1, kAwaitingApproval = 2, kDropped = 3;
+    static const char* outcomeText(int outcome);
+
+    void feed(const EngineContext& ctx, const std::string& kind, const std::string& source, const std::string& text,
+              bool journalAlert = false);
+    void audit(const EngineContext& ctx, const Actor& actor, const std::string& action, const std::string& agent,
+               const std::string& reason, const std::string& before, const std::string& after, const std::string& detail);
+    void decision(const EngineContext& ctx, const std::string& agent, const OrderProposal& p, int outcome,
+                  const std::string& note);
+    void operatorAction(const EngineContext& ctx, const std::string& action, const std::string& detail);
+    // A decision as a journal recorded it (replay): shown, not journaled again.
+    void addDecision(DecisionView d);
+
+    std::vector<FeedItem> takeFeed();
+    std::vector<DecisionView> takeDecisions();
+
+private:
+    std::vector<FeedItem> m_newFeed;
+    std::vector<DecisionView> m_newDecisions;
+};
+
+} // namespace hm
