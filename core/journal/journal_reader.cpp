@@ -1,5 +1,6 @@
 #include "journal/journal_reader.h"
 
+#include "journal/journal_codec.h"
 #include "journal/sqlite_util.h"
 
 #include <algorithm>
@@ -240,7 +241,7 @@ AuditCheck JournalReader::verifyAudit() const
         r.ref = text(9);
         r.text = text(6);
         AuditEntry e;
-        if (!parseAudit(r, e))
+        if (!decode(r, e))
             return fail(seq, "event text is not an audit entry");
         if (r.time != ts || e.agent != text(2) || e.action != text(3) || e.who != text(10) || e.role != text(11)
             || e.reason != text(12) || e.stateBefore != text(13) || e.stateAfter != text(14) || e.detail != text(15))

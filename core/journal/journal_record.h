@@ -1,7 +1,9 @@
 #pragma once
 // One row of the journal. Deliberately flat: a few typed columns that every kind
 // uses the same way (see docs/journal.md), so the table reads well in the sqlite3
-// shell and inserts fast.
+// shell and inserts fast. What goes in the columns and the text of each kind is
+// written and read by journal_codec.h, and nowhere else.
+#include "journal/audit_entry.h"
 #include "model/types.h"
 
 #include <cstdint>
@@ -26,7 +28,7 @@ enum class RecordKind : std::uint8_t {
     OrderDenied = 14, // ref: ClOrdID; symbol; side, price, qty; aux: deny reason code; text: reason
     Audit = 15,       // symbol: agent ("*" all, "" none); ref: action; text: AuditEntry fields, see below
     Alert = 16,       // ref: alert kind (stress, halt, stale-data, drawdown...); symbol: agent or instrument; text
-    AgentDecision = 17, // ref: agent; symbol; side, price, qty; aux: 0 proposed, 1 sent, 2 queued, 3 dropped; text: rationale
+    AgentDecision = 17, // ref: agent; symbol; side, price, qty; aux: DecisionOutcome (0 denied, 1 sent, 2 queued, 3 dropped); text: rationale
     StateHash = 18,   // aux: hash of the engine's state after every record before it; replay compares
 };
 constexpr int kLastRecordKind = 18;
@@ -55,21 +57,9 @@ struct JournalRecord {
 // Schema 2 added the hash-chained audit table; schema 1 journals still open.
 constexpr int kJournalSchemaVersion = 2;
 
-// One human or automatic intervention. Stored in the events stream (so replay sees it)
-// and in the append-only, hash-chained `audit` table.
-struct AuditEntry {
-    std::string who;    // user name, or "system"
-    std::string role;   // trader, risk-manager, system
-    std::string action; // approve, reject, throttle, pause, resume, kill, kill-all, rearm, limit-change, halt...
-    std::string agent;  // "*" for all, "" when none
-    std::string reason;
-    std::string stateBefore;
-    std::string stateAfter;
-    std::string detail; // e.g. "max_position: 20000 -> 15000"
-};
+// The audit row's format, as encode()/decode() in journal_codec.h write and read it;
+// kept under these names for the callers that use them.
 JournalRecord auditRecord(const AuditEntry& entry, Timestamp time);
 bool parseAudit(const JournalRecord& record, AuditEntry& out);
-// One line for people: "who (role) action agent: before -> after [detail] — reason".
-std::string describe(const AuditEntry& entry);
 
 } // namespace hm

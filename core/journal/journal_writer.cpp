@@ -2,6 +2,7 @@
 #include "model/thread_name.h"
 
 #include "journal/audit_chain.h"
+#include "journal/journal_codec.h"
 
 #include "journal/sqlite_util.h"
 
@@ -233,12 +234,8 @@ void JournalWriter::run()
             m_wake.wait_for(lock, std::chrono::milliseconds(m_options.flushIntervalMs),
                             [&] { return !m_running.load() || m_queue.size() >= m_options.maxBatch; });
             if (m_pendingDrops > 0) {
-                JournalRecord d;
+                JournalRecord d = encode(DroppedRecord{static_cast<std::int64_t>(m_pendingDrops)}, wallNs());
                 d.seq = m_nextSeq++;
-                d.time = wallNs();
-                d.kind = RecordKind::Dropped;
-                d.aux = static_cast<std::int64_t>(m_pendingDrops);
-                d.text = "journal queue full: market-data records dropped";
                 m_queue.push_back(std::move(d));
                 m_pendingDrops = 0;
             }
@@ -256,7 +253,7 @@ void JournalWriter::run()
 void JournalWriter::writeAudit(const JournalRecord& r)
 {
     AuditEntry e;
-    parseAudit(r, e);
+    decode(r, e); // the chain keeps whatever the row holds, even a damaged one
     const std::string hash = auditHash(m_auditHash, r.seq, r.time, r.symbol, r.ref, r.text);
     sqlite3_stmt* st = m_db->insertAudit;
     sqlite3_bind_int64(st, 1, r.seq);
