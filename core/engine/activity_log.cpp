@@ -1,17 +1,8 @@
 #include "engine/activity_log.h"
 
 #include "engine/engine_commands.h"
-#include "model/text.h"
-
-#include <algorithm>
 
 namespace hm {
-
-const char* ActivityLog::outcomeText(int outcome)
-{
-    static const char* outcomes[] = {"denied", "sent", "awaiting approval", "dropped"};
-    return outcomes[std::clamp(outcome, 0, 3)];
-}
 
 void ActivityLog::feed(const EngineContext& ctx, const std::string& kind, const std::string& source,
                        const std::string& text, bool journalAlert)
@@ -19,15 +10,8 @@ void ActivityLog::feed(const EngineContext& ctx, const std::string& kind, const 
     m_newFeed.push_back(FeedItem{ctx.now(), kind, source, text});
     if (m_newFeed.size() > 2000)
         m_newFeed.erase(m_newFeed.begin(), m_newFeed.begin() + 1000);
-    if (journalAlert && ctx.journaling()) {
-        JournalRecord r;
-        r.time = ctx.now();
-        r.kind = RecordKind::Alert;
-        r.ref = kind;
-        r.symbol = source;
-        r.text = text;
-        ctx.record(std::move(r));
-    }
+    if (journalAlert && ctx.journaling())
+        ctx.record(encode(AlertRecord{kind, source, text}, ctx.now()));
 }
 
 void ActivityLog::audit(const EngineContext& ctx, const Actor& actor, const std::string& action, const std::string& agent,
@@ -36,32 +20,18 @@ void ActivityLog::audit(const EngineContext& ctx, const Actor& actor, const std:
 {
     AuditEntry e{actor.who, toString(actor.role), action, agent, reason, before, after, detail};
     if (ctx.journaling())
-        ctx.record(auditRecord(e, ctx.now()));
+        ctx.record(encode(e, ctx.now()));
     feed(ctx, "audit", agent, describe(e));
 }
 
-void ActivityLog::decision(const EngineContext& ctx, const std::string& agent, const OrderProposal& p, int outcome,
-                           const std::string& note)
+void ActivityLog::decision(const EngineContext& ctx, const std::string& agent, const OrderProposal& p,
+                           DecisionOutcome outcome, const std::string& note)
 {
-    addDecision(DecisionView{ctx.now(), agent, outcomeText(outcome), ctx.orderText(p.side, p.qty, p.symbol, p.type, p.price),
+    addDecision(DecisionView{ctx.now(), agent, toString(outcome), ctx.orderText(p.side, p.qty, p.symbol, p.type, p.price),
                              p.why, note});
-    if (!ctx.journaling())
-        return;
-    JournalRecord r;
-    r.time = ctx.now();
-    r.kind = RecordKind::AgentDecision;
-    r.ref = agent;
-    r.symbol = p.symbol;
-    r.side = sideCode(p.side);
-    r.price = p.price;
-    r.qty = p.qty;
-    r.aux = outcome;
-    r.text = p.why.summary;
-    for (const auto& f : p.why.factors)
-        r.text += "|" + f.first + "=" + shortNumber(f.second);
-    if (!note.empty())
-        r.text += "|note=" + note;
-    ctx.record(std::move(r));
+    if (ctx.journaling())
+        ctx.record(encode(DecisionRecord{agent, p.symbol, p.side, p.price, p.qty, outcome, p.why.summary, p.why.factors, note},
+                          ctx.now()));
 }
 
 void ActivityLog::addDecision(DecisionView d)
@@ -73,14 +43,14 @@ void ActivityLog::addDecision(DecisionView d)
 
 void ActivityLog::operatorAction(const EngineContext& ctx, const std::string& action, const std::string& detail)
 {
-    if (!ctx.journaling())
-        return;
-    JournalRecord r;
-    r.time = ctx.now();
-    r.kind = RecordKind::Operator;
-    r.ref = action;
-    r.text = detail;
-    ctx.record(std::move(r));
+    if (ctx.journaling())
+        ctx.record(encode(OperatorRecord{action, detail}, ctx.now()));
+}
+
+void ActivityLog::replaceDenied(const EngineContext& ctx, const ReplaceDeniedRecord& denied)
+{
+    if (ctx.journaling())
+        ctx.record(encode(denied, ctx.now()));
 }
 
 std::vector<FeedItem> ActivityLog::takeFeed()

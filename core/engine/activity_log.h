@@ -4,6 +4,7 @@
 #include "agents/agent.h"
 #include "engine/engine_context.h"
 #include "engine/snapshot.h"
+#include "journal/journal_codec.h"
 
 #include <string>
 #include <vector>
@@ -14,17 +15,14 @@ struct Actor;
 
 class ActivityLog {
 public:
-    // The decisions an agent's proposal can come to, as journaled (the record's aux).
-    static constexpr int kDenied = 0, kSent = 1, kAwaitingApproval = 2, kDropped = 3;
-    static const char* outcomeText(int outcome);
-
     void feed(const EngineContext& ctx, const std::string& kind, const std::string& source, const std::string& text,
               bool journalAlert = false);
     void audit(const EngineContext& ctx, const Actor& actor, const std::string& action, const std::string& agent,
                const std::string& reason, const std::string& before, const std::string& after, const std::string& detail);
-    void decision(const EngineContext& ctx, const std::string& agent, const OrderProposal& p, int outcome,
+    void decision(const EngineContext& ctx, const std::string& agent, const OrderProposal& p, DecisionOutcome outcome,
                   const std::string& note);
     void operatorAction(const EngineContext& ctx, const std::string& action, const std::string& detail);
+    void replaceDenied(const EngineContext& ctx, const ReplaceDeniedRecord& denied);
     // A decision as a journal recorded it (replay): shown, not journaled again.
     void addDecision(DecisionView d);
 

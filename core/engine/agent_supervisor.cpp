@@ -30,15 +30,8 @@ void AgentSupervisor::add(Io io, AddAgent& c)
         io.answers.answer(c.reply, false, error);
         return;
     }
-    if (io.ctx.journaling()) { // the whole configuration, so a replay shows the agent as it was
-        JournalRecord r;
-        r.time = io.ctx.now();
-        r.kind = RecordKind::Config;
-        r.ref = "agent";
-        r.symbol = c.spec.symbol;
-        r.text = agentSpecJson(c.spec);
-        io.ctx.record(std::move(r));
-    }
+    if (io.ctx.journaling()) // the whole configuration, so a replay shows the agent as it was
+        io.ctx.record(encode(ConfigRecord{"agent", agentSpecJson(c.spec), c.spec.symbol}, io.ctx.now()));
     AgentSlot slot;
     slot.spec = c.spec;
     slot.agent = std::move(agent);
@@ -87,7 +80,7 @@ bool AgentSupervisor::applyAction(Io io, AgentSlot& slot, AgentAction action, co
     // stays set until the condition clears, and only a new occurrence fires it again.
     if (action == AgentAction::Kill || action == AgentAction::Halt) {
         for (const auto& t2 : m_approvals.takeAll(slot.spec.id))
-            io.log.decision(io.ctx, slot.spec.id, t2.proposal, ActivityLog::kDropped,
+            io.log.decision(io.ctx, slot.spec.id, t2.proposal, DecisionOutcome::Dropped,
                             std::string("dropped by ") + toString(action));
         const std::string agent = slot.spec.id;
         io.router.cancelWhere(io.ctx, io.log, [&](const OrderRecord& o) { return o.owner == agent; });
@@ -159,16 +152,16 @@ void AgentSupervisor::decide(Io io, const DecideApproval& c)
         const std::string order = io.ctx.orderText(t.proposal.side, t.proposal.qty, t.proposal.symbol, t.proposal.type,
                                                    t.proposal.price);
         io.log.audit(io.ctx, c.actor, c.approve ? "approve" : "reject", t.agent, "", toString(s.state), toString(s.state),
-                     "ticket " + std::to_string(t.id) + ": " + order);
+                     formatTicketNote(TicketNote{t.id, order}));
         if (!c.approve) {
             ++s.dropped;
             s.lastDecision = "rejected by " + c.actor.who + ": " + order;
-            io.log.decision(io.ctx, t.agent, t.proposal, ActivityLog::kDropped, "rejected by " + c.actor.who);
+            io.log.decision(io.ctx, t.agent, t.proposal, DecisionOutcome::Dropped, "rejected by " + c.actor.who);
             continue;
         }
         if (!tradesFreely(s.state) && !(s.state == AgentState::ReduceOnly && reducesAgentPosition(t.proposal, s.position))) {
             ++s.dropped;
-            io.log.decision(io.ctx, t.agent, t.proposal, ActivityLog::kDropped,
+            io.log.decision(io.ctx, t.agent, t.proposal, DecisionOutcome::Dropped,
                             std::string("approved but agent is ") + toString(s.state));
             continue;
         }
@@ -184,7 +177,7 @@ KillTiming AgentSupervisor::killAll(Io io, const KillAll& c)
     m_killed = true;
     io.router.m_gate.halt("kill switch by " + c.actor.who);
     for (auto& t : m_approvals.takeAll(""))
-        io.log.decision(io.ctx, t.agent, t.proposal, ActivityLog::kDropped, "dropped by the kill switch");
+        io.log.decision(io.ctx, t.agent, t.proposal, DecisionOutcome::Dropped, "dropped by the kill switch");
     std::size_t agents = 0;
     for (auto& kv : m_slots)
         if (kv.second.state != AgentState::Killed) {
@@ -242,7 +235,7 @@ void AgentSupervisor::sendProposal(Io io, AgentSlot& slot, const OrderProposal& 
         recordSent(slot.throttle, p, ins ? ins->tickSize : 0.0, now);
         slot.lastDecision = "sent " + io.ctx.orderText(p.side, p.qty, p.symbol, p.type, p.price)
             + (approvedBy.empty() ? "" : ", approved by " + approvedBy);
-        io.log.decision(io.ctx, slot.spec.id, p, ActivityLog::kSent,
+        io.log.decision(io.ctx, slot.spec.id, p, DecisionOutcome::Sent,
                         approvedBy.empty() ? o.clOrdId : o.clOrdId + " approved by " + approvedBy);
     } else {
         ++slot.denied;
@@ -287,13 +280,13 @@ void AgentSupervisor::runAgent(Io io, AgentSlot& slot, Timestamp now)
         if (d.verdict == Verdict::Drop) {
             ++slot.dropped;
             slot.lastDecision = "dropped " + order + ": " + d.reason;
-            io.log.decision(io.ctx, slot.spec.id, p, ActivityLog::kDropped, d.reason);
+            io.log.decision(io.ctx, slot.spec.id, p, DecisionOutcome::Dropped, d.reason);
             io.log.feed(io.ctx, "drop", slot.spec.id, order + ": " + d.reason);
         } else if (d.verdict == Verdict::NeedsApproval) {
             const std::uint64_t id = m_approvals.add(slot.spec.id, p, d.reason, now, slot.spec.policy.approvalTimeoutS);
             slot.lastDecision = "waiting for approval (ticket " + std::to_string(id) + "): " + d.reason;
-            io.log.decision(io.ctx, slot.spec.id, p, ActivityLog::kAwaitingApproval,
-                            "ticket " + std::to_string(id) + ": " + d.reason);
+            io.log.decision(io.ctx, slot.spec.id, p, DecisionOutcome::AwaitingApproval,
+                            formatTicketNote(TicketNote{id, d.reason}));
         } else {
             sendProposal(io, slot, p, now, "");
         }
@@ -410,7 +403,7 @@ void AgentSupervisor::tick(Io io, Timestamp now)
                                                    t.proposal.price);
         ++s.dropped;
         s.lastDecision = "approval timed out, dropped: " + order;
-        io.log.decision(io.ctx, t.agent, t.proposal, ActivityLog::kDropped, "approval timed out");
+        io.log.decision(io.ctx, t.agent, t.proposal, DecisionOutcome::Dropped, "approval timed out");
         io.log.feed(io.ctx, "drop", t.agent, "ticket " + std::to_string(t.id) + " timed out: " + order);
     }
     for (auto& kv : m_slots) {

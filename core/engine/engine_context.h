@@ -33,9 +33,6 @@ struct EngineContext {
     std::string orderText(Side side, Quantity qty, const std::string& symbol, OrderType type, Price price) const;
 };
 
-inline int sideCode(Side s) { return s == Side::Buy ? 0 : 1; }
-inline Side sideOf(std::int64_t code) { return code == 1 ? Side::Sell : Side::Buy; }
-
 // Commands are answered after the batch they came in, once a snapshot shows their effect.
 class PendingAnswers {
 public:

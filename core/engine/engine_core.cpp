@@ -1,6 +1,7 @@
 #include "engine/engine_core.h"
 
 #include "agents/agent.h"
+#include "journal/journal_codec.h"
 #include "journal/journal_writer.h"
 
 namespace hm {
@@ -47,27 +48,17 @@ void EngineCore::journalStart()
 {
     if (!m_journal)
         return;
-    JournalRecord r;
-    r.time = m_clock.wallNs();
-    r.kind = RecordKind::Config;
-    r.ref = "limits-initial";
+    InitialLimitsRecord limits;
     for (const auto& f : limitFields()) {
         std::string v;
         limitValue(m_state.router.m_gate.limits(), f.name, v);
-        r.text += (r.text.empty() ? "" : ";") + std::string(f.name) + "=" + v;
+        limits.limits.emplace_back(f.name, v);
     }
-    const Timestamp t = r.time;
-    m_journal->append(std::move(r));
+    const Timestamp t = m_clock.wallNs();
+    m_journal->append(encode(limits, t));
     if (m_regimeModel) { // a replay runs the same detector on the recorded market
-        for (const auto& kv : {std::make_pair("regime-model", hmmJson(*m_regimeModel)),
-                               std::make_pair("regime-warmup-s", std::to_string(m_config.regimeWarmupS))}) {
-            JournalRecord c;
-            c.time = t;
-            c.kind = RecordKind::Config;
-            c.ref = kv.first;
-            c.text = kv.second;
-            m_journal->append(std::move(c));
-        }
+        m_journal->append(encode(ConfigRecord{"regime-model", hmmJson(*m_regimeModel), ""}, t));
+        m_journal->append(encode(ConfigRecord{"regime-warmup-s", std::to_string(m_config.regimeWarmupS), ""}, t));
     }
 }
 
@@ -109,12 +100,8 @@ void EngineCore::journalStateHash()
 {
     if (!m_journal)
         return;
-    JournalRecord r;
-    r.time = m_clock.wallNs();
-    r.kind = RecordKind::StateHash;
-    r.aux = static_cast<std::int64_t>(stateHash());
-    r.qty = static_cast<std::int64_t>(m_state.router.m_oms.orderSequence().size());
-    m_journal->append(std::move(r));
+    const auto orders = static_cast<std::int64_t>(m_state.router.m_oms.orderSequence().size());
+    m_journal->append(encode(StateHashRecord{stateHash(), orders}, m_clock.wallNs()));
 }
 
 SnapshotPtr EngineCore::publish()
@@ -232,14 +219,8 @@ void EngineCore::dispatch(SessionEvent& e)
 {
     ++m_state.counters.sessionEvents;
     m_state.snapshots.addSessionEvent(e);
-    if (m_journal) {
-        JournalRecord j;
-        j.time = e.time ? e.time : m_ctx.now();
-        j.kind = RecordKind::FixSession;
-        j.ref = e.sessionId;
-        j.text = std::string(toString(e.kind)) + (e.text.empty() ? "" : ": " + e.text);
-        m_journal->append(std::move(j));
-    }
+    if (m_journal)
+        m_journal->append(encode(FixSessionRecord{e.sessionId, e.kind, e.text}, e.time ? e.time : m_ctx.now()));
 }
 
 // ---- oversight ----

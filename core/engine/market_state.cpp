@@ -3,6 +3,7 @@
 #include "engine/activity_log.h"
 #include "engine/engine_context.h"
 #include "engine/engine_input.h"
+#include "journal/journal_codec.h"
 
 namespace hm {
 
@@ -111,15 +112,10 @@ bool MarketState::setRegime(const EngineContext& ctx, ActivityLog& log, const Se
 {
     if (detectorDrives && c.source == "simulator") {
         std::string& truth = m_trueRegimes[c.symbol]; // shown next to the detected one, for comparison
-        if (truth != c.regime && ctx.journaling()) { // journaled (not in the feed) so a replay shows it too
-            JournalRecord r;
-            r.time = ctx.now();
-            r.kind = RecordKind::Alert;
-            r.ref = "true-regime";
-            r.symbol = c.symbol;
-            r.text = "true regime " + (truth.empty() ? std::string("unknown") : truth) + " -> " + c.regime + " (simulator)";
-            ctx.record(std::move(r));
-        }
+        if (truth != c.regime && ctx.journaling()) // journaled (not in the feed) so a replay shows it too
+            ctx.record(encode(RegimeAlertRecord{c.symbol, truth.empty() ? std::string("unknown") : truth, c.regime,
+                                                "simulator", true},
+                              ctx.now()));
         truth = c.regime;
         if (m_detectors.count(c.symbol))
             return false; // the detector speaks for the regime; until its first look, the simulator does
@@ -129,8 +125,9 @@ bool MarketState::setRegime(const EngineContext& ctx, ActivityLog& log, const Se
         return false;
     const std::string before = current.empty() ? "unknown" : current;
     current = c.regime;
-    log.feed(ctx, "alert", c.symbol,
-             "regime " + before + " -> " + (c.regime.empty() ? "unknown" : c.regime) + " (" + c.source + ")", true);
+    // In the feed and journaled as an alert, as the codec spells a regime change.
+    const RegimeAlertRecord change{c.symbol, before, c.regime.empty() ? "unknown" : c.regime, c.source, false};
+    log.feed(ctx, "alert", c.symbol, encode(change, 0).text, true);
     return true;
 }
 
@@ -189,21 +186,10 @@ void MarketState::record(const EngineContext& ctx, const MarketDataSnapshot& s)
     if (!ctx.journaling())
         return;
     const Timestamp now = ctx.now();
-    auto level = [&](Side side, const PriceLevel& l) {
-        JournalRecord j;
-        j.time = now;
-        j.kind = RecordKind::BookLevel;
-        j.symbol = s.symbol;
-        j.side = sideCode(side);
-        j.price = l.price;
-        j.qty = l.qty;
-        j.text = "snapshot";
-        ctx.record(std::move(j));
-    };
     for (const auto& l : s.bids)
-        level(Side::Buy, l);
+        ctx.record(encode(BookLevelRecord{s.symbol, Side::Buy, l.price, l.qty, true}, now));
     for (const auto& l : s.asks)
-        level(Side::Sell, l);
+        ctx.record(encode(BookLevelRecord{s.symbol, Side::Sell, l.price, l.qty, true}, now));
 }
 
 void MarketState::record(const EngineContext& ctx, const MarketDataUpdate& u)
@@ -211,25 +197,10 @@ void MarketState::record(const EngineContext& ctx, const MarketDataUpdate& u)
     if (!ctx.journaling())
         return;
     const Timestamp now = ctx.now();
-    for (const auto& c : u.changes) {
-        JournalRecord j;
-        j.time = now;
-        j.kind = RecordKind::BookLevel;
-        j.symbol = u.symbol;
-        j.side = sideCode(c.side);
-        j.price = c.price;
-        j.qty = c.action == LevelAction::Delete ? 0 : c.qty;
-        ctx.record(std::move(j));
-    }
-    for (const auto& t : u.trades) {
-        JournalRecord j;
-        j.time = now;
-        j.kind = RecordKind::Trade;
-        j.symbol = u.symbol;
-        j.price = t.price;
-        j.qty = t.qty;
-        ctx.record(std::move(j));
-    }
+    for (const auto& c : u.changes)
+        ctx.record(encode(BookLevelRecord{u.symbol, c.side, c.price, c.action == LevelAction::Delete ? 0 : c.qty, false}, now));
+    for (const auto& t : u.trades)
+        ctx.record(encode(TradeRecord{u.symbol, t.price, t.qty}, now));
 }
 
 } // namespace hm

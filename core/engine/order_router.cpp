@@ -3,6 +3,7 @@
 #include "engine/activity_log.h"
 #include "engine/engine_context.h"
 #include "engine/engine_input.h"
+#include "journal/journal_codec.h"
 
 #include <algorithm>
 
@@ -63,20 +64,13 @@ bool OrderRouter::submit(const EngineContext& ctx, ActivityLog& log, EngineCount
     if (origin.journalsAsOperator())
         log.operatorAction(ctx, "submit", origin.text() + ": " + toString(o.side) + " " + std::to_string(o.qty) + " " + o.symbol);
     m_oms.onSend(o, now);
-    if (ctx.journaling()) {
-        JournalRecord r;
-        r.time = now;
-        r.kind = reason.empty() ? RecordKind::OrderNew : RecordKind::OrderDenied;
-        r.symbol = o.symbol;
-        r.ref = o.clOrdId;
-        r.side = sideCode(o.side);
-        r.price = o.price;
-        r.qty = o.qty;
-        r.aux = static_cast<int>(code);
-        r.text = reason.empty() ? std::string(toString(o.type)) + " " + toString(o.tif) : reason;
-        if (!o.owner.empty()) // replay attributes the order to its agent
-            r.text += reason.empty() ? " owner=" + o.owner : " [owner=" + o.owner + "]";
-        ctx.record(std::move(r));
+    if (ctx.journaling()) { // with its owner: replay attributes the order to its agent
+        if (reason.empty())
+            ctx.record(encode(OrderNewRecord{o.clOrdId, o.symbol, o.side, o.type, o.tif, o.qty, o.price, o.owner}, now));
+        else
+            ctx.record(encode(OrderDeniedRecord{o.clOrdId, o.symbol, o.side, o.qty, o.price, static_cast<int>(code), reason,
+                                                o.owner},
+                              now));
     }
     if (!reason.empty()) {
         m_oms.onSendFailed(o.clOrdId, "denied: " + reason, now);
@@ -91,15 +85,8 @@ bool OrderRouter::submit(const EngineContext& ctx, ActivityLog& log, EngineCount
         m_gateLeaves.erase(o.clOrdId);
         m_oms.onSendFailed(o.clOrdId, error, now);
         ++counters.ordersDenied;
-        if (ctx.journaling()) {
-            JournalRecord r;
-            r.time = now;
-            r.kind = RecordKind::OrderDenied;
-            r.symbol = o.symbol;
-            r.ref = o.clOrdId;
-            r.text = error;
-            ctx.record(std::move(r));
-        }
+        if (ctx.journaling()) // passed the gate, not sent: no side, price, quantity, code or owner
+            ctx.record(encode(OrderDeniedRecord{o.clOrdId, o.symbol, std::nullopt, 0, 0, 0, error, ""}, now));
         return false;
     }
     // Reports are handled on this thread, after this: the time can be noted now.
@@ -156,16 +143,8 @@ void OrderRouter::cancel(const EngineContext& ctx, ActivityLog& log, const std::
         log.operatorAction(ctx, "cancel", origin.text() + ": " + clOrdId);
     m_gate.noteCancel(ctx.clock.monoNs()); // cancels always pass; they count toward the message rate
     m_oms.onCancelRequested(clOrdId, requestId, now);
-    if (ctx.journaling()) {
-        JournalRecord r;
-        r.time = now;
-        r.kind = RecordKind::OrderCancel;
-        r.symbol = req.symbol;
-        r.ref = requestId;
-        r.side = sideCode(req.side);
-        r.text = req.origClOrdId;
-        ctx.record(std::move(r));
-    }
+    if (ctx.journaling())
+        ctx.record(encode(OrderCancelRecord{requestId, req.origClOrdId, req.symbol, req.side}, now));
     std::string error;
     if (!ctx.gateway.cancel(req, error)) {
         CancelReject rej;
@@ -210,7 +189,7 @@ void OrderRouter::replace(const EngineContext& ctx, ActivityLog& log, EngineCoun
     if (!v.passed()) {
         ++counters.ordersDenied;
         log.feed(ctx, "denial", who, "replace " + clOrdId + ": risk gate " + toString(v.reason) + ": " + v.text);
-        log.operatorAction(ctx, "replace-denied", clOrdId + ": " + toString(v.reason) + ": " + v.text);
+        log.replaceDenied(ctx, ReplaceDeniedRecord{clOrdId, toString(v.reason), v.text});
         return;
     }
     {
@@ -231,18 +210,8 @@ void OrderRouter::replace(const EngineContext& ctx, ActivityLog& log, EngineCoun
     if (origin.journalsAsOperator())
         log.operatorAction(ctx, "replace", origin.text() + ": " + clOrdId);
     m_oms.onReplaceRequested(clOrdId, requestId, now);
-    if (ctx.journaling()) {
-        JournalRecord r;
-        r.time = now;
-        r.kind = RecordKind::OrderReplace;
-        r.symbol = req.symbol;
-        r.ref = requestId;
-        r.side = sideCode(req.side);
-        r.price = req.price;
-        r.qty = req.qty;
-        r.text = req.origClOrdId;
-        ctx.record(std::move(r));
-    }
+    if (ctx.journaling())
+        ctx.record(encode(OrderReplaceRecord{requestId, req.origClOrdId, req.symbol, req.side, req.qty, req.price}, now));
     std::string error;
     if (!ctx.gateway.replace(req, error)) {
         CancelReject rej;
@@ -323,34 +292,16 @@ void OrderRouter::releaseGate(const ReportResult& r)
 
 void OrderRouter::journalReport(const EngineContext& ctx, const ExecutionReport& e)
 {
-    if (!ctx.journaling())
-        return;
-    JournalRecord j;
-    j.time = ctx.now();
-    j.kind = RecordKind::ExecReport;
-    j.symbol = e.symbol;
-    j.ref = e.clOrdId;
-    j.side = sideCode(e.side);
-    j.price = e.lastPx;
-    j.qty = e.lastQty;
-    j.aux = e.cumQty;
-    j.text = e.execId + "|" + toString(e.execType) + "|" + toString(e.ordStatus) + "|" + e.orderId + "|"
-        + std::to_string(e.leavesQty) + (e.possDup ? "|possdup" : "") + (e.text.empty() ? "" : "|" + e.text);
-    ctx.record(std::move(j));
+    if (ctx.journaling())
+        ctx.record(encode(ExecReportRecord::from(e), ctx.now()));
 }
 
 void OrderRouter::onCancelReject(const EngineContext& ctx, EngineCounters& counters, const CancelReject& e)
 {
     ++counters.cancelRejects;
     m_oms.onCancelReject(e, ctx.now());
-    if (ctx.journaling()) {
-        JournalRecord j;
-        j.time = ctx.now();
-        j.kind = RecordKind::CancelReject;
-        j.ref = e.clOrdId;
-        j.text = e.origClOrdId + "|" + e.text;
-        ctx.record(std::move(j));
-    }
+    if (ctx.journaling())
+        ctx.record(encode(CancelRejectRecord::from(e), ctx.now()));
 }
 
 void OrderRouter::changeLimits(const EngineContext& ctx, ActivityLog& log, PendingAnswers& answers, const ChangeLimits& c)
@@ -372,18 +323,12 @@ void OrderRouter::changeLimits(const EngineContext& ctx, ActivityLog& log, Pendi
         std::string before, after;
         limitValue(m_gate.limits(), ch.first, before);
         limitValue(next, ch.first, after);
-        log.audit(ctx, c.actor, "limit-change", "", c.reason, "", "", ch.first + ": " + before + " -> " + after);
+        log.audit(ctx, c.actor, "limit-change", "", c.reason, "", "", formatLimitChange(LimitChange{ch.first, before, after}));
         summary += (summary.empty() ? "" : ", ") + ch.first + " " + before + " -> " + after;
     }
     m_gate.setLimits(next); // from the next order
-    if (ctx.journaling()) {
-        JournalRecord r;
-        r.time = ctx.now();
-        r.kind = RecordKind::Config;
-        r.ref = "limits";
-        r.text = summary;
-        ctx.record(std::move(r));
-    }
+    if (ctx.journaling())
+        ctx.record(encode(ConfigRecord{"limits", summary, ""}, ctx.now()));
     answers.answer(c.reply, true, "limits changed: " + summary);
 }
 

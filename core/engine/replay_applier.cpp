@@ -6,37 +6,22 @@
 #include "engine/engine_context.h"
 #include "engine/market_state.h"
 #include "engine/order_router.h"
-#include "model/text.h"
+#include "journal/journal_codec.h"
 
 #include <cstdlib>
 
 namespace hm {
 namespace {
 
-template <typename Enum, int N>
-bool parseEnum(const std::string& text, Enum& out)
+// An agent's state as the audit trail spells it.
+bool parseAgentState(const std::string& text, AgentState& out)
 {
-    for (int i = 0; i < N; ++i)
-        if (text == toString(static_cast<Enum>(i))) {
-            out = static_cast<Enum>(i);
+    for (int i = 0; i < 7; ++i)
+        if (text == toString(static_cast<AgentState>(i))) {
+            out = static_cast<AgentState>(i);
             return true;
         }
     return false;
-}
-
-// "LIMIT DAY owner=twap-buy" -> type, tif, owner
-void parseOrderText(const std::string& text, OrderRequest& o)
-{
-    for (const auto& word : split(text, ' ')) {
-        if (word == "MARKET")
-            o.type = OrderType::Market;
-        else if (word == "LIMIT")
-            o.type = OrderType::Limit;
-        else if (word.rfind("owner=", 0) == 0)
-            o.owner = word.substr(6);
-        else
-            parseEnum<TimeInForce, 4>(word, o.tif);
-    }
 }
 
 template <typename Input>
@@ -113,8 +98,15 @@ void ReplayApplier::flushMarket(Io io)
 
 void ReplayApplier::applyMarket(Io io, const JournalRecord& r)
 {
-    // Levels and trades of one message share a time and a symbol: regroup them.
-    const bool snapshot = r.kind == RecordKind::BookLevel && r.text == "snapshot";
+    // Levels and trades of one message share a time and a symbol: regroup them. A record
+    // that does not decode cleanly is taken with the columns it has.
+    BookLevelRecord level;
+    TradeRecord trade;
+    if (r.kind == RecordKind::Trade)
+        decode(r, trade);
+    else
+        decode(r, level);
+    const bool snapshot = r.kind == RecordKind::BookLevel && level.snapshot;
     const bool sameMessage = m_pendingTime == r.time
         && ((snapshot && m_pendingSnapshot && m_pendingSnapshot->symbol == r.symbol)
             || (!snapshot && m_pendingUpdate && m_pendingUpdate->symbol == r.symbol));
@@ -122,13 +114,12 @@ void ReplayApplier::applyMarket(Io io, const JournalRecord& r)
         flushMarket(io);
     at(io, r);
     m_pendingTime = r.time;
-    const Side side = sideOf(r.side);
     if (snapshot) {
         if (!m_pendingSnapshot) {
             m_pendingSnapshot.emplace();
             m_pendingSnapshot->symbol = r.symbol;
         }
-        (side == Side::Buy ? m_pendingSnapshot->bids : m_pendingSnapshot->asks).push_back({r.price, r.qty});
+        (level.side == Side::Buy ? m_pendingSnapshot->bids : m_pendingSnapshot->asks).push_back({level.price, level.qty});
         return;
     }
     if (!m_pendingUpdate) {
@@ -137,59 +128,71 @@ void ReplayApplier::applyMarket(Io io, const JournalRecord& r)
     }
     if (r.kind == RecordKind::Trade) {
         Trade t;
-        t.symbol = r.symbol;
-        t.price = r.price;
-        t.qty = r.qty;
+        t.symbol = trade.symbol;
+        t.price = trade.price;
+        t.qty = trade.qty;
         t.time = r.time;
         m_pendingUpdate->trades.push_back(t);
     } else {
         LevelChange ch;
-        ch.side = side;
-        ch.price = r.price;
-        ch.qty = r.qty;
-        ch.action = r.qty == 0 ? LevelAction::Delete : LevelAction::Change;
+        ch.side = level.side;
+        ch.price = level.price;
+        ch.qty = level.qty;
+        ch.action = level.qty == 0 ? LevelAction::Delete : LevelAction::Change;
         m_pendingUpdate->changes.push_back(ch);
     }
 }
 
 void ReplayApplier::applyConfig(Io io, const JournalRecord& r)
 {
-    if (r.ref == "agent") {
+    ConfigRecord config;
+    decode(r, config);
+    if (config.key == "agent") {
         AgentSlot slot;
         std::string error;
-        if (parseAgentSpec(r.text, slot.spec, error) && !io.agents.m_slots.count(slot.spec.id))
+        if (parseAgentSpec(config.value, slot.spec, error) && !io.agents.m_slots.count(slot.spec.id))
             io.agents.m_slots.emplace(slot.spec.id, std::move(slot));
-    } else if (r.ref == "limits-initial") {
+    } else if (config.key == "limits-initial") {
+        InitialLimitsRecord initial;
+        decode(r, initial); // the limits it could read, should one not
         RiskLimits limits = io.router.m_gate.limits();
         limits.selfTradePolicy = SelfTradePolicy::Off; // a session from before the policy existed had none
-        for (const auto& pair : split(r.text, ';')) {
-            const std::size_t eq = pair.find('=');
-            if (eq != std::string::npos)
-                setLimit(limits, pair.substr(0, eq), pair.substr(eq + 1));
-        }
+        for (const auto& l : initial.limits)
+            setLimit(limits, l.first, l.second);
         io.router.m_gate.setLimits(limits);
     }
 }
 
 void ReplayApplier::applyOrder(Io io, const JournalRecord& r)
 {
+    // A record whose text does not decode cleanly is taken with what it has (columns first).
     OrderRequest o;
-    o.clOrdId = r.ref;
-    o.symbol = r.symbol;
-    o.side = sideOf(r.side);
-    o.price = r.price;
-    o.qty = r.qty;
-    std::string reason = r.text;
+    std::string reason;
+    DenyReason code = DenyReason::None;
     const bool sent = r.kind == RecordKind::OrderNew;
     if (sent) {
-        parseOrderText(r.text, o);
+        OrderNewRecord n;
+        decode(r, n);
+        o.clOrdId = n.clOrdId;
+        o.symbol = n.symbol;
+        o.side = n.side;
+        o.type = n.type;
+        o.tif = n.tif;
+        o.qty = n.qty;
+        o.price = n.price;
+        o.owner = n.owner;
     } else {
-        const std::size_t at = reason.rfind(" [owner=");
-        if (at != std::string::npos && reason.back() == ']') {
-            o.owner = reason.substr(at + 8, reason.size() - at - 9);
-            reason.erase(at);
-        }
+        OrderDeniedRecord d;
+        decode(r, d);
+        o.clOrdId = d.clOrdId;
+        o.symbol = d.symbol;
+        o.side = d.side.value_or(Side::Buy);
+        o.qty = d.qty;
+        o.price = d.price;
+        o.owner = d.owner;
         o.type = o.price > 0 ? OrderType::Limit : OrderType::Market;
+        reason = d.reason;
+        code = static_cast<DenyReason>(d.denyCode);
     }
     OrderManager& oms = io.router.m_oms;
     if (!oms.find(o.clOrdId)) {
@@ -202,7 +205,7 @@ void ReplayApplier::applyOrder(Io io, const JournalRecord& r)
     }
     if (sent)
         return;
-    io.router.replayRefused(o, static_cast<DenyReason>(r.aux), reason, r.time);
+    io.router.replayRefused(o, code, reason, r.time);
     ++io.counters.ordersDenied;
     io.log.feed(io.ctx, "denial", o.owner.empty() ? "operator" : o.owner,
                 io.ctx.orderText(o.side, o.qty, o.symbol, o.type, o.price) + ": " + reason);
@@ -211,38 +214,26 @@ void ReplayApplier::applyOrder(Io io, const JournalRecord& r)
         ++slot->second.denied;
 }
 
-void ReplayApplier::applyCancel(Io io, const JournalRecord& r) { io.router.replayCancel(r.text, r.ref, r.time); }
+void ReplayApplier::applyCancel(Io io, const JournalRecord& r)
+{
+    OrderCancelRecord c;
+    decode(r, c);
+    io.router.replayCancel(c.origClOrdId, c.clOrdId, r.time);
+}
 
 void ReplayApplier::applyReplace(Io io, const JournalRecord& r)
 {
-    m_requests[r.ref] = Request{r.qty, r.price, r.text};
-    io.router.replayReplace(r.text, r.ref, r.qty, r.time);
+    OrderReplaceRecord c;
+    decode(r, c);
+    m_requests[c.clOrdId] = Request{c.qty, c.price, c.origClOrdId};
+    io.router.replayReplace(c.origClOrdId, c.clOrdId, c.qty, r.time);
 }
 
 void ReplayApplier::applyExecReport(Io io, const JournalRecord& r)
 {
-    const auto f = split(r.text, '|');
-    ExecutionReport e;
-    e.clOrdId = r.ref;
-    e.symbol = r.symbol;
-    e.side = sideOf(r.side);
-    e.lastPx = r.price;
-    e.lastQty = r.qty;
-    e.cumQty = r.aux;
-    if (f.size() >= 5) {
-        e.execId = f[0];
-        parseEnum<ExecType, 10>(f[1], e.execType);
-        parseEnum<OrderStatus, 10>(f[2], e.ordStatus);
-        e.orderId = f[3];
-        e.leavesQty = std::atoll(f[4].c_str());
-        std::size_t next = 5;
-        if (f.size() > next && f[next] == "possdup") {
-            e.possDup = true;
-            ++next;
-        }
-        for (; next < f.size(); ++next)
-            e.text += (e.text.empty() ? "" : "|") + f[next];
-    }
+    ExecReportRecord journaled;
+    decode(r, journaled);
+    ExecutionReport e = journaled.report();
     auto req = m_requests.find(e.clOrdId);
     if (req != m_requests.end()) {
         e.origClOrdId = req->second.orig;
@@ -268,11 +259,12 @@ void ReplayApplier::applyExecReport(Io io, const JournalRecord& r)
 
 void ReplayApplier::applyCancelReject(Io io, const JournalRecord& r)
 {
-    const auto f = split(r.text, '|');
+    CancelRejectRecord journaled;
+    decode(r, journaled);
     CancelReject c;
-    c.clOrdId = r.ref;
-    c.origClOrdId = f.empty() ? std::string() : f[0];
-    c.text = f.size() > 1 ? r.text.substr(f[0].size() + 1) : std::string();
+    c.clOrdId = journaled.clOrdId;
+    c.origClOrdId = journaled.origClOrdId;
+    c.text = journaled.reason;
     c.ordStatus = OrderStatus::New;
     if (const OrderRecord* o = io.router.m_oms.find(c.origClOrdId))
         c.ordStatus = o->status;
@@ -282,13 +274,13 @@ void ReplayApplier::applyCancelReject(Io io, const JournalRecord& r)
 
 void ReplayApplier::applyFixSession(Io io, const JournalRecord& r)
 {
+    FixSessionRecord journaled;
+    decode(r, journaled);
     SessionEvent ev;
-    ev.sessionId = r.ref;
+    ev.sessionId = journaled.sessionId;
     ev.time = r.time;
-    const std::size_t colon = r.text.find(": ");
-    parseEnum<SessionEventKind, 10>(r.text.substr(0, colon), ev.kind);
-    if (colon != std::string::npos)
-        ev.text = r.text.substr(colon + 2);
+    ev.kind = journaled.event;
+    ev.text = journaled.detail;
     SessionStatus* status = nullptr;
     for (auto& s : m_sessions)
         if (s.sessionId == ev.sessionId)
@@ -313,7 +305,7 @@ void ReplayApplier::applyFixSession(Io io, const JournalRecord& r)
 void ReplayApplier::applyAudit(Io io, const JournalRecord& r)
 {
     AuditEntry e;
-    if (!parseAudit(r, e))
+    if (!decode(r, e))
         return;
     io.log.feed(io.ctx, "audit", e.agent, describe(e));
     AgentSupervisor& agents = io.agents;
@@ -339,12 +331,10 @@ void ReplayApplier::applyAudit(Io io, const JournalRecord& r)
     } else if (e.action == "self-trade-cancel") {
         gate.selfTradeRecorded(e.agent, false);
     } else if (e.action == "limit-change") {
-        // "max_position: 20000 -> 15000"
-        const std::size_t colon = e.detail.find(": ");
-        const std::size_t arrow = e.detail.find(" -> ");
-        if (colon != std::string::npos && arrow != std::string::npos) {
+        LimitChange change;
+        if (parseLimitChange(e.detail, change)) {
             RiskLimits limits = gate.limits();
-            setLimit(limits, e.detail.substr(0, colon), e.detail.substr(arrow + 4));
+            setLimit(limits, change.name, change.after);
             gate.setLimits(limits);
         }
     } else if (e.action == "throttle-level") {
@@ -352,12 +342,13 @@ void ReplayApplier::applyAudit(Io io, const JournalRecord& r)
         if (slot != agents.m_slots.end() && arrow != std::string::npos)
             slot->second.spec.throttle.level = std::atoi(e.detail.c_str() + arrow + 4);
     } else if (e.action == "approve" || e.action == "reject") {
-        // "ticket 12: SELL 300 HMX @ 18.84"
+        TicketNote note;
         ApprovalTicket t;
-        agents.m_approvals.take(static_cast<std::uint64_t>(std::atoll(e.detail.c_str() + 7)), t);
+        if (parseTicketNote(e.detail, note))
+            agents.m_approvals.take(note.ticket, t);
     } else if (slot != agents.m_slots.end()) {
         AgentState after;
-        if (parseEnum<AgentState, 7>(e.stateAfter, after)) {
+        if (parseAgentState(e.stateAfter, after)) {
             AgentSlot& s = slot->second;
             s.state = after;
             s.stateReason = e.action + " by " + e.who + (e.reason.empty() ? "" : ": " + e.reason);
@@ -369,56 +360,46 @@ void ReplayApplier::applyAudit(Io io, const JournalRecord& r)
 
 void ReplayApplier::applyDecision(Io io, const JournalRecord& r)
 {
+    DecisionRecord d;
+    decode(r, d); // what it could read, should the text not decode cleanly
     OrderProposal p;
-    p.symbol = r.symbol;
-    p.side = sideOf(r.side);
-    p.price = r.price;
-    p.qty = r.qty;
-    p.type = r.price > 0 ? OrderType::Limit : OrderType::Market;
-    std::string note;
-    const auto fields = split(r.text, '|');
-    p.why.summary = fields.front();
-    for (std::size_t i = 1; i < fields.size(); ++i) {
-        const std::size_t eq = fields[i].find('=');
-        if (eq == std::string::npos)
-            continue;
-        const std::string key = fields[i].substr(0, eq);
-        if (key == "note")
-            note = r.text.substr(r.text.find("|note=") + 6); // the note may itself hold '|'
-        else
-            p.why.factors.emplace_back(key, std::atof(fields[i].c_str() + eq + 1));
-        if (key == "note")
-            break;
-    }
-    const int outcome = static_cast<int>(std::min<std::int64_t>(3, std::max<std::int64_t>(0, r.aux)));
+    p.symbol = d.symbol;
+    p.side = d.side;
+    p.price = d.price;
+    p.qty = d.qty;
+    p.type = d.price > 0 ? OrderType::Limit : OrderType::Market;
+    p.why.summary = d.summary;
+    p.why.factors = d.factors;
     const std::string order = io.ctx.orderText(p.side, p.qty, p.symbol, p.type, p.price);
-    io.log.addDecision(DecisionView{r.time, r.ref, ActivityLog::outcomeText(outcome), order, p.why, note});
-    auto slot = io.agents.m_slots.find(r.ref);
+    io.log.addDecision(DecisionView{r.time, d.agent, toString(d.outcome), order, p.why, d.note});
+    auto slot = io.agents.m_slots.find(d.agent);
     if (slot == io.agents.m_slots.end())
         return;
     AgentSlot& s = slot->second;
     ApprovalQueue& approvals = io.agents.m_approvals;
     s.lastRationale = p.why;
-    if (outcome == ActivityLog::kSent) {
+    if (d.outcome == DecisionOutcome::Sent) {
         ++s.sent;
         s.lastDecision = "sent " + order;
-    } else if (outcome == ActivityLog::kAwaitingApproval) {
+    } else if (d.outcome == DecisionOutcome::AwaitingApproval) {
+        TicketNote note;
+        if (!parseTicketNote(d.note, note))
+            note.text = d.note;
         ApprovalTicket t;
-        t.id = static_cast<std::uint64_t>(std::atoll(note.c_str() + 7)); // "ticket 12: why"
-        t.agent = r.ref;
+        t.id = note.ticket;
+        t.agent = d.agent;
         t.proposal = p;
-        const std::size_t colon = note.find(": ");
-        t.why = colon == std::string::npos ? note : note.substr(colon + 2);
+        t.why = note.text;
         t.created = r.time;
         t.deadline = r.time + static_cast<Timestamp>(s.spec.policy.approvalTimeoutS * 1e9);
         approvals.restore(t);
         s.lastDecision = "waiting for approval (ticket " + std::to_string(t.id) + "): " + t.why;
-    } else if (outcome == ActivityLog::kDropped) {
+    } else if (d.outcome == DecisionOutcome::Dropped) {
         ++s.dropped;
-        s.lastDecision = "dropped " + order + ": " + note;
+        s.lastDecision = "dropped " + order + ": " + d.note;
         // A ticket that timed out or was dropped by a kill leaves the queue with it.
         for (const auto& t : approvals.tickets())
-            if (t.agent == r.ref && t.proposal.side == p.side && t.proposal.qty == p.qty && t.proposal.price == p.price) {
+            if (t.agent == d.agent && t.proposal.side == p.side && t.proposal.qty == p.qty && t.proposal.price == p.price) {
                 ApprovalTicket gone;
                 approvals.take(t.id, gone);
                 break;
@@ -428,29 +409,27 @@ void ReplayApplier::applyDecision(Io io, const JournalRecord& r)
 
 void ReplayApplier::applyAlert(Io io, const JournalRecord& r)
 {
-    if (r.ref == "true-regime") { // "true regime calm -> volatile (simulator)"
-        const std::size_t arrow = r.text.find(" -> "), paren = r.text.rfind(" (");
-        if (arrow != std::string::npos && paren != std::string::npos && paren > arrow)
-            io.market.m_trueRegimes[r.symbol] = r.text.substr(arrow + 4, paren - arrow - 4);
+    AlertRecord alert;
+    decode(r, alert);
+    RegimeAlertRecord regime;
+    const bool regimeChange = decode(r, regime);
+    if (regime.trueRegime) { // "true regime calm -> volatile (simulator)": journaled only
+        if (regimeChange)
+            io.market.m_trueRegimes[regime.symbol] = regime.to;
         return;
     }
-    io.log.feed(io.ctx, r.ref, r.symbol, r.text);
-    // "regime calm -> volatile (detector)"
-    if (r.text.rfind("regime ", 0) == 0) {
-        const std::size_t arrow = r.text.find(" -> ");
-        const std::size_t paren = r.text.find(" (", arrow == std::string::npos ? 0 : arrow);
-        if (arrow != std::string::npos && paren != std::string::npos) {
-            const std::string regime = r.text.substr(arrow + 4, paren - arrow - 4);
-            io.market.m_regimes[r.symbol] = regime == "unknown" ? std::string() : regime;
-        }
-    }
+    io.log.feed(io.ctx, alert.kind, alert.source, alert.text);
+    if (regimeChange) // "regime calm -> volatile (detector)"
+        io.market.m_regimes[regime.symbol] = regime.to == "unknown" ? std::string() : regime.to;
 }
 
 void ReplayApplier::applyStateHash(Io io, const JournalRecord& r)
 {
+    StateHashRecord journaled;
+    decode(r, journaled);
     const std::uint64_t mine = io.stateHash();
     ++m_view.hashChecks;
-    if (mine != static_cast<std::uint64_t>(r.aux)) {
+    if (mine != journaled.hash) {
         ++m_view.hashMismatches;
         if (m_view.firstMismatchSeq == 0)
             m_view.firstMismatchSeq = r.seq;
@@ -459,20 +438,19 @@ void ReplayApplier::applyStateHash(Io io, const JournalRecord& r)
 
 void ReplayApplier::applyOperator(Io io, const JournalRecord& r)
 {
-    // "HM1-7: self_trade: BUY 100 HMX @ 10001 would trade against ...": a replace the gate refused.
-    const std::size_t colon = r.text.find(": ");
-    const std::size_t next = colon == std::string::npos ? colon : r.text.find(": ", colon + 2);
-    if (r.ref != "replace-denied" || next == std::string::npos)
+    // A replace the gate refused: "HM1-7: self_trade: BUY 100 HMX @ 10001 would trade against ...".
+    ReplaceDeniedRecord denied;
+    if (!decode(r, denied))
         return;
-    const std::string name = r.text.substr(colon + 2, next - colon - 2);
     for (int i = 1; i < static_cast<int>(DenyReason::Count); ++i)
-        if (name == toString(static_cast<DenyReason>(i))) {
+        if (denied.denyReason == toString(static_cast<DenyReason>(i))) {
             const DenyReason reason = static_cast<DenyReason>(i);
             io.router.m_gate.denyRecorded(reason);
             ++io.counters.ordersDenied;
-            const OrderRecord* o = io.router.m_oms.find(r.text.substr(0, colon));
+            const OrderRecord* o = io.router.m_oms.find(denied.clOrdId);
             const std::string who = o && !o->owner.empty() ? o->owner : "operator";
-            io.log.feed(io.ctx, "denial", who, "replace " + r.text.substr(0, colon) + ": risk gate " + r.text.substr(colon + 2));
+            io.log.feed(io.ctx, "denial", who,
+                        "replace " + denied.clOrdId + ": risk gate " + denied.denyReason + ": " + denied.text);
             if (reason == DenyReason::SelfTrade)
                 io.router.m_gate.selfTradeRecorded(who, true);
         }
