@@ -3,7 +3,7 @@
 // changes by role, the audit hash chain against an edit made outside the program, and
 // self-trade prevention between an agent's and the trader's orders.
 #include "book/order_book.h"
-#include "engine/clock.h"
+#include "engine/engine_clock.h"
 #include "engine/engine.h"
 #include "engine/engine_core.h"
 #include "journal/journal_reader.h"

@@ -8,7 +8,7 @@
 
 namespace hm {
 
-Engine::Engine(EngineConfig config, OrderGateway& gateway, JournalWriter* journal, Clock* clock)
+Engine::Engine(EngineConfig config, OrderGateway& gateway, JournalWriter* journal, EngineClock* clock)
     : m_core(std::move(config), gateway, journal, clock), m_gateway(gateway), m_journal(journal)
 {
     m_latest = std::make_shared<EngineSnapshot>();

@@ -28,7 +28,7 @@ public:
     using CheckpointSink = EngineCore::CheckpointSink;
 
     // clock: null = the system's clocks (a replay runs on its records' time).
-    Engine(EngineConfig config, OrderGateway& gateway, JournalWriter* journal, Clock* clock = nullptr);
+    Engine(EngineConfig config, OrderGateway& gateway, JournalWriter* journal, EngineClock* clock = nullptr);
     ~Engine() override;
 
     // Snapshots as they are published (engine thread); delivery stops when the returned

@@ -3,7 +3,7 @@
 // configuration, the gateway, the journal, the clock and the id source. Built by the
 // engine core for each call and never kept, so the state (which the components are)
 // stays a plain value a replay can copy.
-#include "engine/clock.h"
+#include "engine/engine_clock.h"
 #include "engine/engine_commands.h"
 #include "engine/engine_config.h"
 #include "journal/journal_record.h"
@@ -21,7 +21,7 @@ struct EngineContext {
     const EngineConfig& config;
     OrderGateway& gateway;
     JournalWriter* journal; // may be null: nothing is journaled
-    const Clock& clock;
+    const EngineClock& clock;
     std::function<std::string()> nextId; // ClOrdIDs for orders, cancels and replaces
 
     // The engine's time: wall time live, the records' time in a replay.

@@ -21,9 +21,9 @@ void refuse(Command&, long)
 
 } // namespace
 
-EngineCore::EngineCore(EngineConfig config, OrderGateway& gateway, JournalWriter* journal, Clock* clock)
+EngineCore::EngineCore(EngineConfig config, OrderGateway& gateway, JournalWriter* journal, EngineClock* clock)
     : m_config(std::move(config)), m_gateway(gateway), m_journal(journal),
-      m_clock(m_config.replay ? static_cast<Clock&>(m_replayClock) : clock ? *clock : static_cast<Clock&>(m_liveClock)),
+      m_clock(m_config.replay ? static_cast<EngineClock&>(m_replayClock) : clock ? *clock : static_cast<EngineClock&>(m_liveClock)),
       m_ctx{m_config, m_gateway, m_journal, m_clock, [this] { return nextId(); }}
 {
     if (m_config.clOrdIdPrefix.empty())

@@ -2,7 +2,7 @@
 // The engine without its thread: handles one input at a time, synchronously, on the
 // caller's thread, against an injected clock. Engine wraps it with the queue and the
 // thread; tests call it directly and see each input's effect as soon as handle() returns.
-#include "engine/clock.h"
+#include "engine/engine_clock.h"
 #include "engine/engine_config.h"
 #include "engine/engine_context.h"
 #include "engine/engine_input.h"
@@ -26,7 +26,7 @@ public:
     using CheckpointSink = std::function<void(std::int64_t seq, std::shared_ptr<const EngineState>)>;
 
     // clock: null = the system's clocks. A replay runs on its records' time, whatever is passed.
-    EngineCore(EngineConfig config, OrderGateway& gateway, JournalWriter* journal, Clock* clock = nullptr);
+    EngineCore(EngineConfig config, OrderGateway& gateway, JournalWriter* journal, EngineClock* clock = nullptr);
     EngineCore(const EngineCore&) = delete;
     EngineCore& operator=(const EngineCore&) = delete;
 
@@ -55,7 +55,7 @@ public:
     void answerPending() { m_answers.deliver(); }
 
     std::string nextId(); // any thread
-    const Clock& clock() const { return m_clock; }
+    const EngineClock& clock() const { return m_clock; }
     const EngineConfig& config() const { return m_config; }
     const EngineState& state() const { return m_state; }
     // A digest of orders, positions, books, agents, approvals, limits and the kill switch.
@@ -96,7 +96,7 @@ private:
     JournalWriter* m_journal;
     LiveClock m_liveClock;
     ReplayClock m_replayClock;
-    Clock& m_clock;
+    EngineClock& m_clock;
     std::atomic<std::uint64_t> m_idSeq{0};
     EngineContext m_ctx;
     EngineState m_state;

@@ -2,7 +2,7 @@
 
 #include "engine/activity_log.h"
 #include "engine/agent_supervisor.h"
-#include "engine/clock.h"
+#include "engine/engine_clock.h"
 #include "engine/engine_context.h"
 #include "engine/market_state.h"
 #include "engine/order_router.h"

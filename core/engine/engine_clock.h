@@ -6,21 +6,21 @@
 
 namespace hm {
 
-class Clock {
+class EngineClock {
 public:
-    virtual ~Clock() = default;
+    virtual ~EngineClock() = default;
     virtual Timestamp wallNs() const = 0;
     virtual Timestamp monoNs() const = 0;
 };
 
-class LiveClock : public Clock {
+class LiveClock : public EngineClock {
 public:
     Timestamp wallNs() const override { return hm::wallNs(); }
     Timestamp monoNs() const override { return hm::monoNs(); }
 };
 
 // A replay has one time, the records': wall and monotonic time are both that.
-class ReplayClock : public Clock {
+class ReplayClock : public EngineClock {
 public:
     void set(Timestamp t) { m_time = t; }
     Timestamp wallNs() const override { return m_time; }
@@ -31,7 +31,7 @@ private:
 };
 
 // A clock a test moves by hand. Both times start apart, as real clocks do, and advance together.
-class ManualClock : public Clock {
+class ManualClock : public EngineClock {
 public:
     explicit ManualClock(Timestamp wall = 1700000000000000000LL, Timestamp mono = 1000000000LL)
         : m_wall(wall), m_mono(mono)
