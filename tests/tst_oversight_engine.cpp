@@ -3,7 +3,9 @@
 // changes by role, the audit hash chain against an edit made outside the program, and
 // self-trade prevention between an agent's and the trader's orders.
 #include "book/order_book.h"
+#include "engine/engine_clock.h"
 #include "engine/engine.h"
+#include "engine/engine_core.h"
 #include "journal/journal_reader.h"
 #include "journal/journal_writer.h"
 
@@ -211,13 +213,59 @@ std::pair<bool, std::string> ask(const std::function<void(Reply)>& issue)
     return f.get();
 }
 
-void feedMarket(Engine& e)
+MarketDataSnapshot marketSnapshot()
 {
     MarketDataSnapshot s;
     s.symbol = "HMX";
     s.bids = {{9990, 1000}};
     s.asks = {{10010, 1000}};
-    e.onMarketData(s);
+    return s;
+}
+
+void feedMarket(Engine& e) { e.onMarketData(marketSnapshot()); }
+
+// What a venue reports while the core handles an input, handed to the core after it, as
+// the engine thread would take them off its queue (a venue that answers inside send()
+// must not re-enter the core).
+class Deferred : public GatewayListener {
+public:
+    void onExecutionReport(const ExecutionReport& r) override { m_inputs.emplace_back(r); }
+    void onCancelReject(const CancelReject& r) override { m_inputs.emplace_back(r); }
+    void onMarketData(const MarketDataSnapshot& s) override { m_inputs.emplace_back(s); }
+    void onMarketData(const MarketDataUpdate& u) override { m_inputs.emplace_back(u); }
+    void onSessionEvent(const SessionEvent& e) override { m_inputs.emplace_back(e); }
+    void drainInto(EngineCore& core)
+    {
+        while (!m_inputs.empty()) {
+            std::vector<EngineInput> batch;
+            batch.swap(m_inputs);
+            for (auto& input : batch)
+                core.handle(std::move(input));
+        }
+    }
+
+private:
+    std::vector<EngineInput> m_inputs;
+};
+
+// A command handled by the core, and its answer, given once a snapshot shows its effect.
+template <typename Command>
+std::pair<bool, std::string> command(EngineCore& core, Command c)
+{
+    std::pair<bool, std::string> out{false, "no answer"};
+    c.reply = [&out](bool ok, const std::string& m) { out = {ok, m}; };
+    core.handle(std::move(c));
+    core.publish();
+    core.answerPending();
+    return out;
+}
+
+const OrderRecord* find(const EngineSnapshot& s, const std::string& id)
+{
+    for (const auto& r : s.orders)
+        if (r.clOrdId == id)
+            return &r;
+    return nullptr;
 }
 
 int working(const EngineSnapshot& s)
@@ -330,51 +378,55 @@ private Q_SLOTS:
 
     void limitChangesNeedTheRiskManagerAndAReason()
     {
+        ManualClock clock;
         InstantVenue venue;
-        Engine engine(config(), venue, nullptr);
-        engine.start();
+        Deferred reports;
+        venue.setListener(&reports);
+        EngineCore core(config(), venue, nullptr, &clock);
         const Actor trader{"t", Role::Trader}, rm{"rm", Role::RiskManager};
-        QVERIFY(!ask([&](Reply r) { engine.changeLimits({{"max_order_qty", "50"}}, trader, "why not", r); }).first);
-        QVERIFY(!ask([&](Reply r) { engine.changeLimits({{"max_order_qty", "50"}}, rm, "", r); }).first);
-        const auto bad = ask([&](Reply r) { engine.changeLimits({{"max_order_qty", "50"}, {"max_position", "x"}}, rm, "tighten", r); });
+        using Changes = std::vector<std::pair<std::string, std::string>>;
+        QVERIFY(!command(core, ChangeLimits{Changes{{"max_order_qty", "50"}}, trader, "why not", {}}).first);
+        QVERIFY(!command(core, ChangeLimits{Changes{{"max_order_qty", "50"}}, rm, "", {}}).first);
+        const auto bad = command(core, ChangeLimits{Changes{{"max_order_qty", "50"}, {"max_position", "x"}}, rm, "tighten", {}});
         QVERIFY(!bad.first);
         QVERIFY(bad.second.find("max_position") != std::string::npos);
-        QVERIFY(waitFor([&] { return engine.latest()->risk.limits.maxOrderQty == config().limits.maxOrderQty; }));
-        QVERIFY(ask([&](Reply r) { engine.changeLimits({{"max_order_qty", "50"}}, rm, "tighten", r); }).first);
-        feedMarket(engine);
+        QCOMPARE(core.publish()->risk.limits.maxOrderQty, config().limits.maxOrderQty); // nothing applied
+        QVERIFY(command(core, ChangeLimits{Changes{{"max_order_qty", "50"}}, rm, "tighten", {}}).first);
+        core.handle(marketSnapshot());
         OrderRequest o;
         o.symbol = "HMX";
         o.qty = 100;
         o.price = 9950;
-        const std::string id = engine.submit(o, Origin::script());
-        QVERIFY(waitFor([&] {
-            const SnapshotPtr held = engine.latest(); // the range must not outlive the snapshot
-            for (const auto& r : held->orders)
-                if (r.clOrdId == id)
-                    return r.status == OrderStatus::Rejected && r.text.find("order_qty") != std::string::npos;
-            return false;
-        }));
-        engine.stop();
+        const std::string id = core.submit(o, Origin::script());
+        reports.drainInto(core);
+        const SnapshotPtr s = core.publish();
+        QVERIFY(find(*s, id));
+        QCOMPARE(find(*s, id)->status, OrderStatus::Rejected);
+        QVERIFY(find(*s, id)->text.find("order_qty") != std::string::npos);
     }
 
     void aClientOrderIdInUseIsRefusedWithoutTouchingTheOrder()
     {
+        ManualClock clock;
         InstantVenue venue;
-        Engine engine(config(), venue, nullptr);
-        engine.start();
-        feedMarket(engine);
+        Deferred reports;
+        venue.setListener(&reports);
+        EngineCore core(config(), venue, nullptr, &clock);
+        core.handle(marketSnapshot());
         OrderRequest o;
         o.symbol = "HMX";
         o.qty = 100;
         o.price = 9950;
         o.clOrdId = "MINE-1";
-        QCOMPARE(engine.submit(o, Origin::script()), std::string("MINE-1"));
-        QVERIFY(waitFor([&] { return working(*engine.latest()) == 1; }));
+        QCOMPARE(core.submit(o, Origin::script()), std::string("MINE-1"));
+        reports.drainInto(core);
+        QCOMPARE(working(*core.publish()), 1);
         o.qty = 300;
         o.side = Side::Sell;
-        engine.submit(o, Origin::script()); // the same id again
-        QVERIFY(waitFor([&] { return engine.latest()->counters.ordersDenied == 1; }));
-        const auto s = engine.latest();
+        core.submit(o, Origin::script()); // the same id again
+        reports.drainInto(core);
+        const auto s = core.publish();
+        QCOMPARE(s->counters.ordersDenied, std::uint64_t(1));
         QCOMPARE(working(*s), 1);
         QCOMPARE(s->counters.ordersSent, std::uint64_t(1));
         for (const auto& r : s->orders)
@@ -385,15 +437,16 @@ private Q_SLOTS:
             }
         QCOMPARE(s->books.front().ownBids.size(), std::size_t(1));
         QCOMPARE(s->books.front().ownBids.front().qty, Quantity(100));
-        engine.stop();
     }
 
     void regimeNeedsApprovalAndThrottles()
     {
+        ManualClock clock;
         InstantVenue venue;
-        Engine engine(config(), venue, nullptr);
-        engine.start();
-        feedMarket(engine);
+        Deferred reports;
+        venue.setListener(&reports);
+        EngineCore core(config(), venue, nullptr, &clock);
+        core.handle(marketSnapshot());
         std::vector<AgentSpec> specs;
         std::string error;
         QVERIFY2(parseAgentSpecs(R"({"agents": [{"id": "a", "type": "twap", "instrument": "HMX",
@@ -404,31 +457,49 @@ private Q_SLOTS:
                                  "test", specs, error),
                  error.c_str());
         const Actor trader{"t", Role::Trader};
-        QVERIFY(ask([&](Reply r) { engine.addAgent(specs.front(), trader, r); }).first);
-        QVERIFY(ask([&](Reply r) { engine.controlAgent("a", AgentAction::Start, trader, "go", r); }).first);
-        auto agent = [&] { return engine.latest()->agents.empty() ? AgentView{} : engine.latest()->agents.front(); };
+        std::pair<bool, std::string> added{false, "no answer"};
+        core.addAgent(specs.front(), trader, [&](bool ok, const std::string& m) { added = {ok, m}; });
+        core.publish();
+        core.answerPending();
+        QVERIFY2(added.first, added.second.c_str());
+        QVERIFY(command(core, ControlAgent{"a", AgentAction::Start, trader, "go", {}}).first);
+        auto agent = [&] {
+            const SnapshotPtr s = core.publish();
+            return s->agents.empty() ? AgentView{} : s->agents.front();
+        };
+        auto runFor = [&](int ms) { // agent ticks every 50 ms of the clock, the venue answering between them
+            for (int t = 0; t < ms; t += 50) {
+                clock.advanceMs(50);
+                core.tick();
+                reports.drainInto(core);
+            }
+        };
         // No regime known: the agent trades on its own.
-        QVERIFY(waitFor([&] { return agent().ordersSent >= 1; }));
-        QVERIFY(engine.latest()->approvals.empty());
+        runFor(500);
+        QVERIFY(agent().ordersSent >= 1);
+        QVERIFY(core.publish()->approvals.empty());
         // Volatile: every proposal waits for a person, and says why.
-        engine.setRegime("HMX", "volatile", "test");
-        QVERIFY(waitFor([&] { return !engine.latest()->approvals.empty(); }));
-        QVERIFY(engine.latest()->approvals.front().why.find("volatile") != std::string::npos);
-        QCOMPARE(engine.latest()->books.front().regime, std::string("volatile"));
-        QVERIFY(ask([&](Reply r) { engine.decide(0, "a", false, trader, r); }).first);
-        // Stressed: throttled automatically; a person resumes; it fires again only after
-        // the regime has left and come back (hysteresis).
-        engine.setRegime("HMX", "stressed", "test");
-        QVERIFY(waitFor([&] { return agent().state == AgentState::Throttled; }));
+        core.handle(SetRegime{"HMX", "volatile", "test"});
+        runFor(500);
+        SnapshotPtr s = core.publish();
+        QVERIFY(!s->approvals.empty());
+        QVERIFY(s->approvals.front().why.find("volatile") != std::string::npos);
+        QCOMPARE(s->books.front().regime, std::string("volatile"));
+        QVERIFY(command(core, DecideApproval{0, "a", false, trader, {}}).first);
+        // Stressed: throttled automatically (at once: the triggers look when the regime
+        // changes); a person resumes; it fires again only after the regime has left and
+        // come back (hysteresis).
+        core.handle(SetRegime{"HMX", "stressed", "test"});
+        QCOMPARE(agent().state, AgentState::Throttled);
         QVERIFY(agent().stateReason.find("regime is stressed") != std::string::npos);
-        QVERIFY(ask([&](Reply r) { engine.controlAgent("a", AgentAction::Resume, trader, "seen it", r); }).first);
-        std::this_thread::sleep_for(std::chrono::milliseconds(200)); // several agent ticks
+        QVERIFY(command(core, ControlAgent{"a", AgentAction::Resume, trader, "seen it", {}}).first);
+        runFor(200); // several agent ticks
         QCOMPARE(agent().state, AgentState::Running);
-        engine.setRegime("HMX", "calm", "test");
-        std::this_thread::sleep_for(std::chrono::milliseconds(200));
-        engine.setRegime("HMX", "stressed", "test");
-        QVERIFY(waitFor([&] { return agent().state == AgentState::Throttled; }));
-        engine.stop();
+        core.handle(SetRegime{"HMX", "calm", "test"});
+        runFor(200);
+        core.handle(SetRegime{"HMX", "stressed", "test"});
+        runFor(50);
+        QCOMPARE(agent().state, AgentState::Throttled);
     }
 
     void selfTradePreventionKeepsOurOrdersApart()

@@ -1,0 +1,591 @@
+// The engine core driven directly, one input at a time, on a manual clock and a fake
+// gateway: no thread, no polling. Each input's effect is there when handle() returns.
+// The order router and the market state are exercised on their own as well.
+#include "engine/activity_log.h"
+#include "engine/engine_clock.h"
+#include "engine/engine_core.h"
+#include "engine/market_state.h"
+#include "engine/order_router.h"
+#include "journal/journal_codec.h"
+#include "journal/journal_reader.h"
+#include "journal/journal_writer.h"
+
+#include <QtTest>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+using namespace hm;
+
+namespace {
+
+// Remembers every request and answers nothing by itself: the test plays the venue.
+class FakeGateway : public OrderGateway {
+public:
+    void setListener(GatewayListener*) override {}
+    void start() override {}
+    void stop() override {}
+    bool send(const OrderRequest& o, std::string& error) override
+    {
+        if (refuseSends) {
+            error = "session down";
+            return false;
+        }
+        sent.push_back(o);
+        return true;
+    }
+    bool cancel(const CancelRequest& c, std::string&) override
+    {
+        cancels.push_back(c);
+        return true;
+    }
+    bool replace(const ReplaceRequest& r, std::string&) override
+    {
+        replaces.push_back(r);
+        return true;
+    }
+    std::vector<SessionStatus> status() const override { return {}; }
+
+    bool refuseSends = false;
+    std::vector<OrderRequest> sent;
+    std::vector<CancelRequest> cancels;
+    std::vector<ReplaceRequest> replaces;
+};
+
+// Proposes one limit buy of 100 at the best bid, once, and does nothing after.
+class OneShotAgent : public Agent {
+public:
+    const char* type() const override { return "one-shot"; }
+    void onTick(const AgentContext& ctx, AgentIntents& out) override
+    {
+        if (m_done || !ctx.market || ctx.market->bids.empty())
+            return;
+        m_done = true;
+        OrderProposal p;
+        p.symbol = ctx.market->symbol;
+        p.side = Side::Buy;
+        p.qty = 100;
+        p.price = ctx.market->bids.front().price;
+        p.why.summary = "join the bid";
+        p.why.factors = {{"spread", 20}};
+        out.orders.push_back(p);
+    }
+
+private:
+    bool m_done = false;
+};
+
+EngineConfig config()
+{
+    EngineConfig c;
+    Instrument i;
+    i.symbol = "HMX";
+    i.tickSize = 0.01;
+    c.instruments = {i};
+    c.clOrdIdPrefix = "T-";
+    c.limits.maxOrdersPerSecond = 1e6;
+    c.limits.maxOrdersPerSecondPerAgent = 1e6;
+    c.limits.maxMessagesPerSecond = 1e6;
+    c.limits.maxOpenOrders = 10000;
+    c.limits.maxPosition = 1e9;
+    c.limits.maxGrossNotional = 1e12;
+    c.limits.duplicateWindowMs = 0;
+    return c;
+}
+
+MarketDataSnapshot market()
+{
+    MarketDataSnapshot s;
+    s.symbol = "HMX";
+    s.bids = {{9990, 1000}};
+    s.asks = {{10010, 1000}};
+    return s;
+}
+
+ExecutionReport report(const std::string& clOrdId, ExecType type, OrderStatus status, Quantity leaves, Quantity cum,
+                       Quantity lastQty, Price lastPx, Timestamp receivedMono)
+{
+    static int exec = 0;
+    ExecutionReport r;
+    r.clOrdId = clOrdId;
+    r.orderId = "V-" + clOrdId;
+    r.execId = "E" + std::to_string(++exec);
+    r.execType = type;
+    r.ordStatus = status;
+    r.symbol = "HMX";
+    r.side = Side::Buy;
+    r.orderQty = leaves + cum;
+    r.leavesQty = leaves;
+    r.cumQty = cum;
+    r.lastQty = lastQty;
+    r.lastPx = lastPx;
+    r.receivedMono = receivedMono;
+    return r;
+}
+
+const OrderRecord* order(const EngineSnapshot& s, const std::string& id)
+{
+    for (const auto& o : s.orders)
+        if (o.clOrdId == id)
+            return &o;
+    return nullptr;
+}
+
+AgentSpec spec(const std::string& id)
+{
+    AgentSpec a;
+    a.id = id;
+    a.type = "one-shot";
+    a.symbol = "HMX";
+    a.policy.staleDataS = 0;
+    a.throttle.maxOrdersPerSecond = 100;
+    return a;
+}
+
+struct Answer {
+    bool called = false, ok = false;
+    std::string message;
+    Reply reply()
+    {
+        return [this](bool o, const std::string& m) {
+            called = true;
+            ok = o;
+            message = m;
+        };
+    }
+};
+
+} // namespace
+
+class TestEngineCore : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void submitAckFillRoundTrip()
+    {
+        ManualClock clock;
+        FakeGateway venue;
+        EngineCore core(config(), venue, nullptr, &clock);
+        core.handle(market());
+        OrderRequest o;
+        o.symbol = "HMX";
+        o.qty = 100;
+        o.price = 9990;
+        const std::string id = core.submit(o, Origin::script());
+        QCOMPARE(id, std::string("T-1"));
+        QCOMPARE(venue.sent.size(), std::size_t(1)); // sent within submit(): nothing to wait for
+        QCOMPARE(venue.sent.front().clOrdId, id);
+        clock.advance(250000); // the venue answers 250 us later
+        core.handle(report(id, ExecType::New, OrderStatus::New, 100, 0, 0, 0, clock.monoNs()));
+        clock.advanceMs(5);
+        core.handle(report(id, ExecType::Trade, OrderStatus::Filled, 0, 100, 100, 9990, clock.monoNs()));
+        const SnapshotPtr s = core.publish();
+        const OrderRecord* rec = order(*s, id);
+        QVERIFY(rec);
+        QCOMPARE(rec->status, OrderStatus::Filled);
+        QCOMPARE(rec->cumQty, Quantity(100));
+        QCOMPARE(s->counters.ordersSent, std::uint64_t(1));
+        QCOMPARE(s->counters.fills, std::uint64_t(1));
+        QCOMPARE(s->newFills.size(), std::size_t(1));
+        QCOMPARE(s->positions.size(), std::size_t(1));
+        QCOMPARE(s->positions.front().position.qty, Quantity(100));
+        // The round trip runs from the send to the first report, on the core's clock.
+        QCOMPARE(s->roundTrip.samples, std::uint64_t(1));
+        QCOMPARE(s->roundTrip.p50us, 250.0);
+        QCOMPARE(core.roundTripsSince(0), std::vector<double>{250.0});
+        QVERIFY(s->books.front().ownBids.empty()); // nothing of ours rests any more
+        QCOMPARE(s->time, clock.wallNs());
+    }
+
+    void riskDenialNeverReachesTheVenue()
+    {
+        ManualClock clock;
+        FakeGateway venue;
+        EngineConfig c = config();
+        c.limits.maxOrderQty = 50;
+        EngineCore core(c, venue, nullptr, &clock);
+        core.handle(market());
+        OrderRequest o;
+        o.symbol = "HMX";
+        o.qty = 100;
+        o.price = 9990;
+        const std::string id = core.submit(o, Origin::script());
+        QVERIFY(venue.sent.empty());
+        const SnapshotPtr s = core.publish();
+        const OrderRecord* rec = order(*s, id);
+        QVERIFY(rec);
+        QCOMPARE(rec->status, OrderStatus::Rejected);
+        QVERIFY2(rec->text.find("order_qty") != std::string::npos, rec->text.c_str());
+        QCOMPARE(s->counters.ordersDenied, std::uint64_t(1));
+        QCOMPARE(s->risk.denials, std::uint64_t(1));
+        bool denialInFeed = false;
+        for (const auto& f : s->newFeed)
+            denialInFeed = denialInFeed || (f.kind == "denial" && f.text.find("BUY 100 HMX @ 99.90") != std::string::npos);
+        QVERIFY(denialInFeed);
+        // A send the gateway refuses is a failure with its reason, and the gate forgets the order.
+        c.limits.maxOrderQty = 1000;
+        EngineCore second(c, venue, nullptr, &clock);
+        second.handle(market());
+        venue.refuseSends = true;
+        const std::string failed = second.submit(o, Origin::script());
+        const SnapshotPtr t = second.publish();
+        QCOMPARE(order(*t, failed)->status, OrderStatus::Rejected);
+        QVERIFY2(order(*t, failed)->text.find("session down") != std::string::npos, order(*t, failed)->text.c_str());
+        QVERIFY(second.state().router.m_gateLeaves.empty());
+        QCOMPARE(second.state().router.m_gate.openOrders(), std::size_t(0));
+    }
+
+    void killingAnAgentCancelsItsOrders()
+    {
+        ManualClock clock;
+        FakeGateway venue;
+        EngineCore core(config(), venue, nullptr, &clock);
+        core.handle(market());
+        const Actor trader{"t", Role::Trader};
+        Answer added, started, killed;
+        core.handle(AddAgent{spec("a"), trader, added.reply(), std::make_shared<OneShotAgent>(), ""});
+        core.handle(ControlAgent{"a", AgentAction::Start, trader, "go", started.reply()});
+        QVERIFY(!added.called); // answered once a snapshot shows the effect
+        core.publish();
+        core.answerPending();
+        QVERIFY2(added.ok, added.message.c_str());
+        QVERIFY2(started.ok, started.message.c_str());
+        core.tick();
+        QCOMPARE(venue.sent.size(), std::size_t(1));
+        const OrderRequest sent = venue.sent.front();
+        QCOMPARE(sent.owner, std::string("a"));
+        QCOMPARE(sent.price, Price(9990));
+        core.handle(report(sent.clOrdId, ExecType::New, OrderStatus::New, 100, 0, 0, 0, clock.monoNs()));
+        // An operator's order on the same book is not the agent's to lose.
+        OrderRequest mine;
+        mine.symbol = "HMX";
+        mine.qty = 200;
+        mine.price = 9980;
+        const std::string own = core.submit(mine, Origin::script());
+        core.handle(report(own, ExecType::New, OrderStatus::New, 200, 0, 0, 0, clock.monoNs()));
+        core.handle(ControlAgent{"a", AgentAction::Kill, trader, "enough", killed.reply()});
+        QCOMPARE(venue.cancels.size(), std::size_t(1));
+        QCOMPARE(venue.cancels.front().origClOrdId, sent.clOrdId);
+        ExecutionReport done = report(venue.cancels.front().clOrdId, ExecType::Canceled, OrderStatus::Canceled, 0, 0, 0, 0,
+                                      clock.monoNs());
+        done.origClOrdId = sent.clOrdId;
+        core.handle(done);
+        const SnapshotPtr s = core.publish();
+        core.answerPending();
+        QVERIFY2(killed.ok, killed.message.c_str());
+        QCOMPARE(s->agents.size(), std::size_t(1));
+        QCOMPARE(s->agents.front().state, AgentState::Killed);
+        QCOMPARE(s->agents.front().working, 0);
+        QCOMPARE(order(*s, sent.clOrdId)->status, OrderStatus::Canceled);
+        QCOMPARE(order(*s, own)->status, OrderStatus::New);
+        bool audited = false;
+        for (const auto& f : s->newFeed)
+            audited = audited || (f.kind == "audit" && f.text.find("kill") != std::string::npos);
+        QVERIFY(audited);
+    }
+
+    void anApprovalTimesOutWhenTheClockSaysSo()
+    {
+        ManualClock clock;
+        FakeGateway venue;
+        EngineCore core(config(), venue, nullptr, &clock);
+        core.handle(market());
+        const Actor trader{"t", Role::Trader};
+        AgentSpec a = spec("careful");
+        a.policy.approval = ApprovalMode::EveryOrder;
+        a.policy.approvalTimeoutS = 2;
+        a.policy.onTimeout = TimeoutDefault::Drop;
+        core.handle(AddAgent{a, trader, {}, std::make_shared<OneShotAgent>(), ""});
+        core.handle(ControlAgent{"careful", AgentAction::Start, trader, "go", {}});
+        core.tick();
+        QVERIFY(venue.sent.empty());
+        SnapshotPtr s = core.publish();
+        QCOMPARE(s->approvals.size(), std::size_t(1));
+        QCOMPARE(s->approvals.front().deadline - s->approvals.front().created, Timestamp(2000000000));
+        QCOMPARE(s->newDecisions.size(), std::size_t(1));
+        QCOMPARE(s->newDecisions.front().outcome, std::string("awaiting approval"));
+        clock.advanceMs(1900);
+        core.tick();
+        QCOMPARE(core.publish()->approvals.size(), std::size_t(1)); // not yet
+        clock.advanceMs(200);
+        core.tick();
+        s = core.publish();
+        QVERIFY(s->approvals.empty());
+        QVERIFY(venue.sent.empty());
+        QCOMPARE(s->agents.front().dropped, std::uint64_t(1));
+        QVERIFY2(s->agents.front().lastDecision.find("approval timed out") != std::string::npos,
+                 s->agents.front().lastDecision.c_str());
+        QCOMPARE(s->newDecisions.size(), std::size_t(1));
+        QCOMPARE(s->newDecisions.front().outcome, std::string("dropped"));
+        QCOMPARE(s->newDecisions.front().note, std::string("approval timed out"));
+    }
+
+    void aReplayCoreRefusesCommandsAndSendsNothing()
+    {
+        FakeGateway venue;
+        EngineConfig c = config();
+        c.replay = true;
+        EngineCore core(c, venue, nullptr);
+        Answer refused;
+        core.handle(KillAll{Actor{"t", Role::Trader}, "no", refused.reply(), 0});
+        QVERIFY(refused.called && !refused.ok); // at once: nothing was queued
+        OrderRequest o;
+        o.symbol = "HMX";
+        o.qty = 100;
+        o.price = 9990;
+        core.submit(o, Origin::script());
+        QVERIFY(venue.sent.empty());
+        QVERIFY(!core.publish()->risk.killed);
+        // Time is the records'.
+        JournalRecord r;
+        r.kind = RecordKind::Trade;
+        r.symbol = "HMX";
+        r.price = 10000;
+        r.qty = 5;
+        r.time = 1234567890;
+        r.seq = 1;
+        core.handle(ReplayBatch{{r}, false});
+        QCOMPARE(core.clock().wallNs(), Timestamp(1234567890));
+        QCOMPARE(core.replayedSeq(), std::int64_t(1));
+    }
+
+    // Everything the core journals decodes through the codec, and replaying it (no thread,
+    // nothing sent) rebuilds the very state the live core had.
+    void aJournalWrittenByTheCoreReplaysToTheSameState()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.path().toStdString() + "/j.db";
+        ManualClock clock;
+        FakeGateway venue;
+        const Actor trader{"t", Role::Trader}, rm{"rm", Role::RiskManager};
+        std::uint64_t liveHash = 0;
+        Quantity filled = 0;
+        {
+            JournalOptions jo;
+            jo.path = path;
+            JournalWriter journal(jo);
+            journal.start();
+            EngineCore core(config(), venue, &journal, &clock);
+            core.journalStart();
+            core.handle(market());
+            std::vector<AgentSpec> specs;
+            std::string error;
+            QVERIFY2(parseAgentSpecs(R"({"agents": [{"id": "tw", "type": "twap", "instrument": "HMX",
+                "params": {"side": "buy", "quantity": 1000, "duration_s": 10, "slice_s": 0.5, "lot": 100},
+                "oversight": {"stale_data_s": 0}, "throttle": {"max_orders_per_second": 100}}]})",
+                                     "test", specs, error),
+                     error.c_str());
+            core.addAgent(specs.front(), trader);
+            core.handle(ControlAgent{"tw", AgentAction::Start, trader, "go", {}});
+            std::size_t acked = 0;
+            auto ackNew = [&] {
+                for (; acked < venue.sent.size(); ++acked)
+                    core.handle(report(venue.sent[acked].clOrdId, ExecType::New, OrderStatus::New, venue.sent[acked].qty, 0,
+                                       0, 0, clock.monoNs()));
+            };
+            for (int i = 0; i < 40; ++i) {
+                clock.advanceMs(50);
+                core.tick();
+                ackNew();
+            }
+            QVERIFY(venue.sent.size() >= 2);
+            const OrderRequest first = venue.sent.front();
+            filled = first.qty;
+            core.handle(report(first.clOrdId, ExecType::Trade, OrderStatus::Filled, 0, first.qty, first.qty, first.price,
+                               clock.monoNs()));
+            core.handle(ChangeLimits{{{"max_order_qty", "50"}}, rm, "tighten", {}});
+            OrderRequest big;
+            big.symbol = "HMX";
+            big.qty = 100;
+            big.price = 9980;
+            core.submit(big, Origin::script()); // denied by the new limit
+            core.handle(MarketDataUpdate{"HMX", {LevelChange{Side::Sell, LevelAction::Change, 10010, 700}},
+                                         {Trade{"HMX", 10010, 300, clock.wallNs()}}});
+            core.handle(KillAll{trader, "drill", {}, clock.monoNs()});
+            QVERIFY(!venue.cancels.empty());
+            for (const CancelRequest& c : venue.cancels) {
+                ExecutionReport gone = report(c.clOrdId, ExecType::Canceled, OrderStatus::Canceled, 0, 0, 0, 0, clock.monoNs());
+                gone.origClOrdId = c.origClOrdId;
+                core.handle(gone);
+            }
+            core.journalStateHash();
+            liveHash = core.stateHash();
+            QVERIFY(core.publish()->risk.killed);
+            journal.flush();
+            journal.stop();
+        }
+        JournalReader reader(path);
+        std::vector<JournalRecord> records;
+        reader.forEach(1, reader.maxSeq(), [&](JournalRecord& r) { records.push_back(r); });
+        QVERIFY(records.size() > 20);
+        for (const auto& r : records) {
+            std::string error;
+            QVERIFY2(decodesCleanly(r, &error), error.c_str());
+        }
+        EngineConfig c = config();
+        c.replay = true;
+        FakeGateway none;
+        EngineCore replay(c, none, nullptr);
+        replay.handle(ReplayBatch{records, false});
+        QVERIFY(none.sent.empty() && none.cancels.empty());
+        QCOMPARE(replay.stateHash(), liveHash);
+        const SnapshotPtr s = replay.publish();
+        QCOMPARE(s->replay.hashChecks, std::uint64_t(1));
+        QCOMPARE(s->replay.hashMismatches, std::uint64_t(0));
+        QVERIFY(s->risk.killed);
+        QCOMPARE(s->agents.size(), std::size_t(1));
+        QCOMPARE(s->agents.front().state, AgentState::Killed);
+        QCOMPARE(s->agents.front().position, filled);
+    }
+
+    // ---- components alone ----
+    void theMarketStateKeepsBooksVolumesAndHistories()
+    {
+        MarketState m;
+        m.addInstrument("HMX");
+        QCOMPARE(m.twiceMid("HMX"), Price(0));
+        QCOMPARE(m.twiceMid("NONE"), Price(0));
+        m.apply(market());
+        QCOMPARE(m.twiceMid("HMX"), Price(20000));
+        const Timestamp t0 = 1000000000000LL;
+        QCOMPARE(m.noteMarket("HMX", {Trade{"HMX", 10000, 30, t0}}, t0), Price(20000));
+        MarketDataUpdate u;
+        u.symbol = "HMX";
+        u.changes = {LevelChange{Side::Buy, LevelAction::Change, 9995, 500}};
+        u.trades = {Trade{"HMX", 10005, 20, t0}};
+        m.apply(u);
+        QCOMPARE(m.twiceMid("HMX"), Price(20005));
+        m.noteMarket("HMX", u.trades, t0 + 100000000); // 100 ms later: too soon for another mid point
+        QCOMPARE(m.volume("HMX"), Quantity(50));
+        QCOMPARE(m.m_midHistory["HMX"].size(), std::size_t(1));
+        m.noteMarket("HMX", {}, t0 + 300000000);
+        QCOMPARE(m.m_midHistory["HMX"].size(), std::size_t(2));
+        QCOMPARE(m.m_midHistory["HMX"].back().second, Price(20005));
+        QCOMPARE(m.m_newTrades["HMX"].size(), std::size_t(1)); // the update's, for the next snapshot
+        const MarketView v = m.view("HMX", t0, 5);
+        QCOMPARE(v.tradedVolume, Quantity(50));
+        QCOMPARE(v.lastTrade, Price(10005));
+        QCOMPARE(v.bids.front().price, Price(9995));
+        QCOMPARE(*m.lastData("HMX"), t0 + 300000000);
+        QVERIFY(!m.lastData("NONE"));
+        // Without a regime model nothing is detected; the features start tracking.
+        QVERIFY(!m.observe("HMX", t0, 1, nullptr, 60));
+        QCOMPARE(m.m_features.count("HMX"), std::size_t(1));
+        // A regime told from outside: a change is in the feed once, and on the timeline.
+        const EngineConfig c = config();
+        FakeGateway venue;
+        ManualClock clock;
+        const EngineContext ctx{c, venue, nullptr, clock, [] { return std::string("X"); }};
+        ActivityLog log;
+        QVERIFY(m.setRegime(ctx, log, SetRegime{"HMX", "volatile", "test"}, false));
+        QVERIFY(!m.setRegime(ctx, log, SetRegime{"HMX", "volatile", "test"}, false));
+        const auto feed = log.takeFeed();
+        QCOMPARE(feed.size(), std::size_t(1));
+        QCOMPARE(feed.front().text, std::string("regime unknown -> volatile (test)"));
+        m.notePointOfRegime("HMX", t0);
+        QCOMPARE(m.m_regimePoints["HMX"].back().detected, std::string("volatile"));
+    }
+
+    void theRouterKeepsTheGatesCountUntilAnOrderCloses()
+    {
+        const EngineConfig c = config();
+        FakeGateway venue;
+        ManualClock clock;
+        int ids = 0;
+        const EngineContext ctx{c, venue, nullptr, clock, [&] { return "R-" + std::to_string(++ids); }};
+        OrderRouter router;
+        router.addInstrument(c.instruments.front());
+        router.m_gate.setLimits(c.limits);
+        router.m_gate.setReference("HMX", 10000); // the market's mid, which price bands are checked against
+        ActivityLog log;
+        EngineCounters counters;
+        std::mutex trips;
+        OrderRequest o;
+        o.clOrdId = "A";
+        o.symbol = "HMX";
+        o.qty = 100;
+        o.price = 9990;
+        QVERIFY2(router.submit(ctx, log, counters, o, Origin::script()), router.m_oms.find("A")->text.c_str());
+        QCOMPARE(router.m_gateLeaves.at("A"), Quantity(100));
+        QCOMPARE(router.m_gate.openOrders(), std::size_t(1));
+        QCOMPARE(router.m_sentAt.count("A"), std::size_t(1));
+        // The same id again is refused before the gate or the venue see it.
+        OrderRequest again = o;
+        again.qty = 300;
+        QVERIFY(!router.submit(ctx, log, counters, again, Origin::script()));
+        QCOMPARE(venue.sent.size(), std::size_t(1));
+        QCOMPARE(counters.ordersDenied, std::uint64_t(1));
+        clock.advance(1000);
+        router.onExecutionReport(ctx, counters, report("A", ExecType::New, OrderStatus::New, 100, 0, 0, 0, clock.monoNs()),
+                                 trips);
+        QVERIFY(router.m_sentAt.empty());
+        QCOMPARE(router.m_roundTripsUs, std::vector<double>{1.0});
+        const ReportResult part =
+            router.onExecutionReport(ctx, counters, report("A", ExecType::Trade, OrderStatus::PartiallyFilled, 60, 40, 40, 9990,
+                                                           clock.monoNs()),
+                                     trips);
+        QVERIFY(part.filled);
+        QCOMPARE(router.m_gateLeaves.at("A"), Quantity(60));
+        QCOMPARE(router.m_gate.working("HMX", Side::Buy), Quantity(60));
+        QCOMPARE(router.m_gate.position("HMX"), Quantity(40));
+        // Cancel: the request carries the order's current id; the venue's answer closes it.
+        router.cancel(ctx, log, "A", Origin::engine());
+        QCOMPARE(venue.cancels.size(), std::size_t(1));
+        QCOMPARE(venue.cancels.front().clOrdId, std::string("R-1"));
+        QCOMPARE(venue.cancels.front().origClOrdId, std::string("A"));
+        ExecutionReport gone = report("R-1", ExecType::Canceled, OrderStatus::Canceled, 0, 40, 0, 0, clock.monoNs());
+        gone.origClOrdId = "A";
+        router.onExecutionReport(ctx, counters, gone, trips);
+        QVERIFY(router.m_gateLeaves.empty());
+        QCOMPARE(router.m_gate.openOrders(), std::size_t(0));
+        QCOMPARE(router.m_gate.working("HMX", Side::Buy), Quantity(0));
+        // A cancel of an order that is no longer working sends nothing.
+        router.cancel(ctx, log, "A", Origin::engine());
+        QCOMPARE(venue.cancels.size(), std::size_t(1));
+    }
+
+    void theRouterCancelsOurRestingOrderBeforeOneThatWouldTradeWithIt()
+    {
+        EngineConfig c = config();
+        c.limits.selfTradePolicy = SelfTradePolicy::CancelResting;
+        FakeGateway venue;
+        ManualClock clock;
+        int ids = 0;
+        const EngineContext ctx{c, venue, nullptr, clock, [&] { return "R-" + std::to_string(++ids); }};
+        OrderRouter router;
+        router.addInstrument(c.instruments.front());
+        router.m_gate.setLimits(c.limits);
+        router.m_gate.setReference("HMX", 10000); // the market's mid, which price bands are checked against
+        ActivityLog log;
+        EngineCounters counters;
+        std::mutex trips;
+        OrderRequest sell;
+        sell.clOrdId = "S";
+        sell.symbol = "HMX";
+        sell.side = Side::Sell;
+        sell.qty = 100;
+        sell.price = 10000;
+        QVERIFY(router.submit(ctx, log, counters, sell, Origin::script()));
+        ExecutionReport ack = report("S", ExecType::New, OrderStatus::New, 100, 0, 0, 0, clock.monoNs());
+        ack.side = Side::Sell;
+        router.onExecutionReport(ctx, counters, ack, trips);
+        OrderRequest buy;
+        buy.clOrdId = "B";
+        buy.symbol = "HMX";
+        buy.qty = 100;
+        buy.price = 10000;
+        buy.owner = "agent-x";
+        QVERIFY(router.submit(ctx, log, counters, buy, Origin::agent("agent-x")));
+        QCOMPARE(venue.cancels.size(), std::size_t(1)); // the resting sell first...
+        QCOMPARE(venue.cancels.front().origClOrdId, std::string("S"));
+        QCOMPARE(venue.sent.size(), std::size_t(2)); // ...then the buy
+        QCOMPARE(venue.sent.back().clOrdId, std::string("B"));
+        bool audited = false;
+        for (const auto& f : log.takeFeed())
+            audited = audited || (f.kind == "audit" && f.text.find("self-trade-cancel") != std::string::npos);
+        QVERIFY(audited);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestEngineCore)
+#include "tst_engine_core.moc"
