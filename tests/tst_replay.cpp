@@ -142,7 +142,7 @@ private Q_SLOTS:
         o.symbol = "HMX";
         o.type = OrderType::Market;
         o.qty = 100;
-        r.engine().submit(o);
+        r.engine().submit(o, Origin::desk("operator"));
         QVERIFY(answered && refused);
         QTest::qWait(100);
         QCOMPARE(picture(*r.engine().latest()), picture(*m_live));

@@ -1,4 +1,7 @@
 #include "replay/replay_session.h"
+
+#include "engine/engine.h"
+#include "journal/journal_reader.h"
 #include "model/thread_name.h"
 
 #include "journal/journal_codec.h"
@@ -84,6 +87,10 @@ ReplaySession::ReplaySession(const std::string& path, ReplayOptions options)
         m_checkpoints[seq] = std::move(state);
     });
 }
+
+EngineCommands& ReplaySession::engine() { return *m_engine; }
+
+std::int64_t ReplaySession::position() const { return m_engine->replayedSeq(); }
 
 ReplaySession::~ReplaySession() { stop(); }
 

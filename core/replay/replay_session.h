@@ -7,7 +7,8 @@
 // forward from there. The journal is opened read-only and never modified, and is
 // checked for tampering when opened (integrity()): a journal that fails still replays,
 // so that the analyst can look, but every view of it says which check failed.
-#include "engine/engine.h"
+#include "engine/engine_commands.h"
+#include "engine/engine_config.h"
 #include "journal/journal_integrity.h"
 #include "replay/timeline.h"
 
@@ -20,6 +21,11 @@
 #include <thread>
 
 namespace hm {
+
+class Engine;
+class JournalReader;
+class OrderGateway;
+struct EngineState;
 
 struct ReplayOptions {
     std::int64_t checkpointEvery = 100000; // records between state checkpoints
@@ -36,7 +42,7 @@ public:
     ReplaySession(const ReplaySession&) = delete;
     ReplaySession& operator=(const ReplaySession&) = delete;
 
-    Engine& engine() { return *m_engine; }
+    EngineCommands& engine(); // what the window and tests may ask of the replayed engine
     const EngineConfig& config() const { return m_config; }
     const std::string& path() const { return m_path; }
     Timeline timeline() const;
@@ -58,7 +64,7 @@ public:
     // Keep reading as a live session appends to the journal.
     void setFollow(bool follow) { m_follow = follow; m_wake.notify_all(); }
 
-    std::int64_t position() const { return m_engine->replayedSeq(); } // last record applied
+    std::int64_t position() const; // last record applied
     std::int64_t lastSeq() const { return m_lastSeq.load(); }
     std::size_t checkpoints() const;
     std::string error() const; // set when the journal turned out damaged part-way
