@@ -28,7 +28,7 @@ case "$kind" in
     # tst_replay runs clean of races under TSan, but its seek-ahead case expects the engine
     # to reach the target by a jump, which it does not at TSan's speed: left out until that
     # case waits on the replay's own state instead of on timing.
-    tests=(tst_oversight_engine tst_journal tst_fix_parts tst_fix_end_to_end tst_fix_fuzz tst_fix_fuzz_gateway tst_venue_matching tst_control_channel tst_order_ids)
+    tests=(tst_oversight_engine tst_journal tst_fix_parts tst_fix_end_to_end tst_fix_fuzz tst_fix_fuzz_gateway tst_venue_matching tst_control_channel tst_order_ids tst_engine_core tst_snapshot_merge)
     cmake -S "$here" -B "$dir" "${common[@]}" -DHM_SANITIZE=thread -DHM_BUILD_GUI=OFF >/dev/null
     cmake --build "$dir" -j"${HM_JOBS:-2}" --target "${tests[@]}"
     export TSAN_OPTIONS="halt_on_error=0:exitcode=66:second_deadlock_stack=1:die_after_fork=0:suppressions=$supp/tsan.supp"
