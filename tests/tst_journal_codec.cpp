@@ -462,6 +462,16 @@ private Q_SLOTS:
         QVERIFY2(error.find("'max_position 15000'") != std::string::npos, error.c_str());
         QVERIFY(!parseTicketNote("ticket twelve: x", n, &error));
         QVERIFY2(error.find("'ticket twelve: x'") != std::string::npos, error.c_str());
+
+        ThrottleChange t;
+        QVERIFY(parseThrottleChange("50% -> 25%", t));
+        QCOMPARE(t.before, 50);
+        QCOMPARE(t.after, 25);
+        QCOMPARE(formatThrottleChange(t), std::string("50% -> 25%"));
+        for (const char* bad : {"50 -> 25", "50% -> ", "% -> 25%", "50% -> 25", "50% -> -5%", "50% -> 25%%", "x% -> 25%"}) {
+            QVERIFY2(!parseThrottleChange(bad, t, &error), bad);
+            QVERIFY2(error.find(std::string("'") + bad + "'") != std::string::npos, error.c_str());
+        }
     }
 
     void alerts()

@@ -127,7 +127,7 @@ void AgentSupervisor::setThrottleLevel(Io io, const SetThrottleLevel& c)
     const int old = s.spec.throttle.level;
     s.spec.throttle.level = c.level;
     io.log.audit(io.ctx, c.actor, "throttle-level", c.id, "", toString(s.state), toString(s.state),
-                 std::to_string(old) + "% -> " + std::to_string(c.level) + "%");
+                 formatThrottleChange(ThrottleChange{old, c.level}));
     io.answers.answer(c.reply, true, c.id + " throttle " + std::to_string(c.level) + "%");
 }
 

@@ -338,9 +338,9 @@ void ReplayApplier::applyAudit(Io io, const JournalRecord& r)
             gate.setLimits(limits);
         }
     } else if (e.action == "throttle-level") {
-        const std::size_t arrow = e.detail.find(" -> ");
-        if (slot != agents.m_slots.end() && arrow != std::string::npos)
-            slot->second.spec.throttle.level = std::atoi(e.detail.c_str() + arrow + 4);
+        ThrottleChange change;
+        if (slot != agents.m_slots.end() && parseThrottleChange(e.detail, change))
+            slot->second.spec.throttle.level = change.after;
     } else if (e.action == "approve" || e.action == "reject") {
         TicketNote note;
         ApprovalTicket t;

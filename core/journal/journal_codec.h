@@ -293,4 +293,11 @@ struct TicketNote {
 };
 std::string formatTicketNote(const TicketNote& note);
 bool parseTicketNote(const std::string& text, TicketNote& out, std::string* error = nullptr);
+// audit `throttle-level` detail: "50% -> 25%" (percent of the agent's configured rates).
+struct ThrottleChange {
+    int before = 0;
+    int after = 0;
+};
+std::string formatThrottleChange(const ThrottleChange& change);
+bool parseThrottleChange(const std::string& detail, ThrottleChange& out, std::string* error = nullptr);
 } // namespace hm

@@ -318,6 +318,27 @@ bool parseTicketNote(const std::string& text, TicketNote& out, std::string* erro
     return true;
 }
 
+std::string formatThrottleChange(const ThrottleChange& c)
+{
+    return std::to_string(c.before) + "% -> " + std::to_string(c.after) + "%";
+}
+
+bool parseThrottleChange(const std::string& detail, ThrottleChange& out, std::string* error)
+{
+    const std::size_t arrow = detail.find("% -> ");
+    std::int64_t before = 0, after = 0;
+    if (arrow == std::string::npos || detail.size() < arrow + 6 || detail.back() != '%'
+        || !parseInteger(detail.substr(0, arrow), before) || !parseInteger(detail.substr(arrow + 5, detail.size() - arrow - 6), after)
+        || before < 0 || after < 0 || before > 100000 || after > 100000) {
+        if (error)
+            *error = "throttle change " + quoted(detail) + " is not 'N% -> M%'";
+        return false;
+    }
+    out.before = static_cast<int>(before);
+    out.after = static_cast<int>(after);
+    return true;
+}
+
 // ---- any record ----
 namespace {
 template <typename T>
@@ -368,6 +389,10 @@ bool decodesCleanly(const JournalRecord& r, std::string* error)
         if (e.action == "approve" || e.action == "reject") {
             TicketNote n;
             return detailDecodes(r, parseTicketNote(e.detail, n, &why), why, error);
+        }
+        if (e.action == "throttle-level") {
+            ThrottleChange t;
+            return detailDecodes(r, parseThrottleChange(e.detail, t, &why), why, error);
         }
         return true;
     }
