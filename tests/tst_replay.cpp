@@ -120,7 +120,10 @@ private Q_SLOTS:
         };
         for (const char* name : {"max_position", "max_gross_notional", "max_open_orders"})
             QCOMPARE(usage(*s, name), usage(*m_live, name));
-        QVERIFY(usage(*m_live, "max_position") > 0);
+        // Not a comparison of two empty gauges: the session traded. (It may still end flat,
+        // at a sanitizer's speed the agents' fills can net out the operator's, and then the
+        // position gauge reads 0 on both sides.)
+        QVERIFY(m_live->counters.fills > 0);
         QCOMPARE(s->risk.denials, m_live->risk.denials);
         QVERIFY(m_live->risk.denials > 0);
         QVERIFY(m_live->risk.selfTradesPrevented > 0); // the fixture's buyer meets our sellers
