@@ -7,7 +7,7 @@
 
 #include "fix/fix_gateway.h"
 #include "journal/journal_codec.h"
-#include "venue/fix_venue.h"
+#include "fix/fix_venue.h"
 #include "journal/journal_reader.h"
 #include "journal/journal_writer.h"
 #include "sim/sim_config.h"

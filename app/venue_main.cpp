@@ -1,5 +1,5 @@
 // helmsman-venue: the simulated venue on its own, for other FIX clients.
-#include "venue/fix_venue.h"
+#include "fix/fix_venue.h"
 #include "runtime.h"
 
 #include <spdlog/spdlog.h>

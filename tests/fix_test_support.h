@@ -2,7 +2,7 @@
 // Shared by the FIX tests: a listener that records what the gateway delivers, and a
 // venue plus gateway pair on loopback in a temporary directory.
 #include "fix/fix_gateway.h"
-#include "venue/fix_venue.h"
+#include "fix/fix_venue.h"
 #include "oms/order_manager.h"
 
 #include <QTemporaryDir>

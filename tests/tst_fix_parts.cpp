@@ -8,7 +8,7 @@
 #include "fix/fix_gateway.h"
 #include "fix/fix_text.h"
 #include "fix/message_log_file.h"
-#include "venue/fix_venue.h"
+#include "fix/fix_venue.h"
 #include "fix/order_fields.h"
 #include "fix/session_store.h"
 #include "legacy_file_store.h"

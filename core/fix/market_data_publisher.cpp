@@ -1,4 +1,4 @@
-#include "venue/market_data_publisher.h"
+#include "fix/market_data_publisher.h"
 
 #include "fix/fix_convert.h"
 

@@ -12,7 +12,7 @@
 // never held while sending, so a QuickFIX callback that holds its session lock
 // (onLogout) may take it; m_sendMutex is never taken from such a callback. See
 // fix_venue.cpp for the venue's locks as a whole.
-#include "venue/market_data_publisher.h"
+#include "fix/market_data_publisher.h"
 #include "venue/order_store.h"
 
 #include <quickfix/Application.h>

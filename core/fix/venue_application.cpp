@@ -1,4 +1,4 @@
-#include "venue/venue_application.h"
+#include "fix/venue_application.h"
 
 #include "fix/fix_convert.h"
 #include "model/thread_name.h"

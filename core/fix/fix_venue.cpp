@@ -1,9 +1,9 @@
-#include "venue/fix_venue.h"
+#include "fix/fix_venue.h"
 
 #include "fix/session_support.h"
 #include "venue/order_store.h"
 #include "venue/simulator_driver.h"
-#include "venue/venue_application.h"
+#include "fix/venue_application.h"
 
 #include <quickfix/Session.h>
 #include <quickfix/SessionSettings.h>
