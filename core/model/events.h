@@ -55,6 +55,13 @@ struct ExecutionReport {
     double avgPx = 0.0; // in price units, not ticks: averages are not integral
     std::string text;
     bool possDup = false;
+    // Answers to a status request (execType OrderStatus): OrdStatusReqID(790) names the
+    // request about one order; MassStatusReqID(584), TotNumReports(911) and
+    // LastRptRequested(912) a mass status request's answers (all of them, or 0 orders).
+    std::string ordStatusReqId;
+    std::string massStatusReqId;
+    int totNumReports = 0;
+    bool lastRptRequested = false;
     Timestamp transactTime = 0;
     Timestamp receivedMono = 0; // when the gateway read it off the wire (latency)
 };
