@@ -41,6 +41,9 @@ int runHeadless(Runtime& runtime, const HeadlessOptions& options, std::ostream& 
         err << "helmsman: FIX session did not log on within 15 s (see the log for the reason)\n";
         return 3;
     }
+    if (!runtime.waitForReconciliation(15000))
+        err << "helmsman: the counterparty has not answered for the last session's orders within 15 s; trading "
+               "goes on (see the reconcile alert)\n";
     const auto mdDeadline = clock::now() + std::chrono::seconds(5);
     while (!twoSided(*engine.latest()) && clock::now() < mdDeadline)
         std::this_thread::sleep_for(std::chrono::milliseconds(20));

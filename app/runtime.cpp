@@ -1,5 +1,6 @@
 #include "runtime.h"
 #include "order_id_prefix.h"
+#include "session_recovery.h"
 #include "learning_agents.h"
 #include "logging.h"
 
@@ -18,6 +19,7 @@
 #include <cerrno>
 #include <chrono>
 #include <condition_variable>
+#include <future>
 #include <cstdlib>
 #include <ctime>
 #include <mutex>
@@ -225,6 +227,7 @@ Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options))
         if (!reserveOrderIdPrefix(m_options.dataDirectory, wallNs() / 1000000000, ids, error))
             throw std::runtime_error("order ids: " + error);
         ec.clOrdIdPrefix = ids.prefix;
+        m_clOrdIdPrefix = ids.prefix;
     }
     m_engine.reset(new Engine(ec, *m_gateway, m_journal.get()));
     if (detector)
@@ -258,6 +261,12 @@ void Runtime::start()
         config("venue", embedded() ? "embedded" : m_options.sessionSettings);
         config("seed", std::to_string(m_options.seed));
         config("resources", m_options.resourceDirectory);
+        config("clordid-prefix", m_clOrdIdPrefix);
+        m_previousJournal = lastSessionJournal(m_options.dataDirectory);
+        if (m_previousJournal == m_options.journalPath)
+            m_previousJournal.clear();
+        if (!m_previousJournal.empty())
+            config("previous-journal", m_previousJournal);
         for (const auto& i : m_options.instruments)
             m_journal->append(encode(InstrumentConfigRecord{i}, now));
     }
@@ -273,6 +282,7 @@ void Runtime::start()
         for (const auto& i : m_options.instruments)
             m_engine->setRegime(i.symbol, m_venue->regime(i.symbol), "simulator");
     }
+    carryOverLastSession();
     m_gateway->start();
     const Actor configActor{"config", Role::Trader};
     m_answers = std::make_shared<AgentAnswers>();
@@ -295,8 +305,17 @@ void Runtime::start()
             --answers->pending;
             answers->answered.notify_all();
         });
-        if (m_options.startAgents)
-            m_engine->controlAgent(a.id, AgentAction::Start, configActor, "started from the command line");
+    }
+    if (m_options.startAgents) {
+        // Once the counterparty has said what became of the last session's orders.
+        Engine* engine = m_engine.get();
+        std::vector<std::string> ids;
+        for (const auto& a : m_agentSpecs)
+            ids.push_back(a.id);
+        m_engine->whenReconciled([engine, ids, configActor] {
+            for (const auto& id : ids)
+                engine->controlAgent(id, AgentAction::Start, configActor, "started from the command line");
+        });
     }
     if (!m_options.controlSocket.empty()) {
         m_control.reset(new ControlServer(*m_engine, m_options.controlSocket, m_options.dataDirectory, m_journal.get()));
@@ -320,7 +339,53 @@ void Runtime::stop()
         m_journal->stop();
 }
 
+void Runtime::carryOverLastSession()
+{
+    if (!m_journal)
+        return; // nothing is journaled, so nothing can be carried on from
+    CarryIn carry;
+    if (!m_previousJournal.empty()) {
+        try {
+            PreviousSession previous = readPreviousSession(m_previousJournal);
+            std::vector<std::string> skipped;
+            const std::size_t unjournaled = addUnjournaledOrders(previous, m_gateway->storedOrderMessages(skipped));
+            for (const auto& s : skipped)
+                spdlog::warn("reconcile: FIX store: {}", s);
+            carry = std::move(previous.carry);
+            spdlog::info("reconcile: carried over from {}: {} position(s), {} order(s) working or in flight ({} only "
+                         "in the FIX store)",
+                         m_previousJournal, carry.positions.size(), carry.orders.size(), unjournaled);
+        } catch (const std::exception& e) {
+            // Its positions are unknown: the session starts flat and says so loudly.
+            spdlog::error("reconcile: the last session's journal cannot be carried over ({}); starting flat", e.what());
+            m_journal->append(encode(AlertRecord{"reconcile", "engine",
+                                                 std::string("the last session's journal cannot be carried over: ")
+                                                     + e.what() + "; starting flat"},
+                                     wallNs()));
+        }
+    }
+    // The next session carries on from this one only once this carry-in is on disk.
+    auto done = std::make_shared<std::promise<void>>();
+    std::future<void> applied = done->get_future();
+    carry.reply = [done](bool, const std::string&) { done->set_value(); };
+    m_engine->carryIn(std::move(carry));
+    if (applied.wait_for(std::chrono::seconds(10)) != std::future_status::ready)
+        throw std::runtime_error("the engine did not take the last session's positions and orders within 10 s");
+    m_journal->flush();
+    std::string error;
+    if (!recordLastSession(m_options.dataDirectory, m_options.journalPath, error))
+        spdlog::error("reconcile: {}; the next session will not carry on from this one", error);
+}
+
 bool Runtime::waitForLogon(int timeoutMs) const { return m_gateway->waitForLogon(timeoutMs); }
+
+bool Runtime::waitForReconciliation(int timeoutMs)
+{
+    auto done = std::make_shared<std::promise<void>>();
+    std::future<void> reconciled = done->get_future();
+    m_engine->whenReconciled([done] { done->set_value(); });
+    return reconciled.wait_for(std::chrono::milliseconds(timeoutMs)) == std::future_status::ready;
+}
 
 std::string Runtime::controlSocketPath() const { return m_control ? m_options.controlSocket : std::string(); }
 

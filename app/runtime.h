@@ -46,6 +46,9 @@ public:
     void start(); // throws on failure
     void stop();
     bool waitForLogon(int timeoutMs) const;
+    // Until the counterparty has answered for the last session's orders (reconciler.h);
+    // false when timeoutMs passed first.
+    bool waitForReconciliation(int timeoutMs);
 
     Engine& engine() { return *m_engine; }
     FixVenue* venue() { return m_venue.get(); }
@@ -69,6 +72,9 @@ private:
     std::vector<AgentSpec> m_agentSpecs;
     std::unique_ptr<class ControlServer> m_control;
     std::shared_ptr<struct AgentAnswers> m_answers;
+    std::string m_clOrdIdPrefix;
+    std::string m_previousJournal; // the last session on this data directory, carried over from
+    void carryOverLastSession();    // before the gateway starts: see session_recovery.h
 };
 
 std::string defaultResourceDirectory();

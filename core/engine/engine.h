@@ -56,6 +56,10 @@ public:
     const RegimeNames& sessionRegimes() const override { return m_core.config().regimes; }
     const RiskLimits& startingLimits() const override { return m_core.config().limits; }
     void setRegime(const std::string& symbol, const std::string& regime, const std::string& source);
+    // After a restart (reconciler.h): what the last session left, before the gateway
+    // starts; `then` runs on the engine thread once the counterparty has answered.
+    void carryIn(CarryIn carry) { post(std::move(carry)); }
+    void whenReconciled(std::function<void()> then) { post(WhenReconciled{std::move(then)}); }
     // With a regime model, the engine detects the regime itself from the market; a regime
     // told by the simulator is then shown as the true one but does not drive oversight.
     void setRegimeModel(const GaussianHmm& model); // before start()

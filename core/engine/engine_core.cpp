@@ -94,7 +94,11 @@ std::string EngineCore::submit(OrderRequest order, Origin origin)
     return id;
 }
 
-void EngineCore::tick() { m_state.agents.tick(supervisorIo(), m_ctx.now()); }
+void EngineCore::tick()
+{
+    m_state.reconciler.tick(reconcilerIo());
+    m_state.agents.tick(supervisorIo(), m_ctx.now());
+}
 
 void EngineCore::journalStateHash()
 {
@@ -139,6 +143,11 @@ ReplayApplier::Io EngineCore::replayIo()
                              m_state.counters, m_live, m_hashNow};
 }
 
+Reconciler::Io EngineCore::reconcilerIo()
+{
+    return Reconciler::Io{m_ctx, m_state.router, m_state.log, m_state.counters, m_roundTripMutex};
+}
+
 // ---- orders ----
 void EngineCore::dispatch(SubmitOrder& c) { m_state.router.submit(m_ctx, m_state.log, m_state.counters, c.order, c.origin); }
 void EngineCore::dispatch(CancelOrder& c) { m_state.router.cancel(m_ctx, m_state.log, c.clOrdId, c.origin); }
@@ -161,6 +170,12 @@ void EngineCore::dispatch(CancelAllOrders& c)
 
 void EngineCore::dispatch(ExecutionReport& e)
 {
+    ReportResult answer;
+    if (m_state.reconciler.onReport(reconcilerIo(), e, answer)) {
+        if (answer.filled) // the agent that placed it is gone: only the desk hears of it
+            m_state.snapshots.addFill(answer.fill);
+        return;
+    }
     const ReportResult r = m_state.router.onExecutionReport(m_ctx, m_state.counters, e, m_roundTripMutex);
     if (r.outcome == ReportOutcome::Duplicate)
         return;
@@ -221,7 +236,17 @@ void EngineCore::dispatch(SessionEvent& e)
     m_state.snapshots.addSessionEvent(e);
     if (m_journal)
         m_journal->append(encode(FixSessionRecord{e.sessionId, e.kind, e.text}, e.time ? e.time : m_ctx.now()));
+    if (e.kind == SessionEventKind::Logon && !m_config.replay)
+        m_state.reconciler.onLogon(reconcilerIo());
 }
+
+void EngineCore::dispatch(CarryIn& c)
+{
+    m_state.reconciler.carryIn(reconcilerIo(), c);
+    m_answers.answer(c.reply, true, "carried in");
+}
+
+void EngineCore::dispatch(WhenReconciled& c) { m_state.reconciler.whenDone(std::move(c.then)); }
 
 // ---- oversight ----
 void EngineCore::dispatch(AddAgent& c) { m_state.agents.add(supervisorIo(), c); }

@@ -83,6 +83,8 @@ private:
     void dispatch(RearmAll& c);
     void dispatch(ChangeLimits& c);
     void dispatch(SetRegime& c);
+    void dispatch(CarryIn& c);
+    void dispatch(WhenReconciled& c);
     void dispatch(ReplayBatch& c);
     void dispatch(ReplayRestore& c);
     void dispatch(ReplayJump& c);
@@ -90,6 +92,7 @@ private:
     void onMarketChanged(const std::string& symbol, const std::vector<Trade>& trades);
     AgentSupervisor::Io supervisorIo();
     ReplayApplier::Io replayIo();
+    Reconciler::Io reconcilerIo();
 
     EngineConfig m_config;
     OrderGateway& m_gateway;

@@ -3,11 +3,13 @@
 // the gateway's events, and a replay's journal records.
 #include "agents/agent_config.h"
 #include "engine/engine_commands.h"
+#include "journal/journal_codec.h"
 #include "journal/journal_record.h"
 #include "model/events.h"
 #include "model/order.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -32,6 +34,17 @@ struct ChangeLimits { std::vector<std::pair<std::string, std::string>> changes; 
 // The market's regime for an instrument, from a detector or a schedule ("" = unknown).
 struct SetRegime { std::string symbol; std::string regime; std::string source; };
 
+// What the last session on this data directory left, to be reconciled with the
+// counterparty (reconciler.h); answered once it is applied and journaled.
+struct CarryIn {
+    std::vector<CarryPositionRecord> positions;
+    std::vector<CarryOrderRecord> orders;
+    std::string from; // the last session's journal
+    Reply reply;
+};
+// Runs on the engine thread once reconciliation is over (at once if there is none).
+struct WhenReconciled { std::function<void()> then; };
+
 // Replay: journal records applied in order; optionally a checkpoint of the state afterwards.
 struct ReplayBatch { std::vector<JournalRecord> records; bool checkpointAfter = false; };
 struct ReplayRestore { std::shared_ptr<const EngineState> state; std::int64_t seq = 0; };
@@ -52,7 +65,7 @@ struct CancelAllOrders {
 using EngineInput = std::variant<SubmitOrder, CancelOrder, ReplaceOrder, CancelAllOrders, ExecutionReport, CancelReject,
                                  MarketDataSnapshot, MarketDataUpdate, SessionEvent, AddAgent, RemoveAgent, ControlAgent,
                                  SetThrottleLevel, DecideApproval, KillAll, RearmAll, ChangeLimits, SetRegime,
-                                 ReplayBatch, ReplayRestore, ReplayJump>;
+                                 CarryIn, WhenReconciled, ReplayBatch, ReplayRestore, ReplayJump>;
 
 struct KillTiming {
     std::int64_t commandMono = 0;   // the kill command reached the engine thread

@@ -5,6 +5,7 @@
 #include "engine/agent_supervisor.h"
 #include "engine/market_state.h"
 #include "engine/order_router.h"
+#include "engine/reconciler.h"
 #include "engine/replay_applier.h"
 #include "engine/snapshot_builder.h"
 
@@ -19,6 +20,7 @@ struct EngineState {
     ActivityLog log;
     SnapshotBuilder snapshots;
     ReplayApplier replay;
+    Reconciler reconciler;
     EngineCounters counters;
 
     // A digest of orders, positions, books (to depthLevels), agents, approvals, limits

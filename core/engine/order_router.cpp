@@ -36,7 +36,13 @@ bool OrderRouter::submit(const EngineContext& ctx, ActivityLog& log, EngineCount
     else if (o.type == OrderType::Limit && o.price <= 0)
         reason = "limit price must be positive";
     DenyReason code = DenyReason::None;
-    if (reason.empty()) {
+    if (reason.empty() && m_reconciling) {
+        code = DenyReason::Reconciling;
+        reason = std::string("risk gate ") + toString(code)
+            + ": the counterparty has not yet said what became of the last session's orders";
+        m_gate.denyRecorded(code);
+        log.feed(ctx, "denial", ownerOrOperator(o.owner), text + ": " + reason);
+    } else if (reason.empty()) {
         // The risk gate sees every order, the operator's too.
         const std::string who = ownerOrOperator(o.owner);
         const GateVerdict v = m_gate.checkNew(o, who, ctx.clock.monoNs(), ownOrdersAgainst(o.symbol, o.side, o.type, o.price));

@@ -52,6 +52,7 @@ public:
     std::unordered_map<std::string, Quantity> m_gateLeaves; // ClOrdID -> quantity the gate counts as working
     std::map<std::string, Timestamp> m_sentAt; // ClOrdID -> mono time sent, until first report
     std::vector<double> m_roundTripsUs;
+    bool m_reconciling = false; // after a restart: new orders wait for the counterparty's answers (reconciler.h)
 
 private:
     // Self-trade prevention: our working orders a new order (side, type, price) would reach.

@@ -6,6 +6,7 @@
 #include "engine/engine_context.h"
 #include "engine/market_state.h"
 #include "engine/order_router.h"
+#include "engine/reconciler.h"
 #include "journal/journal_codec.h"
 
 #include <cstdlib>
@@ -54,6 +55,8 @@ void ReplayApplier::apply(Io io, const JournalRecord& r)
     case RecordKind::Alert: return applyAlert(io, r);
     case RecordKind::StateHash: return applyStateHash(io, r);
     case RecordKind::Operator: return applyOperator(io, r);
+    case RecordKind::CarryPosition:
+    case RecordKind::CarryOrder: return applyCarry(io, r);
     default: return; // session start, operator notes, log lines, drops: nothing to rebuild
     }
 }
@@ -255,6 +258,18 @@ void ReplayApplier::applyExecReport(Io io, const JournalRecord& r)
         e.avgPx = e.cumQty > 0 ? notional / static_cast<double>(e.cumQty) : 0.0;
     }
     handOn(io, std::move(e));
+}
+
+void ReplayApplier::applyCarry(Io io, const JournalRecord& r)
+{
+    CarryPositionRecord position;
+    CarryOrderRecord order;
+    if (decode(r, position)) {
+        Reconciler::apply(io.router, position);
+    } else if (decode(r, order)) {
+        Reconciler::apply(io.router, order, r.time);
+        m_notional[order.clOrdId] = order.avgPx * static_cast<double>(order.cumQty);
+    }
 }
 
 void ReplayApplier::applyCancelReject(Io io, const JournalRecord& r)

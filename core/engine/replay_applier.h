@@ -67,6 +67,7 @@ private:
     void applyAlert(Io io, const JournalRecord& r);
     void applyStateHash(Io io, const JournalRecord& r);
     void applyOperator(Io io, const JournalRecord& r);
+    void applyCarry(Io io, const JournalRecord& r); // what the session carried over from the last one
 
     // What the journal does not repeat in each execution report.
     struct Request { Quantity qty = 0; Price price = 0; std::string orig; };

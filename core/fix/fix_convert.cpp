@@ -233,6 +233,20 @@ ExecutionReport executionReportFromFix(const FIX::Message& m, const InstrumentTa
     FIX::PossDupFlag possDup;
     if (m.getHeader().getFieldIfSet(possDup))
         r.possDup = possDup.getValue();
+    FIX::OrdStatusReqID statusReq;
+    if (getIf(m, statusReq))
+        r.ordStatusReqId = statusReq.getValue();
+    FIX::MassStatusReqID massReq;
+    if (getIf(m, massReq))
+        r.massStatusReqId = massReq.getValue();
+    FIX::TotNumReports total;
+    if (getIf(m, total)) {
+        refuseIf(total.getValue() >= 0 ? "" : "TotNumReports(911) must not be negative", FIX::FIELD::TotNumReports);
+        r.totNumReports = total.getValue();
+    }
+    FIX::LastRptRequested last;
+    if (getIf(m, last))
+        r.lastRptRequested = last.getValue();
     // A fill must say how much and at what price; without them it cannot be booked.
     if (r.execType == ExecType::Trade) {
         if (!m.isSetField(FIX::FIELD::LastQty))

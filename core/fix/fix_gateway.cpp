@@ -3,6 +3,7 @@
 
 #include "fix/fix_convert.h"
 #include "fix/order_fields.h"
+#include "fix/session_store.h"
 #include "fix/session_support.h"
 
 #include <quickfix/Application.h>
@@ -16,6 +17,8 @@
 #include <quickfix/fix44/OrderCancelReject.h>
 #include <quickfix/fix44/OrderCancelReplaceRequest.h>
 #include <quickfix/fix44/OrderCancelRequest.h>
+#include <quickfix/fix44/OrderMassStatusRequest.h>
+#include <quickfix/fix44/OrderStatusRequest.h>
 
 #include <spdlog/spdlog.h>
 
@@ -66,6 +69,8 @@ struct FixGateway::Impl : public FIX::Application {
     FIX::SessionID tradingSession;
     std::vector<std::string> subscribe;
     int marketDepth = 10;
+    bool massStatus = false;
+    std::string storeDirectory;
     std::string username;
     std::string password;
     std::atomic<GatewayListener*> listener{nullptr};
@@ -546,6 +551,8 @@ FixGateway::FixGateway(GatewayConfig config) : m_impl(new Impl)
                 d.password = s.getString("Password");
             if (s.has("HelmsmanSubscribe"))
                 d.subscribe = splitList(s.getString("HelmsmanSubscribe"));
+            if (s.has("HelmsmanMassStatus"))
+                d.massStatus = s.getBool("HelmsmanMassStatus");
             if (s.has("HelmsmanMarketDepth"))
                 d.marketDepth = intSetting(s, "HelmsmanMarketDepth", 0, kMaxMarketDepth, file, name);
         }
@@ -553,6 +560,7 @@ FixGateway::FixGateway(GatewayConfig config) : m_impl(new Impl)
     const FIX::Dictionary& first = d.settings->get(d.tradingSession);
     const std::string storeDir = first.getString(FIX::FILE_STORE_PATH);
     ::mkdir(storeDir.c_str(), 0755);
+    d.storeDirectory = storeDir;
     const bool logMessages = first.has("HelmsmanLogMessages") && first.getBool("HelmsmanLogMessages");
     const std::string logDir = first.has(FIX::FILE_LOG_PATH) ? first.getString(FIX::FILE_LOG_PATH) : storeDir;
     Impl* impl = m_impl.get();
@@ -635,6 +643,38 @@ bool FixGateway::replace(const ReplaceRequest& r, std::string& error)
     return m_impl->sendMessage(m, error);
 }
 
+bool FixGateway::requestOrderStatus(const OrderStatusQuery& q, std::string& error)
+{
+    FIX44::OrderStatusRequest m(FIX::ClOrdID(q.clOrdId), FIX::Side(fixconv::sideToFix(q.side)));
+    m.set(FIX::Symbol(q.symbol));
+    if (!q.reqId.empty())
+        m.set(FIX::OrdStatusReqID(q.reqId));
+    return m_impl->sendMessage(m, error);
+}
+
+bool FixGateway::supportsMassStatus() const { return m_impl->massStatus; }
+
+bool FixGateway::requestMassStatus(const std::string& reqId, std::string& error)
+{
+    FIX44::OrderMassStatusRequest m(FIX::MassStatusReqID(reqId),
+                                    FIX::MassStatusReqType(FIX::MassStatusReqType_STATUS_FOR_ALL_ORDERS));
+    return m_impl->sendMessage(m, error);
+}
+
+std::vector<SentOrderMessage> FixGateway::storedOrderMessages(std::vector<std::string>& skipped) const
+{
+    const Impl& d = *m_impl;
+    const FIX::SessionID& id = d.tradingSession;
+    const std::string file = SessionStore::fileName(d.storeDirectory, id.getBeginString().getValue(),
+                                                    id.getSenderCompID().getValue(), id.getTargetCompID().getValue());
+    if (::access(file.c_str(), F_OK) != 0)
+        return {}; // a first session: nothing was sent
+    SessionStore store(file);
+    if (store.messageCount() == 0)
+        return {};
+    return readSentOrders(store.messages(store.firstStored(), store.lastStored()), d.config.instruments, skipped);
+}
+
 std::vector<SessionStatus> FixGateway::status() const
 {
     std::vector<SessionStatus> out;
@@ -686,6 +726,7 @@ std::string writeEmbeddedSessionSettings(const std::string& directory, int port,
         << "AllowUnknownMsgFields=Y\nValidateUserDefinedFields=N\n"
         << "SocketNodelay=Y\n"
         << "HelmsmanLogMessages=N\n"
+        << "HelmsmanMassStatus=Y\n"
         << "\n[SESSION]\n"
         << "BeginString=FIX.4.4\n"
         << "SenderCompID=HELMSMAN\n"

@@ -5,7 +5,9 @@
 //   HelmsmanSubscribe          comma-separated symbols to request market data for
 //   HelmsmanMarketDepth        levels per side to request (default 10)
 //   HelmsmanLogMessages        Y to write each session's messages to FileLogPath
+//   HelmsmanMassStatus         Y when the counterparty answers OrderMassStatusRequest (35=AF)
 // Plain C++14 interface; QuickFIX stays inside fix_gateway.cpp.
+#include "fix/sent_orders.h"
 #include "model/gateway_port.h"
 
 #include <memory>
@@ -34,6 +36,14 @@ public:
     bool replace(const ReplaceRequest& request, std::string& error) override;
     std::vector<SessionStatus> status() const override;
     Timestamp lastSendMono() const override;
+    bool requestOrderStatus(const OrderStatusQuery& query, std::string& error) override;
+    bool supportsMassStatus() const override;
+    bool requestMassStatus(const std::string& reqId, std::string& error) override;
+
+    // The order messages in the trading session's FIX store: what went to the wire, the
+    // orders whose journal rows a crash lost included. Read before start(); a store that
+    // cannot be read is a std::runtime_error naming it.
+    std::vector<SentOrderMessage> storedOrderMessages(std::vector<std::string>& skipped) const;
 
     bool waitForLogon(int timeoutMs) const;
     std::string sessionId() const;

@@ -221,6 +221,38 @@ struct StateHashRecord {
     std::int64_t orders = 0;
 };
 
+// 19. carry_position: a position the session starts with, carried over from the last
+// session on this data directory. symbol; qty: signed (long > 0);
+// text: "avg_cost=TICKS|from=SOURCE" (average cost in ticks, 17 significant digits).
+struct CarryPositionRecord {
+    std::string symbol;
+    Quantity qty = 0;
+    double avgCostTicks = 0.0;
+    std::string from; // the journal it was carried from
+};
+
+// 20. carry_order: an order that was working or in flight when the last session ended,
+// to be reconciled with the counterparty. ref: its first ClOrdID; symbol; side, price,
+// qty (order qty); aux: cum qty; text: "current=ID|order_id=ID|status=S|type=T TIF|
+// leaves=N|avg_px=PX|source=journal or fix-store|owner=AGENT" (owner last: it is free text).
+struct CarryOrderRecord {
+    std::string clOrdId;
+    std::string currentClOrdId;
+    std::string orderId;
+    std::string symbol;
+    Side side = Side::Buy;
+    OrderType type = OrderType::Limit;
+    TimeInForce tif = TimeInForce::Day;
+    Quantity qty = 0;
+    Quantity cumQty = 0;
+    Quantity leavesQty = 0;
+    Price price = 0;
+    double avgPx = 0.0;
+    OrderStatus status = OrderStatus::New;
+    std::string source; // "journal": the last journal had it; "fix-store": only the FIX store did
+    std::string owner;
+};
+
 JournalRecord encode(const SessionStartRecord& record, Timestamp time);
 JournalRecord encode(const ConfigRecord& record, Timestamp time);
 JournalRecord encode(const InstrumentConfigRecord& record, Timestamp time);
@@ -243,6 +275,8 @@ JournalRecord encode(const AlertRecord& record, Timestamp time);
 JournalRecord encode(const RegimeAlertRecord& record, Timestamp time);
 JournalRecord encode(const DecisionRecord& record, Timestamp time);
 JournalRecord encode(const StateHashRecord& record, Timestamp time);
+JournalRecord encode(const CarryPositionRecord& record, Timestamp time);
+JournalRecord encode(const CarryOrderRecord& record, Timestamp time);
 
 // False, with the reason in *error (when given), for a record of another kind (or, for
 // the config and operator sub-records, another key or action) or text that does not parse.
@@ -269,6 +303,8 @@ bool decode(const JournalRecord& record, AlertRecord& out, std::string* error = 
 bool decode(const JournalRecord& record, RegimeAlertRecord& out, std::string* error = nullptr);
 bool decode(const JournalRecord& record, DecisionRecord& out, std::string* error = nullptr);
 bool decode(const JournalRecord& record, StateHashRecord& out, std::string* error = nullptr);
+bool decode(const JournalRecord& record, CarryPositionRecord& out, std::string* error = nullptr);
+bool decode(const JournalRecord& record, CarryOrderRecord& out, std::string* error = nullptr);
 
 // Decodes a record as its kind says, and the sub-record or detail its key, action or
 // text names (an instrument or limits-initial config, a replace-denied operator row, a

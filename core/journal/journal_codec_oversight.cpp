@@ -409,6 +409,8 @@ bool decodesCleanly(const JournalRecord& r, std::string* error)
             || detailDecodes(r, parseTicketNote(d.note, n, &why), why, error);
     }
     case RecordKind::StateHash: return decodes<StateHashRecord>(r, error);
+    case RecordKind::CarryPosition: return decodes<CarryPositionRecord>(r, error);
+    case RecordKind::CarryOrder: return decodes<CarryOrderRecord>(r, error);
     }
     return fail(error, r, "kind " + std::to_string(static_cast<int>(r.kind)) + " is unknown");
 }

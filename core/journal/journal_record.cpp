@@ -23,6 +23,8 @@ const char* toString(RecordKind kind)
     case RecordKind::Alert: return "alert";
     case RecordKind::AgentDecision: return "agent_decision";
     case RecordKind::StateHash: return "state_hash";
+    case RecordKind::CarryPosition: return "carry_position";
+    case RecordKind::CarryOrder: return "carry_order";
     }
     return "unknown";
 }

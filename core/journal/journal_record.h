@@ -30,8 +30,10 @@ enum class RecordKind : std::uint8_t {
     Alert = 16,       // ref: alert kind (stress, halt, stale-data, drawdown...); symbol: agent or instrument; text
     AgentDecision = 17, // ref: agent; symbol; side, price, qty; aux: DecisionOutcome (0 denied, 1 sent, 2 queued, 3 dropped); text: rationale
     StateHash = 18,   // aux: hash of the engine's state after every record before it; replay compares
+    CarryPosition = 19, // symbol; qty: signed position carried over from the last session; text: avg cost, source
+    CarryOrder = 20,    // ref: ClOrdID; symbol; side, price, qty; aux: cum qty; text: the rest of the order
 };
-constexpr int kLastRecordKind = 18;
+constexpr int kLastRecordKind = 20;
 
 const char* toString(RecordKind kind);
 

@@ -31,6 +31,20 @@ public:
     virtual bool cancel(const CancelRequest& request, std::string& error) = 0;
     virtual bool replace(const ReplaceRequest& request, std::string& error) = 0;
     virtual std::vector<SessionStatus> status() const = 0;
+    // Reconciliation after a restart: the counterparty answers with ExecutionReports of
+    // ExecType OrderStatus. One order (35=H), or every order of the session (35=AF) where
+    // the counterparty supports it.
+    virtual bool requestOrderStatus(const OrderStatusQuery&, std::string& error)
+    {
+        error = "this gateway cannot ask for order status";
+        return false;
+    }
+    virtual bool supportsMassStatus() const { return false; }
+    virtual bool requestMassStatus(const std::string& /*reqId*/, std::string& error)
+    {
+        error = "this gateway cannot ask for mass status";
+        return false;
+    }
     // Monotonic time the last order sent from this thread went to the wire (0: unknown):
     // round trips start there, after the message was built, as any FIX engine measures.
     virtual Timestamp lastSendMono() const { return 0; }

@@ -25,6 +25,15 @@ struct CancelRequest {
     Quantity qty = 0;
 };
 
+// An OrderStatusRequest (35=H): what the counterparty knows of one of our orders,
+// named by any ClOrdID it has had. reqId comes back as OrdStatusReqID(790).
+struct OrderStatusQuery {
+    std::string clOrdId;
+    std::string symbol;
+    Side side = Side::Buy;
+    std::string reqId;
+};
+
 struct ReplaceRequest {
     std::string clOrdId;
     std::string origClOrdId;

@@ -1,5 +1,6 @@
 #include "oms/order_manager.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -79,6 +80,35 @@ const OrderRecord& OrderManager::onSend(const OrderRequest& request, Timestamp n
     m_working[stored.sequence] = &stored;
     count(stored, +1);
     return stored;
+}
+
+const OrderRecord& OrderManager::adopt(const OrderRecord& carried, Timestamp now)
+{
+    OrderRecord o = carried;
+    o.currentClOrdId = o.currentClOrdId.empty() ? o.clOrdId : o.currentClOrdId;
+    o.pendingRequestId.clear(); // what became of a cancel or replace in flight, the counterparty will say
+    if (!isTerminal(o.status) && o.status != OrderStatus::PendingNew)
+        o.status = o.cumQty > 0 ? OrderStatus::PartiallyFilled : OrderStatus::New;
+    o.leavesQty = isTerminal(o.status) ? 0 : std::max<Quantity>(0, o.qty - o.cumQty);
+    o.created = now;
+    o.updated = now;
+    o.sequence = m_sequence.size();
+    m_alias[o.clOrdId] = o.clOrdId;
+    m_alias[o.currentClOrdId] = o.clOrdId;
+    OrderRecord& stored = m_orders[o.clOrdId] = o;
+    m_sequence.push_back(&stored);
+    if (!isTerminal(stored.status))
+        m_working[stored.sequence] = &stored;
+    count(stored, +1);
+    return stored;
+}
+
+void OrderManager::seedPosition(const std::string& symbol, Quantity qty, double avgCostTicks)
+{
+    Position& p = m_positions[symbol];
+    p.symbol = symbol;
+    p.qty = qty;
+    p.avgCostTicks = qty == 0 ? 0.0 : avgCostTicks;
 }
 
 void OrderManager::onSendFailed(const std::string& clOrdId, const std::string& reason, Timestamp now)

@@ -96,6 +96,12 @@ public:
     OrderRecord* onCancelRequested(const std::string& clOrdId, const std::string& requestId, Timestamp now);
     OrderRecord* onReplaceRequested(const std::string& clOrdId, const std::string& requestId, Timestamp now);
 
+    // What a session carries over from the last one (reconciled with the counterparty
+    // afterwards): an order that was working or in flight, working again here under all
+    // the ClOrdIDs it has had; and a position, at its average cost.
+    const OrderRecord& adopt(const OrderRecord& carried, Timestamp now);
+    void seedPosition(const std::string& symbol, Quantity qty, double avgCostTicks);
+
     ReportResult onExecutionReport(const ExecutionReport& report, Timestamp now);
     const OrderRecord* onCancelReject(const CancelReject& reject, Timestamp now);
 

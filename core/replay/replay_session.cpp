@@ -1,6 +1,7 @@
 #include "replay/replay_session.h"
 
 #include "engine/engine.h"
+#include "engine/refusing_gateway.h"
 #include "journal/journal_reader.h"
 #include "model/thread_name.h"
 
@@ -18,31 +19,12 @@
 namespace hm {
 namespace {
 
-// Nothing leaves a replay: the engine's gateway refuses every request.
-class ReplayGateway : public OrderGateway {
-public:
-    void setListener(GatewayListener*) override {}
-    void start() override {}
-    void stop() override {}
-    bool send(const OrderRequest&, std::string& error) override { return refuse(error); }
-    bool cancel(const CancelRequest&, std::string& error) override { return refuse(error); }
-    bool replace(const ReplaceRequest&, std::string& error) override { return refuse(error); }
-    std::vector<SessionStatus> status() const override { return {}; }
-
-private:
-    static bool refuse(std::string& error)
-    {
-        error = "a replay sends nothing";
-        return false;
-    }
-};
-
 std::int64_t monoNow() { return std::chrono::steady_clock::now().time_since_epoch().count(); }
 
 } // namespace
 
 ReplaySession::ReplaySession(const std::string& path, ReplayOptions options)
-    : m_path(path), m_options(options), m_reader(new JournalReader(path)), m_gateway(new ReplayGateway)
+    : m_path(path), m_options(options), m_reader(new JournalReader(path)), m_gateway(new RefusingGateway("a replay sends nothing"))
 {
     std::optional<GaussianHmm> regimeModel;
     for (const auto& r : m_reader->records(RecordKind::Config, 10000)) {

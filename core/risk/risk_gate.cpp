@@ -46,6 +46,7 @@ const char* toString(DenyReason r)
     case DenyReason::DailyLoss: return "daily_loss";
     case DenyReason::Duplicate: return "duplicate";
     case DenyReason::SelfTrade: return "self_trade";
+    case DenyReason::Reconciling: return "reconciling";
     case DenyReason::Count: break;
     }
     return "?";
@@ -326,6 +327,14 @@ void RiskGate::admitRecorded(const OrderRequest& o, const std::string& agent, Ti
     auto it = m_exposure.find(o.symbol);
     if (it != m_exposure.end())
         (o.side == Side::Buy ? it->second.workingBuy : it->second.workingSell) += o.qty;
+}
+
+void RiskGate::carriedOver(const std::string& symbol, Side side, Quantity working)
+{
+    ++m_openOrders;
+    auto it = m_exposure.find(symbol);
+    if (it != m_exposure.end())
+        (side == Side::Buy ? it->second.workingBuy : it->second.workingSell) += working;
 }
 
 void RiskGate::onFill(const std::string& symbol, Side side, Quantity qty)

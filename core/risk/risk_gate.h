@@ -34,6 +34,7 @@ enum class DenyReason : std::uint8_t {
     DailyLoss,
     Duplicate,
     SelfTrade, // would trade against one of our own working orders
+    Reconciling, // after a restart, until the counterparty has said what became of our orders
     Count
 };
 const char* toString(DenyReason r);
@@ -109,6 +110,9 @@ public:
     // Replay: record what the live gate recorded for a journaled order, without checking
     // it again (the journal says whether it passed), so the gauges show the session's usage.
     void admitRecorded(const OrderRequest& order, const std::string& agent, Timestamp now);
+    // An order the last session left working, carried over: open and working, but not
+    // counted against any rate (it was not sent now).
+    void carriedOver(const std::string& symbol, Side side, Quantity working);
     void denyRecorded(DenyReason reason) { ++m_denials[static_cast<std::size_t>(reason)]; }
     void replaceRecorded(const OrderRequest& current, Quantity leaves, Quantity newQty, Timestamp now);
     // Replay: a self-trade prevention the journal recorded (a denial, or a resting cancel).
