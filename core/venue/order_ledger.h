@@ -110,6 +110,7 @@ public:
     OrderLedger& operator=(const OrderLedger&) = delete;
 
     const LedgerContents& contents() const { return m_contents; } // as loaded and compacted
+    void forgetContents() { m_contents = LedgerContents(); }       // once they are restored
     const std::string& path() const { return m_path; }
 
     // One line each, with one write(2). False (and error() says why) when it failed.

@@ -77,9 +77,12 @@ void OrderStore::openLedger(const std::string& path)
     m_ledger = std::move(ledger);
     reserveIds();
     restore(m_ledger->contents().orders);
-    if (!m_ledger->healthy()) {
+    m_ledger->forgetContents();
+    if (!m_ledger->healthy()) { // it could not record what it restored: the store stays as it was
         const std::string why = m_ledger->error();
         m_ledger.reset();
+        m_orders.clear();
+        m_byClOrdId.clear();
         throw std::runtime_error("venue order ledger '" + path + "': " + why);
     }
 }
