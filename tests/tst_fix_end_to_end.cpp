@@ -296,6 +296,44 @@ private Q_SLOTS:
         QVERIFY(orders.front().live);
     }
 
+    // The venue process dies and a new one starts on the same store directory: it answers
+    // for the orders of the first, and still refuses their ClOrdIDs.
+    void aRestartedVenueAnswersForItsOldOrders()
+    {
+        QTemporaryDir dir;
+        VenueConfig vc;
+        vc.dataDictionary = std::string(HM_TEST_RESOURCES) + "/fix/FIX44.xml";
+        vc.storeDirectory = dir.filePath("venue").toStdString();
+        vc.flowOrdersPerSecond = 0;
+        vc.clientCompIds = {"RAWCLIENT"};
+        std::string orderId;
+        {
+            FixVenue first(vc);
+            first.start();
+            RawFixClient raw(first.port());
+            raw.send("A", "98=0\x01" "108=30\x01");
+            QVERIFY(raw.readUntil("35=A", 5000).find("35=A") != std::string::npos);
+            raw.send("D", "11=OLD1\x01" "55=HMX\x01" "54=1\x01" "60=20260101-00:00:00.000\x01" "38=100\x01" "40=2\x01" "44=1.00\x01");
+            const std::string ack = messageWith(raw.readUntil("11=OLD1", 5000), "11=OLD1");
+            const std::size_t at = ack.find("\x01" "37=");
+            QVERIFY2(at != std::string::npos, ack.c_str());
+            orderId = ack.substr(at + 4, ack.find('\x01', at + 1) - at - 4);
+        }
+        FixVenue second(vc);
+        second.start();
+        RawFixClient raw(second.port());
+        raw.send("A", "98=0\x01" "108=30\x01" "141=Y\x01"); // this client starts its sequence numbers again
+        QVERIFY(raw.readUntil("35=A", 5000).find("35=A") != std::string::npos);
+        raw.send("AF", "584=AFTER\x01" "585=7\x01");
+        std::string m = messageWith(raw.readUntil("584=AFTER", 5000), "584=AFTER");
+        QVERIFY2(has(m, "11=OLD1") && has(m, "37=" + orderId) && has(m, "39=4") && has(m, "911=1") && has(m, "912=Y"),
+                 m.c_str());
+        QVERIFY2(has(m, "58=cancelled: the venue restarted"), m.c_str());
+        raw.send("D", "11=OLD1\x01" "55=HMX\x01" "54=1\x01" "60=20260101-00:00:00.000\x01" "38=100\x01" "40=2\x01" "44=1.00\x01");
+        m = messageWith(raw.readUntil("duplicate ClOrdID", 5000), "duplicate ClOrdID");
+        QVERIFY2(has(m, "39=8") && has(m, "103=6"), m.c_str());
+    }
+
     void aCorruptOrderLedgerStopsTheVenue()
     {
         QTemporaryDir dir;
