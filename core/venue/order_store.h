@@ -13,8 +13,8 @@
 //
 // Locking: one plain mutex, taken by every public method for the length of that method
 // and by nothing else. Nothing is called out to while it is held (no QuickFIX, no
-// listener, no other lock), so any thread may call the store, QuickFIX callbacks
-// included. The venue's whole lock design is described in fix_venue.cpp.
+// listener, no other lock; the ledger's write(2) is its only system call), so any
+// thread may call the store, QuickFIX callbacks included. The venue's whole lock design is described in fix_venue.cpp.
 #include "fix/order_fields.h"
 #include "venue/venue_market.h"
 #include "venue/venue_messages.h"
