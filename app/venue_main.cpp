@@ -29,7 +29,9 @@ void usage(std::ostream& out)
            "Runs the simulated FIX 4.4 venue until interrupted (Ctrl-C). The market simulator\n"
            "drives it (--flow 0: a quiet market with a seeded book only); --regime holds one\n"
            "of the configuration's regimes (calm, normal, volatile, stressed) for demonstrations;\n"
-           "--speed runs virtual time faster than the wall clock.\n";
+           "--speed runs virtual time faster than the wall clock. --store holds the FIX\n"
+           "message stores and orders.ledger, the client orders and fills, which a restart on\n"
+           "the same directory restores (orders still working are reported cancelled).\n";
 }
 
 // A number the option accepts, the whole text of it: "9878x", "nan", "inf", "1e300" and

@@ -1,4 +1,5 @@
 #include "fix_test_support.h"
+#include "venue/order_ledger.h"
 
 #include <QDirIterator>
 #include <QtTest>
@@ -66,6 +67,19 @@ private:
     int m_seq = 1;
     std::string m_in;
 };
+
+// The one message in `in` that holds `needle` (empty when none does).
+std::string messageWith(const std::string& in, const std::string& needle)
+{
+    const std::size_t at = in.find(needle);
+    if (at == std::string::npos)
+        return std::string();
+    const std::size_t begin = in.rfind("8=FIX.4.4\x01", at);
+    const std::size_t end = in.find("\x01" "10=", at);
+    return in.substr(begin, end == std::string::npos ? std::string::npos : end + 1 - begin); // its last SOH kept
+}
+
+bool has(const std::string& message, const std::string& field) { return message.find("\x01" + field + "\x01") != std::string::npos; }
 
 Price bestAsk(FixVenue& v) { return v.bestAsk("HMX"); }
 Price bestBid(FixVenue& v) { return v.bestBid("HMX"); }
@@ -231,6 +245,116 @@ private Q_SLOTS:
         QVERIFY(raw.readUntil("371=60", 5000).find("371=60") != std::string::npos);
         raw.send("D", "11=GOOD\x01" "55=HMX\x01" "54=1\x01" "60=20260101-00:00:00.000\x01" "38=100\x01" "40=2\x01" "44=1.00\x01");
         QVERIFY(raw.readUntil("11=GOOD", 5000).find("35=8") != std::string::npos);
+    }
+
+    // OrderStatusRequest (H) and OrderMassStatusRequest (AF) over real FIX, from a client
+    // that is not QuickFIX: the answers carry the request's ids and counts.
+    void statusRequestsAreAnsweredOverFix()
+    {
+        Loopback lb;
+        RawFixClient raw(lb.venue->port());
+        QVERIFY(raw.connected());
+        raw.send("A", "98=0\x01" "108=30\x01" "553=raw\x01" "554=" + lb.password + "\x01");
+        QVERIFY(raw.readUntil("35=A", 5000).find("35=A") != std::string::npos);
+        raw.send("D", "11=ST1\x01" "55=HMX\x01" "54=1\x01" "60=20260101-00:00:00.000\x01" "38=100\x01" "40=2\x01" "44=1.00\x01");
+        QVERIFY(raw.readUntil("11=ST1", 5000).find("11=ST1") != std::string::npos);
+
+        raw.send("H", "11=ST1\x01" "790=Q1\x01" "55=HMX\x01" "54=1\x01");
+        std::string m = messageWith(raw.readUntil("790=Q1", 5000), "790=Q1");
+        QVERIFY2(has(m, "35=8") && has(m, "150=I") && has(m, "39=0") && has(m, "11=ST1"), m.c_str());
+        QVERIFY2(has(m, "151=100") && has(m, "14=0") && has(m, "44=1"), m.c_str());
+        QVERIFY2(m.find("\x01" "32=") == std::string::npos, m.c_str()); // no LastQty on a status
+
+        raw.send("H", "11=NOPE\x01" "790=Q2\x01" "55=HMX\x01" "54=2\x01");
+        m = messageWith(raw.readUntil("790=Q2", 5000), "790=Q2");
+        QVERIFY2(has(m, "150=I") && has(m, "39=8") && has(m, "37=NONE") && has(m, "58=unknown order NOPE"), m.c_str());
+
+        raw.send("AF", "584=MS1\x01" "585=7\x01");
+        m = messageWith(raw.readUntil("584=MS1", 5000), "584=MS1");
+        QVERIFY2(has(m, "150=I") && has(m, "11=ST1") && has(m, "911=1") && has(m, "912=Y"), m.c_str());
+
+        raw.send("AF", "584=MS2\x01" "585=1\x01" "55=LOT\x01"); // a symbol it holds no orders of
+        m = messageWith(raw.readUntil("584=MS2", 5000), "584=MS2");
+        QVERIFY2(has(m, "39=8") && has(m, "37=NONE") && has(m, "55=[N/A]") && has(m, "911=0") && has(m, "912=Y"),
+                 m.c_str());
+        QVERIFY2(m.find("\x01" "11=") == std::string::npos, m.c_str());
+
+        raw.send("AF", "584=MS3\x01" "585=1\x01"); // no Symbol: refused by the application
+        m = messageWith(raw.readUntil("379=MS3", 5000), "379=MS3");
+        QVERIFY2(has(m, "35=j") && has(m, "372=AF") && has(m, "380=5"), m.c_str());
+
+        // A type the dictionary does not list is refused at session level, naming the field.
+        raw.send("AF", "584=MS4\x01" "585=8\x01");
+        m = messageWith(raw.readUntil("371=585", 5000), "371=585");
+        QVERIFY2(has(m, "35=3"), m.c_str());
+
+        // The order is in the venue's ledger, in its store directory.
+        const std::vector<LedgerOrder> orders = readOrderLedger(lb.dir.filePath("venue/orders.ledger").toStdString());
+        QCOMPARE(orders.size(), std::size_t(1));
+        QCOMPARE(orders.front().clOrdIds, std::vector<std::string>{"ST1"});
+        QCOMPARE(orders.front().session, SessionKey(1)); // RAWCLIENT, the venue's second client
+        QVERIFY(orders.front().live);
+    }
+
+    // The venue process dies and a new one starts on the same store directory: it answers
+    // for the orders of the first, and still refuses their ClOrdIDs.
+    void aRestartedVenueAnswersForItsOldOrders()
+    {
+        QTemporaryDir dir;
+        VenueConfig vc;
+        vc.dataDictionary = std::string(HM_TEST_RESOURCES) + "/fix/FIX44.xml";
+        vc.storeDirectory = dir.filePath("venue").toStdString();
+        vc.flowOrdersPerSecond = 0;
+        vc.clientCompIds = {"RAWCLIENT"};
+        std::string orderId;
+        {
+            FixVenue first(vc);
+            first.start();
+            RawFixClient raw(first.port());
+            raw.send("A", "98=0\x01" "108=30\x01");
+            QVERIFY(raw.readUntil("35=A", 5000).find("35=A") != std::string::npos);
+            raw.send("D", "11=OLD1\x01" "55=HMX\x01" "54=1\x01" "60=20260101-00:00:00.000\x01" "38=100\x01" "40=2\x01" "44=1.00\x01");
+            const std::string ack = messageWith(raw.readUntil("11=OLD1", 5000), "11=OLD1");
+            const std::size_t at = ack.find("\x01" "37=");
+            QVERIFY2(at != std::string::npos, ack.c_str());
+            orderId = ack.substr(at + 4, ack.find('\x01', at + 1) - at - 4);
+        }
+        FixVenue second(vc);
+        second.start();
+        RawFixClient raw(second.port());
+        raw.send("A", "98=0\x01" "108=30\x01" "141=Y\x01"); // this client starts its sequence numbers again
+        QVERIFY(raw.readUntil("35=A", 5000).find("35=A") != std::string::npos);
+        raw.send("AF", "584=AFTER\x01" "585=7\x01");
+        std::string m = messageWith(raw.readUntil("584=AFTER", 5000), "584=AFTER");
+        QVERIFY2(has(m, "11=OLD1") && has(m, "37=" + orderId) && has(m, "39=4") && has(m, "911=1") && has(m, "912=Y"),
+                 m.c_str());
+        QVERIFY2(has(m, "58=cancelled: the venue restarted"), m.c_str());
+        raw.send("D", "11=OLD1\x01" "55=HMX\x01" "54=1\x01" "60=20260101-00:00:00.000\x01" "38=100\x01" "40=2\x01" "44=1.00\x01");
+        m = messageWith(raw.readUntil("duplicate ClOrdID", 5000), "duplicate ClOrdID");
+        QVERIFY2(has(m, "39=8") && has(m, "103=6"), m.c_str());
+    }
+
+    void aCorruptOrderLedgerStopsTheVenue()
+    {
+        QTemporaryDir dir;
+        QVERIFY(QDir().mkpath(dir.filePath("venue")));
+        QFile f(dir.filePath("venue/orders.ledger"));
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write("helmsman venue order ledger 1\nO\tnot a line\n");
+        f.close();
+        VenueConfig vc;
+        vc.dataDictionary = std::string(HM_TEST_RESOURCES) + "/fix/FIX44.xml";
+        vc.storeDirectory = dir.filePath("venue").toStdString();
+        vc.flowOrdersPerSecond = 0;
+        FixVenue venue(vc);
+        try {
+            venue.start();
+            QFAIL("the venue started on a corrupt ledger");
+        } catch (const std::runtime_error& e) {
+            QVERIFY2(std::string(e.what()).find("venue order ledger '" + vc.storeDirectory + "/orders.ledger' line 2: ")
+                         == 0,
+                     e.what());
+        }
     }
 
     void wrongPasswordIsRefusedAndPasswordNeverInClear()

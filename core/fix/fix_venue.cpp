@@ -21,6 +21,8 @@
 namespace hm {
 namespace {
 
+const char* const kOrderLedgerFile = "orders.ledger";
+
 void makeDir(const std::string& path)
 {
     if (!path.empty())
@@ -111,6 +113,9 @@ void FixVenue::start()
     if (c.port == 0)
         c.port = findFreeLoopbackPort();
     makeDir(c.storeDirectory);
+    // The client orders of earlier runs on this directory come back before any client
+    // can ask about them; a ledger that does not read stops the start, naming the line.
+    d.store.openLedger(c.storeDirectory + "/" + kOrderLedgerFile);
     d.store.setIdPrefix(std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(
                                            std::chrono::system_clock::now().time_since_epoch())
                                            .count()

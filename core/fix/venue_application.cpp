@@ -4,6 +4,7 @@
 #include "model/thread_name.h"
 
 #include <quickfix/Session.h>
+#include <quickfix/fix44/BusinessMessageReject.h>
 #include <quickfix/fix44/ExecutionReport.h>
 #include <quickfix/fix44/MarketDataRequest.h>
 #include <quickfix/fix44/OrderCancelReject.h>
@@ -117,6 +118,10 @@ void VenueApplication::fromApp(const FIX::Message& m, const FIX::SessionID& id) 
             onReplace(m, session);
         else if (t == FIX::MsgType_MarketDataRequest)
             onMarketDataRequest(m, session);
+        else if (t == FIX::MsgType_OrderStatusRequest)
+            onOrderStatusRequest(m, session);
+        else if (t == FIX::MsgType_OrderMassStatusRequest)
+            onMassStatusRequest(m, session);
         else
             throw FIX::UnsupportedMessageType();
     } catch (const FIX::FieldNotFound&) {
@@ -235,6 +240,31 @@ void VenueApplication::onMarketDataRequest(const FIX::Message& m, SessionKey ses
                               subType.getValue() == FIX::SubscriptionRequestType_SNAPSHOT_PLUS_UPDATES);
 }
 
+void VenueApplication::onOrderStatusRequest(const FIX::Message& m, SessionKey session)
+{
+    FIX::ClOrdID clOrdId;
+    FIX::Symbol symbol;
+    FIX::Side side;
+    m.getField(clOrdId);
+    m.getField(symbol);
+    m.getField(side);
+    FIX::OrdStatusReqID reqId;
+    m.getFieldIfSet(reqId);
+    m_store.orderStatus(session, clOrdId.getValue(), symbol.getValue(), fixconv::sideFromFix(side.getValue()),
+                        reqId.getValue());
+}
+
+void VenueApplication::onMassStatusRequest(const FIX::Message& m, SessionKey session)
+{
+    FIX::MassStatusReqID reqId;
+    FIX::MassStatusReqType reqType;
+    m.getField(reqId);
+    m.getField(reqType);
+    FIX::Symbol symbol;
+    m.getFieldIfSet(symbol);
+    m_store.massStatus(session, reqId.getValue(), reqType.getValue(), symbol.getValue());
+}
+
 void VenueApplication::flush() noexcept
 {
     try {
@@ -268,6 +298,7 @@ void VenueApplication::deliver(const VenueMessage& m)
     case VenueMessageKind::Execution: return sendExecution(m);
     case VenueMessageKind::OrderRejected: return sendOrderReject(m);
     case VenueMessageKind::CancelRejected: return sendCancelReject(m);
+    case VenueMessageKind::RequestRefused: return sendRefusal(m);
     default: return m_publisher.handle(m);
     }
 }
@@ -275,7 +306,10 @@ void VenueApplication::deliver(const VenueMessage& m)
 void VenueApplication::sendExecution(const VenueMessage& m)
 {
     const ExecutionReport& r = m.execution;
-    const Instrument& ins = m_instruments.at(r.symbol);
+    // A status answer may be about a symbol the venue no longer lists (a restored
+    // order) or none at all: its prices are then left out, never guessed.
+    const auto listed = m_instruments.find(r.symbol);
+    const Instrument* ins = listed == m_instruments.end() ? nullptr : &listed->second;
     FIX44::ExecutionReport er;
     er.set(FIX::OrderID(r.orderId));
     er.set(FIX::ExecID(r.execId));
@@ -285,17 +319,30 @@ void VenueApplication::sendExecution(const VenueMessage& m)
     fixconv::setText(er, FIX::FIELD::LeavesQty, fixconv::quantityText(r.leavesQty));
     fixconv::setText(er, FIX::FIELD::CumQty, fixconv::quantityText(r.cumQty));
     fixconv::setText(er, FIX::FIELD::AvgPx, r.cumQty > 0 ? fixconv::decimalText(r.avgPx) : "0");
-    er.set(FIX::ClOrdID(r.clOrdId));
+    if (!r.clOrdId.empty())
+        er.set(FIX::ClOrdID(r.clOrdId));
     if (!r.origClOrdId.empty())
         er.set(FIX::OrigClOrdID(r.origClOrdId));
     er.set(FIX::Symbol(r.symbol));
-    fixconv::setText(er, FIX::FIELD::OrderQty, fixconv::quantityText(r.orderQty));
-    er.set(FIX::OrdType(fixconv::ordTypeToFix(m.orderType)));
-    if (m.orderType == OrderType::Limit)
-        fixconv::setText(er, FIX::FIELD::Price, fixconv::priceText(ins, r.price));
+    if (m.orderDetails) {
+        fixconv::setText(er, FIX::FIELD::OrderQty, fixconv::quantityText(r.orderQty));
+        er.set(FIX::OrdType(fixconv::ordTypeToFix(m.orderType)));
+        if (m.orderType == OrderType::Limit && ins)
+            fixconv::setText(er, FIX::FIELD::Price, fixconv::priceText(*ins, r.price));
+    }
     if (r.lastQty > 0) {
+        if (!ins)
+            throw std::runtime_error("a fill of " + r.symbol + ", a symbol the venue does not list");
         fixconv::setText(er, FIX::FIELD::LastQty, fixconv::quantityText(r.lastQty));
-        fixconv::setText(er, FIX::FIELD::LastPx, fixconv::priceText(ins, r.lastPx));
+        fixconv::setText(er, FIX::FIELD::LastPx, fixconv::priceText(*ins, r.lastPx));
+    }
+    if (!r.ordStatusReqId.empty())
+        er.set(FIX::OrdStatusReqID(r.ordStatusReqId));
+    if (!r.massStatusReqId.empty()) {
+        er.set(FIX::MassStatusReqID(r.massStatusReqId));
+        er.set(FIX::TotNumReports(r.totNumReports));
+        if (r.lastRptRequested)
+            er.set(FIX::LastRptRequested(true));
     }
     er.set(FIX::TransactTime(FIX::UtcTimeStamp(), 6));
     if (!r.text.empty())
@@ -331,6 +378,19 @@ void VenueApplication::sendCancelReject(const VenueMessage& m)
     rej.set(FIX::CxlRejReason(cxlRejReasonToFix(m.cancelRejectReason)));
     rej.set(FIX::Text(r.text));
     ++m_cancelRejects;
+    send(rej, m.session);
+}
+
+void VenueApplication::sendRefusal(const VenueMessage& m)
+{
+    FIX44::BusinessMessageReject rej(
+        FIX::RefMsgType(FIX::MsgType_OrderMassStatusRequest),
+        FIX::BusinessRejectReason(m.refusalReason == RefusalReason::ConditionallyRequiredFieldMissing
+                                      ? FIX::BusinessRejectReason_CONDITIONALLY_REQUIRED_FIELD_MISSING
+                                      : FIX::BusinessRejectReason_OTHER));
+    if (!m.requestId.empty())
+        rej.set(FIX::BusinessRejectRefID(m.requestId));
+    rej.set(FIX::Text(m.text));
     send(rej, m.session);
 }
 

@@ -1,8 +1,9 @@
 #pragma once
 // The venue's QuickFIX application, as in QuickFIX's ordermatch example: it checks the
-// Logon, reads NewOrderSingle, OrderCancelRequest, OrderCancelReplaceRequest and
-// MarketDataRequest into calls on the order store, and sends what the store queued as
-// ExecutionReports, OrderCancelRejects and market data. It holds no trading state.
+// Logon, reads NewOrderSingle, OrderCancelRequest, OrderCancelReplaceRequest,
+// OrderStatusRequest, OrderMassStatusRequest and MarketDataRequest into calls on the
+// order store, and sends what the store queued as ExecutionReports, OrderCancelRejects,
+// BusinessMessageRejects and market data. It holds no trading state.
 // Private to core/venue (C++14, QuickFIX).
 //
 // Sending: m_sendMutex is the turn to send. fromApp holds it around its change to the
@@ -58,12 +59,15 @@ private:
     void onCancel(const FIX::Message& m, SessionKey session);
     void onReplace(const FIX::Message& m, SessionKey session);
     void onMarketDataRequest(const FIX::Message& m, SessionKey session);
+    void onOrderStatusRequest(const FIX::Message& m, SessionKey session);
+    void onMassStatusRequest(const FIX::Message& m, SessionKey session);
 
     void sendQueued() noexcept; // with the turn held
     void deliver(const VenueMessage& m);
     void sendExecution(const VenueMessage& m);
     void sendOrderReject(const VenueMessage& m);
     void sendCancelReject(const VenueMessage& m);
+    void sendRefusal(const VenueMessage& m);
     void send(FIX::Message& message, SessionKey session);
 
     OrderStore& m_store;

@@ -2,14 +2,20 @@
 
 #include "fix/order_fields.h"
 #include "sim/market_simulator.h"
+#include "venue/order_ledger.h"
+
+#include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <stdexcept>
 #include <tuple>
 
 namespace hm {
 namespace {
 
 constexpr std::uint64_t kFlowRefBit = 1ull << 61; // background orders (below the simulator's own bits)
+constexpr std::uint64_t kIdBlock = 1000;           // ids reserved in the ledger at a time
+const char* const kRestartText = "cancelled: the venue restarted";
 
 std::string bookRejectText(const std::vector<BookEvent>& events)
 {
@@ -39,6 +45,9 @@ OrderStatus statusOf(Quantity cumQty, Quantity orderQty, bool cancelled)
 
 } // namespace
 
+constexpr int OrderStore::kMassStatusForSymbol;
+constexpr int OrderStore::kMassStatusForAll;
+
 OrderStore::OrderStore(OrderStoreLimits limits) : m_limits(limits) {}
 
 OrderStore::~OrderStore() = default;
@@ -47,6 +56,95 @@ void OrderStore::setIdPrefix(const std::string& prefix)
 {
     std::lock_guard<std::mutex> lock(m_mutex);
     m_idPrefix = prefix;
+}
+
+void OrderStore::openLedger(const std::string& path)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    if (m_ledger) {
+        if (m_ledger->path() == path)
+            return;
+        throw std::runtime_error("venue order ledger '" + path + "': the venue already records its orders in '"
+                                 + m_ledger->path() + "'");
+    }
+    if (!m_orders.empty())
+        throw std::runtime_error("venue order ledger '" + path + "': opened after orders arrived");
+    const std::int64_t now = wallNs();
+    std::unique_ptr<OrderLedger> ledger(new OrderLedger(path, now));
+    const LedgerContents& contents = ledger->contents();
+    m_nextOrderId = std::max(m_nextOrderId, contents.nextOrderId);
+    m_nextExecId = std::max(m_nextExecId, contents.nextExecId);
+    m_ledger = std::move(ledger);
+    reserveIds();
+    restore(m_ledger->contents().orders);
+    m_ledger->forgetContents();
+    if (!m_ledger->healthy()) { // it could not record what it restored: the store stays as it was
+        const std::string why = m_ledger->error();
+        m_ledger.reset();
+        m_orders.clear();
+        m_byClOrdId.clear();
+        throw std::runtime_error("venue order ledger '" + path + "': " + why);
+    }
+}
+
+// The orders come back in the order they were taken, in no book: one still working when
+// the venue stopped is cancelled now, and the ledger says so.
+void OrderStore::restore(const std::vector<LedgerOrder>& orders)
+{
+    std::size_t cancelled = 0;
+    for (const LedgerOrder& lo : orders) {
+        Order o;
+        o.session = lo.session;
+        o.clOrdId = lo.clOrdIds.back();
+        o.orderId = lo.orderId;
+        o.symbol = lo.symbol;
+        o.side = lo.side;
+        o.type = lo.type;
+        o.tif = lo.tif;
+        o.orderQty = lo.orderQty;
+        o.cumQty = lo.cumQty;
+        o.notionalTicks = lo.notionalTicks;
+        o.price = lo.price;
+        o.live = false;
+        o.text = lo.text;
+        const std::uint64_t ref = m_nextRef++;
+        for (const std::string& id : lo.clOrdIds)
+            m_byClOrdId[Key(lo.session, id)] = ref;
+        Order& stored = m_orders.emplace(ref, std::move(o)).first->second;
+        if (lo.live) {
+            stored.text = kRestartText;
+            record(stored, std::string(), 0, 0, kRestartText);
+            ++cancelled;
+        }
+    }
+    if (!orders.empty())
+        spdlog::info("venue order ledger '{}': {} order(s) restored, {} of them cancelled because the venue restarted",
+                     m_ledger->path(), orders.size(), cancelled);
+}
+
+// Ids are reserved in the ledger a block ahead of use, so none is issued twice even
+// when the venue restarts with the same prefix.
+void OrderStore::reserveIds()
+{
+    if (!m_ledger)
+        return;
+    m_orderIdLimit = m_nextOrderId + kIdBlock;
+    m_execIdLimit = m_nextExecId + kIdBlock;
+    m_ledger->reserve(wallNs(), m_orderIdLimit, m_execIdLimit);
+}
+
+std::string OrderStore::newExecId()
+{
+    if (m_ledger && m_nextExecId >= m_execIdLimit)
+        reserveIds();
+    return m_idPrefix + "E" + std::to_string(m_nextExecId++);
+}
+
+std::string OrderStore::newOrderId()
+{
+    if (m_ledger && m_nextOrderId >= m_orderIdLimit)
+        reserveIds();
+    return m_idPrefix + "O" + std::to_string(m_nextOrderId++);
 }
 
 VenueMarket& OrderStore::emplaceMarket(const Instrument& instrument, Price reference,
@@ -131,6 +229,10 @@ bool OrderStore::newOrder(const ClientNewOrder& q)
     }
     if (!q.supported)
         return false;
+    if (m_ledger && !m_ledger->healthy()) {
+        rejectOrder(q, OrderRejectReason::Other, "the venue cannot record orders: " + m_ledger->error());
+        return true;
+    }
     Order o;
     o.session = q.session;
     o.clOrdId = q.clOrdId;
@@ -171,7 +273,7 @@ bool OrderStore::newOrder(const ClientNewOrder& q)
         rejectOrder(q, OrderRejectReason::Other, "order refused by the book: " + bookRejectText(m->book().events()));
         return true;
     }
-    o.orderId = m_idPrefix + "O" + std::to_string(m_nextOrderId++);
+    o.orderId = newOrderId();
     o.handle = r.handle;
     m_byClOrdId[key] = bo.ref;
     const Order& stored = m_orders.emplace(bo.ref, std::move(o)).first->second;
@@ -303,6 +405,41 @@ void OrderStore::rejectCancel(SessionKey session, const std::string& clOrdId, co
 void OrderStore::report(const Order& o, ExecType execType, OrderStatus status, Quantity leaves, Quantity lastQty,
                         Price lastPx, const std::string& origClOrdId, const std::string& text)
 {
+    VenueMessage msg = reportOf(o, execType, status, leaves, lastQty, lastPx, origClOrdId, text);
+    record(o, msg.execution.execId, lastQty, lastPx, text); // on disk before it can reach the wire
+    m_outbox.push_back(std::move(msg));
+}
+
+void OrderStore::record(const Order& o, const std::string& execId, Quantity lastQty, Price lastPx,
+                        const std::string& text)
+{
+    if (!m_ledger)
+        return;
+    LedgerChange c;
+    c.timeNs = wallNs();
+    c.session = o.session;
+    c.orderId = o.orderId;
+    c.clOrdId = o.clOrdId;
+    c.symbol = o.symbol;
+    c.side = o.side;
+    c.type = o.type;
+    c.tif = o.tif;
+    c.orderQty = o.orderQty;
+    c.cumQty = o.cumQty;
+    c.notionalTicks = o.notionalTicks;
+    c.price = o.price;
+    c.live = o.live;
+    c.execId = execId;
+    c.lastQty = lastQty;
+    c.lastPx = lastPx;
+    c.text = text;
+    m_ledger->append(c);
+}
+
+VenueMessage OrderStore::reportOf(const Order& o, ExecType execType, OrderStatus status, Quantity leaves,
+                                  Quantity lastQty, Price lastPx, const std::string& origClOrdId,
+                                  const std::string& text)
+{
     VenueMessage msg;
     msg.kind = VenueMessageKind::Execution;
     msg.session = o.session;
@@ -315,7 +452,10 @@ void OrderStore::report(const Order& o, ExecType execType, OrderStatus status, Q
     er.side = o.side;
     er.leavesQty = leaves;
     er.cumQty = o.cumQty;
-    er.avgPx = o.cumQty > 0 ? o.notional / static_cast<double>(o.cumQty) : 0.0;
+    const VenueMarket* m = market(o.symbol); // none: a restored order of a symbol no longer listed
+    er.avgPx = o.cumQty > 0 && m
+        ? static_cast<double>(o.notionalTicks) * m->instrument().tickSize / static_cast<double>(o.cumQty)
+        : 0.0;
     er.clOrdId = o.clOrdId;
     er.origClOrdId = origClOrdId;
     er.symbol = o.symbol;
@@ -324,7 +464,87 @@ void OrderStore::report(const Order& o, ExecType execType, OrderStatus status, Q
     er.lastQty = lastQty;
     er.lastPx = lastPx;
     er.text = text;
+    return msg;
+}
+
+VenueMessage OrderStore::statusReport(const Order& o, const std::string& askedClOrdId)
+{
+    VenueMessage msg = reportOf(o, ExecType::OrderStatus, statusOf(o.cumQty, o.orderQty, !o.live),
+                                o.live ? o.orderQty - o.cumQty : 0, 0, 0,
+                                askedClOrdId == o.clOrdId ? std::string() : askedClOrdId, o.text);
+    return msg;
+}
+
+VenueMessage OrderStore::noOrderStatus(SessionKey session, const std::string& clOrdId, const std::string& symbol,
+                                       Side side, const std::string& text)
+{
+    VenueMessage msg;
+    msg.kind = VenueMessageKind::Execution;
+    msg.session = session;
+    msg.orderDetails = false;
+    ExecutionReport& er = msg.execution;
+    er.orderId = "NONE";
+    er.execId = newExecId();
+    er.execType = ExecType::OrderStatus;
+    er.ordStatus = OrderStatus::Rejected;
+    er.clOrdId = clOrdId;
+    er.symbol = symbol;
+    er.side = side;
+    er.text = text;
+    return msg;
+}
+
+void OrderStore::orderStatus(SessionKey session, const std::string& clOrdId, const std::string& symbol, Side side,
+                             const std::string& reqId)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    std::uint64_t ref = 0;
+    const Order* o = find(session, clOrdId, ref);
+    VenueMessage msg = o ? statusReport(*o, clOrdId) : noOrderStatus(session, clOrdId, symbol, side, "unknown order " + clOrdId);
+    msg.execution.ordStatusReqId = reqId;
     m_outbox.push_back(std::move(msg));
+}
+
+void OrderStore::massStatus(SessionKey session, const std::string& reqId, int reqType, const std::string& symbol)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    VenueMessage refusal;
+    refusal.kind = VenueMessageKind::RequestRefused;
+    refusal.session = session;
+    refusal.requestId = reqId;
+    if (reqType != kMassStatusForAll && reqType != kMassStatusForSymbol) {
+        refusal.text = "MassStatusReqType(585) " + std::to_string(reqType)
+            + " is not served: the venue answers 7 (all orders) and 1 (the orders of one Symbol(55))";
+        m_outbox.push_back(std::move(refusal));
+        return;
+    }
+    if (reqType == kMassStatusForSymbol && symbol.empty()) {
+        refusal.refusalReason = RefusalReason::ConditionallyRequiredFieldMissing;
+        refusal.text = "Symbol(55) is required with MassStatusReqType(585) 1 (the orders of one symbol)";
+        m_outbox.push_back(std::move(refusal));
+        return;
+    }
+    std::vector<std::uint64_t> refs; // book refs grow with each order taken: their order is the taking order
+    for (const auto& kv : m_orders)
+        if (kv.second.session == session && (reqType == kMassStatusForAll || kv.second.symbol == symbol))
+            refs.push_back(kv.first);
+    std::sort(refs.begin(), refs.end());
+    if (refs.empty()) {
+        VenueMessage msg = noOrderStatus(session, std::string(), "[N/A]", Side::Buy, "no orders");
+        msg.execution.massStatusReqId = reqId;
+        msg.execution.totNumReports = 0;
+        msg.execution.lastRptRequested = true;
+        m_outbox.push_back(std::move(msg));
+        return;
+    }
+    for (std::size_t i = 0; i < refs.size(); ++i) {
+        const Order& o = m_orders.at(refs[i]);
+        VenueMessage msg = statusReport(o, o.clOrdId);
+        msg.execution.massStatusReqId = reqId;
+        msg.execution.totNumReports = static_cast<int>(refs.size());
+        msg.execution.lastRptRequested = i + 1 == refs.size();
+        m_outbox.push_back(std::move(msg));
+    }
 }
 
 // The book's events: executions for client orders, trades for market data.
@@ -365,7 +585,7 @@ void OrderStore::fillClient(std::uint64_t ref, Price px, Quantity qty, Quantity 
         return;
     Order& o = it->second;
     o.cumQty += qty;
-    o.notional += market(o.symbol)->instrument().toPrice(px) * static_cast<double>(qty);
+    o.notionalTicks += static_cast<std::int64_t>(px) * static_cast<std::int64_t>(qty);
     if (leaves == 0 && o.cumQty >= o.orderQty) {
         o.live = false;
         o.handle = OrderBook::kNoHandle;

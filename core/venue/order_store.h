@@ -5,10 +5,16 @@
 // Like QuickFIX's ordermatch OrderMatcher: the FIX application converts messages to
 // these calls and the outbox back to messages. C++14, no QuickFIX.
 //
+// Durability: with a ledger open (openLedger, order_ledger.h) every change to a client
+// order is written to it before the report about it is queued, so a venue that starts
+// again on the same file still knows its orders, their ClOrdIDs and fills, answers
+// status requests about them, refuses their ClOrdIDs as duplicates and never issues an
+// OrderID or ExecID twice. Without one (tests) the orders live in memory only.
+//
 // Locking: one plain mutex, taken by every public method for the length of that method
 // and by nothing else. Nothing is called out to while it is held (no QuickFIX, no
-// listener, no other lock), so any thread may call the store, QuickFIX callbacks
-// included. The venue's whole lock design is described in fix_venue.cpp.
+// listener, no other lock; the ledger's write(2) is its only system call), so any
+// thread may call the store, QuickFIX callbacks included. The venue's whole lock design is described in fix_venue.cpp.
 #include "fix/order_fields.h"
 #include "venue/venue_market.h"
 #include "venue/venue_messages.h"
@@ -69,6 +75,9 @@ struct RegimeChange {
     std::string regime;
 };
 
+class OrderLedger;
+struct LedgerOrder;
+
 class OrderStore {
 public:
     explicit OrderStore(OrderStoreLimits limits);
@@ -78,6 +87,12 @@ public:
 
     // Set-up, before clients arrive.
     void setIdPrefix(const std::string& prefix); // OrderID and ExecID start with it
+    // The durable record of client orders, opened before any order arrives: the orders
+    // it holds come back (in no book: those still working when the venue stopped are
+    // cancelled now, "cancelled: the venue restarted"), ids continue above every id it
+    // issued, and orders that ended before today are dropped from the file. Throws
+    // std::runtime_error("venue order ledger 'FILE' line N: ...") when it does not read.
+    void openLedger(const std::string& path);
     // A market for the instrument: a quiet, empty book; or the simulator's, warmed up to
     // virtual time openAt (its regime is reported).
     void addMarket(const Instrument& instrument, Price reference);
@@ -90,6 +105,19 @@ public:
     bool newOrder(const ClientNewOrder& request);
     void cancel(const ClientCancel& request);
     void replace(const ClientReplace& request);
+
+    // Status answers (ExecType OrderStatus, a new ExecID each). orderStatus names the
+    // order by any ClOrdID it has had; the answer carries the current one, with the one
+    // asked about as OrigClOrdID when they differ. An unknown order is answered
+    // OrdStatus Rejected, OrderID "NONE". massStatus: reqType 7 every order of the
+    // session the store holds, 1 those of one symbol, in the order they were taken, each
+    // with TotNumReports and the last with LastRptRequested; none is one Rejected
+    // report, "no orders". Another reqType is refused (VenueMessageKind::RequestRefused).
+    void orderStatus(SessionKey session, const std::string& clOrdId, const std::string& symbol, Side side,
+                     const std::string& reqId);
+    void massStatus(SessionKey session, const std::string& reqId, int reqType, const std::string& symbol);
+    static constexpr int kMassStatusForSymbol = 1;
+    static constexpr int kMassStatusForAll = 7;
 
     // Market data requests and subscriptions, ordered with everything else.
     void requestMarketData(SessionKey session, const std::string& mdReqId, const std::vector<std::string>& symbols,
@@ -122,10 +150,11 @@ private:
         TimeInForce tif = TimeInForce::Day;
         Quantity orderQty = 0;
         Quantity cumQty = 0;
-        double notional = 0.0; // sum of fill price x qty, for AvgPx
+        std::int64_t notionalTicks = 0; // sum of fill price (ticks) x qty, for AvgPx
         Price price = 0;
         OrderBook::Handle handle = OrderBook::kNoHandle;
         bool live = true;
+        std::string text; // why it ended, when a status answer should say (a restart)
     };
     using Key = std::pair<SessionKey, std::string>; // (session, ClOrdID)
     struct KeyHash {
@@ -143,14 +172,24 @@ private:
     void rejectCancel(SessionKey session, const std::string& clOrdId, const std::string& origClOrdId,
                       const Order* order, OrderStatus status, bool forReplace, CancelRejectReason reason,
                       const std::string& text);
+    VenueMessage reportOf(const Order& order, ExecType execType, OrderStatus status, Quantity leaves, Quantity lastQty,
+                          Price lastPx, const std::string& origClOrdId, const std::string& text);
+    // A report about a change to the order: recorded in the ledger, then queued.
     void report(const Order& order, ExecType execType, OrderStatus status, Quantity leaves, Quantity lastQty,
                 Price lastPx, const std::string& origClOrdId, const std::string& text);
+    void record(const Order& order, const std::string& execId, Quantity lastQty, Price lastPx, const std::string& text);
+    VenueMessage statusReport(const Order& order, const std::string& askedClOrdId);
+    VenueMessage noOrderStatus(SessionKey session, const std::string& clOrdId, const std::string& symbol, Side side,
+                               const std::string& text);
+    void restore(const std::vector<LedgerOrder>& orders);
     void applyEvents(VenueMarket& market, const std::vector<BookEvent>& events);
     void fillClient(std::uint64_t ref, Price px, Quantity qty, Quantity leaves);
     void addFlowOrder(VenueMarket& market, Side side, OrderType type, TimeInForce tif, Price price, Quantity qty);
     void simulate(VenueMarket& market, double virtualNow, std::vector<RegimeChange>& changes);
     void publish(VenueMarket& market);
-    std::string newExecId() { return m_idPrefix + "E" + std::to_string(m_nextExecId++); }
+    std::string newExecId();
+    std::string newOrderId();
+    void reserveIds(); // before an id at the reserved limit is issued
 
     mutable std::mutex m_mutex; // guards every member below
     OrderStoreLimits m_limits;
@@ -163,6 +202,9 @@ private:
     std::uint64_t m_nextFlowRef = 1;
     std::uint64_t m_nextOrderId = 1;
     std::uint64_t m_nextExecId = 1;
+    std::unique_ptr<OrderLedger> m_ledger; // null: orders are not recorded
+    std::uint64_t m_orderIdLimit = 0;      // ids below these are reserved in the ledger
+    std::uint64_t m_execIdLimit = 0;
     std::uint64_t m_flowOrders = 0;
     std::uint64_t m_trades = 0;
 };

@@ -23,6 +23,9 @@ enum class CancelRejectReason : std::uint8_t {
     Other,
 };
 
+// Why a request the venue understood is refused (a BusinessMessageReject).
+enum class RefusalReason : std::uint8_t { Other, ConditionallyRequiredFieldMissing };
+
 enum class VenueMessageKind : std::uint8_t {
     Execution,      // an ExecutionReport about an order the store holds
     OrderRejected,  // an ExecutionReport 39=8 for an order the store did not take
@@ -32,6 +35,7 @@ enum class VenueMessageKind : std::uint8_t {
     UnknownSymbol,  // a market data request named a symbol the venue does not list
     Unsubscribe,    // the session's subscription mdReqId ends
     SessionEnded,   // the session logged out: its subscriptions end
+    RequestRefused, // a mass status request the venue does not serve
 };
 
 struct VenueMessage {
@@ -39,8 +43,11 @@ struct VenueMessage {
     SessionKey session = kNoSession; // who it is for (DepthUpdate: the symbol's subscribers)
 
     // Execution, OrderRejected. avgPx is in price units; orderId is empty on a reject.
+    // orderDetails false: a status answer about no order the store holds (no OrdType,
+    // Price or OrderQty to tell).
     ExecutionReport execution;
     OrderType orderType = OrderType::Limit;
+    bool orderDetails = true;
     OrderRejectReason rejectReason = OrderRejectReason::None;
 
     // CancelRejected. orderId is empty when the order is unknown.
@@ -55,6 +62,11 @@ struct VenueMessage {
     std::string symbol;
     Depth depth;
     bool subscribe = false;
+
+    // RequestRefused: the request's id (MassStatusReqID), why, and what to say.
+    std::string requestId;
+    RefusalReason refusalReason = RefusalReason::Other;
+    std::string text;
 };
 
 } // namespace hm
