@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <map>
 #include <stdexcept>
 
 #include <fcntl.h>
@@ -127,12 +128,27 @@ PreviousSession readPreviousSession(const std::string& journal)
 std::size_t addUnjournaledOrders(PreviousSession& previous, const std::vector<SentOrderMessage>& sent)
 {
     const std::string& prefix = previous.clOrdIdPrefix;
-    if (prefix.empty())
-        return 0; // an older journal: which stored orders were its own cannot be told
+    std::map<std::string, std::size_t> carriedBy; // any ClOrdID of a carried order -> its index
+    for (std::size_t i = 0; i < previous.carry.orders.size(); ++i) {
+        const CarryOrderRecord& c = previous.carry.orders[i];
+        carriedBy[c.clOrdId] = carriedBy[c.currentClOrdId] = i;
+        for (const auto& a : c.aliases)
+            carriedBy[a] = i;
+    }
     std::size_t added = 0;
     for (const SentOrderMessage& m : sent) {
-        if (m.msgType != 'D' || m.clOrdId.compare(0, prefix.size(), prefix) != 0 || previous.clOrdIds.count(m.clOrdId))
+        if (m.msgType != 'D') {
+            // A replace or cancel of a carried order: the counterparty may report the
+            // order under its id, whichever session sent it.
+            auto c = carriedBy.find(m.origClOrdId);
+            if (c != carriedBy.end() && !carriedBy.count(m.clOrdId)) {
+                previous.carry.orders[c->second].aliases.push_back(m.clOrdId);
+                carriedBy[m.clOrdId] = c->second;
+            }
             continue;
+        }
+        if (prefix.empty() || m.clOrdId.compare(0, prefix.size(), prefix) != 0 || previous.clOrdIds.count(m.clOrdId))
+            continue; // an older journal has no prefix: which stored orders were its own cannot be told
         OrderRecord o;
         o.clOrdId = m.clOrdId;
         o.currentClOrdId = m.clOrdId;
@@ -144,6 +160,7 @@ std::size_t addUnjournaledOrders(PreviousSession& previous, const std::vector<Se
         o.price = m.price;
         o.leavesQty = m.qty;
         o.status = OrderStatus::PendingNew;
+        carriedBy[m.clOrdId] = previous.carry.orders.size();
         previous.carry.orders.push_back(carried(o, "fix-store"));
         previous.clOrdIds.insert(m.clOrdId);
         ++added;

@@ -31,7 +31,8 @@ bool recordLastSession(const std::string& dataDirectory, const std::string& jour
 PreviousSession readPreviousSession(const std::string& journal);
 
 // Adds, as orders in flight, the new orders of that session (by its ClOrdID prefix) the
-// FIX store holds and its journal does not; returns how many.
+// FIX store holds and its journal does not, and to every carried order the ClOrdIDs of
+// its replaces and cancels in the store; returns how many orders were added.
 std::size_t addUnjournaledOrders(PreviousSession& previous, const std::vector<SentOrderMessage>& sent);
 
 } // namespace hm

@@ -385,6 +385,19 @@ private Q_SLOTS:
         QCOMPARE(o.status, OrderStatus::PendingNew);
         QCOMPARE(o.qty, Quantity(300));
         QCOMPARE(o.side, Side::Sell);
+        // The cancel of HMABC-1 is an alias of nothing carried; a replace of a carried
+        // order, then a replace of that, are the ids the counterparty may report it by.
+        PreviousSession replaced;
+        replaced.clOrdIdPrefix = "HMABC-";
+        replaced.carry.orders.push_back(o);
+        std::vector<SentOrderMessage> chain(2);
+        chain[0].msgType = chain[1].msgType = 'G';
+        chain[0].clOrdId = "HMABC-8";
+        chain[0].origClOrdId = "HMABC-3";
+        chain[1].clOrdId = "HMABC-9";
+        chain[1].origClOrdId = "HMABC-8";
+        QCOMPARE(addUnjournaledOrders(replaced, chain), std::size_t(0));
+        QCOMPARE(replaced.carry.orders[0].aliases, (std::vector<std::string>{"HMABC-8", "HMABC-9"}));
         PreviousSession older; // no prefix recorded: nothing can be told apart
         QCOMPARE(addUnjournaledOrders(older, sent), std::size_t(0));
     }
@@ -435,8 +448,10 @@ private Q_SLOTS:
         CarryOrderRecord o;
         CarryOrderRecord owned = c.orders[0];
         owned.owner = "desk|odd=name"; // the owner is free text, last
+        owned.aliases = {"OLD-7", "OLD-9"};
         QVERIFY(decode(encode(owned, 1), o));
         QCOMPARE(o.owner, owned.owner);
+        QCOMPARE(o.aliases, owned.aliases);
         QCOMPARE(o.avgPx, 99.90);
         QCOMPARE(o.status, OrderStatus::PartiallyFilled);
         QCOMPARE(o.leavesQty, Quantity(400));

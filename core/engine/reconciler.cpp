@@ -46,7 +46,7 @@ void Reconciler::apply(OrderRouter& router, const CarryOrderRecord& c, Timestamp
 {
     if (router.m_oms.find(c.clOrdId))
         return; // carried twice: the first one stands
-    const OrderRecord& o = router.m_oms.adopt(recordOf(c), now);
+    const OrderRecord& o = router.m_oms.adopt(recordOf(c), now, c.aliases);
     if (isTerminal(o.status))
         return;
     router.m_gate.carriedOver(o.symbol, o.side, o.leavesQty);
@@ -164,6 +164,14 @@ bool Reconciler::onReport(Io io, ExecutionReport& e, ReportResult& result)
         const OrderRecord* o = io.router.m_oms.find(e.clOrdId);
         if (!o && !e.origClOrdId.empty())
             o = io.router.m_oms.find(e.origClOrdId);
+        if (!o && !e.orderId.empty()) // replaced under an id neither the journal nor the store kept
+            for (const auto& kv : m_unanswered) {
+                const OrderRecord* c = io.router.m_oms.find(kv.first);
+                if (c && c->orderId == e.orderId) {
+                    o = c;
+                    break;
+                }
+            }
         if (!o || !m_unanswered.count(o->clOrdId)) {
             ++m_otherOrders; // an order of an earlier session, settled there, or one answered already
         } else {

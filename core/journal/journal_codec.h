@@ -234,7 +234,8 @@ struct CarryPositionRecord {
 // 20. carry_order: an order that was working or in flight when the last session ended,
 // to be reconciled with the counterparty. ref: its first ClOrdID; symbol; side, price,
 // qty (order qty); aux: cum qty; text: "current=ID|order_id=ID|status=S|type=T TIF|
-// leaves=N|avg_px=PX|source=journal or fix-store|owner=AGENT" (owner last: it is free text).
+// leaves=N|avg_px=PX|source=journal or fix-store|aliases=ID,ID|owner=AGENT" (owner last: it
+// is free text). aliases: ClOrdIDs of replaces and cancels only the FIX store saw.
 struct CarryOrderRecord {
     std::string clOrdId;
     std::string currentClOrdId;
@@ -250,6 +251,7 @@ struct CarryOrderRecord {
     double avgPx = 0.0;
     OrderStatus status = OrderStatus::New;
     std::string source; // "journal": the last journal had it; "fix-store": only the FIX store did
+    std::vector<std::string> aliases;
     std::string owner;
 };
 

@@ -2,6 +2,8 @@
 // working or in flight when it ended (journal_codec.h, kinds 19 and 20).
 #include "journal/journal_codec_support.h"
 
+#include "model/text.h"
+
 #include <cstdio>
 
 namespace hm {
@@ -33,6 +35,14 @@ bool fields(const std::string& text, const std::vector<std::string>& keys, std::
         pos = end + 1;
     }
     return true;
+}
+
+std::string join(const std::vector<std::string>& ids)
+{
+    std::string out;
+    for (const auto& id : ids)
+        out += (out.empty() ? "" : ",") + id;
+    return out;
 }
 
 } // namespace
@@ -75,7 +85,7 @@ JournalRecord encode(const CarryOrderRecord& o, Timestamp time)
     r.aux = o.cumQty;
     r.text = "current=" + o.currentClOrdId + "|order_id=" + o.orderId + "|status=" + toString(o.status) + "|type="
         + toString(o.type) + " " + toString(o.tif) + "|leaves=" + std::to_string(o.leavesQty) + "|avg_px="
-        + exact(o.avgPx) + "|source=" + o.source + "|owner=" + o.owner;
+        + exact(o.avgPx) + "|source=" + o.source + "|aliases=" + join(o.aliases) + "|owner=" + o.owner;
     return r;
 }
 
@@ -84,9 +94,10 @@ bool decode(const JournalRecord& r, CarryOrderRecord& out, std::string* error)
     if (!expectKind(r, RecordKind::CarryOrder, error))
         return false;
     std::vector<std::string> f;
-    if (!fields(r.text, {"current", "order_id", "status", "type", "leaves", "avg_px", "source", "owner"}, f))
+    if (!fields(r.text, {"current", "order_id", "status", "type", "leaves", "avg_px", "source", "aliases", "owner"}, f))
         return fail(error, r, "text " + quoted(r.text)
-                                  + " is not current=ID|order_id=ID|status=S|type=T TIF|leaves=N|avg_px=PX|source=S|owner=A");
+                                  + " is not current=ID|order_id=ID|status=S|type=T TIF|leaves=N|avg_px=PX|source=S|"
+                                    "aliases=IDS|owner=A");
     out = CarryOrderRecord{};
     out.clOrdId = r.ref;
     out.symbol = r.symbol;
@@ -110,7 +121,9 @@ bool decode(const JournalRecord& r, CarryOrderRecord& out, std::string* error)
     if (!parseNumber(f[5], out.avgPx) || out.avgPx < 0)
         return fail(error, r, "average price " + quoted(f[5]) + " is not a non-negative number");
     out.source = f[6];
-    out.owner = f[7];
+    if (!f[7].empty())
+        out.aliases = split(f[7], ',');
+    out.owner = f[8];
     if (out.clOrdId.empty() || out.symbol.empty() || out.qty <= 0 || out.cumQty < 0 || out.cumQty > out.qty)
         return fail(error, r, "ClOrdID, symbol or quantities (qty " + std::to_string(out.qty) + ", cum "
                                   + std::to_string(out.cumQty) + ") are missing or out of order");

@@ -82,7 +82,7 @@ const OrderRecord& OrderManager::onSend(const OrderRequest& request, Timestamp n
     return stored;
 }
 
-const OrderRecord& OrderManager::adopt(const OrderRecord& carried, Timestamp now)
+const OrderRecord& OrderManager::adopt(const OrderRecord& carried, Timestamp now, const std::vector<std::string>& aliases)
 {
     OrderRecord o = carried;
     o.currentClOrdId = o.currentClOrdId.empty() ? o.clOrdId : o.currentClOrdId;
@@ -95,6 +95,8 @@ const OrderRecord& OrderManager::adopt(const OrderRecord& carried, Timestamp now
     o.sequence = m_sequence.size();
     m_alias[o.clOrdId] = o.clOrdId;
     m_alias[o.currentClOrdId] = o.clOrdId;
+    for (const auto& a : aliases)
+        m_alias.emplace(a, o.clOrdId);
     OrderRecord& stored = m_orders[o.clOrdId] = o;
     m_sequence.push_back(&stored);
     if (!isTerminal(stored.status))

@@ -99,7 +99,8 @@ public:
     // What a session carries over from the last one (reconciled with the counterparty
     // afterwards): an order that was working or in flight, working again here under all
     // the ClOrdIDs it has had; and a position, at its average cost.
-    const OrderRecord& adopt(const OrderRecord& carried, Timestamp now);
+    // `aliases`: further ClOrdIDs the counterparty may know it by (replaces only the FIX store saw).
+    const OrderRecord& adopt(const OrderRecord& carried, Timestamp now, const std::vector<std::string>& aliases = {});
     void seedPosition(const std::string& symbol, Quantity qty, double avgCostTicks);
 
     ReportResult onExecutionReport(const ExecutionReport& report, Timestamp now);
