@@ -30,6 +30,12 @@ std::unique_ptr<Agent> make(const char* type, const std::string& symbol, const A
     std::unique_ptr<ExecutionPolicy> policy;
     if (std::string(type) == "rl_execution") {
         std::unique_ptr<LearnedPolicy> p(new LearnedPolicy(path, error));
+        const std::string outside = error.empty() ? trainingTaskRefusal(p->card(), e.side, e.durationS, e.intervalS)
+                                                  : std::string();
+        if (!outside.empty()) {
+            error = "parent order outside the training task of '" + path + "': " + outside;
+            return nullptr;
+        }
         policy = std::move(p);
     } else {
         std::unique_ptr<TorchScriptPolicy> p(new TorchScriptPolicy(path, error));

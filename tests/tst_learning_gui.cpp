@@ -31,8 +31,12 @@ private Q_SLOTS:
         const std::string model = std::string(HM_SOURCE_DIR) + "/models/ppo-execution.pt";
         std::ofstream(agents) << "{\"agents\": [{\"id\": \"ppo\", \"type\": \"rl_execution\", \"instrument\": \"HMX\", "
                                  "\"model\": \"" << model << "\", \"params\": {\"side\": -1, \"quantity\": 20000, "
-                                 "\"duration_s\": 600, \"interval_s\": 2}}, {\"id\": \"broken\", \"type\": \"rl_execution\", "
-                                 "\"instrument\": \"HMX\", \"model\": \"/nonexistent/model.pt\"}]}";
+                                 "\"duration_s\": 1800, \"interval_s\": 10}}, {\"id\": \"broken\", \"type\": \"rl_execution\", "
+                                 "\"instrument\": \"HMX\", \"model\": \"/nonexistent/model.pt\"}, "
+                                 // outside the task the model was trained on (its card): refused, not run on a guess
+                                 "{\"id\": \"short\", \"type\": \"rl_execution\", \"instrument\": \"HMX\", \"model\": \""
+                              << model << "\", \"params\": {\"side\": -1, \"quantity\": 20000, \"duration_s\": 600, "
+                                 "\"interval_s\": 2}}]}";
         RuntimeOptions o;
         o.dataDirectory = dir.filePath(QStringLiteral("data")).toStdString();
         o.resourceDirectory = HM_TEST_RESOURCES;
@@ -54,7 +58,14 @@ private Q_SLOTS:
         rt.start();
         w.show();
 
-        // The good model runs; the broken one is refused with an alert, alone.
+        // The good model runs; the broken one and the one given a task it was not trained on
+        // are refused, each with an alert that says why.
+        QTRY_COMPARE_WITH_TIMEOUT(rt.refusedAgents(15000).size(), std::size_t(2), 15000);
+        const std::vector<std::string> refused = rt.refusedAgents(0);
+        QVERIFY2(refused[0].find("short") != std::string::npos || refused[1].find("short") != std::string::npos, refused[0].c_str());
+        for (const auto& r : refused)
+            if (r.rfind("short", 0) == 0)
+                QVERIFY2(r.find("trained on horizons of 1800 s, not 600 s") != std::string::npos, r.c_str());
         QTRY_COMPARE_WITH_TIMEOUT(w.agents().model().rowCount(), 1, 15000);
         QTRY_VERIFY_WITH_TIMEOUT(w.agents().model().agentAt(0)->state == AgentState::Running, 10000);
         QVERIFY(w.agents().model().agentAt(0)->description.find("sha256") != std::string::npos);
@@ -64,7 +75,7 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(w.decisions().rows() > 0, 20000);
         const QString details = w.decisions().details(0);
         QVERIFY2(details.contains(QStringLiteral("p(")) && details.contains(QStringLiteral("grad x input")), qPrintable(details));
-        QTRY_VERIFY_WITH_TIMEOUT(w.agents().model().agentAt(0)->monitor.size() >= 2, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(w.agents().model().agentAt(0)->monitor.size() >= 2, 30000); // one decision each 10 s
 
         // The detector names a regime with probabilities; the simulator's truth is beside it.
         QTRY_VERIFY_WITH_TIMEOUT(w.market().regimeText().contains(QStringLiteral("detected")), 15000);

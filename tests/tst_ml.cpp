@@ -86,6 +86,26 @@ std::string loadError(const std::string& model)
 class TestMl : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // A learned execution policy takes only parents inside the task its card says it was
+    // trained on; the reason names what differs.
+    void aParentOutsideTheTrainingTaskIsRefused()
+    {
+        ModelCard card;
+        card.environment = R"({"task": {"side": "sell", "horizon_s": 1800.0, "decision_interval_s": 10.0}})";
+        QCOMPARE(trainingTaskRefusal(card, Side::Sell, 1800, 10), std::string());
+        QCOMPARE(trainingTaskRefusal(card, Side::Buy, 1800, 10), std::string("the model was trained to sell, not to buy"));
+        QCOMPARE(trainingTaskRefusal(card, Side::Sell, 600, 10),
+                 std::string("the model was trained on horizons of 1800 s, not 600 s"));
+        QCOMPARE(trainingTaskRefusal(card, Side::Sell, 1800, 2),
+                 std::string("the model was trained to decide every 10 s, not every 2 s"));
+        card.environment = R"({"task": {"sides": ["buy", "sell"], "horizon_s_range": [300, 7200], "decision_interval_s": 10}})";
+        QCOMPARE(trainingTaskRefusal(card, Side::Buy, 3600, 10), std::string());
+        QCOMPARE(trainingTaskRefusal(card, Side::Buy, 60, 10),
+                 std::string("the model was trained on horizons of 300 s to 7200 s, not 60 s"));
+        card.environment = "not json"; // a card that states no task limits nothing
+        QCOMPARE(trainingTaskRefusal(card, Side::Buy, 60, 1), std::string());
+    }
+
     void torchScriptFromPythonRunsTheSame_data()
     {
         QTest::addColumn<QString>("mode");

@@ -258,6 +258,43 @@ std::string saveModel(const std::string& path, torch::nn::Module& network, Model
     return {};
 }
 
+std::string trainingTaskRefusal(const ModelCard& card, Side side, double horizonS, double intervalS)
+{
+    nlohmann::json env = nlohmann::json::parse(card.environment, nullptr, false);
+    if (env.is_discarded() || !env.is_object() || !env.contains("task") || !env["task"].is_object())
+        return {};
+    const nlohmann::json& task = env["task"];
+    const std::string want = side == Side::Buy ? "buy" : "sell";
+    std::vector<std::string> sides;
+    if (task.contains("sides") && task["sides"].is_array())
+        for (const auto& s : task["sides"])
+            if (s.is_string())
+                sides.push_back(s.get<std::string>());
+    if (task.contains("side") && task["side"].is_string())
+        sides.push_back(task["side"].get<std::string>());
+    const bool anySide = sides.empty() || std::find(sides.begin(), sides.end(), "any") != sides.end();
+    if (!anySide && std::find(sides.begin(), sides.end(), want) == sides.end())
+        return "the model was trained to " + sides.front() + ", not to " + want;
+    double lo = 0, hi = 0;
+    if (task.contains("horizon_s_range") && task["horizon_s_range"].is_array() && task["horizon_s_range"].size() == 2
+        && task["horizon_s_range"][0].is_number() && task["horizon_s_range"][1].is_number()) {
+        lo = task["horizon_s_range"][0].get<double>();
+        hi = task["horizon_s_range"][1].get<double>();
+    } else if (task.contains("horizon_s") && task["horizon_s"].is_number()) {
+        lo = hi = task["horizon_s"].get<double>();
+    }
+    auto seconds = [](double s) { return std::to_string(static_cast<long long>(std::llround(s))) + " s"; };
+    if (hi > 0 && (horizonS < lo - 1e-6 || horizonS > hi + 1e-6))
+        return "the model was trained on horizons of " + (lo == hi ? seconds(lo) : seconds(lo) + " to " + seconds(hi))
+            + ", not " + seconds(horizonS);
+    if (task.contains("decision_interval_s") && task["decision_interval_s"].is_number()) {
+        const double trained = task["decision_interval_s"].get<double>();
+        if (std::fabs(trained - intervalS) > 1e-6)
+            return "the model was trained to decide every " + seconds(trained) + ", not every " + seconds(intervalS);
+    }
+    return {};
+}
+
 std::string loadCard(const std::string& path, ModelCard& card)
 {
     const std::string cardPath = path + ".json";
