@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <chrono>
 #include <cmath>
 #include <future>
@@ -160,6 +161,11 @@ const std::map<std::string, FieldRule>& fieldRules()
         {"reason", {FieldType::String, 1000}},     {"passphrase", {FieldType::String, 1024}},
         {"name", {FieldType::String, 64}},         {"value", {FieldType::StringOrNumber, 40000}},
         {"ticket", {FieldType::Integer, 0}},       {"level", {FieldType::Integer, 0}},
+        // work: a parent order for a new execution agent
+        {"type", {FieldType::String, 64}},         {"instrument", {FieldType::String, 64}},
+        {"side", {FieldType::StringOrNumber, 8}},  {"quantity", {FieldType::Integer, 0}},
+        {"duration_s", {FieldType::StringOrNumber, 32}}, {"interval_s", {FieldType::StringOrNumber, 32}},
+        {"model", {FieldType::String, 4096}},
     };
     return rules;
 }
@@ -201,7 +207,7 @@ std::string checkFields(const json& req)
 
 const char* const kCommands[] = {"list",       "status",   "limits", "start",          "pause",    "resume",
                                  "throttle",   "reduce-only", "halt", "kill",          "kill-all", "rearm",
-                                 "rearm-all",  "approve",  "reject", "throttle-level", "set-limit"};
+                                 "rearm-all",  "approve",  "reject", "throttle-level", "set-limit", "work"};
 } // namespace
 
 struct ControlServer::Connection {
@@ -561,6 +567,50 @@ std::string ControlServer::handle(const std::string& line, const std::string& pe
             return refusal("throttle-level: \"level\" must be a whole number from 0 to 100, got " + l.dump());
         const int level = static_cast<int>(l.get<std::int64_t>());
         return call([&](Reply r) { m_engine.setThrottleLevel(str("agent"), level, actor, r); });
+    }
+    if (cmd == "work") {
+        // A parent order handed to a new execution agent, checked as the agents file is
+        // (and as a learned agent's card demands), then started.
+        for (const char* k : {"agent", "type", "instrument", "side", "quantity", "duration_s"})
+            if (!req.contains(k))
+                return refusal("work needs \"agent\" (a new agent id), \"type\", \"instrument\", \"side\", "
+                               "\"quantity\" and \"duration_s\" (missing \"" + std::string(k) + "\")");
+        // Seconds may come as text (helmsman-ctl passes its arguments on): read whole, or refused.
+        auto seconds = [&](const char* k, json& out) {
+            const json& v = req[k];
+            if (v.is_number()) {
+                out = v;
+                return true;
+            }
+            const std::string t = v.get<std::string>();
+            char* end = nullptr;
+            const double d = std::strtod(t.c_str(), &end);
+            if (t.empty() || end != t.c_str() + t.size())
+                return false;
+            out = d;
+            return true;
+        };
+        json params = {{"side", req["side"]}, {"quantity", req["quantity"]}};
+        for (const char* k : {"duration_s", "interval_s"})
+            if (req.contains(k) && !seconds(k, params[k]))
+                return refusal(std::string("work: \"") + k + "\" must be a number of seconds, got " + req[k].dump());
+        json agent = {{"id", req["agent"]}, {"type", req["type"]}, {"instrument", req["instrument"]}, {"params", params}};
+        if (req.contains("model"))
+            agent["model"] = req["model"];
+        std::vector<AgentSpec> specs;
+        std::string error;
+        if (!parseAgentSpecs(json{{"agents", json::array({agent})}}.dump(), "work", specs, error, m_engine.sessionRegimes()))
+            return refusal(error); // it names the request as "work"
+        EngineCommands& engine = m_engine;
+        const std::string id = specs.front().id;
+        return call([&](Reply r) {
+            engine.addAgent(specs.front(), actor, [&engine, id, actor, r](bool ok, const std::string& added) {
+                if (!ok)
+                    return r(false, added);
+                engine.controlAgent(id, AgentAction::Start, actor, "working a parent order from helmsman-ctl",
+                                    [r, added](bool started, const std::string& m) { r(started, added + "; " + m); });
+            });
+        });
     }
     AgentAction action;
     if (!parseAgentAction(cmd, action))

@@ -29,6 +29,8 @@ void usage()
               "  approve|reject TICKET | --agent AGENT\n"
               "  throttle-level AGENT LEVEL(0..100)\n"
               "  set-limit NAME VALUE --reason TEXT           (risk manager)\n"
+              "  work AGENT TYPE INSTRUMENT buy|sell QTY DURATION_S [--interval S] [--model FILE]\n"
+              "                                               a new execution agent works this parent order\n"
               "  --raw JSON                                   send a request as is\n"
               "The risk-manager passphrase is read from HELMSMAN_RISK_PASSPHRASE or, with\n"
               "--passphrase-stdin, from the first line of standard input.\n"
@@ -95,6 +97,11 @@ int run(int argc, char** argv)
             return 0;
         } else if (a == "--socket") {
             socketPath = next();
+        } else if (a == "--interval" || a == "--model") {
+            const std::string v = next();
+            if (!checkUtf8(a, v))
+                return 2;
+            req[a == "--interval" ? "interval_s" : "model"] = v;
         } else if (a == "--reason" || a == "--agent") {
             const std::string v = next();
             if (!checkUtf8(a, v))
@@ -147,6 +154,22 @@ int run(int argc, char** argv)
             }
             req["agent"] = pos[1];
             req["level"] = level;
+        } else if (cmd == "work") {
+            unsigned long long qty = 0;
+            if (pos.size() < 7) {
+                std::fprintf(stderr, "helmsman-ctl: work needs AGENT TYPE INSTRUMENT SIDE QTY DURATION_S\n");
+                return 2;
+            }
+            if (!wholeNumber(pos[5], 1, 1000000000ULL, qty)) {
+                std::fprintf(stderr, "helmsman-ctl: work: QTY must be a whole number from 1, got '%s'\n", pos[5].c_str());
+                return 2;
+            }
+            req["agent"] = pos[1];
+            req["type"] = pos[2];
+            req["instrument"] = pos[3];
+            req["side"] = pos[4];
+            req["quantity"] = qty;
+            req["duration_s"] = pos[6];
         } else if (cmd == "set-limit") {
             if (pos.size() < 3) {
                 std::fprintf(stderr, "helmsman-ctl: set-limit needs NAME VALUE\n");

@@ -207,6 +207,26 @@ private Q_SLOTS:
         QVERIFY(server.handleLine("{\"cmd\":\"status\"}", "test").find("\"killed\":false") != std::string::npos);
         const std::string list = server.handleLine("{\"cmd\":\"list\"}", "test");
         QVERIFY2(list.find("\"state\":\"armed\"") != std::string::npos, list.c_str());
+
+        // A parent order handed to a new execution agent: checked as the agents file is, then started.
+        QVERIFY(isError("{\"cmd\":\"work\",\"agent\":\"w1\",\"type\":\"twap\",\"instrument\":\"HMX\"}",
+                        "missing \\\"side\\\""));
+        QVERIFY(isError("{\"cmd\":\"work\",\"agent\":\"w1\",\"type\":\"twap\",\"instrument\":\"HMX\",\"side\":\"buy\","
+                        "\"quantity\":1000,\"duration_s\":\"soon\"}",
+                        "must be a number of seconds"));
+        QVERIFY(isError("{\"cmd\":\"work\",\"agent\":\"w1\",\"type\":\"teleport\",\"instrument\":\"HMX\",\"side\":\"buy\","
+                        "\"quantity\":1000,\"duration_s\":60}",
+                        "teleport"));
+        const std::string work = server.handleLine("{\"cmd\":\"work\",\"agent\":\"w1\",\"type\":\"twap\",\"instrument\":\"HMX\","
+                                                   "\"side\":\"buy\",\"quantity\":1000,\"duration_s\":\"60\"}",
+                                                   "test");
+        QVERIFY2(accepted(work), work.c_str());
+        const std::string listed = server.handleLine("{\"cmd\":\"list\"}", "test");
+        QVERIFY2(listed.find("\"id\":\"w1\"") != std::string::npos && listed.find("\"state\":\"running\"") != std::string::npos,
+                 listed.c_str());
+        QVERIFY(isError("{\"cmd\":\"work\",\"agent\":\"w1\",\"type\":\"twap\",\"instrument\":\"HMX\",\"side\":\"buy\","
+                        "\"quantity\":1000,\"duration_s\":60}",
+                        "w1")); // the id is taken
         server.stop();
         engine.stop();
     }
