@@ -1,6 +1,7 @@
 #include "control_server.h"
 #include "model/thread_name.h"
 
+#include "agents/parent_order.h"
 #include "engine/engine_commands.h"
 #include "journal/journal_codec.h"
 #include "journal/journal_writer.h"
@@ -590,21 +591,33 @@ std::string ControlServer::handle(const std::string& line, const std::string& pe
             out = d;
             return true;
         };
-        json params = {{"side", req["side"]}, {"quantity", req["quantity"]}};
+        ParentOrder parent;
+        json duration, interval = 0;
         for (const char* k : {"duration_s", "interval_s"})
-            if (req.contains(k) && !seconds(k, params[k]))
+            if (req.contains(k) && !seconds(k, k[0] == 'd' ? duration : interval))
                 return refusal(std::string("work: \"") + k + "\" must be a number of seconds, got " + req[k].dump());
-        json agent = {{"id", req["agent"]}, {"type", req["type"]}, {"instrument", req["instrument"]}, {"params", params}};
-        if (req.contains("model"))
-            agent["model"] = req["model"];
-        std::vector<AgentSpec> specs;
+        const json& side = req["side"];
+        if (side == "buy" || side == 1)
+            parent.side = Side::Buy;
+        else if (side == "sell" || side == -1)
+            parent.side = Side::Sell;
+        else
+            return refusal("work: \"side\" must be buy or sell, got " + side.dump());
+        parent.agentId = str("agent");
+        parent.agentType = str("type");
+        parent.symbol = str("instrument");
+        parent.quantity = req["quantity"].get<Quantity>();
+        parent.durationS = duration.get<double>();
+        parent.intervalS = interval.get<double>();
+        parent.model = str("model");
+        AgentSpec spec;
         std::string error;
-        if (!parseAgentSpecs(json{{"agents", json::array({agent})}}.dump(), "work", specs, error, m_engine.sessionRegimes()))
-            return refusal(error); // it names the request as "work"
+        if (!agentForParentOrder(parent, m_engine.sessionRegimes(), spec, error))
+            return refusal("work: " + error);
         EngineCommands& engine = m_engine;
-        const std::string id = specs.front().id;
+        const std::string id = spec.id;
         return call([&](Reply r) {
-            engine.addAgent(specs.front(), actor, [&engine, id, actor, r](bool ok, const std::string& added) {
+            engine.addAgent(spec, actor, [&engine, id, actor, r](bool ok, const std::string& added) {
                 if (!ok)
                     return r(false, added);
                 engine.controlAgent(id, AgentAction::Start, actor, "working a parent order from helmsman-ctl",

@@ -19,6 +19,7 @@
 
 #include <QApplication>
 #include <QChart>
+#include <QComboBox>
 #include <QDockWidget>
 #include <QFile>
 #include <QLabel>
@@ -27,6 +28,7 @@
 #include <QPushButton>
 #include <QTableWidget>
 #include <QXYSeries>
+#include <QSpinBox>
 #include <QtTest>
 
 #include <atomic>
@@ -153,6 +155,37 @@ private Q_SLOTS:
         QTest::mouseClick(cancelAll, Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(w.orders().orderAt(1)->status, OrderStatus::Canceled, 5000);
         QTRY_VERIFY_WITH_TIMEOUT(w.chart().midPoints() > 2, 5000);
+
+        // "Work with": the ticket hands the quantity to a new execution agent as its parent.
+        auto* workWith = w.ticket().workWith();
+        auto* horizon = w.findChild<QSpinBox*>(QStringLiteral("ticketHorizon"));
+        QVERIFY(horizon);
+        const int agentsBefore = w.agents().model().rowCount();
+        workWith->setCurrentIndex(workWith->findData(QStringLiteral("twap")));
+        horizon->setValue(2);
+        w.ticket().setQuantity(600);
+        QTest::mouseClick(w.ticket().buyButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(w.agents().model().rowCount(), agentsBefore + 1, 5000);
+        const int row = w.agents().model().rowOf("twap-ticket-1");
+        QVERIFY(row >= 0);
+        QTRY_VERIFY_WITH_TIMEOUT(w.agents().model().agentAt(w.agents().model().rowOf("twap-ticket-1"))->state
+                                     == AgentState::Running,
+                                 5000);
+        QCOMPARE(w.agents().model().agentAt(row)->progress.target, Quantity(600));
+        // A learned agent given a parent outside the task it was trained on is refused, and says why.
+        workWith->setCurrentIndex(workWith->findData(QStringLiteral("rl_execution:ppo-execution.pt")));
+        QTest::mouseClick(w.ticket().sellButton(), Qt::LeftButton);
+        auto ticketMessage = [&]() -> QLabel* {
+            for (QLabel* l : w.ticket().findChildren<QLabel*>())
+                if (l->text().contains(QStringLiteral("training task")))
+                    return l;
+            return nullptr;
+        };
+        QTRY_VERIFY_WITH_TIMEOUT(ticketMessage() != nullptr, 10000);
+        QCOMPARE(w.agents().model().rowCount(), agentsBefore + 1);
+        workWith->setCurrentIndex(0); // direct again
+        w.ticket().setQuantity(100);
+
         // The event loop's lateness is measured and on show in the status bar.
         QTRY_VERIFY_WITH_TIMEOUT(w.loopProbe().stats().samples > 5, 5000);
         auto* lag = w.findChild<QLabel*>(QStringLiteral("loopLag"));

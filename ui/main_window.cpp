@@ -20,6 +20,8 @@
 #include "snapshot_bridge.h"
 #include "table_view.h"
 
+#include <algorithm>
+
 #include <QCloseEvent>
 #include <QCoreApplication>
 #include <QFileDialog>
@@ -78,6 +80,7 @@ MainWindow::MainWindow(EngineCommands& engine, const Instrument& instrument, con
     m_ticket = new OrderTicket(instrument);
     connect(m_ticket, &OrderTicket::orderRequested, this,
             [this](const OrderRequest& o) { m_engine.submit(o, Origin::desk("ticket")); });
+    connect(m_ticket, &OrderTicket::parentRequested, this, &MainWindow::workParentOrder);
     dock(tr("Order ticket"), QStringLiteral("ticketDock"), m_ticket, Qt::LeftDockWidgetArea);
 
     m_orderModel = new OrderTableModel(this);
@@ -461,6 +464,33 @@ void MainWindow::cancelSelected()
         if (o && !isTerminal(o->status))
             m_engine.cancel(o->clOrdId, Origin::desk("blotter"));
     }
+}
+
+void MainWindow::workParentOrder(ParentOrder parent)
+{
+    // A fresh id per parent: the agent stays listed (and answerable) once it is done.
+    auto taken = [this](const std::string& id) {
+        return m_last && std::any_of(m_last->agents.begin(), m_last->agents.end(), [&](const AgentView& a) { return a.id == id; });
+    };
+    std::string id;
+    do
+        id = parent.agentType.substr(0, parent.agentType.find('_')) + "-ticket-" + std::to_string(++m_parentOrders);
+    while (taken(id));
+    parent.agentId = id;
+    AgentSpec spec;
+    std::string error;
+    const RegimeNames& regimes = m_engine.sessionRegimes();
+    if (!agentForParentOrder(parent, regimes.names.empty() ? defaultRegimeNames() : regimes, spec, error))
+        return m_ticket->showResult(false, QString::fromStdString(error));
+    const Actor actor = m_operator->actor();
+    EngineCommands& engine = m_engine;
+    OrderTicket* ticket = m_ticket;
+    const Reply toTicket = replyOnUi(ticket, [ticket](bool ok, const QString& t) { ticket->showResult(ok, t); });
+    engine.addAgent(spec, actor, [&engine, id, actor, toTicket](bool ok, const std::string& added) {
+        if (!ok)
+            return toTicket(false, added);
+        engine.controlAgent(id, AgentAction::Start, actor, "working a parent order from the ticket", toTicket);
+    });
 }
 
 void MainWindow::onLadderDoubleClick(const QModelIndex& index)

@@ -2,6 +2,7 @@
 // The workstation window: dockable ladder, chart, blotter, ticket, agents, approvals,
 // risk, feed, FIX session and log panels, and a toolbar with the global kill switch.
 // It reads only snapshots and talks to the engine only by commands.
+#include "agents/parent_order.h"
 #include "engine/snapshot.h"
 #include "operator_session.h"
 #include "snapshot_panel.h"
@@ -98,6 +99,8 @@ private:
     void onSnapshot(const SnapshotPtr& snapshot);
     void cancelSelected();
     void onLadderDoubleClick(const QModelIndex& index);
+    // The ticket's "work with": a new execution agent for the parent order, started.
+    void workParentOrder(ParentOrder parent);
     QDockWidget* dock(const QString& title, const QString& name, QWidget* widget, Qt::DockWidgetArea area);
     void buildToolbar();
     void buildMenus();
@@ -141,6 +144,7 @@ private:
     std::vector<QDockWidget*> m_docks;
     QMenu* m_viewMenu = nullptr;
     SnapshotPtr m_last;
+    int m_parentOrders = 0; // parents handed to agents from the ticket, for their ids
     std::uint64_t m_snapshotsSeen = 0;
 };
 

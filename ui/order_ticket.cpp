@@ -13,6 +13,7 @@ namespace hm {
 OrderTicket::OrderTicket(const Instrument& instrument, QWidget* parent) : QWidget(parent), m_instrument(instrument)
 {
     qRegisterMetaType<hm::OrderRequest>();
+    qRegisterMetaType<hm::ParentOrder>();
     // Compact: two fields a row, so the ticket fits under the ladder on a 1000-pixel screen.
     auto* form = new QGridLayout;
     form->setVerticalSpacing(4);
@@ -45,6 +46,26 @@ OrderTicket::OrderTicket(const Instrument& instrument, QWidget* parent) : QWidge
     form->addWidget(new QLabel(tr("Price")), 2, 2);
     form->addWidget(m_price, 2, 3);
     connect(m_type, &QComboBox::currentIndexChanged, this, [this](int i) { m_price->setEnabled(i == 0); });
+    // Work with: send the order as it is, or hand it to a new execution agent as its parent.
+    m_workWith = new QComboBox;
+    m_workWith->setObjectName(QStringLiteral("ticketWorkWith"));
+    m_workWith->addItem(tr("Direct"), QString());
+    for (const auto& a : {std::pair<const char*, const char*>{"TWAP", "twap"}, {"VWAP", "vwap"}, {"POV", "pov"},
+                          {"Almgren-Chriss", "almgren_chriss"}, {"PPO (learned)", "rl_execution:ppo-execution.pt"},
+                          {"DDQN (learned)", "rl_execution:ddqn-execution.pt"}})
+        m_workWith->addItem(tr(a.first), QString::fromLatin1(a.second));
+    m_workWith->setToolTip(tr("Direct sends the order. An agent works the quantity as a parent order over the horizon."));
+    form->addWidget(new QLabel(tr("Work with")), 3, 0);
+    form->addWidget(m_workWith, 3, 1);
+    m_horizonMin = new QSpinBox;
+    m_horizonMin->setObjectName(QStringLiteral("ticketHorizon"));
+    m_horizonMin->setRange(1, 480);
+    m_horizonMin->setValue(30);
+    m_horizonMin->setSuffix(tr(" min"));
+    m_horizonMin->setEnabled(false);
+    form->addWidget(new QLabel(tr("Over")), 3, 2);
+    form->addWidget(m_horizonMin, 3, 3);
+    connect(m_workWith, &QComboBox::currentIndexChanged, this, [this](int i) { m_horizonMin->setEnabled(i > 0); });
 
     m_buy = new QPushButton(tr("Buy"));
     m_buy->setObjectName(QStringLiteral("buyButton"));
@@ -96,19 +117,35 @@ void OrderTicket::send(Side side)
                                        TimeInForce::FillOrKill};
     o.tif = tifs[m_tif->currentIndex()];
     o.qty = m_qty->value();
-    if (o.type == OrderType::Limit) {
+    const QString with = m_workWith->currentData().toString(); // empty: direct
+    if (o.type == OrderType::Limit && with.isEmpty()) { // an agent prices its own children
         o.price = m_instrument.toTicks(m_price->value());
         if (o.price <= 0) {
-            m_error->setText(tr("Enter a positive limit price."));
+            showResult(false, tr("Enter a positive limit price."));
             return;
         }
     }
     if (o.qty % std::max<Quantity>(1, m_instrument.lotSize) != 0) {
-        m_error->setText(tr("Quantity must be a multiple of the lot size %1.").arg(m_instrument.lotSize));
+        showResult(false, tr("Quantity must be a multiple of the lot size %1.").arg(m_instrument.lotSize));
         return;
     }
     m_error->clear();
-    Q_EMIT orderRequested(o);
+    if (with.isEmpty())
+        return Q_EMIT orderRequested(o);
+    ParentOrder p;
+    p.agentType = with.section(QLatin1Char(':'), 0, 0).toStdString();
+    p.model = with.section(QLatin1Char(':'), 1).toStdString();
+    p.symbol = o.symbol;
+    p.side = side;
+    p.quantity = o.qty;
+    p.durationS = 60.0 * m_horizonMin->value();
+    Q_EMIT parentRequested(p);
+}
+
+void OrderTicket::showResult(bool ok, const QString& text)
+{
+    m_error->setStyleSheet(ok ? QStringLiteral("color:#8fd19e;") : QStringLiteral("color:#eb6464;"));
+    m_error->setText(text);
 }
 
 } // namespace hm

@@ -1,6 +1,8 @@
 #pragma once
 // Order entry: side, type, time in force, quantity and price; emits a request that
-// the window hands to the engine as a command.
+// the window hands to the engine as a command. "Work with" hands the quantity instead
+// to a new execution agent as its parent order, over the horizon given.
+#include "agents/parent_order.h"
 #include "model/order.h"
 
 #include <QWidget>
@@ -21,11 +23,15 @@ public:
     void setPrice(double price);
     void setQuantity(int qty);
     void setType(OrderType type);
+    // Said under the buttons: what became of the last request (the engine's answer).
+    void showResult(bool ok, const QString& text);
+    QComboBox* workWith() const { return m_workWith; }
     QPushButton* buyButton() const { return m_buy; }
     QPushButton* sellButton() const { return m_sell; }
 
 Q_SIGNALS:
     void orderRequested(hm::OrderRequest order);
+    void parentRequested(hm::ParentOrder parent); // agentId left for the window to choose
 
 private:
     void send(Side side);
@@ -33,6 +39,8 @@ private:
     Instrument m_instrument;
     QComboBox* m_type;
     QComboBox* m_tif;
+    QComboBox* m_workWith;
+    QSpinBox* m_horizonMin;
     QSpinBox* m_qty;
     QDoubleSpinBox* m_price;
     QPushButton* m_buy;
@@ -44,3 +52,4 @@ private:
 } // namespace hm
 
 Q_DECLARE_METATYPE(hm::OrderRequest)
+Q_DECLARE_METATYPE(hm::ParentOrder)
