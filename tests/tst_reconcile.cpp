@@ -317,7 +317,17 @@ private Q_SLOTS:
             core.handle(market());
             core.handle(lastSession());
             core.handle(logon());
-            ExecutionReport a = statusAnswer("OLD-1", OrderStatus::PartiallyFilled, 500, 300, 99.94);
+            // Resent at logon: the last session's replace of OLD-1, under an id this journal
+            // never had. The live engine finds the order by OrigClOrdID; the replay can only
+            // if the journal keeps it (and the new quantity and price).
+            ExecutionReport replaced = statusAnswer("OLD-1R", OrderStatus::PartiallyFilled, 600, 100, 99.90);
+            replaced.execType = ExecType::Replaced;
+            replaced.origClOrdId = "OLD-1";
+            replaced.price = 9995;
+            replaced.possDup = true;
+            core.handle(replaced);
+            QCOMPARE(order(*core.publish(), "OLD-1")->qty, Quantity(600));
+            ExecutionReport a = statusAnswer("OLD-1R", OrderStatus::PartiallyFilled, 600, 300, 99.94);
             a.ordStatusReqId = venue.queries[0].reqId;
             core.handle(a);
             ExecutionReport b = statusAnswer("OLD-2", OrderStatus::New, 200, 0, 0);
@@ -355,6 +365,8 @@ private Q_SLOTS:
         QCOMPARE(next.carry.orders.size(), std::size_t(2));
         QCOMPARE(next.carry.orders[0].clOrdId, std::string("OLD-1"));
         QCOMPARE(next.carry.orders[0].cumQty, Quantity(300));
+        QCOMPARE(next.carry.orders[0].qty, Quantity(600));
+        QCOMPARE(next.carry.orders[0].price, Price(9995));
         QCOMPARE(next.carry.orders[0].status, OrderStatus::PendingCancel);
         QVERIFY(next.clOrdIds.count("OLD-2"));
     }
@@ -464,6 +476,23 @@ private Q_SLOTS:
         bad.text.replace(bad.text.find("status=PartiallyFilled"), 22, "status=Bogus");
         QVERIFY(!decodesCleanly(bad, &why));
         QVERIFY2(why.find("'Bogus'") != std::string::npos, why.c_str());
+        // A report keeps its OrigClOrdID and a replace's new quantity and price, for the
+        // replay of a session whose requests were the last one's.
+        ExecutionReport replaced = statusAnswer("R-2", OrderStatus::New, 700, 0, 0);
+        replaced.execType = ExecType::Replaced;
+        replaced.origClOrdId = "R-1";
+        replaced.price = 9991;
+        replaced.text = "moved | twice";
+        ExecReportRecord back;
+        QVERIFY(decode(encode(ExecReportRecord::from(replaced), 1), back));
+        QCOMPARE(back.origClOrdId, std::string("R-1"));
+        QCOMPARE(back.orderQty, Quantity(700));
+        QCOMPARE(back.price, Price(9991));
+        QCOMPARE(back.text, replaced.text);
+        JournalRecord badReport = encode(ExecReportRecord::from(replaced), 1);
+        badReport.text.replace(badReport.text.find("qty=700"), 7, "qty=lots");
+        QVERIFY(!decode(badReport, back, &why));
+        QVERIFY2(why.find("'qty=lots'") != std::string::npos, why.c_str());
         JournalRecord badPosition = encode(c.positions[0], 1);
         badPosition.text = "avg_cost=-3|from=x";
         QVERIFY(!decode(badPosition, p, &why));

@@ -125,6 +125,8 @@ void Reconciler::ask(Io io)
 
 ReportResult Reconciler::applyAnswer(Io io, ExecutionReport& e, const OrderRecord& o)
 {
+    if (!io.router.m_oms.find(e.clOrdId)) // known there by an id we never had: name ours (journaled with it)
+        e.origClOrdId = o.clOrdId;
     if (e.cumQty > o.cumQty) {
         // A fill the last session never journaled: booked from what CumQty and AvgPx add up to.
         const Quantity qty = e.cumQty - o.cumQty;

@@ -238,7 +238,10 @@ void ReplayApplier::applyExecReport(Io io, const JournalRecord& r)
     decode(r, journaled);
     ExecutionReport e = journaled.report();
     auto req = m_requests.find(e.clOrdId);
-    if (req != m_requests.end()) {
+    if (!journaled.origClOrdId.empty()) { // kept by the journal itself (newer journals)
+        if (req != m_requests.end() && (e.execType == ExecType::Replaced || e.execType == ExecType::Rejected))
+            m_requests.erase(req);
+    } else if (req != m_requests.end()) {
         e.origClOrdId = req->second.orig;
         if (e.execType == ExecType::Replaced) {
             e.orderQty = req->second.qty;

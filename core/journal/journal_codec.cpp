@@ -278,6 +278,11 @@ ExecReportRecord ExecReportRecord::from(const ExecutionReport& e)
     x.ordStatus = e.ordStatus;
     x.orderId = e.orderId;
     x.leavesQty = e.leavesQty;
+    x.origClOrdId = e.origClOrdId;
+    if (e.execType == ExecType::Replaced) {
+        x.orderQty = e.orderQty;
+        x.price = e.price;
+    }
     x.possDup = e.possDup;
     x.text = e.text;
     return x;
@@ -297,6 +302,9 @@ ExecutionReport ExecReportRecord::report() const
     e.ordStatus = ordStatus;
     e.orderId = orderId;
     e.leavesQty = leavesQty;
+    e.origClOrdId = origClOrdId;
+    e.orderQty = orderQty;
+    e.price = price;
     e.possDup = possDup;
     e.text = text;
     return e;
@@ -312,7 +320,13 @@ JournalRecord encode(const ExecReportRecord& e, Timestamp time)
     r.qty = e.lastQty;
     r.aux = e.cumQty;
     r.text = e.execId + "|" + toString(e.execType) + "|" + toString(e.ordStatus) + "|" + e.orderId + "|"
-        + std::to_string(e.leavesQty) + (e.possDup ? "|possdup" : "") + (e.text.empty() ? "" : "|" + e.text);
+        + std::to_string(e.leavesQty);
+    if (!e.origClOrdId.empty()) {
+        r.text += "|@orig=" + e.origClOrdId;
+        if (e.orderQty > 0)
+            r.text += ",qty=" + std::to_string(e.orderQty) + ",px=" + std::to_string(e.price);
+    }
+    r.text += (e.possDup ? "|possdup" : "") + (e.text.empty() ? "" : "|" + e.text);
     return r;
 }
 
@@ -343,6 +357,20 @@ bool decode(const JournalRecord& r, ExecReportRecord& out, std::string* error)
         return fail(error, r, "leaves quantity " + quoted(f[4]) + " is not a whole number");
     out.leavesQty = leaves;
     std::size_t next = 5;
+    if (f.size() > next && startsWith(f[next], "@orig=")) {
+        const auto parts = split(f[next].substr(6), ',');
+        out.origClOrdId = parts.empty() ? std::string() : parts[0];
+        for (std::size_t i = 1; i < parts.size(); ++i) {
+            std::int64_t v = 0;
+            const std::size_t eq = parts[i].find('=');
+            const std::string key = parts[i].substr(0, eq);
+            if (eq == std::string::npos || !parseInteger(parts[i].substr(eq + 1), v) || v < 0
+                || (key != "qty" && key != "px"))
+                return fail(error, r, "replace detail " + quoted(parts[i]) + " is not qty=N or px=P");
+            (key == "qty" ? out.orderQty : out.price) = v;
+        }
+        ++next;
+    }
     if (f.size() > next && f[next] == "possdup") {
         out.possDup = true;
         ++next;

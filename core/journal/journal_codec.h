@@ -104,6 +104,13 @@ struct ExecReportRecord {
     OrderStatus ordStatus = OrderStatus::New;
     std::string orderId;
     Quantity leavesQty = 0;
+    // What a replay cannot always find in the requests journaled before (the request may
+    // be the last session's): the ClOrdID the report is about, and a replace's new
+    // quantity and price. Written as "|@orig=ID[,qty=N,px=P]" after the leaves quantity
+    // when set; a venue text starting "@orig=" would read back as one.
+    std::string origClOrdId;
+    Quantity orderQty = 0; // Replaced only
+    Price price = 0;       // Replaced only
     bool possDup = false;
     // The venue's text; may hold '|'. A text of exactly "possdup" on a report that is
     // not a possible duplicate reads back as a possible duplicate with no text: the
@@ -111,8 +118,9 @@ struct ExecReportRecord {
     std::string text;
 
     static ExecReportRecord from(const ExecutionReport& report);
-    // The report as journaled; what the journal does not keep (average price, the
-    // original ClOrdID, order qty and price) stays at its default.
+    // The report as journaled; what the journal does not keep (the average price; the
+    // original ClOrdID, order qty and price in journals from before they were kept) stays
+    // at its default.
     ExecutionReport report() const;
 };
 
