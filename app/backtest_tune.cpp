@@ -15,7 +15,7 @@ namespace hm {
 namespace {
 const char* kTuneUsage =
     "usage: helmsman-backtest --tune [options]\n"
-    "  --episodes N     training episodes per task and family (default 12)\n"
+    "  --episodes N     training episodes per task and family (default 20)\n"
     "  --families LIST  comma-separated: twap,vwap,pov,ac (default all)\n"
     "  --seed N         first training seed (default 20000000; must stay below 100000000)\n"
     "  --sim-config F   simulator configuration (default: the built-in one)\n"

@@ -403,6 +403,14 @@ private Q_SLOTS:
         QCOMPARE(fails({QStringLiteral("--strategies"), QStringLiteral("twap,magic")}, QStringLiteral("unknown strategy 'magic'")),
                  QString());
         QCOMPARE(fails({QStringLiteral("--bogus")}, QStringLiteral("unknown option '--bogus'")), QString());
+        // Tuning never touches the held-out seeds.
+        QCOMPARE(fails({QStringLiteral("--tune"), QStringLiteral("--seed"), QStringLiteral("99999990"), QStringLiteral("--episodes"),
+                        QStringLiteral("10")},
+                       QStringLiteral("reach the held-out range")),
+                 QString());
+        QCOMPARE(fails({QStringLiteral("--tune"), QStringLiteral("--families"), QStringLiteral("twap,magic")},
+                       QStringLiteral("unknown family 'magic'")),
+                 QString());
         QCOMPARE(fails({QStringLiteral("--sim-config"), QStringLiteral("/nonexistent.json")}, QStringLiteral("cannot open")),
                  QString());
     }

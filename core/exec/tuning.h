@@ -21,7 +21,7 @@ struct TuningOptions {
     std::vector<double> limitSigmas{0.0, 1.0, 2.0}; // 0: no limit
     std::vector<double> maxParticipation{0.25, 0.5, 0.0}; // 0: no cap
     std::vector<TuningTask> tasks{{1800, 0.10}, {600, 0.05}, {1800, 0.25}};
-    int episodesPerTask = 12;
+    int episodesPerTask = 20;
     std::uint64_t seed0 = 20000000; // training seeds
     std::vector<std::string> families{"twap", "vwap", "pov", "ac"};
 };
