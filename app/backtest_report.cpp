@@ -116,9 +116,12 @@ bool costsChart(const BacktestReport& r, const std::string& path)
         p.setBrush(Qt::white);
         p.drawEllipse(QPointF(cx, y(mean)), 4, 4);
         p.setPen(Qt::black);
-        p.drawText(QRectF(cx - slot / 2, plot.bottom() + 8, slot, 20), Qt::AlignCenter, QString::fromStdString(names[i]));
-        p.drawText(QRectF(cx - slot / 2, plot.bottom() + 26, slot, 20), Qt::AlignCenter,
-                   QStringLiteral("mean %1").arg(mean, 0, 'f', 2));
+        // Short labels, the variant on a line of its own, so a dozen strategies fit.
+        QString label = QString::fromStdString(names[i]);
+        label.replace(QStringLiteral("Almgren-Chriss"), QStringLiteral("AC")).replace(QStringLiteral("submit-and-leave"), QStringLiteral("submit\nand leave"));
+        label.replace(QStringLiteral("-default"), QStringLiteral("\ndefault")).replace(QStringLiteral("-cross"), QStringLiteral("\ncross"));
+        p.drawText(QRectF(cx - slot / 2, plot.bottom() + 6, slot, 32), Qt::AlignHCenter | Qt::AlignTop, label);
+        p.drawText(QRectF(cx - slot / 2, plot.bottom() + 38, slot, 18), Qt::AlignCenter, QString::number(mean, 'f', 2));
     }
     return img.save(QString::fromStdString(path));
 }
