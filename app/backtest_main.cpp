@@ -1,6 +1,7 @@
 // helmsman-backtest: every execution strategy on the same held-out seeds across all
 // regimes; a table on the console, CSV, JSON and PNG charts in the output directory.
 #include "backtest_report.h"
+#include "backtest_tune.h"
 #include "model/text.h"
 #include "ml/training.h"
 
@@ -21,8 +22,9 @@ using namespace hm;
 namespace {
 
 const char* kUsage =
-    "usage: helmsman-backtest [options]\n"
-    "  --strategies LIST    comma-separated: twap,vwap,pov,ac,submit-and-leave (default all)\n"
+    "usage: helmsman-backtest [options]   (helmsman-backtest --tune --help: the placement tuning)\n"
+    "  --strategies LIST    comma-separated: twap,vwap,pov,ac (tuned placement), twap-default,... (hand-set\n"
+    "                       placement), twap-cross,... (naive: every slice crosses), submit-and-leave (default all)\n"
     "  --model FILE         add a trained learning agent (models/*.pt with its .json card); repeatable\n"
     "  --episodes N         held-out episodes per strategy (default 200)\n"
     "  --seed N             first episode seed (default 900000000; training seeds stay below 100000000)\n"
@@ -66,6 +68,8 @@ int main(int argc, char** argv)
 {
     if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen"); // charts are drawn off screen
+    if (argc > 1 && std::strcmp(argv[1], "--tune") == 0)
+        return backtestTune(argc - 1, argv + 1);
     QGuiApplication app(argc, argv);
     BacktestOptions o;
     std::vector<std::string> strategies = Backtest::builtInStrategies();

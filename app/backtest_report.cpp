@@ -116,9 +116,12 @@ bool costsChart(const BacktestReport& r, const std::string& path)
         p.setBrush(Qt::white);
         p.drawEllipse(QPointF(cx, y(mean)), 4, 4);
         p.setPen(Qt::black);
-        p.drawText(QRectF(cx - slot / 2, plot.bottom() + 8, slot, 20), Qt::AlignCenter, QString::fromStdString(names[i]));
-        p.drawText(QRectF(cx - slot / 2, plot.bottom() + 26, slot, 20), Qt::AlignCenter,
-                   QStringLiteral("mean %1").arg(mean, 0, 'f', 2));
+        // Short labels, the variant on a line of its own, so a dozen strategies fit.
+        QString label = QString::fromStdString(names[i]);
+        label.replace(QStringLiteral("Almgren-Chriss"), QStringLiteral("AC")).replace(QStringLiteral("submit-and-leave"), QStringLiteral("submit\nand leave"));
+        label.replace(QStringLiteral("-default"), QStringLiteral("\ndefault")).replace(QStringLiteral("-cross"), QStringLiteral("\ncross"));
+        p.drawText(QRectF(cx - slot / 2, plot.bottom() + 6, slot, 32), Qt::AlignHCenter | Qt::AlignTop, label);
+        p.drawText(QRectF(cx - slot / 2, plot.bottom() + 38, slot, 18), Qt::AlignCenter, QString::number(mean, 'f', 2));
     }
     return img.save(QString::fromStdString(path));
 }
@@ -202,18 +205,28 @@ void printTable(const BacktestReport& r, std::ostream& out)
     out << "Almgren-Chriss: risk aversion " << std::scientific << std::setprecision(1) << o.riskAversion << std::fixed
         << std::setprecision(2) << " per tick-lot, kappa*T " << kappaT
         << " (0 = straight line like TWAP; larger = more front-loaded)\n";
+    out << "placement (docs/execution.md): TWAP, VWAP, POV, Almgren-Chriss rest at the touch and cross only to catch up,\n"
+           "  with the tuned parameters (resources/exec/tuned-placement.json); -default: the hand-set placement; -cross: the\n"
+           "  naive references taking every slice at the market. Tuned values:\n";
+    for (const std::string& f : placementFamilies()) {
+        const PlacementParams p = tunedPlacement(f);
+        out << "    " << std::left << std::setw(5) << f << std::right << std::setprecision(2) << "band_inside " << p.bandInside
+            << ", band_cross " << p.bandCross << ", limit_sigmas " << p.limitSigmas << ", max_participation "
+            << p.maxParticipation << ", min_participation " << p.minParticipation << ", finish_slices " << p.finishSlices
+            << ", jitter " << p.jitter << "\n";
+    }
     out << "shortfall and impact in bps of the arrival mid (cost: lower is better); [95% CI]; p: paired Wilcoxon\n";
     std::string regime;
     for (const StrategySummary& s : r.summary) {
         if (s.regime != regime) {
             regime = s.regime;
             out << "\n== regime: " << regime << " (n=" << s.n << ") ==\n";
-            out << std::left << std::setw(17) << "strategy" << std::setw(24) << "mean shortfall" << std::setw(24)
+            out << std::left << std::setw(23) << "strategy" << std::setw(24) << "mean shortfall" << std::setw(24)
                 << "median" << std::setw(22) << "timing risk (sd)" << std::setw(22) << "impact" << std::setw(20)
                 << "fill rate" << std::setw(20) << "beats TWAP" << std::setw(10) << "p TWAP" << "p VWAP\n"
                 << std::right;
         }
-        out << std::left << std::setw(17) << s.strategy << std::setw(24) << ci(s.meanShortfall) << std::setw(24)
+        out << std::left << std::setw(23) << s.strategy << std::setw(24) << ci(s.meanShortfall) << std::setw(24)
             << ci(s.medianShortfall) << std::setw(22) << ci(s.timingRisk) << std::setw(22) << ci(s.impact)
             << std::setw(20) << ci(s.fillRate) << std::setw(20) << (s.strategy == "TWAP" ? "-" : ci(s.beatTwap)) << std::setw(10)
             << (s.strategy == "TWAP" ? "-" : pValue(s.pVsTwap)) << (s.strategy == "VWAP" ? "-" : pValue(s.pVsVwap)) << "\n"

@@ -304,10 +304,12 @@ int main(int argc, char** argv)
             fail(error);
         std::fprintf(stderr, "resumed at %llu steps\n", static_cast<unsigned long long>(trainer.steps()));
     }
-    TwapPolicy twap;
+    // The baseline is TWAP as practitioners run it: passive, with the tuned placement.
+    const PlacementParams twapPlacement = tunedPlacement("twap");
+    TwapPolicy twap(twapPlacement);
     std::vector<double> twapEval;
     const double twapMean = evaluatePolicy(sim, evalTask, twap, evalSeed0, o.evalEpisodes, o.train.threads, &twapEval,
-                                           [] { return std::unique_ptr<ExecutionPolicy>(new TwapPolicy); });
+                                           [twapPlacement] { return std::unique_ptr<ExecutionPolicy>(new TwapPolicy(twapPlacement)); });
     std::vector<std::array<double, 4>> curve;
     std::ofstream csv(o.out + ".curve.csv", o.resume ? std::ios::app : std::ios::trunc);
     if (!csv)

@@ -240,8 +240,9 @@ private Q_SLOTS:
         QVERIFY(!parseAgentSpecs(R"({"agents": [{"id": "p", "type": "vwap", "instrument": "HMX", "params": {"speed": 1}}]})",
                                  "test", specs, error));
         QVERIFY2(error.find("unknown parameter 'speed'") != std::string::npos, error.c_str());
+        // The naive reference (cross = 1) takes every slice at the market.
         std::unique_ptr<Agent> pov = makeAgent("pov", "HMX", {{"side", -1}, {"quantity", 2000}, {"duration_s", 60},
-                                                                {"interval_s", 10}, {"participation", 0.5}},
+                                                                {"interval_s", 10}, {"participation", 0.5}, {"cross", 1}},
                                                error);
         QVERIFY(pov);
         MarketView m;
@@ -272,6 +273,25 @@ private Q_SLOTS:
         QVERIFY(again.orders.empty());
         for (const char* type : {"vwap", "almgren_chriss", "submit_and_leave"})
             QVERIFY2(makeAgent(type, "HMX", {{"quantity", 1000}}, error), type);
+
+        // The placement: on schedule a passive child rests at our touch; the parameters
+        // come from the agents file over the tuned defaults.
+        std::unique_ptr<Agent> vwap = makeAgent("vwap", "HMX", {{"side", -1}, {"quantity", 6000}, {"duration_s", 60},
+                                                                  {"interval_s", 10}, {"band_inside", 0.5}, {"band_cross", 2},
+                                                                  {"limit_sigmas", 1}, {"max_participation", 0.5}, {"seed", 3}},
+                                                error);
+        QVERIFY2(vwap, error.c_str());
+        AgentContext c2 = ctx;
+        c2.now = 2000000000000;
+        AgentIntents v;
+        vwap->onTick(c2, v);
+        QCOMPARE(v.orders.size(), std::size_t(1));
+        QCOMPARE(v.orders.front().price, Price(1886)); // our (the ask) touch
+        QCOMPARE(v.orders.front().tif, TimeInForce::Day);
+        QVERIFY(!makeAgent("pov", "HMX", {{"quantity", 1000}, {"band_inside", 3}, {"band_cross", 1}}, error));
+        QVERIFY2(error.find("'band_cross'") != std::string::npos, error.c_str());
+        QVERIFY(!makeAgent("pov", "HMX", {{"quantity", 1000}, {"max_participation", 2}}, error));
+        QVERIFY2(error.find("'max_participation'") != std::string::npos, error.c_str());
     }
 };
 

@@ -25,6 +25,47 @@ ExecutionTask smallTask()
     return t;
 }
 
+// A state on schedule at step 10 of 30 of a 3000-unit sell: 100 units a slice.
+ExecState onSchedule()
+{
+    ExecState s;
+    s.side = Side::Sell;
+    s.parent = 3000;
+    s.lot = 100;
+    s.step = 10;
+    s.stepsTotal = 30;
+    s.executed = 1000;
+    s.remaining = 2000;
+    s.horizonS = 300;
+    s.intervalS = 10;
+    s.arrivalMid = 1000.5;
+    s.bestBid = 1000;
+    s.bestAsk = 1001;
+    s.lastStepVolume = 2000;
+    s.marketVolumeSinceStart = 20000;
+    s.seed = 42;
+    return s;
+}
+
+// Records what the wrapped policy saw and did, step by step.
+class Recording : public ExecutionPolicy {
+public:
+    explicit Recording(std::unique_ptr<ExecutionPolicy> p) : m_p(std::move(p)) {}
+    std::string name() const override { return m_p->name(); }
+    void begin(const ExecState& s) override { m_p->begin(s); }
+    ExecAction decide(const ExecState& s) override
+    {
+        states.push_back(s);
+        actions.push_back(m_p->decide(s));
+        return actions.back();
+    }
+    std::vector<ExecState> states;
+    std::vector<ExecAction> actions;
+
+private:
+    std::unique_ptr<ExecutionPolicy> m_p;
+};
+
 class DoNothing : public ExecutionPolicy {
 public:
     std::string name() const override { return "nothing"; }
@@ -167,16 +208,174 @@ private Q_SLOTS:
         QVERIFY(b.addBuiltIn("submit-and-leave", error));
         QVERIFY(!b.addBuiltIn("magic", error));
         QVERIFY(error.find("unknown strategy 'magic'") != std::string::npos);
+        QVERIFY(!b.addBuiltIn("twap-sideways", error));
+        QVERIFY(b.addBuiltIn("ac-cross", error) && b.strategies().back() == "Almgren-Chriss-cross");
+        QVERIFY(b.addBuiltIn("vwap-default", error) && b.strategies().back() == "VWAP-default");
         const auto results = b.run(0.1, o.episodes, 123);
-        QCOMPARE(static_cast<int>(results.size()), 16);
+        QCOMPARE(static_cast<int>(results.size()), 32);
         for (int e = 0; e < 8; ++e) {
-            QCOMPARE(results[2 * e].seed, results[2 * e + 1].seed);
-            QCOMPARE(results[2 * e].parent, results[2 * e + 1].parent);
-            QCOMPARE(results[2 * e].regime, static_cast<int>((123 + e) % 4)); // the seed picks the starting regime
+            QCOMPARE(results[4 * e].seed, results[4 * e + 1].seed);
+            QCOMPARE(results[4 * e].parent, results[4 * e + 3].parent);
+            QCOMPARE(results[4 * e].regime, static_cast<int>((123 + e) % 4)); // the seed picks the starting regime
         }
         const auto rows = b.summarize(results);
         QCOMPARE(rows.front().regime, std::string("all"));
         QCOMPARE(rows.front().n, 8);
+    }
+
+    void placementRestsOnScheduleAndCatchesUpBeyondTheBands()
+    {
+        PlacementParams p; // bands 0.5 and 1 slice, limit 2 sigma, max participation 0.5
+        p.sigmaTicksPerSqrtS = 0.5; // sigma_T = 0.5 sqrt(300) = 8.66 ticks: limit 1000.5 - 17.3
+        ExecState s = onSchedule();
+        const double now = 1000, next = 1100;
+        PlacementTrace t;
+        ExecAction a = placeChild(s, now, next, p, &t);
+        QCOMPARE(a.aggression, Aggression::Passive); // on schedule: rest at our touch
+        QCOMPARE(a.qty, Quantity(100));
+        QVERIFY(!a.keepWorking);
+        // The same child still resting at the touch keeps its place in the queue.
+        s.childLeaves = 100;
+        s.childPrice = s.bestAsk;
+        QVERIFY(placeChild(s, now, next, p).keepWorking);
+        s.childPrice = s.bestAsk + 1; // left behind by the market: replaced
+        QVERIFY(!placeChild(s, now, next, p).keepWorking);
+        s.childLeaves = 0;
+        s.childPrice = 0;
+        // Behind by 0.5 slices: still passive (the band is exclusive); by 0.8: one tick inside.
+        s.executed = 950;
+        s.remaining = 2050;
+        QCOMPARE(placeChild(s, now, next, p).aggression, Aggression::Passive);
+        s.executed = 920;
+        s.remaining = 2080;
+        a = placeChild(s, now, next, p, &t);
+        QCOMPARE(a.aggression, Aggression::Inside);
+        QVERIFY(std::fabs(t.lagSlices - 0.8) < 1e-9);
+        // Behind by 1.5 slices: cross, limited to arrival - k sigma.
+        s.executed = 850;
+        s.remaining = 2150;
+        a = placeChild(s, now, next, p, &t);
+        QCOMPARE(a.aggression, Aggression::Cross);
+        QCOMPARE(a.qty, Quantity(300)); // back to the end of this interval's target (250 -> 3 lots)
+        QCOMPARE(a.limitPrice, Price(std::ceil(1000.5 - 2 * 0.5 * std::sqrt(300.0))));
+        // The far touch is beyond the limit: no cross before the last slices.
+        s.bestBid = 980;
+        s.bestAsk = 981;
+        a = placeChild(s, now, next, p, &t);
+        QCOMPARE(a.aggression, Aggression::Inside);
+        QVERIFY(t.limitHeld);
+        // The last slice takes what is left at any price.
+        s.step = 29;
+        a = placeChild(s, 2900, 3000, p, &t);
+        QCOMPARE(a.aggression, Aggression::Cross);
+        QCOMPARE(a.qty, s.remaining);
+        QCOMPARE(a.limitPrice, Price(0));
+        // Max participation: half of the last interval's volume at most.
+        s = onSchedule();
+        s.lastStepVolume = 400;
+        a = placeChild(s, now, 1600, p, &t); // wants 600
+        QCOMPARE(a.qty, Quantity(200));
+        QVERIFY(t.capped);
+        // Min participation: below 10% of the others' volume, catch up by crossing.
+        s = onSchedule();
+        p.minParticipation = 0.1;
+        s.marketVolumeSinceStart = 30000; // 10% of the others' 29000 is 2900 > 1000 done
+        p.maxParticipation = 0;
+        a = placeChild(s, now, next, p, &t);
+        QVERIFY(t.belowMinimum);
+        QCOMPARE(a.aggression, Aggression::Cross);
+        QCOMPARE(a.qty, Quantity(1900));
+        // The naive reference crosses on schedule too.
+        PlacementParams naive;
+        naive.cross = true;
+        a = placeChild(onSchedule(), now, next, naive);
+        QCOMPARE(a.aggression, Aggression::Cross);
+        QCOMPARE(a.qty, Quantity(100));
+    }
+
+    void placementJitterIsDeterministicPerSeed()
+    {
+        PlacementParams p;
+        p.jitter = 0.5;
+        p.maxParticipation = 0;
+        auto sizes = [&](std::uint64_t seed) {
+            std::vector<Quantity> q;
+            ExecState s = onSchedule();
+            s.parent = 300000; // 10000 a slice: lot rounding keeps the draws apart
+            s.remaining = 290000;
+            s.executed = 10000;
+            s.seed = seed;
+            for (int k = 1; k < 20; ++k) {
+                s.step = k;
+                q.push_back(placeChild(s, 10000, 20000, p).qty);
+            }
+            return q;
+        };
+        QCOMPARE(sizes(7), sizes(7));
+        QVERIFY(sizes(7) != sizes(8));
+        for (Quantity q : sizes(7))
+            QVERIFY(q >= 5000 && q <= 15000);
+    }
+
+    void passiveTwapInEpisodesFinishesWithinItsBounds()
+    {
+        PlacementParams p;
+        p.sigmaTicksPerSqrtS = 0.5;
+        p.limitSigmas = 0.5; // tight, so the limit is tested
+        p.maxParticipation = 0.3;
+        int crosses = 0, passive = 0, kept = 0;
+        for (std::uint64_t seed : {11, 12, 13, 14}) {
+            ExecutionTask task = smallTask();
+            task.startRegime = static_cast<int>(seed % 4);
+            Recording r(std::unique_ptr<ExecutionPolicy>(new TwapPolicy(p)));
+            const EpisodeResult e = runEpisode(defaultSimConfig(), task, seed, r);
+            QCOMPARE(e.remaining.back(), 0.0); // finished by the horizon
+            const int N = r.states.front().stepsTotal;
+            for (std::size_t i = 0; i < r.actions.size(); ++i) {
+                const ExecState& s = r.states[i];
+                const ExecAction& a = r.actions[i];
+                kept += a.keepWorking;
+                if (a.keepWorking)
+                    continue;
+                if (s.step + 1 >= N) {
+                    QCOMPARE(a.aggression, Aggression::Cross); // the last slice finishes
+                    continue;
+                }
+                if (a.aggression == Aggression::Cross) {
+                    ++crosses;
+                    const Price limit = crossingLimit(s, p);
+                    QVERIFY(limit > 0 && a.limitPrice == limit);
+                    QVERIFY2(s.bestBid >= limit, "a cross before the last slice beyond arrival - k sigma");
+                } else {
+                    passive += a.aggression == Aggression::Passive;
+                }
+                if (s.lastStepVolume > 0)
+                    QVERIFY(a.qty <= std::max<Quantity>(100, static_cast<Quantity>(std::llround(0.3 * s.lastStepVolume / 100.0)) * 100));
+            }
+        }
+        QVERIFY(passive > 0);
+        QVERIFY(kept > 0);
+        qInfo("4 episodes: %d passive children, %d kept working, %d crosses before the last slice", passive, kept, crosses);
+    }
+
+    void passiveTwapBeatsTheCrossingTwapOnHeldOutSeeds()
+    {
+        BacktestOptions o;
+        o.horizonS = 600;
+        o.calibrationDays = 2;
+        o.calibrationSamples = 60;
+        Backtest b(defaultSimConfig(), o);
+        b.calibrate();
+        std::string error;
+        QVERIFY(b.addBuiltIn("twap", error));
+        QVERIFY(b.addBuiltIn("twap-cross", error));
+        QCOMPARE(b.strategies(), (std::vector<std::string>{"TWAP", "TWAP-cross"}));
+        const auto results = b.run(0.10, 40, 900000000);
+        double passive = 0, cross = 0;
+        for (const EpisodeResult& r : results)
+            (r.strategy == "TWAP" ? passive : cross) += r.shortfallBps / 40;
+        qInfo("40 held-out episodes, 600 s, 10%% of volume: TWAP %.2f bps, TWAP-cross %.2f bps", passive, cross);
+        QVERIFY(passive < cross);
     }
 
     void backtestCommandLine()
@@ -204,6 +403,14 @@ private Q_SLOTS:
         QCOMPARE(fails({QStringLiteral("--strategies"), QStringLiteral("twap,magic")}, QStringLiteral("unknown strategy 'magic'")),
                  QString());
         QCOMPARE(fails({QStringLiteral("--bogus")}, QStringLiteral("unknown option '--bogus'")), QString());
+        // Tuning never touches the held-out seeds.
+        QCOMPARE(fails({QStringLiteral("--tune"), QStringLiteral("--seed"), QStringLiteral("99999990"), QStringLiteral("--episodes"),
+                        QStringLiteral("10")},
+                       QStringLiteral("reach the held-out range")),
+                 QString());
+        QCOMPARE(fails({QStringLiteral("--tune"), QStringLiteral("--families"), QStringLiteral("twap,magic")},
+                       QStringLiteral("unknown family 'magic'")),
+                 QString());
         QCOMPARE(fails({QStringLiteral("--sim-config"), QStringLiteral("/nonexistent.json")}, QStringLiteral("cannot open")),
                  QString());
     }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <ctime>
+#include <memory>
 
 namespace hm {
 
@@ -97,6 +98,14 @@ void ExecutionAgent::onTick(const AgentContext& ctx, AgentIntents& out)
     s.marketVolumeSinceStart = m.tradedVolume - m_volumeAtStart;
     s.lastStepVolume = m_lastStepVolume;
     s.childWorking = !ctx.working.empty();
+    for (const auto& w : ctx.working) {
+        s.childLeaves += w.leaves;
+        s.childPrice = w.price;
+    }
+    s.arrivalMid = m_arrivalMid;
+    s.bestBid = m.bestBid();
+    s.bestAsk = m.bestAsk();
+    s.seed = m_seed != 0 ? m_seed : static_cast<std::uint64_t>(m_start);
     m_features.compute(ExecutionTaskState{std::max(0.0, 1 - elapsed / m_duration),
                                           static_cast<double>(s.remaining) / static_cast<double>(m_parent)},
                        s.features);
@@ -125,13 +134,17 @@ void ExecutionAgent::onTick(const AgentContext& ctx, AgentIntents& out)
     p.qty = qty;
     if (a.aggression == Aggression::Cross) {
         p.price = far + (sell ? -m_crossTicks : m_crossTicks);
+        if (a.limitPrice > 0) // never walk past the algo's limit
+            p.price = sell ? std::max(p.price, a.limitPrice) : std::min(p.price, a.limitPrice);
         p.tif = TimeInForce::ImmediateOrCancel;
     } else {
         p.price = a.aggression == Aggression::Inside && std::llabs(touch - far) > 1 ? touch + (sell ? -1 : 1) : touch;
         p.tif = TimeInForce::Day;
     }
     p.why.summary = m_policy->name() + " step " + std::to_string(step + 1) + "/" + std::to_string(steps) + ": "
-        + toString(a.aggression) + " child to stay on its schedule";
+        + toString(a.aggression) + (a.aggression == Aggression::Passive ? " child at the touch, on schedule"
+                                    : a.aggression == Aggression::Inside ? " child one tick inside, behind schedule"
+                                                                         : " child to catch up with the schedule");
     p.why.factors = {{"executed", static_cast<double>(m_done)},
                      {"remaining", static_cast<double>(s.remaining)},
                      {"child qty", static_cast<double>(qty)},
@@ -158,12 +171,25 @@ std::unique_ptr<Agent> makeExecutionAgent(const std::string& type, const std::st
         extra.push_back("participation");
     if (type == "almgren_chriss")
         extra = {"risk_aversion", "sigma_ticks", "eta_ticks_per_lot"};
+    const bool scheduled = type == "vwap" || type == "pov" || type == "almgren_chriss";
+    if (scheduled) {
+        extra.insert(extra.end(), placementParamNames().begin(), placementParamNames().end());
+        if (type != "almgren_chriss")
+            extra.push_back("sigma_ticks");
+    }
     ExecutionParams e;
     if (!readExecutionParams(type, params, extra, 600, e, error))
         return nullptr;
     auto get = [&](const char* name, double fallback, double lo, double hi) { return agentParam(params, name, fallback, lo, hi, error); };
     std::unique_ptr<ExecutionPolicy> policy;
     const char* name = nullptr;
+    PlacementParams placement;
+    std::uint64_t seed = 0;
+    if (scheduled) {
+        const std::string family = type == "almgren_chriss" ? "ac" : type;
+        placement = readPlacementParams(params, tunedPlacement(family), seed, error);
+        placement.sigmaTicksPerSqrtS = params.count("sigma_ticks") ? get("sigma_ticks", 0.5, 0.001, 100) : 0;
+    }
     if (type == "vwap") {
         // Live, the configured intraday activity is the volume prior (the backtest learns it).
         const SimConfig sim = defaultSimConfig();
@@ -174,17 +200,17 @@ std::unique_ptr<Agent> makeExecutionAgent(const std::string& type, const std::st
             total += x;
         for (double x : sim.intradayProfile)
             profile.fraction.push_back(x / total);
-        policy.reset(new VwapPolicy(profile));
+        policy.reset(new VwapPolicy(profile, placement));
         name = "vwap";
     } else if (type == "pov") {
-        policy.reset(new PovPolicy(get("participation", 0.1, 0.001, 1)));
+        policy.reset(new PovPolicy(get("participation", 0.1, 0.001, 1), placement));
         name = "pov";
     } else if (type == "almgren_chriss") {
         AlmgrenChrissParams p;
         p.riskAversion = get("risk_aversion", 3e-6, 0, 1);
         p.impact.sigmaTicksPerSqrtS = get("sigma_ticks", 0.5, 0.001, 100);
         p.impact.etaTicksPerLot = get("eta_ticks_per_lot", 0.1, 1e-6, 100);
-        policy.reset(new AlmgrenChrissPolicy(p));
+        policy.reset(new AlmgrenChrissPolicy(p, placement));
         name = "almgren_chriss";
     } else if (type == "submit_and_leave") {
         policy.reset(new SubmitAndLeavePolicy);
@@ -194,7 +220,39 @@ std::unique_ptr<Agent> makeExecutionAgent(const std::string& type, const std::st
     }
     if (!error.empty())
         return nullptr;
-    return std::unique_ptr<Agent>(new ExecutionAgent(name, std::move(policy), symbol, e.side, e.quantity, e.durationS, e.intervalS, e.lot));
+    auto agent = std::make_unique<ExecutionAgent>(name, std::move(policy), symbol, e.side, e.quantity, e.durationS, e.intervalS, e.lot);
+    agent->setSeed(seed);
+    return agent;
+}
+
+const std::vector<std::string>& placementParamNames()
+{
+    static const std::vector<std::string> names{"band_inside",       "band_cross",    "limit_sigmas", "min_participation",
+                                                "max_participation", "finish_slices", "jitter",       "seed",
+                                                "cross"};
+    return names;
+}
+
+PlacementParams readPlacementParams(const AgentParams& params, const PlacementParams& defaults, std::uint64_t& seed,
+                                    std::string& error)
+{
+    auto get = [&](const char* name, double fallback, double lo, double hi) { return agentParam(params, name, fallback, lo, hi, error); };
+    PlacementParams p = defaults;
+    p.bandInside = get("band_inside", defaults.bandInside, 0, 1000);
+    p.bandCross = get("band_cross", defaults.bandCross, 0, 1000);
+    p.limitSigmas = get("limit_sigmas", defaults.limitSigmas, 0, 100);
+    p.minParticipation = get("min_participation", defaults.minParticipation, 0, 1);
+    p.maxParticipation = get("max_participation", defaults.maxParticipation, 0, 1);
+    p.finishSlices = static_cast<int>(get("finish_slices", defaults.finishSlices, 1, 1000));
+    p.jitter = get("jitter", defaults.jitter, 0, 1);
+    p.cross = get("cross", defaults.cross ? 1 : 0, 0, 1) != 0;
+    seed = static_cast<std::uint64_t>(get("seed", 0, 0, 9.0e15));
+    if (error.empty() && p.bandCross < p.bandInside)
+        error = "parameter 'band_cross' (" + std::to_string(p.bandCross) + ") is below 'band_inside' ("
+            + std::to_string(p.bandInside) + ")";
+    if (error.empty() && p.minParticipation > 0 && p.maxParticipation > 0 && p.minParticipation > p.maxParticipation)
+        error = "parameter 'min_participation' is above 'max_participation'";
+    return p;
 }
 
 bool readExecutionParams(const std::string& type, const AgentParams& params, const std::vector<std::string>& extra,

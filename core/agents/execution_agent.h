@@ -21,6 +21,8 @@ public:
     std::vector<std::pair<std::string, double>> monitor() const override;
     std::string description() const override { return m_policy->description(); }
     static constexpr double kMaxDrift = 4.0; // mean |z| beyond which a learning policy waits
+    // Drives the placement's randomised slice sizes; 0: the start time.
+    void setSeed(std::uint64_t seed) { m_seed = seed; }
 
 private:
     const char* m_type;
@@ -39,6 +41,7 @@ private:
     // The execution monitor: our fills and a shadow TWAP crossing the spread each interval.
     double m_arrivalMid = 0, m_notional = 0, m_shadowNotional = 0;
     Quantity m_shadowDone = 0;
+    std::uint64_t m_seed = 0;
 };
 
 // The parameters every execution agent takes (side, quantity, duration_s, interval_s,
@@ -51,6 +54,14 @@ struct ExecutionParams {
 };
 bool readExecutionParams(const std::string& type, const AgentParams& params, const std::vector<std::string>& extra,
                          double defaultDurationS, ExecutionParams& out, std::string& error);
+
+// The placement parameters the scheduled agents (vwap, pov, almgren_chriss) take:
+// band_inside, band_cross, limit_sigmas, min_participation, max_participation,
+// finish_slices, jitter, seed, cross (1: the naive reference crossing every slice).
+const std::vector<std::string>& placementParamNames();
+// Those parameters over `defaults` (the family's tuned values); `seed` is 0 when absent.
+PlacementParams readPlacementParams(const AgentParams& params, const PlacementParams& defaults, std::uint64_t& seed,
+                                    std::string& error);
 
 // Creates vwap, pov, almgren_chriss or submit_and_leave agents from their parameters;
 // nullptr and `error` for anything else or a bad parameter.

@@ -48,28 +48,57 @@ void Backtest::setCalibration(VolumeProfile profile, ImpactEstimate impact)
     m_impact = impact;
 }
 
-std::vector<std::string> Backtest::builtInStrategies() { return {"twap", "vwap", "pov", "ac", "submit-and-leave"}; }
-
-bool Backtest::addBuiltIn(const std::string& name, std::string& error)
+std::vector<std::string> Backtest::builtInStrategies()
 {
-    if (name == "twap") {
-        addStrategy("TWAP", [] { return std::unique_ptr<ExecutionPolicy>(new TwapPolicy); });
-    } else if (name == "vwap") {
+    std::vector<std::string> names;
+    for (const char* suffix : {"", "-default", "-cross"})
+        for (const std::string& f : placementFamilies())
+            names.push_back(f + suffix);
+    names.push_back("submit-and-leave");
+    return names;
+}
+
+PolicyFactory Backtest::familyFactory(const std::string& family, PlacementParams placement) const
+{
+    if (placement.sigmaTicksPerSqrtS <= 0)
+        placement.sigmaTicksPerSqrtS = m_impact.sigmaTicksPerSqrtS;
+    if (family == "twap")
+        return [placement] { return std::unique_ptr<ExecutionPolicy>(new TwapPolicy(placement)); };
+    if (family == "vwap") {
         const VolumeProfile p = m_profile;
-        addStrategy("VWAP", [p] { return std::unique_ptr<ExecutionPolicy>(new VwapPolicy(p)); });
-    } else if (name == "pov") {
-        addStrategy("POV", [] { return std::unique_ptr<ExecutionPolicy>(new PovPolicy(0)); }); // rate from the task
-    } else if (name == "ac") {
+        return [p, placement] { return std::unique_ptr<ExecutionPolicy>(new VwapPolicy(p, placement)); };
+    }
+    if (family == "pov") // the rate from the task
+        return [placement] { return std::unique_ptr<ExecutionPolicy>(new PovPolicy(0, placement)); };
+    if (family == "ac") {
         AlmgrenChrissParams p;
         p.impact = m_impact;
         p.riskAversion = m_options.riskAversion;
-        addStrategy("Almgren-Chriss", [p] { return std::unique_ptr<ExecutionPolicy>(new AlmgrenChrissPolicy(p)); });
-    } else if (name == "submit-and-leave") {
+        return [p, placement] { return std::unique_ptr<ExecutionPolicy>(new AlmgrenChrissPolicy(p, placement)); };
+    }
+    return {};
+}
+
+bool Backtest::addBuiltIn(const std::string& name, std::string& error)
+{
+    if (name == "submit-and-leave") {
         addStrategy("submit-and-leave", [] { return std::unique_ptr<ExecutionPolicy>(new SubmitAndLeavePolicy); });
-    } else {
-        error = "unknown strategy '" + name + "' (known: twap, vwap, pov, ac, submit-and-leave)";
+        return true;
+    }
+    const std::size_t dash = name.find('-');
+    const std::string family = name.substr(0, dash), variant = dash == std::string::npos ? "" : name.substr(dash);
+    const bool known = std::find(placementFamilies().begin(), placementFamilies().end(), family) != placementFamilies().end();
+    if (!known || (variant != "" && variant != "-default" && variant != "-cross")) {
+        error = "unknown strategy '" + name + "' (known: twap, vwap, pov, ac, each also as -default and -cross, submit-and-leave)";
         return false;
     }
+    PlacementParams p = variant == "" ? tunedPlacement(family) : PlacementParams{};
+    p.cross = variant == "-cross";
+    const PolicyFactory factory = familyFactory(family, p);
+    std::string display = factory()->name();
+    if (variant == "-default")
+        display += "-default";
+    addStrategy(display, factory);
     return true;
 }
 

@@ -64,9 +64,15 @@ public:
     const SimConfig& config() const { return m_config; }
     const BacktestOptions& options() const { return m_options; }
 
-    // The classic strategies by name: twap, vwap, pov, ac, submit-and-leave.
+    // The classic strategies by name: twap, vwap, pov, ac with the tuned placement
+    // (resources/exec/tuned-placement.json); twap-default, ... with the hand-set
+    // placement defaults; twap-cross, ... the naive references taking every slice at the
+    // market; submit-and-leave.
     static std::vector<std::string> builtInStrategies();
     bool addBuiltIn(const std::string& name, std::string& error);
+    // A family's algorithm (twap, vwap, pov, ac) with these placement parameters, on this
+    // backtest's calibration (the volatility for the limit discipline included).
+    PolicyFactory familyFactory(const std::string& family, PlacementParams placement) const;
     void addStrategy(const std::string& name, PolicyFactory factory);
     const std::vector<std::string>& strategies() const { return m_names; }
 

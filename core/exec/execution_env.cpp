@@ -100,6 +100,14 @@ ExecState ExecutionEnv::state() const
     s.lastStepVolume = m_volumePerStep.empty() ? 0 : m_volumePerStep.back();
     s.expectedVolume = m_task.expectedVolume;
     s.childWorking = m_child != OrderBook::kNoHandle && m_sim && m_sim->book().leaves(m_child) > 0;
+    s.childLeaves = s.childWorking ? m_sim->book().leaves(m_child) : 0;
+    s.childPrice = s.childWorking ? m_childPrice : 0;
+    s.arrivalMid = m_info.arrivalMid;
+    if (m_sim) {
+        s.bestBid = m_sim->book().hasBid() ? m_sim->book().bestBid() : 0;
+        s.bestAsk = m_sim->book().hasAsk() ? m_sim->book().bestAsk() : 0;
+    }
+    s.seed = m_seed;
     s.features = observe();
     return s;
 }
@@ -110,6 +118,7 @@ std::vector<double> ExecutionEnv::reset(std::uint64_t seed)
     const double latest = std::max(0.0, m_config.daySeconds - m_task.horizonS - m_task.warmupS);
     if (start < 0)
         start = static_cast<double>(splitMix64(seed) >> 11) * 0x1.0p-53 * latest;
+    m_seed = seed;
     m_sim.reset(new MarketSimulator(m_config, seed, m_task.startRegime, start));
     m_features = FeatureTracker(static_cast<double>(m_config.lot));
     const double warmEnd = start + m_task.warmupS;
@@ -176,11 +185,15 @@ StepResult ExecutionEnv::step(const ExecAction& action)
         } else if (action.aggression == Aggression::Inside && std::llabs(touch - far) > 1) {
             price = touch + inward;
         }
-        if (cross)
+        if (cross) {
             price = far + inward * m_task.crossTicks;
+            if (action.limitPrice > 0) // never walk past the limit
+                price = sell ? std::max(price, action.limitPrice) : std::min(price, action.limitPrice);
+        }
         const OrderBook::Result r = m_sim->submit(m_nextRef++, m_task.side, OrderType::Limit,
                                                   cross ? TimeInForce::ImmediateOrCancel : TimeInForce::Day, price, qty);
         m_child = r.handle;
+        m_childPrice = price;
     }
     gain += account(m_sim->takeOwnFills());
 

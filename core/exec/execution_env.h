@@ -27,6 +27,7 @@ struct ExecAction {
     Aggression aggression = Aggression::Passive;
     double priceFraction = -1; // continuous variant: 0 = our touch .. 1 = the far touch; <0: use aggression
     bool keepWorking = false;  // leave the working child as it is and place nothing new
+    Price limitPrice = 0;      // a crossing child never executes worse than this (ticks; 0: no limit)
 };
 
 // What an execution strategy sees at a decision, whether in the environment or live.
@@ -40,6 +41,11 @@ struct ExecState {
     Quantity lastStepVolume = 0;
     double expectedVolume = 0; // over the horizon, if known
     bool childWorking = false;
+    Quantity childLeaves = 0;  // of the working child
+    Price childPrice = 0;      // of the working child, ticks
+    double arrivalMid = 0;     // ticks; 0 when unknown
+    Price bestBid = 0, bestAsk = 0; // now, ticks; 0 when a side is empty
+    std::uint64_t seed = 0;    // of the episode (or the live order): drives randomised placement
     std::vector<double> features;
 };
 
@@ -123,6 +129,8 @@ private:
     double m_notional = 0; // sum qty * price, ticks
     Quantity m_volumeAtArrival = 0;
     OrderBook::Handle m_child = OrderBook::kNoHandle;
+    Price m_childPrice = 0;
+    std::uint64_t m_seed = 0;
     std::uint64_t m_nextRef = 1;
     std::vector<Quantity> m_volumePerStep;
     BookSampler m_sampler;

@@ -15,40 +15,48 @@ Quantity catchUp(const ExecState& s, double targetExecuted)
     return std::min(q, s.remaining);
 }
 
-namespace {
-ExecAction take(Quantity q)
+ExecAction ScheduledPolicy::decide(const ExecState& s)
 {
-    ExecAction a;
-    a.qty = q;
-    a.aggression = Aggression::Cross;
-    return a;
-}
-} // namespace
-
-ExecAction TwapPolicy::decide(const ExecState& s)
-{
-    const double done = std::min(1.0, static_cast<double>(s.step + 1) / std::max(1, s.stepsTotal));
-    return take(catchUp(s, done * static_cast<double>(s.parent)));
+    const double parent = static_cast<double>(s.parent);
+    m_lastTargetNow = std::clamp(target(s, s.step), 0.0, parent);
+    m_lastTargetNext = std::clamp(target(s, s.step + 1), 0.0, parent);
+    return placeChild(s, m_lastTargetNow, m_lastTargetNext, m_placement, &m_trace);
 }
 
-ExecAction VwapPolicy::decide(const ExecState& s)
+std::vector<std::pair<std::string, double>> ScheduledPolicy::lastExplanation() const
+{
+    if (m_placement.cross)
+        return {{"schedule target", m_lastTargetNext}};
+    return {{"schedule target", m_lastTargetNext},
+            {"behind schedule (slices)", m_trace.lagSlices},
+            {"crossing limit (ticks)", static_cast<double>(m_trace.limitPrice)},
+            {"limit held a cross back", m_trace.limitHeld ? 1.0 : 0.0},
+            {"capped by max participation", m_trace.capped ? 1.0 : 0.0},
+            {"below min participation", m_trace.belowMinimum ? 1.0 : 0.0}};
+}
+
+double TwapPolicy::target(const ExecState& s, int stepsDone)
+{
+    return std::min(1.0, static_cast<double>(stepsDone) / std::max(1, s.stepsTotal)) * static_cast<double>(s.parent);
+}
+
+double VwapPolicy::target(const ExecState& s, int stepsDone)
 {
     const double start = s.startTimeOfDayS;
     const double whole = m_profile.share(start, start + s.horizonS);
-    const double upTo = m_profile.share(start, start + std::min(s.horizonS, (s.step + 1) * s.intervalS));
-    const double done = whole > 0 ? upTo / whole : static_cast<double>(s.step + 1) / std::max(1, s.stepsTotal);
-    return take(catchUp(s, std::min(1.0, done) * static_cast<double>(s.parent)));
+    const double upTo = m_profile.share(start, start + std::min(s.horizonS, stepsDone * s.intervalS));
+    const double done = whole > 0 ? upTo / whole : static_cast<double>(stepsDone) / std::max(1, s.stepsTotal);
+    return std::min(1.0, done) * static_cast<double>(s.parent);
 }
 
-ExecAction PovPolicy::decide(const ExecState& s)
+double PovPolicy::target(const ExecState& s, int stepsDone)
 {
-    // Participation in the volume seen so far, including the interval about to start
-    // (estimated by the last interval's volume).
-    // Participation counts the others' volume: ours would otherwise feed on itself.
+    // Participation in the others' volume seen so far (ours would otherwise feed on
+    // itself); the interval about to start is estimated by the last interval's volume.
     const double rate = m_rate > 0 ? m_rate : s.expectedVolume > 0 ? static_cast<double>(s.parent) / s.expectedVolume : 0.1;
     const double others = std::max(0.0, static_cast<double>(s.marketVolumeSinceStart - s.executed));
-    const double expected = others + (1 - std::min(rate, 0.9)) * static_cast<double>(s.lastStepVolume);
-    return take(catchUp(s, std::min(static_cast<double>(s.parent), rate * expected)));
+    const double ahead = stepsDone > s.step ? (1 - std::min(rate, 0.9)) * static_cast<double>(s.lastStepVolume) : 0.0;
+    return std::min(static_cast<double>(s.parent), rate * (others + ahead));
 }
 
 std::vector<double> AlmgrenChrissPolicy::trajectory(const AlmgrenChrissParams& p, double parentLots, int steps,
@@ -81,12 +89,12 @@ void AlmgrenChrissPolicy::begin(const ExecState& s)
                         s.intervalS, &m_kappaT);
 }
 
-ExecAction AlmgrenChrissPolicy::decide(const ExecState& s)
+double AlmgrenChrissPolicy::target(const ExecState& s, int stepsDone)
 {
     if (m_plan.empty())
         begin(s);
-    const std::size_t k = std::min(m_plan.size() - 1, static_cast<std::size_t>(s.step + 1));
-    return take(catchUp(s, (1.0 - m_plan[k]) * static_cast<double>(s.parent)));
+    const std::size_t k = std::min(m_plan.size() - 1, static_cast<std::size_t>(std::max(0, stepsDone)));
+    return (1.0 - m_plan[k]) * static_cast<double>(s.parent);
 }
 
 ExecAction SubmitAndLeavePolicy::decide(const ExecState& s)
