@@ -69,6 +69,7 @@ public:
     bool addBuiltIn(const std::string& name, std::string& error);
     void addStrategy(const std::string& name, PolicyFactory factory);
     const std::vector<std::string>& strategies() const { return m_names; }
+    const std::vector<PolicyFactory>& factories() const { return m_factories; } // same order as strategies()
 
     // Every strategy on `episodes` seeds from seed0 with parent = sizeFraction of the
     // expected volume. Results are ordered by episode, then strategy.
