@@ -539,6 +539,17 @@ std::string gridMarkdown(const GridResult& r, const Backtest& b, int focus, cons
               << " | " << fixed(100 * row.beatShare, 0) << "% | " << pText(row.pAdjusted) << " | " << flagOf(row) << " |\n";
         }
     }
+    m << "\n## Significantly worse than the baseline\n\n";
+    for (std::size_t s = 0; s < r.strategies.size(); ++s) {
+        std::string cells;
+        int count = 0;
+        for (const GridRow& row : r.rows)
+            if (row.strategy == static_cast<int>(s) && row.significantlyWorse) {
+                cells += (count++ ? "; " : "") + describeCell(r.cells[static_cast<std::size_t>(row.cell)], r.regimeNames) + " ("
+                         + fixed(row.improvementBps) + " bps)";
+            }
+        m << "- " << name(static_cast<int>(s)) << ": " << (count ? std::to_string(count) + " cells: " + cells : "none") << "\n";
+    }
     m << "\n## Per cell\n\nMean shortfall (bps) per strategy; in brackets the improvement against the cell's best classic; "
          "`*` significantly better, `!` significantly worse (p BH < "
       << o.alpha << "); the baseline in bold. Every figure with its median, timing risk, impact, fill rate, beat share and "
