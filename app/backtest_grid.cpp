@@ -548,7 +548,7 @@ std::string gridMarkdown(const GridResult& r, const Backtest& b, int focus, cons
                 cells += (count++ ? "; " : "") + describeCell(r.cells[static_cast<std::size_t>(row.cell)], r.regimeNames) + " ("
                          + fixed(row.improvementBps) + " bps)";
             }
-        m << "- " << name(static_cast<int>(s)) << ": " << (count ? std::to_string(count) + " cells: " + cells : "none") << "\n";
+        m << "- " << name(static_cast<int>(s)) << ": " << (count ? std::to_string(count) + (count == 1 ? " cell: " : " cells: ") + cells : "none") << "\n";
     }
     m << "\n## Per cell\n\nMean shortfall (bps) per strategy; in brackets the improvement against the cell's best classic; "
          "`*` significantly better, `!` significantly worse (p BH < "
