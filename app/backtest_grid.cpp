@@ -495,7 +495,7 @@ std::string gridMarkdown(const GridResult& r, const Backtest& b, int focus, cons
     std::ostringstream m;
     auto name = [&](int s) { return r.strategies[static_cast<std::size_t>(s)].name; };
     m << "# Execution grid\n\n`" << command << "`\n\n";
-    m << r.cells.size() << " cells (sides x " << o.sizes.size() << " sizes x " << o.horizonsS.size() << " horizons x "
+    m << r.cells.size() << " cells (" << o.sides.size() << " sides x " << o.sizes.size() << " sizes x " << o.horizonsS.size() << " horizons x "
       << (r.cells.size() / std::max<std::size_t>(1, o.sides.size() * o.sizes.size() * o.horizonsS.size()))
       << " starting regimes), " << o.episodes << " held-out episodes per cell (cell c: seeds " << o.seed0 << " + c*"
       << o.seedStride << " + 0.." << o.episodes - 1 << "), the same seeds for every strategy of a cell; decisions every "
