@@ -1,5 +1,6 @@
 // helmsman-backtest: every execution strategy on the same held-out seeds across all
 // regimes; a table on the console, CSV, JSON and PNG charts in the output directory.
+#include "backtest_grid.h"
 #include "backtest_report.h"
 #include "backtest_tune.h"
 #include "model/text.h"
@@ -38,7 +39,8 @@ const char* kUsage =
     "  --sim-config FILE    simulator configuration (default: the built-in resources/sim/default.json)\n"
     "  --threads N          worker threads (default 2)\n"
     "  --out DIR            output directory (default backtest-out)\n"
-    "  --quiet              no progress bar\n";
+    "  --quiet              no progress bar\n"
+    "  --grid               the evaluation grid instead (side x size x horizon x regime); --grid --help for its options\n";
 
 bool number(const char* text, double& out)
 {
@@ -71,6 +73,8 @@ int main(int argc, char** argv)
     if (argc > 1 && std::strcmp(argv[1], "--tune") == 0)
         return backtestTune(argc - 1, argv + 1);
     QGuiApplication app(argc, argv);
+    if (isGridMode(argc, argv))
+        return runBacktestGrid(argc, argv, bar);
     BacktestOptions o;
     std::vector<std::string> strategies = Backtest::builtInStrategies();
     std::vector<double> sizes{0.01, 0.05, 0.10, 0.25};

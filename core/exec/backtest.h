@@ -75,6 +75,7 @@ public:
     PolicyFactory familyFactory(const std::string& family, PlacementParams placement) const;
     void addStrategy(const std::string& name, PolicyFactory factory);
     const std::vector<std::string>& strategies() const { return m_names; }
+    const std::vector<PolicyFactory>& factories() const { return m_factories; } // same order as strategies()
 
     // Every strategy on `episodes` seeds from seed0 with parent = sizeFraction of the
     // expected volume. Results are ordered by episode, then strategy.
