@@ -22,7 +22,7 @@ inline const char* kDemoAgents = R"({"agents": [
  {"id": "ac-sell", "type": "almgren_chriss", "instrument": "HMX",
   "params": {"side": -1, "quantity": 6000, "duration_s": 300, "interval_s": 2, "risk_aversion": 3e-6}},
  {"id": "ppo-sell", "type": "rl_execution", "instrument": "HMX", "model": "ppo-execution.pt",
-  "params": {"side": -1, "quantity": 8000, "duration_s": 120, "interval_s": 1}}
+  "params": {"side": -1, "quantity": 8000, "duration_s": 1800, "interval_s": 10}}
 ]})";
 
 inline RuntimeOptions demoSessionOptions(const QTemporaryDir& dir, const QString& journal)
