@@ -76,19 +76,6 @@ ExecutionTask taskIn(const Backtest& maker, const GridCell& cell, std::uint64_t 
     return t;
 }
 
-double mean(const std::vector<double>& x) { return x.empty() ? 0 : std::accumulate(x.begin(), x.end(), 0.0) / x.size(); }
-
-double sampleSd(const std::vector<double>& x)
-{
-    if (x.size() < 2)
-        return 0;
-    const double m = mean(x);
-    double s = 0;
-    for (double v : x)
-        s += (v - m) * (v - m);
-    return std::sqrt(s / (x.size() - 1));
-}
-
 double percentOf(double improvement, double base) { return std::fabs(base) > 1e-12 ? 100.0 * improvement / std::fabs(base) : 0.0; }
 } // namespace
 

@@ -9,8 +9,12 @@ namespace hm {
 namespace {
 constexpr double kZ = 1.959963984540054;
 
+double sd(const std::vector<double>& x) { return sampleSd(x); }
+} // namespace
+
 double mean(const std::vector<double>& x) { return x.empty() ? 0 : std::accumulate(x.begin(), x.end(), 0.0) / x.size(); }
-double sd(const std::vector<double>& x)
+
+double sampleSd(const std::vector<double>& x)
 {
     if (x.size() < 2)
         return 0;
@@ -20,7 +24,6 @@ double sd(const std::vector<double>& x)
         s += (v - m) * (v - m);
     return std::sqrt(s / (x.size() - 1));
 }
-} // namespace
 
 double quantile(std::vector<double> x, double q)
 {

@@ -9,6 +9,8 @@ struct Interval {
     double value = 0, low = 0, high = 0;
 };
 
+double mean(const std::vector<double>& x);     // 0 when empty
+double sampleSd(const std::vector<double>& x); // n - 1 in the denominator; 0 below two values
 Interval meanInterval(const std::vector<double>& x);   // normal approximation
 Interval medianInterval(const std::vector<double>& x); // distribution-free, from order statistics
 Interval sdInterval(const std::vector<double>& x);     // normal approximation of the sd's error

@@ -28,13 +28,6 @@ std::vector<PlacementParams> grid(const TuningOptions& o)
     return g;
 }
 
-double mean(const std::vector<double>& v)
-{
-    double s = 0;
-    for (double x : v)
-        s += x;
-    return v.empty() ? 0 : s / static_cast<double>(v.size());
-}
 } // namespace
 
 bool checkTuningOptions(const TuningOptions& o, std::string& error)
