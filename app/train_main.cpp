@@ -3,6 +3,7 @@
 // against TWAP, checkpoints and resume, a CSV learning curve and a PNG plot of it, and
 // writes the model with its model card.
 #include "ml/training.h"
+#include "model/rng_mix.h"
 #include "model/text.h"
 
 #include <QGuiApplication>
@@ -34,8 +35,13 @@ const char* kUsage =
     "  --layers N           hidden layers (default 2)\n"
     "  --seed N             first training episode seed (default 1; training keeps below 50000000)\n"
     "  --regimes LIST       starting regimes to train on (default: all of the simulator's)\n"
-    "  --size F             parent order as a share of expected volume (default 0.10)\n"
-    "  --horizon S          seconds per episode task (default 1800)\n"
+    "  --sides LIST         sides to train on: buy,sell (default both)\n"
+    "  --size F or LO,HI    parent order as a share of expected volume, fixed or drawn\n"
+    "                       log-uniformly per episode (default 0.01,0.25)\n"
+    "  --horizon S or LO,HI seconds per parent order, fixed or drawn log-uniformly\n"
+    "                       (default 300,7200)\n"
+    "  --actions SET        schedule_multiples (default) or remaining_fractions\n"
+    "  --task-features B    the task in the observation: 1 (default) or 0\n"
     "  --eval-every N       steps between evaluations (default 50000)\n"
     "  --eval-episodes N    held-out evaluation episodes (default 64; seeds from 50000000)\n"
     "  --lr X               learning rate (default 3e-4)\n"
@@ -49,7 +55,8 @@ const char* kUsage =
 struct Options {
     TrainConfig train;
     std::vector<std::string> regimes;
-    double size = 0.10, horizon = 1800;
+    std::vector<Side> sides{Side::Buy, Side::Sell};
+    double sizeLo = 0.01, sizeHi = 0.25, horizonLo = 300, horizonHi = 7200;
     std::uint64_t evalEvery = 50000;
     int evalEpisodes = 64;
     std::string out = "models/ppo-execution.pt";
@@ -74,6 +81,29 @@ double number(const std::string& key, const std::string& text, double lo, double
     return v;
 }
 
+// "X" (a fixed value) or "LO,HI" (a range, LO <= HI).
+void range(const std::string& key, const std::string& v, double lo, double hi, double& outLo, double& outHi)
+{
+    const std::vector<std::string> parts = split(v, ',', false);
+    if (parts.size() == 1) {
+        outLo = outHi = number(key, parts[0], lo, hi);
+        return;
+    }
+    if (parts.size() != 2)
+        fail("--" + key + " needs a number or LO,HI, got '" + v + "'");
+    outLo = number(key, parts[0], lo, hi);
+    outHi = number(key, parts[1], lo, hi);
+    if (outLo > outHi)
+        fail("--" + key + ": LO is above HI in '" + v + "'");
+}
+
+// A draw in [lo, hi], log-uniform, from the seed (the same seed gives the same task).
+double logUniform(std::uint64_t seed, double lo, double hi)
+{
+    const double u = static_cast<double>(splitMix64(seed) >> 11) * 0x1.0p-53;
+    return lo == hi ? lo : std::exp(std::log(lo) + u * (std::log(hi) - std::log(lo)));
+}
+
 void set(Options& o, const std::string& key, const std::string& v)
 {
     TrainConfig& t = o.train;
@@ -87,8 +117,25 @@ void set(Options& o, const std::string& key, const std::string& v)
     else if (key == "layers") t.network.layers = static_cast<int>(number(key, v, 1, 8));
     else if (key == "seed") t.seed0 = static_cast<std::uint64_t>(number(key, v, 0, 49000000));
     else if (key == "regimes") o.regimes = split(v, ',', true);
-    else if (key == "size") o.size = number(key, v, 0.0001, 5);
-    else if (key == "horizon") o.horizon = number(key, v, 60, 23000);
+    else if (key == "sides") {
+        o.sides.clear();
+        for (const std::string& side : split(v, ',', true)) {
+            if (side != "buy" && side != "sell")
+                fail("--sides: expected buy and/or sell, got '" + side + "'");
+            o.sides.push_back(side == "buy" ? Side::Buy : Side::Sell);
+        }
+        if (o.sides.empty())
+            fail("--sides needs buy, sell or buy,sell");
+    } else if (key == "size") range(key, v, 0.0001, 5, o.sizeLo, o.sizeHi);
+    else if (key == "horizon") range(key, v, 60, 23000, o.horizonLo, o.horizonHi);
+    else if (key == "actions") {
+        if (!parseActionSet(v, t.actions))
+            fail("--actions must be schedule_multiples or remaining_fractions, got '" + v + "'");
+    } else if (key == "task-features") {
+        if (v != "0" && v != "1")
+            fail("--task-features must be 0 or 1, got '" + v + "'");
+        t.taskFeatures = v == "1";
+    }
     else if (key == "eval-every") o.evalEvery = static_cast<std::uint64_t>(number(key, v, 1000, 1e10));
     else if (key == "eval-episodes") o.evalEpisodes = static_cast<int>(number(key, v, 1, 100000));
     else if (key == "lr") t.learningRate = number(key, v, 1e-7, 1);
@@ -282,18 +329,25 @@ int main(int argc, char** argv)
             regimes.push_back(k);
 
     BacktestOptions bo;
-    bo.horizonS = o.horizon;
-    bo.sizeFraction = o.size;
     Backtest tasks(sim, bo);
     if (!o.quiet)
         std::fprintf(stderr, "calibrating the task distribution ...\n");
     tasks.calibrate();
-    auto taskFor = [&tasks, &o, regimes](std::uint64_t seed) {
-        ExecutionTask t = tasks.taskFor(seed, o.size);
+    // Each seed draws its task: side, size and horizon (log-uniform), starting regime
+    // and time of day, from independent streams of the seed.
+    const double interval = bo.intervalS;
+    Trainer::TaskFor drawTask = [&tasks, &o, interval](std::uint64_t seed) {
+        const Side side = o.sides[(seed / 7) % o.sides.size()];
+        const double size = logUniform(seed * 3 + 1, o.sizeLo, o.sizeHi);
+        const double horizon = std::round(logUniform(seed * 3 + 2, o.horizonLo, o.horizonHi) / interval) * interval;
+        return tasks.taskFor(seed, size, side, std::max(interval, horizon));
+    };
+    auto taskFor = [drawTask, regimes](std::uint64_t seed) {
+        ExecutionTask t = drawTask(seed);
         t.startRegime = regimes[seed % regimes.size()];
         return t;
     };
-    auto evalTask = [&tasks, &o](std::uint64_t seed) { return tasks.taskFor(seed, o.size); }; // every regime
+    const Trainer::TaskFor evalTask = drawTask; // every regime
     const std::uint64_t evalSeed0 = 50000000;
 
     Trainer trainer(sim, taskFor, o.train);
@@ -321,11 +375,18 @@ int main(int argc, char** argv)
     double emaReward = NAN, emaShortfall = NAN, lastEval = NAN;
     int episodes = 0;
     const bool terminal = ::isatty(2);
-    auto evalNow = [&]() {
+    // Evaluation copies of the policy, one per thread: each reads the shared network once.
+    auto learnedFactory = [&]() {
         Mlp net = trainer.policyNetwork();
         Normalizer norm = trainer.normalizer();
-        LearnedPolicy learned(net, norm, o.train.algorithm);
-        return evaluatePolicy(sim, evalTask, learned, evalSeed0, o.evalEpisodes, 1);
+        const std::string algorithm = o.train.algorithm;
+        const ActionSet actions = o.train.actions;
+        return [net, norm, algorithm, actions] { return std::unique_ptr<ExecutionPolicy>(new LearnedPolicy(net, norm, algorithm, actions)); };
+    };
+    auto evalNow = [&]() {
+        auto factory = learnedFactory();
+        std::unique_ptr<ExecutionPolicy> learned = factory();
+        return evaluatePolicy(sim, evalTask, *learned, evalSeed0, o.evalEpisodes, o.train.threads, nullptr, factory);
     };
     while (trainer.steps() < o.train.totalSteps) {
         const IterationStats st = trainer.iterate();
@@ -359,21 +420,30 @@ int main(int argc, char** argv)
         std::fprintf(stderr, "\n");
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     // Final evaluation on the held-out evaluation seeds, paired with TWAP.
-    Mlp net = trainer.policyNetwork();
-    LearnedPolicy learned(net, trainer.normalizer(), o.train.algorithm);
+    auto factory = learnedFactory();
+    std::unique_ptr<ExecutionPolicy> learned = factory();
     std::vector<double> learnedEval;
-    const double learnedMean = evaluatePolicy(sim, evalTask, learned, evalSeed0, o.evalEpisodes, 1, &learnedEval);
+    const double learnedMean = evaluatePolicy(sim, evalTask, *learned, evalSeed0, o.evalEpisodes, o.train.threads, &learnedEval, factory);
     const WilcoxonResult w = wilcoxonSignedRank(learnedEval, twapEval);
     ModelCard card;
     card.algorithm = o.train.algorithm;
     card.network = o.train.network;
-    card.network.inputs = kFeatureCount;
-    card.network.outputs = ExecutionEnv::discreteActionCount();
-    card.features = featureNames();
+    card.network.inputs = trainer.config().network.inputs;
+    card.network.outputs = actionCount(o.train.actions);
+    card.features.assign(executionFeatureNames().begin(), executionFeatureNames().begin() + card.network.inputs);
     card.normalizer = trainer.normalizer();
-    nlohmann::json env = {{"task", {{"side", "sell"}, {"size_fraction", o.size}, {"horizon_s", o.horizon},
+    card.actions = o.train.actions;
+    std::vector<std::string> sideNames;
+    for (Side side : o.sides)
+        sideNames.push_back(side == Side::Buy ? "buy" : "sell");
+    std::vector<std::string> actionNames;
+    for (int k = 0; k < actionCount(o.train.actions); ++k)
+        actionNames.push_back(describeAction(o.train.actions, k));
+    nlohmann::json env = {{"task", {{"sides", sideNames}, {"size_fraction_range", {o.sizeLo, o.sizeHi}},
+                                    {"horizon_s_range", {o.horizonLo, o.horizonHi}}, {"draw", "log-uniform size and horizon"},
                                     {"decision_interval_s", bo.intervalS}, {"end_penalty_bps", bo.endPenaltyBps}}},
-                          {"actions", "18 discrete: {0,2,5,10,20,50}% of remaining x {passive, inside, cross}"},
+                          {"action_set", toString(o.train.actions)},
+                          {"actions", actionNames},
                           {"simulator", "resources/sim/default.json"},
                           {"training_regimes", o.regimes.empty() ? std::vector<std::string>{"all"} : o.regimes},
                           {"reward", "per-step implementation shortfall (bps of parent) + potential-based mark-to-market shaping"}};
@@ -392,9 +462,9 @@ int main(int argc, char** argv)
     plotCurve(o.out + ".curve.png", curve, "Learning curve: " + o.train.algorithm + " execution agent");
     std::printf("trained %s for %llu steps in %.0f s (%.0f steps/s)\n", o.train.algorithm.c_str(),
                 static_cast<unsigned long long>(trainer.steps()), seconds, trainer.steps() / seconds);
-    std::printf("held-out evaluation (%d episodes from seed %llu): %s %.2f bps vs TWAP %.2f bps (%.0f%% lower), Wilcoxon p %.3g\n",
+    std::printf("held-out evaluation (%d episodes from seed %llu): %s %.2f bps vs TWAP %.2f bps (%.2f bps %s), Wilcoxon p %.3g\n",
                 o.evalEpisodes, static_cast<unsigned long long>(evalSeed0), o.train.algorithm.c_str(), learnedMean, twapMean,
-                100 * (1 - learnedMean / twapMean), w.pTwoSided);
+                std::fabs(twapMean - learnedMean), learnedMean <= twapMean ? "cheaper" : "dearer", w.pTwoSided);
     std::printf("wrote %s, %s.json, %s.curve.csv, %s.curve.png\n", o.out.c_str(), o.out.c_str(), o.out.c_str(), o.out.c_str());
     return 0;
 }

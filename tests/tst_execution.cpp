@@ -1,12 +1,15 @@
 // Features, the execution environment, the execution algorithms, the statistics of
 // the backtest, and helmsman-backtest as a user runs it (good and bad options).
 #include "exec/backtest.h"
+#include "exec/exec_actions.h"
+#include "exec/exec_observation.h"
 #include "features/features.h"
 
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace hm;
@@ -95,6 +98,80 @@ private Q_SLOTS:
         QCOMPARE(x[kVolume60sLots], 10.0);
         QCOMPARE(x[kTimeRemaining], 0.5);
         QCOMPARE(x[kInventoryRemaining], 0.25);
+    }
+
+    // A learned policy sees a buy as the mirror of a sell: the directional features change
+    // sign, the others do not; then the task, the same for a buy and a sell but its side.
+    void theTaskFeaturesAndTheMirrorForBuys()
+    {
+        ExecState sell = onSchedule();
+        sell.features.assign(kFeatureCount, 0.0);
+        for (int k = 0; k < kFeatureCount; ++k)
+            sell.features[static_cast<std::size_t>(k)] = 0.1 * (k + 1);
+        sell.expectedVolume = 30000; // the parent is 10% of it
+        sell.elapsedS = 100;
+        sell.startTimeOfDayS = 11700;
+        ExecState buy = sell;
+        buy.side = Side::Buy;
+        std::vector<double> a, b;
+        policyInput(sell, kExecutionFeatureCount, a);
+        policyInput(buy, kExecutionFeatureCount, b);
+        QCOMPARE(static_cast<int>(a.size()), static_cast<int>(executionFeatureNames().size()));
+        QCOMPARE(executionFeatureNames()[kTaskSide], std::string("task_side"));
+        const std::vector<int> mirrored{kImbalance1, kImbalance3, kImbalance5, kMicropriceOffsetTicks, kOrderFlowImbalance30s,
+                                        kOrderFlowImbalance120s};
+        for (int k = 0; k < kFeatureCount; ++k) {
+            const bool flips = std::find(mirrored.begin(), mirrored.end(), k) != mirrored.end();
+            QCOMPARE(a[static_cast<std::size_t>(k)], sell.features[static_cast<std::size_t>(k)]);
+            QCOMPARE(b[static_cast<std::size_t>(k)], (flips ? -1 : 1) * sell.features[static_cast<std::size_t>(k)]);
+        }
+        QCOMPARE(a[kTaskSide], 1.0);
+        QCOMPARE(b[kTaskSide], -1.0);
+        for (int k = kTaskSizeLog; k < kExecutionFeatureCount; ++k)
+            QCOMPARE(a[static_cast<std::size_t>(k)], b[static_cast<std::size_t>(k)]);
+        QCOMPARE(a[kTaskSizeLog], std::log(0.1));
+        QCOMPARE(a[kTaskHorizonLog], std::log(300.0 / 1800));
+        QCOMPARE(a[kTaskTimeLeftLog], std::log1p(200.0 / 60));
+        QCOMPARE(a[kTaskRequiredParticipation], 2000.0 / (30000.0 * 200 / 300)); // 2000 left, 20000 expected
+        QCOMPARE(a[kTaskTimeOfDay], 11800.0 / 23400);
+        // Without the task's expected volume, the last minute's rate stands in.
+        sell.expectedVolume = 0;
+        sell.features[kVolume60sLots] = 60; // 6000 units a minute: 30000 over five minutes
+        policyInput(sell, kExecutionFeatureCount, a);
+        QCOMPARE(a[kTaskSizeLog], std::log(0.1));
+        // The first models read the market features alone.
+        policyInput(buy, kFeatureCount, b);
+        QCOMPARE(static_cast<int>(b.size()), static_cast<int>(kFeatureCount));
+        QCOMPARE(b[kImbalance1], -sell.features[kImbalance1]);
+    }
+
+    // The schedule-sized actions: the even slice is what remains over the steps left.
+    void scheduleMultiplesAreSizedAgainstTheSchedule()
+    {
+        const ActionSet set = ActionSet::ScheduleMultiples;
+        QCOMPARE(actionCount(set), 14);
+        QCOMPARE(actionCount(ActionSet::RemainingFractions), 18);
+        const ExecState s = onSchedule(); // 2000 left over 20 steps: a slice of 100
+        QVERIFY(actionFor(set, 0, s).keepWorking);
+        QCOMPARE(actionFor(set, 1, s).qty, Quantity(0));
+        QVERIFY(!actionFor(set, 1, s).keepWorking);
+        QCOMPARE(actionFor(set, 2, s).qty, Quantity(100)); // half a slice rounds to a lot
+        QCOMPARE(actionFor(set, 2, s).aggression, Aggression::Passive);
+        QCOMPARE(actionFor(set, 5, s).qty, Quantity(100));
+        QCOMPARE(actionFor(set, 6, s).aggression, Aggression::Inside);
+        QCOMPARE(actionFor(set, 8, s).qty, Quantity(200));
+        QCOMPARE(actionFor(set, 11, s).qty, Quantity(400));
+        QCOMPARE(actionFor(set, 13, s).aggression, Aggression::Cross);
+        QCOMPARE(describeAction(set, 10), std::string("2x slice, cross"));
+        ExecState last = s;
+        last.step = 29; // the last step: the slice is all that remains
+        QCOMPARE(actionFor(set, 5, last).qty, Quantity(2000));
+        QCOMPARE(actionFor(set, 13, last).qty, Quantity(2000));
+        QCOMPARE(actionFor(set, 99, s).aggression, Aggression::Cross); // out of range: clamped
+        ActionSet parsed = ActionSet::RemainingFractions;
+        QVERIFY(parseActionSet(toString(set), parsed));
+        QCOMPARE(parsed, set);
+        QVERIFY(!parseActionSet("fractions", parsed));
     }
 
     void environmentIsReproducibleAndAccountsExactly()

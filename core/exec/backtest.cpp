@@ -110,9 +110,14 @@ void Backtest::addStrategy(const std::string& name, PolicyFactory factory)
 
 ExecutionTask Backtest::taskFor(std::uint64_t seed, double sizeFraction) const
 {
+    return taskFor(seed, sizeFraction, m_options.side, m_options.horizonS);
+}
+
+ExecutionTask Backtest::taskFor(std::uint64_t seed, double sizeFraction, Side side, double horizonS) const
+{
     ExecutionTask t;
-    t.side = m_options.side;
-    t.horizonS = m_options.horizonS;
+    t.side = side;
+    t.horizonS = horizonS;
     t.decisionIntervalS = m_options.intervalS;
     t.endPenaltyBps = m_options.endPenaltyBps;
     t.startRegime = static_cast<int>(seed % m_config.regimes.size());

@@ -86,6 +86,8 @@ public:
     // The episode a seed stands for: starting regime, time of day and parent size. The
     // trainer draws its tasks from here too, on its own seeds.
     ExecutionTask taskFor(std::uint64_t seed, double sizeFraction) const;
+    // The same with the side and horizon given (the trainer's task distribution).
+    ExecutionTask taskFor(std::uint64_t seed, double sizeFraction, Side side, double horizonS) const;
     void setCalibration(VolumeProfile profile, ImpactEstimate impact);
 
 private:

@@ -96,6 +96,7 @@ ExecState ExecutionEnv::state() const
     s.step = m_info.step;
     s.stepsTotal = stepsTotal();
     s.startTimeOfDayS = std::fmod(m_startT, m_config.daySeconds);
+    s.daySeconds = m_config.daySeconds;
     s.marketVolumeSinceStart = m_sim ? m_sim->counters().volume - m_volumeAtArrival : 0;
     s.lastStepVolume = m_volumePerStep.empty() ? 0 : m_volumePerStep.back();
     s.expectedVolume = m_task.expectedVolume;

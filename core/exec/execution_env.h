@@ -37,6 +37,7 @@ struct ExecState {
     double elapsedS = 0, horizonS = 0, intervalS = 10;
     int step = 0, stepsTotal = 0;
     double startTimeOfDayS = 0;
+    double daySeconds = 23400; // the trading day's length (time of day runs 0 .. daySeconds)
     Quantity marketVolumeSinceStart = 0;
     Quantity lastStepVolume = 0;
     double expectedVolume = 0; // over the horizon, if known
@@ -46,7 +47,7 @@ struct ExecState {
     double arrivalMid = 0;     // ticks; 0 when unknown
     Price bestBid = 0, bestAsk = 0; // now, ticks; 0 when a side is empty
     std::uint64_t seed = 0;    // of the episode (or the live order): drives randomised placement
-    std::vector<double> features;
+    std::vector<double> features; // core/features, in featureNames() order, as the market shows them
 };
 
 struct ExecutionTask {

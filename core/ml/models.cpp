@@ -339,6 +339,11 @@ std::string loadCard(const std::string& path, ModelCard& card)
             if (m2 < 0)
                 throw CardProblem{"normalisation.m2: a sum of squares cannot be negative"};
         c.environment = j.at("environment").dump();
+        if (j.at("environment").is_object() && j.at("environment").contains("action_set")) {
+            const auto& set = j.at("environment").at("action_set");
+            if (!set.is_string() || !parseActionSet(set.get<std::string>(), c.actions))
+                throw CardProblem{"environment.action_set: expected \"remaining_fractions\" or \"schedule_multiples\", got " + set.dump()};
+        }
         c.evaluation = j.value("evaluation", nlohmann::json::object()).dump();
         c.trainingSeed0 = j.at("training").value("seed0", std::uint64_t(0));
         c.trainingSteps = j.at("training").value("steps", std::uint64_t(0));
@@ -353,11 +358,13 @@ std::string loadCard(const std::string& path, ModelCard& card)
     } catch (const std::exception& e) {
         return "model card '" + cardPath + "' is not valid: " + e.what();
     }
-    // An execution policy reads all features and scores the 18 actions; a signal model
-    // reads the market features and gives one logit.
+    // An execution policy reads the market features (and, when trained with them, the
+    // task's) and scores its action set; a signal model reads the market features and
+    // gives one logit.
     const bool signal = card.algorithm.rfind("signal", 0) == 0;
-    const int inputs = signal ? kTimeRemaining : kFeatureCount, outputs = signal ? 1 : ExecutionEnv::discreteActionCount();
-    const std::vector<std::string> wanted(featureNames().begin(), featureNames().begin() + inputs);
+    const int inputs = signal ? kTimeRemaining : card.network.inputs == kExecutionFeatureCount ? kExecutionFeatureCount : kFeatureCount;
+    const int outputs = signal ? 1 : actionCount(card.actions);
+    const std::vector<std::string> wanted(executionFeatureNames().begin(), executionFeatureNames().begin() + inputs);
     if (card.features != wanted)
         return "model '" + path + "' was trained on different features than this build computes";
     if (card.network.inputs != inputs || card.network.outputs != outputs)

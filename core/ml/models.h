@@ -5,7 +5,8 @@
 // training seeds and steps, evaluation results, and the SHA-256 of the model file.
 // Loading checks the card against the file and the features this build computes, so
 // a missing, corrupted or mismatched model is refused with a clear message.
-#include "exec/execution_env.h"
+#include "exec/exec_actions.h"
+#include "exec/exec_observation.h"
 
 #include <torch/torch.h>
 
@@ -55,6 +56,7 @@ struct ModelCard {
     std::vector<std::string> features;
     Normalizer normalizer;
     std::string environment; // JSON text: task and simulator settings
+    ActionSet actions = ActionSet::RemainingFractions; // environment.action_set (absent: the first models' set)
     std::uint64_t trainingSeed0 = 0;
     std::uint64_t trainingSteps = 0;
     double trainingSeconds = 0;

@@ -63,8 +63,8 @@ Trainer::Trainer(SimConfig sim, TaskFor taskFor, TrainConfig config)
     : m_sim(std::move(sim)), m_taskFor(std::move(taskFor)), m_config(config), m_nextSeed(config.seed0), m_rng(config.rngSeed)
 {
     torch::manual_seed(config.rngSeed);
-    m_config.network.inputs = kFeatureCount;
-    m_config.network.outputs = ExecutionEnv::discreteActionCount();
+    m_config.network.inputs = m_config.taskFeatures ? kExecutionFeatureCount : kFeatureCount;
+    m_config.network.outputs = actionCount(m_config.actions);
     if (m_config.algorithm == "ppo") {
         m_ac = ActorCritic(m_config.network);
         m_opt.reset(new torch::optim::Adam(m_ac->parameters(), torch::optim::AdamOptions(m_config.learningRate)));
@@ -80,13 +80,21 @@ Trainer::Trainer(SimConfig sim, TaskFor taskFor, TrainConfig config)
         auto s = std::make_unique<Slot>();
         const std::uint64_t seed = m_nextSeed++;
         s->env.reset(new ExecutionEnv(m_sim, m_taskFor(seed)));
-        s->obs = s->env->reset(seed);
+        s->env->reset(seed);
+        s->obs = observe(*s->env);
         m_norm.observe(s->obs);
         m_slots.push_back(std::move(s));
     }
 }
 
 Trainer::~Trainer() = default;
+
+std::vector<double> Trainer::observe(const ExecutionEnv& env) const
+{
+    std::vector<double> x;
+    policyInput(env.state(), m_config.network.inputs, x);
+    return x;
+}
 
 Mlp& Trainer::policyNetwork() { return m_config.algorithm == "ppo" ? m_ac->actor : m_q; }
 torch::nn::Module& Trainer::savedNetwork() { return *policyNetwork(); }
@@ -107,7 +115,7 @@ void Trainer::stepAll(const std::vector<int>& actions, std::vector<double>& rewa
     std::vector<StepResult> results(static_cast<std::size_t>(n));
     parallelFor(n, m_config.threads, [&](int i) {
         Slot& s = *m_slots[static_cast<std::size_t>(i)];
-        results[static_cast<std::size_t>(i)] = s.env->step(s.env->discreteAction(actions[static_cast<std::size_t>(i)]));
+        results[static_cast<std::size_t>(i)] = s.env->step(actionFor(m_config.actions, actions[static_cast<std::size_t>(i)], s.env->state()));
     });
     std::vector<int> finished;
     for (int i = 0; i < n; ++i) {
@@ -117,7 +125,7 @@ void Trainer::stepAll(const std::vector<int>& actions, std::vector<double>& rewa
         rewards[static_cast<std::size_t>(i)] = r.reward + phi - s.potential;
         s.potential = phi;
         s.episodeReward += r.reward;
-        s.obs = r.observation;
+        s.obs = observe(*s.env);
         if (r.done) {
             dones[static_cast<std::size_t>(i)] = 1;
             IterationStats e;
@@ -135,7 +143,8 @@ void Trainer::stepAll(const std::vector<int>& actions, std::vector<double>& rewa
         Slot& s = *m_slots[static_cast<std::size_t>(finished[static_cast<std::size_t>(k)])];
         const std::uint64_t seed = seeds[static_cast<std::size_t>(k)];
         s.env.reset(new ExecutionEnv(m_sim, m_taskFor(seed)));
-        s.obs = s.env->reset(seed);
+        s.env->reset(seed);
+        s.obs = observe(*s.env);
         s.potential = 0;
         s.episodeReward = 0;
     });
@@ -252,7 +261,7 @@ IterationStats Trainer::dqnIteration()
     double lossSum = 0;
     int updates = 0;
     std::uniform_real_distribution<double> u(0, 1);
-    std::uniform_int_distribution<int> anyAction(0, ExecutionEnv::discreteActionCount() - 1);
+    std::uniform_int_distribution<int> anyAction(0, actionCount(m_config.actions) - 1);
     for (int k = 0; k < 180; ++k) { // one iteration: 180 batched environment steps
         const double progress = static_cast<double>(m_steps) / static_cast<double>(std::max<std::uint64_t>(1, m_config.totalSteps));
         const double eps = m_config.epsilonStart
@@ -414,13 +423,15 @@ LearnedPolicy::LearnedPolicy(const std::string& path, std::string& error) : m_pa
     m_net = Mlp(m_card.network);
     error = loadModel(path, *m_net, m_card);
     m_norm = m_card.normalizer;
+    m_actions = m_card.actions;
+    m_inputs = m_card.network.inputs;
     m_name = m_card.algorithm == "ppo" ? "PPO" : "DDQN";
     m_sample = m_card.algorithm == "ppo";
 }
 
-LearnedPolicy::LearnedPolicy(Mlp net, Normalizer norm, std::string algorithm)
+LearnedPolicy::LearnedPolicy(Mlp net, Normalizer norm, std::string algorithm, ActionSet actions)
     : m_net(std::move(net)), m_norm(std::move(norm)), m_name(algorithm == "ppo" ? "PPO" : "DDQN"),
-      m_sample(algorithm == "ppo")
+      m_sample(algorithm == "ppo"), m_actions(actions), m_inputs(static_cast<int>(m_norm.mean.size()))
 {
 }
 
@@ -435,10 +446,11 @@ ExecAction LearnedPolicy::decide(const ExecState& s)
     // the tensor bookkeeping, not the arithmetic, is what costs (bench_ml).
     if (m_std.size() != m_norm.mean.size())
         m_std = m_norm.std();
-    std::vector<float> x(s.features.size());
+    policyInput(s, m_inputs, m_input);
+    std::vector<float> x(m_input.size());
     double drift = 0;
     for (std::size_t i = 0; i < x.size(); ++i) {
-        const double z = i < m_std.size() ? (s.features[i] - m_norm.mean[i]) / m_std[i] : s.features[i];
+        const double z = i < m_std.size() ? (m_input[i] - m_norm.mean[i]) / m_std[i] : m_input[i];
         drift += std::fabs(z) / static_cast<double>(x.size());
         x[i] = static_cast<float>(std::clamp(z, -10.0, 10.0));
     }
@@ -473,7 +485,7 @@ ExecAction LearnedPolicy::decide(const ExecState& s)
         m_explanation.clear();
         for (int i = 0; i < 3 && i < n; ++i) {
             const int k = order[static_cast<std::size_t>(i)];
-            m_explanation.emplace_back((m_sample ? "p(" : "Q(") + ExecutionEnv::describeDiscreteAction(k) + ")",
+            m_explanation.emplace_back((m_sample ? "p(" : "Q(") + describeAction(m_actions, k) + ")",
                                        m_sample ? p[static_cast<std::size_t>(k)] / total : static_cast<double>(scores[k]));
         }
         const std::vector<double> g = gradientOfAction(action);
@@ -483,11 +495,11 @@ ExecAction LearnedPolicy::decide(const ExecState& s)
         std::sort(contribution.begin(), contribution.end(),
                   [](const auto& a, const auto& b) { return std::fabs(a.first) > std::fabs(b.first); });
         for (int i = 0; i < 3 && i < static_cast<int>(contribution.size()); ++i)
-            m_explanation.emplace_back("grad x input: " + featureNames()[static_cast<std::size_t>(contribution[static_cast<std::size_t>(i)].second)],
+            m_explanation.emplace_back("grad x input: " + executionFeatureNames()[static_cast<std::size_t>(contribution[static_cast<std::size_t>(i)].second)],
                                        contribution[static_cast<std::size_t>(i)].first);
         m_explanation.emplace_back("drift (mean |z|)", drift);
     }
-    return ExecutionEnv::discreteActionFor(action, s.remaining, s.lot);
+    return actionFor(m_actions, action, s);
 }
 
 void LearnedPolicy::copyLayers()

@@ -6,6 +6,8 @@
 // against the arrival mid) that moves the price risk to the step it happens in and
 // leaves every episode's total, and the optimal policy, unchanged.
 #include "exec/backtest.h"
+#include "exec/exec_actions.h"
+#include "exec/exec_observation.h"
 #include "ml/models.h"
 
 #include <functional>
@@ -19,6 +21,8 @@ namespace hm {
 struct TrainConfig {
     std::string algorithm = "ppo";
     NetworkShape network;
+    ActionSet actions = ActionSet::ScheduleMultiples;
+    bool taskFeatures = true;         // the task in the observation (else the market features only)
     int envs = 8;
     std::uint64_t totalSteps = 1000000;
     std::uint64_t seed0 = 1;          // training episodes use seeds from here (below 50,000,000)
@@ -65,6 +69,7 @@ public:
 private:
     struct Slot;
     void stepAll(const std::vector<int>& actions, std::vector<double>& rewards, std::vector<char>& dones);
+    std::vector<double> observe(const ExecutionEnv& env) const; // the policy's input
     torch::Tensor observations() const;
     IterationStats ppoIteration();
     IterationStats dqnIteration();
@@ -95,7 +100,8 @@ class LearnedPolicy : public ExecutionPolicy {
 public:
     // Loads <path> and its card; on failure `error` says why and the policy is unusable.
     LearnedPolicy(const std::string& path, std::string& error);
-    LearnedPolicy(Mlp net, Normalizer norm, std::string algorithm);
+    // A network in memory; its inputs are the normaliser's size.
+    LearnedPolicy(Mlp net, Normalizer norm, std::string algorithm, ActionSet actions = ActionSet::RemainingFractions);
     std::string name() const override { return m_name; }
     void begin(const ExecState& s) override;
     ExecAction decide(const ExecState& s) override;
@@ -112,6 +118,9 @@ private:
     std::string m_name;
     std::string m_path;
     bool m_sample = false;
+    ActionSet m_actions = ActionSet::RemainingFractions;
+    int m_inputs = kFeatureCount;
+    std::vector<double> m_input; // of the last decision, before normalisation
     std::mt19937_64 m_rng;
     std::vector<double> m_std; // cached from the normaliser
     bool m_explain = true;
