@@ -24,13 +24,17 @@ std::unique_ptr<Agent> make(const char* type, const std::string& symbol, const A
                             const std::string& directory, std::string& error)
 {
     ExecutionParams e;
-    if (!readExecutionParams(type, params, {}, 1800, e, error))
+    if (!readExecutionParams(type, params, {"expected_volume"}, 1800, e, error))
+        return nullptr;
+    const double expectedVolume = agentParam(params, "expected_volume", 0, 0, 1e12, error);
+    if (!error.empty())
         return nullptr;
     const std::string path = resolve(model, directory);
     std::unique_ptr<ExecutionPolicy> policy;
     if (std::string(type) == "rl_execution") {
         std::unique_ptr<LearnedPolicy> p(new LearnedPolicy(path, error));
-        const std::string outside = error.empty() ? trainingTaskRefusal(p->card(), e.side, e.durationS, e.intervalS)
+        const std::string outside = error.empty() ? trainingTaskRefusal(p->card(), e.side, e.durationS, e.intervalS,
+                                                                        expectedVolume > 0 ? static_cast<double>(e.quantity) / expectedVolume : -1)
                                                   : std::string();
         if (!outside.empty()) {
             error = "parent order outside the training task of '" + path + "': " + outside;
@@ -43,7 +47,9 @@ std::unique_ptr<Agent> make(const char* type, const std::string& symbol, const A
     }
     if (!error.empty())
         return nullptr;
-    return std::unique_ptr<Agent>(new ExecutionAgent(type, std::move(policy), symbol, e.side, e.quantity, e.durationS, e.intervalS, e.lot));
+    std::unique_ptr<ExecutionAgent> agent(new ExecutionAgent(type, std::move(policy), symbol, e.side, e.quantity, e.durationS, e.intervalS, e.lot));
+    agent->setExpectedVolume(expectedVolume);
+    return agent;
 }
 } // namespace
 

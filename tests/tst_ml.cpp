@@ -115,6 +115,11 @@ private Q_SLOTS:
         QCOMPARE(trainingTaskRefusal(card, Side::Buy, 3600, 10), std::string());
         QCOMPARE(trainingTaskRefusal(card, Side::Buy, 60, 10),
                  std::string("the model was trained on horizons of 300 s to 7200 s, not 60 s"));
+        card.environment = R"({"task": {"sides": ["buy", "sell"], "size_fraction_range": [0.01, 0.25], "horizon_s_range": [300, 7200]}})";
+        QCOMPARE(trainingTaskRefusal(card, Side::Sell, 600, 10, 0.25), std::string());
+        QCOMPARE(trainingTaskRefusal(card, Side::Sell, 600, 10), std::string()); // the size is not known
+        QCOMPARE(trainingTaskRefusal(card, Side::Sell, 600, 10, 0.5),
+                 std::string("the model was trained on parents of 1% to 25% of the expected volume, not 50%"));
         card.environment = "not json"; // a card that states no task limits nothing
         QCOMPARE(trainingTaskRefusal(card, Side::Buy, 60, 1), std::string());
     }

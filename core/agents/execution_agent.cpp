@@ -103,6 +103,7 @@ void ExecutionAgent::onTick(const AgentContext& ctx, AgentIntents& out)
         s.childPrice = w.price;
     }
     s.arrivalMid = m_arrivalMid;
+    s.expectedVolume = m_expectedVolume;
     s.bestBid = m.bestBid();
     s.bestAsk = m.bestAsk();
     s.seed = m_seed != 0 ? m_seed : static_cast<std::uint64_t>(m_start);

@@ -23,6 +23,9 @@ public:
     static constexpr double kMaxDrift = 4.0; // mean |z| beyond which a learning policy waits
     // Drives the placement's randomised slice sizes; 0: the start time.
     void setSeed(std::uint64_t seed) { m_seed = seed; }
+    // The market's expected volume over the horizon, as the trader knows it (a learned
+    // policy reads the parent's size against it); 0: the policy estimates it.
+    void setExpectedVolume(double units) { m_expectedVolume = units; }
 
 private:
     const char* m_type;
@@ -42,6 +45,7 @@ private:
     double m_arrivalMid = 0, m_notional = 0, m_shadowNotional = 0;
     Quantity m_shadowDone = 0;
     std::uint64_t m_seed = 0;
+    double m_expectedVolume = 0;
 };
 
 // The parameters every execution agent takes (side, quantity, duration_s, interval_s,

@@ -4,6 +4,7 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -258,7 +259,7 @@ std::string saveModel(const std::string& path, torch::nn::Module& network, Model
     return {};
 }
 
-std::string trainingTaskRefusal(const ModelCard& card, Side side, double horizonS, double intervalS)
+std::string trainingTaskRefusal(const ModelCard& card, Side side, double horizonS, double intervalS, double sizeFraction)
 {
     nlohmann::json env = nlohmann::json::parse(card.environment, nullptr, false);
     if (env.is_discarded() || !env.is_object() || !env.contains("task") || !env["task"].is_object())
@@ -291,6 +292,17 @@ std::string trainingTaskRefusal(const ModelCard& card, Side side, double horizon
         const double trained = task["decision_interval_s"].get<double>();
         if (std::fabs(trained - intervalS) > 1e-6)
             return "the model was trained to decide every " + seconds(trained) + ", not every " + seconds(intervalS);
+    }
+    if (sizeFraction >= 0 && task.contains("size_fraction_range") && task["size_fraction_range"].is_array()
+        && task["size_fraction_range"].size() == 2 && task["size_fraction_range"][0].is_number()
+        && task["size_fraction_range"][1].is_number()) {
+        const double slo = task["size_fraction_range"][0].get<double>(), shi = task["size_fraction_range"][1].get<double>();
+        if (sizeFraction < slo * (1 - 1e-9) || sizeFraction > shi * (1 + 1e-9)) {
+            char buf[160];
+            std::snprintf(buf, sizeof buf, "the model was trained on parents of %g%% to %g%% of the expected volume, not %.3g%%",
+                          100 * slo, 100 * shi, 100 * sizeFraction);
+            return buf;
+        }
     }
     return {};
 }
@@ -362,7 +374,7 @@ std::string loadCard(const std::string& path, ModelCard& card)
     // task's) and scores its action set; a signal model reads the market features and
     // gives one logit.
     const bool signal = card.algorithm.rfind("signal", 0) == 0;
-    const int inputs = signal ? kTimeRemaining : card.network.inputs == kExecutionFeatureCount ? kExecutionFeatureCount : kFeatureCount;
+    const int inputs = signal ? kTimeRemaining : card.network.inputs == kExecutionFeatureCount ? static_cast<int>(kExecutionFeatureCount) : static_cast<int>(kFeatureCount);
     const int outputs = signal ? 1 : actionCount(card.actions);
     const std::vector<std::string> wanted(executionFeatureNames().begin(), executionFeatureNames().begin() + inputs);
     if (card.features != wanted)

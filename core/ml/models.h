@@ -79,9 +79,10 @@ std::string loadModel(const std::string& path, torch::nn::Module& network, const
 // Why a parent order lies outside the task distribution the card says the policy was
 // trained on ("" when inside, or when the card states no task): environment.task's
 // side ("sell", "buy" or "any", or a list `sides`), horizon_s (or a range
-// `horizon_s_range` [lo, hi]) and decision_interval_s. A policy is only as good as the
-// tasks it saw: a parent outside them is refused, not worked on a guess.
-std::string trainingTaskRefusal(const ModelCard& card, Side side, double horizonS, double intervalS);
+// `horizon_s_range` [lo, hi]), decision_interval_s and, when the parent's share of the
+// expected volume is known (sizeFraction >= 0), size_fraction_range. A policy is only as
+// good as the tasks it saw: a parent outside them is refused, not worked on a guess.
+std::string trainingTaskRefusal(const ModelCard& card, Side side, double horizonS, double intervalS, double sizeFraction = -1);
 
 // Greedy action of a Q or policy network for one observation (already a feature vector).
 int greedyAction(Mlp& net, const Normalizer& norm, const std::vector<double>& observation);

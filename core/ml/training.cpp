@@ -63,7 +63,7 @@ Trainer::Trainer(SimConfig sim, TaskFor taskFor, TrainConfig config)
     : m_sim(std::move(sim)), m_taskFor(std::move(taskFor)), m_config(config), m_nextSeed(config.seed0), m_rng(config.rngSeed)
 {
     torch::manual_seed(config.rngSeed);
-    m_config.network.inputs = m_config.taskFeatures ? kExecutionFeatureCount : kFeatureCount;
+    m_config.network.inputs = m_config.taskFeatures ? static_cast<int>(kExecutionFeatureCount) : static_cast<int>(kFeatureCount);
     m_config.network.outputs = actionCount(m_config.actions);
     if (m_config.algorithm == "ppo") {
         m_ac = ActorCritic(m_config.network);
