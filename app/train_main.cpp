@@ -15,6 +15,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -364,7 +365,23 @@ int main(int argc, char** argv)
     std::vector<double> twapEval;
     const double twapMean = evaluatePolicy(sim, evalTask, twap, evalSeed0, o.evalEpisodes, o.train.threads, &twapEval,
                                            [twapPlacement] { return std::unique_ptr<ExecutionPolicy>(new TwapPolicy(twapPlacement)); });
+    // A resumed run continues the curve, the episode count and the training time.
     std::vector<std::array<double, 4>> curve;
+    double earlierSeconds = 0;
+    int episodes = 0;
+    if (o.resume && std::ifstream(o.out + ".curve.csv")) {
+        curve = readCurve(o.out + ".curve.csv");
+        std::ifstream in(o.out + ".curve.csv");
+        std::string line, last;
+        while (std::getline(in, line))
+            if (!line.empty())
+                last = line;
+        const std::vector<std::string> cells = split(last, ',', false);
+        if (cells.size() >= 7 && last.rfind("steps,", 0) != 0) {
+            episodes = std::atoi(cells[1].c_str());
+            earlierSeconds = std::atof(cells[6].c_str());
+        }
+    }
     std::ofstream csv(o.out + ".curve.csv", o.resume ? std::ios::app : std::ios::trunc);
     if (!csv)
         fail("cannot write '" + o.out + ".curve.csv'");
@@ -373,15 +390,18 @@ int main(int argc, char** argv)
     const auto start = std::chrono::steady_clock::now();
     std::uint64_t nextEval = trainer.steps() + o.evalEvery;
     double emaReward = NAN, emaShortfall = NAN, lastEval = NAN;
-    int episodes = 0;
     const bool terminal = ::isatty(2);
     // Evaluation copies of the policy, one per thread: each reads the shared network once.
-    auto learnedFactory = [&]() {
+    auto learnedFactory = [&](bool sample = true) {
         Mlp net = trainer.policyNetwork();
         Normalizer norm = trainer.normalizer();
         const std::string algorithm = o.train.algorithm;
         const ActionSet actions = o.train.actions;
-        return [net, norm, algorithm, actions] { return std::unique_ptr<ExecutionPolicy>(new LearnedPolicy(net, norm, algorithm, actions)); };
+        return [net, norm, algorithm, actions, sample] {
+            std::unique_ptr<LearnedPolicy> p(new LearnedPolicy(net, norm, algorithm, actions));
+            p->setSampling(sample);
+            return std::unique_ptr<ExecutionPolicy>(std::move(p));
+        };
     };
     auto evalNow = [&]() {
         auto factory = learnedFactory();
@@ -403,7 +423,7 @@ int main(int argc, char** argv)
             if (!error.empty())
                 fail(error);
         }
-        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() + earlierSeconds;
         csv << trainer.steps() << ',' << episodes << ',' << st.meanReward << ',' << st.meanShortfall << ','
             << (std::isnan(evalIs) ? std::string() : std::to_string(evalIs)) << ',' << twapMean << ',' << secs << '\n';
         curve.push_back({static_cast<double>(trainer.steps()), emaShortfall, evalIs, std::isnan(evalIs) ? NAN : twapMean});
@@ -418,12 +438,27 @@ int main(int argc, char** argv)
     }
     if (!o.quiet)
         std::fprintf(stderr, "\n");
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() + earlierSeconds;
     // Final evaluation on the held-out evaluation seeds, paired with TWAP.
     auto factory = learnedFactory();
     std::unique_ptr<ExecutionPolicy> learned = factory();
     std::vector<double> learnedEval;
-    const double learnedMean = evaluatePolicy(sim, evalTask, *learned, evalSeed0, o.evalEpisodes, o.train.threads, &learnedEval, factory);
+    double learnedMean = evaluatePolicy(sim, evalTask, *learned, evalSeed0, o.evalEpisodes, o.train.threads, &learnedEval, factory);
+    // PPO acts by sampling its policy or by taking the likeliest action, whichever is
+    // cheaper on the evaluation seeds (never the backtest's held-out ones).
+    std::string acting = o.train.algorithm == "ppo" ? "sample" : "greedy";
+    double sampledMean = learnedMean, greedyMean = NAN;
+    if (o.train.algorithm == "ppo") {
+        auto greedyFactory = learnedFactory(false);
+        std::unique_ptr<ExecutionPolicy> greedy = greedyFactory();
+        std::vector<double> greedyEval;
+        greedyMean = evaluatePolicy(sim, evalTask, *greedy, evalSeed0, o.evalEpisodes, o.train.threads, &greedyEval, greedyFactory);
+        if (greedyMean < learnedMean) {
+            acting = "greedy";
+            learnedMean = greedyMean;
+            learnedEval = greedyEval;
+        }
+    }
     const WilcoxonResult w = wilcoxonSignedRank(learnedEval, twapEval);
     ModelCard card;
     card.algorithm = o.train.algorithm;
@@ -451,17 +486,26 @@ int main(int argc, char** argv)
     card.trainingSeed0 = o.train.seed0;
     card.trainingSteps = trainer.steps();
     card.trainingSeconds = seconds;
-    card.evaluation = nlohmann::json{{"seeds", {{"first", evalSeed0}, {"count", o.evalEpisodes}}},
-                                     {"mean_shortfall_bps", learnedMean},
-                                     {"twap_mean_shortfall_bps", twapMean},
-                                     {"wilcoxon_p_vs_twap", w.pTwoSided}}
-                          .dump();
+    card.acting = acting;
+    nlohmann::json evaluation = {{"seeds", {{"first", evalSeed0}, {"count", o.evalEpisodes}}},
+                                 {"tasks", "drawn from the training distribution, every regime"},
+                                 {"acting", acting},
+                                 {"mean_shortfall_bps", learnedMean},
+                                 {"twap_mean_shortfall_bps", twapMean},
+                                 {"wilcoxon_p_vs_twap", w.pTwoSided}};
+    if (o.train.algorithm == "ppo") {
+        evaluation["sampled_mean_shortfall_bps"] = sampledMean;
+        evaluation["greedy_mean_shortfall_bps"] = greedyMean;
+    }
+    card.evaluation = evaluation.dump();
     const std::string error = saveModel(o.out, trainer.savedNetwork(), card);
     if (!error.empty())
         fail(error);
     plotCurve(o.out + ".curve.png", curve, "Learning curve: " + o.train.algorithm + " execution agent");
     std::printf("trained %s for %llu steps in %.0f s (%.0f steps/s)\n", o.train.algorithm.c_str(),
                 static_cast<unsigned long long>(trainer.steps()), seconds, trainer.steps() / seconds);
+    if (o.train.algorithm == "ppo")
+        std::printf("acting: %s (sampling %.2f bps, greedy %.2f bps on the evaluation seeds)\n", acting.c_str(), sampledMean, greedyMean);
     std::printf("held-out evaluation (%d episodes from seed %llu): %s %.2f bps vs TWAP %.2f bps (%.2f bps %s), Wilcoxon p %.3g\n",
                 o.evalEpisodes, static_cast<unsigned long long>(evalSeed0), o.train.algorithm.c_str(), learnedMean, twapMean,
                 std::fabs(twapMean - learnedMean), learnedMean <= twapMean ? "cheaper" : "dearer", w.pTwoSided);

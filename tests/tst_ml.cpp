@@ -247,6 +247,17 @@ private Q_SLOTS:
         LearnedPolicy loaded(path, error);
         QCOMPARE(loaded.card().actions, ActionSet::ScheduleMultiples);
         QCOMPARE(loaded.card().network.inputs, static_cast<int>(kExecutionFeatureCount));
+        QCOMPARE(loaded.card().acting, std::string("sample")); // what saveModel records for PPO by default
+        QVERIFY(editCard(path, [](QJsonObject& c) { c[QStringLiteral("acting")] = QStringLiteral("greedy"); }));
+        {
+            LearnedPolicy greedy(path, error);
+            QVERIFY2(error.empty(), error.c_str());
+            QCOMPARE(greedy.card().acting, std::string("greedy"));
+        }
+        QVERIFY(editCard(path, [](QJsonObject& c) { c[QStringLiteral("acting")] = QStringLiteral("maybe"); }));
+        QVERIFY2(loadError(path).find("acting: expected \"sample\" or \"greedy\", got \"maybe\"") != std::string::npos,
+                 loadError(path).c_str());
+        QVERIFY(editCard(path, [](QJsonObject& c) { c[QStringLiteral("acting")] = QStringLiteral("sample"); }));
         auto setTo = [&](const QJsonValue& v) {
             return editCard(path, [&](QJsonObject& c) {
                 QJsonObject e = c[QStringLiteral("environment")].toObject();

@@ -251,6 +251,7 @@ std::string saveModel(const std::string& path, torch::nn::Module& network, Model
         {"training", {{"seed0", card.trainingSeed0}, {"steps", card.trainingSteps}, {"seconds", card.trainingSeconds}}},
         {"evaluation", nlohmann::json::parse(card.evaluation.empty() ? "{}" : card.evaluation)},
         {"model_file", path.substr(path.find_last_of('/') + 1)},
+        {"acting", card.acting.empty() ? (card.algorithm == "ppo" ? "sample" : "greedy") : card.acting},
         {"sha256", card.sha256}};
     std::ofstream out(path + ".json");
     if (!out)
@@ -361,6 +362,12 @@ std::string loadCard(const std::string& path, ModelCard& card)
         c.trainingSteps = j.at("training").value("steps", std::uint64_t(0));
         c.trainingSeconds = j.at("training").value("seconds", 0.0);
         c.sha256 = j.at("sha256").get<std::string>();
+        if (j.contains("acting")) {
+            const auto& acting = j.at("acting");
+            if (!acting.is_string() || (acting.get<std::string>() != "sample" && acting.get<std::string>() != "greedy"))
+                throw CardProblem{"acting: expected \"sample\" or \"greedy\", got " + acting.dump()};
+            c.acting = acting.get<std::string>();
+        }
         if (!j.contains("model_file") || !j.at("model_file").is_string() || j.at("model_file").get<std::string>().empty())
             throw CardProblem{"model_file is missing"};
         modelFile = j.at("model_file").get<std::string>();

@@ -57,6 +57,7 @@ struct ModelCard {
     Normalizer normalizer;
     std::string environment; // JSON text: task and simulator settings
     ActionSet actions = ActionSet::RemainingFractions; // environment.action_set (absent: the first models' set)
+    std::string acting;      // "sample" or "greedy"; "" (older cards): PPO samples, DDQN is greedy
     std::uint64_t trainingSeed0 = 0;
     std::uint64_t trainingSteps = 0;
     double trainingSeconds = 0;

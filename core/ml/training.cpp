@@ -426,12 +426,13 @@ LearnedPolicy::LearnedPolicy(const std::string& path, std::string& error) : m_pa
     m_actions = m_card.actions;
     m_inputs = m_card.network.inputs;
     m_name = m_card.algorithm == "ppo" ? "PPO" : "DDQN";
-    m_sample = m_card.algorithm == "ppo";
+    m_probabilities = m_card.algorithm == "ppo";
+    m_sample = m_probabilities && m_card.acting != "greedy";
 }
 
 LearnedPolicy::LearnedPolicy(Mlp net, Normalizer norm, std::string algorithm, ActionSet actions)
     : m_net(std::move(net)), m_norm(std::move(norm)), m_name(algorithm == "ppo" ? "PPO" : "DDQN"),
-      m_sample(algorithm == "ppo"), m_actions(actions), m_inputs(static_cast<int>(m_norm.mean.size()))
+      m_sample(algorithm == "ppo"), m_probabilities(algorithm == "ppo"), m_actions(actions), m_inputs(static_cast<int>(m_norm.mean.size()))
 {
 }
 
@@ -485,8 +486,8 @@ ExecAction LearnedPolicy::decide(const ExecState& s)
         m_explanation.clear();
         for (int i = 0; i < 3 && i < n; ++i) {
             const int k = order[static_cast<std::size_t>(i)];
-            m_explanation.emplace_back((m_sample ? "p(" : "Q(") + describeAction(m_actions, k) + ")",
-                                       m_sample ? p[static_cast<std::size_t>(k)] / total : static_cast<double>(scores[k]));
+            m_explanation.emplace_back((m_probabilities ? "p(" : "Q(") + describeAction(m_actions, k) + ")",
+                                       m_probabilities ? p[static_cast<std::size_t>(k)] / total : static_cast<double>(scores[k]));
         }
         const std::vector<double> g = gradientOfAction(action);
         std::vector<std::pair<double, int>> contribution;

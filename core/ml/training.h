@@ -109,6 +109,8 @@ public:
     double drift() const override { return m_drift; }
     std::string description() const override;
     void setExplain(bool on) { m_explain = on; } // gradient x input costs a backward pass
+    // PPO's policy samples its action (the default) or takes the likeliest (greedy).
+    void setSampling(bool on) { m_sample = on && m_probabilities; }
     const ModelCard& card() const { return m_card; }
 
 private:
@@ -118,6 +120,7 @@ private:
     std::string m_name;
     std::string m_path;
     bool m_sample = false;
+    bool m_probabilities = false; // the outputs are logits of a policy (PPO), not Q-values
     ActionSet m_actions = ActionSet::RemainingFractions;
     int m_inputs = kFeatureCount;
     std::vector<double> m_input; // of the last decision, before normalisation
