@@ -37,7 +37,9 @@ const char* kGridUsage =
     "  --grid-regimes LIST  starting regimes by name (default all of the simulator's)\n"
     "  --grid-focus NAME    strategy of the heat map (default: first --model, else the best non-classic)\n"
     "  --grid-alpha X       significance level on BH-corrected p (default 0.05)\n"
-    "  --strategies LIST    built-in strategies (default all); --model FILE adds a learned policy (repeatable)\n"
+    "  --strategies LIST    built-in strategies (default twap,vwap,pov,ac,twap-cross: the tuned classic algos\n"
+    "                       and the naive crossing TWAP; 'all' for every built-in); --model FILE adds a\n"
+    "                       learned policy (repeatable)\n"
     "  --seed N             first seed (default 900000000; cell c uses seed + c*100000 + episode)\n"
     "  --interval S, --risk-aversion X, --sim-config FILE, --threads N, --out DIR, --quiet as in the normal mode\n"
     "config file keys: episodes, sides, sizes, horizons_min, regimes, focus, alpha, strategies, models, seed,\n"
@@ -46,7 +48,7 @@ const char* kGridUsage =
 struct GridCli {
     GridOptions grid;
     BacktestOptions backtest;
-    std::vector<std::string> strategies = Backtest::builtInStrategies();
+    std::vector<std::string> strategies{"twap", "vwap", "pov", "ac", "twap-cross"};
     std::vector<std::string> models;
     std::vector<std::string> regimeNames; // resolved after the simulator config is known
     std::string focus, outDir = "backtest-out", simConfig;
@@ -131,6 +133,8 @@ std::string apply(GridCli& cli, const std::string& key, const nlohmann::json& v)
                 cli.grid.alpha = xs.front();
         } else if (key == "strategies") {
             cli.strategies = items(v);
+            if (cli.strategies.size() == 1 && cli.strategies.front() == "all")
+                cli.strategies = Backtest::builtInStrategies();
         } else if (key == "models") {
             cli.models = items(v);
         } else if (key == "seed") {
@@ -521,6 +525,14 @@ std::string gridMarkdown(const GridResult& r, const Backtest& b, int focus, cons
           << " | " << fixed(a.improvementBps) << " | " << signedPct(a.improvementPct) << " | " << fixed(100 * a.beatShare, 1)
           << "% | " << pText(a.p) << " | " << pText(a.pAdjusted) << " | " << a.cellsBetter << " | " << a.cellsWorse << " | "
           << a.cellsBest << " |\n";
+    // The figures a desk compares execution algorithms by, one row per strategy.
+    m << "\n## Cost, risk and adaptability\n\nImplementation shortfall and market impact: means over every episode "
+         "(bps). Timing risk: the sd of shortfall within a cell, averaged over the cells. Adaptability: the share of "
+         "cells in which the strategy is not significantly worse than that cell's best classic.\n\n"
+      << "| strategy | implementation shortfall | market impact | timing risk | adaptability |\n|---|---|---|---|---|\n";
+    for (const GridAggregate& a : r.aggregate)
+        m << "| " << name(a.strategy) << " | " << fixed(a.meanShortfall) << " | " << fixed(a.meanImpact) << " | "
+          << fixed(a.meanTimingRisk) << " | " << fixed(100 * a.adaptability, 0) << "% |\n";
     // Worst cells: every strategy that is not a classic baseline, by improvement in bps.
     m << "\n## Worst cells\n\nPer strategy other than the classic baselines, its five cells with the lowest improvement "
          "(bps) against the cell's best classic.\n\n"

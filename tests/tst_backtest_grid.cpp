@@ -191,7 +191,7 @@ private Q_SLOTS:
             for (int e = 0; e < 40; ++e) {
                 const double a = 10 + std::sin(e * 1.7) * 5;
                 const double jitter = 0.5 * std::cos(e * 2.3);
-                r.episodes.push_back({c, 0, static_cast<std::uint64_t>(e), a, 0, 1});
+                r.episodes.push_back({c, 0, static_cast<std::uint64_t>(e), a, c == 0 ? 1.0 : 3.0, 1});
                 r.episodes.push_back({c, 1, static_cast<std::uint64_t>(e), a + (c == 0 ? 2 : -2) + jitter, 0, 1});
                 r.episodes.push_back({c, 2, static_cast<std::uint64_t>(e), a + 1, 0, 1});
             }
@@ -209,6 +209,13 @@ private Q_SLOTS:
         QCOMPARE(r.aggregate[1].cellsWorse, 1);
         QCOMPARE(r.aggregate[0].cellsBest, 2);
         QVERIFY(r.rows[2].significantlyWorse); // C is always 1 bps dearer
+        // The desk's table: impact averaged over the episodes, timing risk over the cells,
+        // adaptability the share of cells not significantly worse.
+        QCOMPARE(r.aggregate[0].meanImpact, 2.0);
+        QCOMPARE(r.aggregate[0].meanTimingRisk, r.rows[0].timingRisk); // A is the same in both cells
+        QCOMPARE(r.aggregate[0].adaptability, 1.0);
+        QCOMPARE(r.aggregate[1].adaptability, 0.5);
+        QCOMPARE(r.aggregate[2].adaptability, 0.0);
     }
 
     void commandLineGridWritesItsFiles()

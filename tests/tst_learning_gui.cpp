@@ -30,13 +30,13 @@ private Q_SLOTS:
         const std::string agents = dir.filePath(QStringLiteral("agents.json")).toStdString();
         const std::string model = std::string(HM_SOURCE_DIR) + "/models/ppo-execution.pt";
         std::ofstream(agents) << "{\"agents\": [{\"id\": \"ppo\", \"type\": \"rl_execution\", \"instrument\": \"HMX\", "
-                                 "\"model\": \"" << model << "\", \"params\": {\"side\": -1, \"quantity\": 20000, "
-                                 "\"duration_s\": 1800, \"interval_s\": 10}}, {\"id\": \"broken\", \"type\": \"rl_execution\", "
+                                 "\"model\": \"" << model << "\", \"params\": {\"side\": 1, \"quantity\": 20000, "
+                                 "\"duration_s\": 900, \"interval_s\": 10}}, {\"id\": \"broken\", \"type\": \"rl_execution\", "
                                  "\"instrument\": \"HMX\", \"model\": \"/nonexistent/model.pt\"}, "
                                  // outside the task the model was trained on (its card): refused, not run on a guess
                                  "{\"id\": \"short\", \"type\": \"rl_execution\", \"instrument\": \"HMX\", \"model\": \""
-                              << model << "\", \"params\": {\"side\": -1, \"quantity\": 20000, \"duration_s\": 600, "
-                                 "\"interval_s\": 2}}]}";
+                              << model << "\", \"params\": {\"side\": -1, \"quantity\": 20000, \"duration_s\": 60, "
+                                 "\"interval_s\": 10}}]}";
         RuntimeOptions o;
         o.dataDirectory = dir.filePath(QStringLiteral("data")).toStdString();
         o.resourceDirectory = HM_TEST_RESOURCES;
@@ -58,14 +58,15 @@ private Q_SLOTS:
         rt.start();
         w.show();
 
-        // The good model runs; the broken one and the one given a task it was not trained on
+        // The good model runs (a 15-minute buy: one policy for any parent inside its card's
+        // distribution); the broken one and the one given a task it was not trained on
         // are refused, each with an alert that says why.
         QTRY_COMPARE_WITH_TIMEOUT(rt.refusedAgents(15000).size(), std::size_t(2), 15000);
         const std::vector<std::string> refused = rt.refusedAgents(0);
         QVERIFY2(refused[0].find("short") != std::string::npos || refused[1].find("short") != std::string::npos, refused[0].c_str());
         for (const auto& r : refused)
             if (r.rfind("short", 0) == 0)
-                QVERIFY2(r.find("trained on horizons of 1800 s, not 600 s") != std::string::npos, r.c_str());
+                QVERIFY2(r.find("trained on horizons of 300 s to 7200 s, not 60 s") != std::string::npos, r.c_str());
         QTRY_COMPARE_WITH_TIMEOUT(w.agents().model().rowCount(), 1, 15000);
         QTRY_VERIFY_WITH_TIMEOUT(w.agents().model().agentAt(0)->state == AgentState::Running, 10000);
         QVERIFY(w.agents().model().agentAt(0)->description.find("sha256") != std::string::npos);

@@ -242,11 +242,14 @@ void computeGridStatistics(GridResult& r)
     for (std::size_t s = 0; s < S; ++s) {
         GridAggregate a;
         a.strategy = static_cast<int>(s);
-        std::vector<double> all;
+        std::vector<double> all, impacts;
         for (std::size_t c = 0; c < C; ++c) {
             const auto x = field(series[c][s], &GridEpisode::shortfallBps);
             all.insert(all.end(), x.begin(), x.end());
+            const auto i = field(series[c][s], &GridEpisode::impactBps);
+            impacts.insert(impacts.end(), i.begin(), i.end());
         }
+        a.meanImpact = mean(impacts);
         a.n = static_cast<int>(all.size());
         a.meanShortfall = mean(all);
         a.baselineMean = mean(pooledBase[s]);
@@ -257,12 +260,19 @@ void computeGridStatistics(GridResult& r)
             beat += pooled[s][i] < pooledBase[s][i] - 1e-9;
         a.beatShare = pooled[s].empty() ? 0 : static_cast<double>(beat) / pooled[s].size();
         a.p = pooled[s].empty() ? std::nan("") : wilcoxonSignedRank(pooled[s], pooledBase[s]).pTwoSided;
+        int cells = 0;
         for (const GridRow& row : r.rows)
             if (row.strategy == static_cast<int>(s)) {
                 a.cellsBetter += row.significantlyBetter;
                 a.cellsWorse += row.significantlyWorse;
                 a.cellsBest += row.bestClassic;
+                a.meanTimingRisk += row.timingRisk;
+                ++cells;
             }
+        if (cells > 0) {
+            a.meanTimingRisk /= cells;
+            a.adaptability = 1.0 - static_cast<double>(a.cellsWorse) / cells;
+        }
         aggP.push_back(a.p);
         r.aggregate.push_back(a);
     }

@@ -77,6 +77,9 @@ struct GridAggregate {
     double meanShortfall = 0, baselineMean = 0, improvementBps = 0, improvementPct = 0, beatShare = 0;
     double p = 0, pAdjusted = 0; // across strategies
     int cellsBetter = 0, cellsWorse = 0, cellsBest = 0; // significant (corrected) / being the baseline
+    double meanImpact = 0;       // bps, over every episode
+    double meanTimingRisk = 0;   // the per-cell sd of shortfall, averaged over the cells
+    double adaptability = 0;     // share of cells not significantly worse than the cell's best classic
 };
 
 struct GridResult {
