@@ -50,6 +50,8 @@ const char* kUsage =
     "  --out FILE           model file (default models/ppo-execution.pt); card FILE.json,\n"
     "                       curve FILE.curve.csv and FILE.curve.png, checkpoint FILE.ckpt\n"
     "  --resume             continue from FILE.ckpt\n"
+    "  --keep-best          write the network that did best at an evaluation (FILE.best.ckpt),\n"
+    "                       not the last one\n"
     "  --replot             only redraw FILE.curve.png from FILE.curve.csv (no training)\n"
     "  --quiet              no progress bar\n";
 
@@ -61,7 +63,7 @@ struct Options {
     std::uint64_t evalEvery = 50000;
     int evalEpisodes = 64;
     std::string out = "models/ppo-execution.pt";
-    bool resume = false, quiet = false, replot = false;
+    bool resume = false, quiet = false, replot = false, keepBest = false;
 };
 
 [[noreturn]] void fail(const std::string& message)
@@ -289,6 +291,10 @@ int main(int argc, char** argv)
             o.replot = true;
             continue;
         }
+        if (a == "--keep-best") {
+            o.keepBest = true;
+            continue;
+        }
         if (a.rfind("--", 0) != 0)
             fail("unexpected argument '" + a + "'");
         if (a == "--config") {
@@ -403,11 +409,24 @@ int main(int argc, char** argv)
             return std::unique_ptr<ExecutionPolicy>(std::move(p));
         };
     };
+    // PPO is scored at its better way of acting (sampling or greedy), as it will be shipped.
     auto evalNow = [&]() {
-        auto factory = learnedFactory();
-        std::unique_ptr<ExecutionPolicy> learned = factory();
-        return evaluatePolicy(sim, evalTask, *learned, evalSeed0, o.evalEpisodes, o.train.threads, nullptr, factory);
+        double best = NAN;
+        for (bool sample : {true, false}) {
+            if (!sample && o.train.algorithm != "ppo")
+                break;
+            auto factory = learnedFactory(sample);
+            std::unique_ptr<ExecutionPolicy> learned = factory();
+            const double v = evaluatePolicy(sim, evalTask, *learned, evalSeed0, o.evalEpisodes, o.train.threads, nullptr, factory);
+            best = std::isnan(best) ? v : std::min(best, v);
+        }
+        return best;
     };
+    // --keep-best: the network that did best at an evaluation is the one written (early
+    // stopping on the evaluation seeds; the backtest's held-out seeds are never seen).
+    const std::string bestCheckpoint = o.out + ".best.ckpt";
+    double bestEval = NAN;
+    std::uint64_t bestSteps = 0;
     while (trainer.steps() < o.train.totalSteps) {
         const IterationStats st = trainer.iterate();
         episodes += st.episodes;
@@ -419,7 +438,12 @@ int main(int argc, char** argv)
         if (trainer.steps() >= nextEval || trainer.steps() >= o.train.totalSteps) {
             nextEval += o.evalEvery;
             evalIs = lastEval = evalNow();
-            const std::string error = trainer.saveCheckpoint(checkpoint);
+            std::string error = trainer.saveCheckpoint(checkpoint);
+            if (error.empty() && o.keepBest && (std::isnan(bestEval) || evalIs < bestEval)) {
+                bestEval = evalIs;
+                bestSteps = trainer.steps();
+                error = trainer.saveCheckpoint(bestCheckpoint);
+            }
             if (!error.empty())
                 fail(error);
         }
@@ -439,6 +463,14 @@ int main(int argc, char** argv)
     if (!o.quiet)
         std::fprintf(stderr, "\n");
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() + earlierSeconds;
+    const std::uint64_t trainedSteps = trainer.steps();
+    if (o.keepBest && bestSteps > 0 && bestSteps != trainer.steps()) {
+        const std::string error = trainer.loadCheckpoint(bestCheckpoint);
+        if (!error.empty())
+            fail(error);
+        if (!o.quiet)
+            std::fprintf(stderr, "keeping the network of step %llu (evaluation %.2f bps)\n", static_cast<unsigned long long>(bestSteps), bestEval);
+    }
     // Final evaluation on the held-out evaluation seeds, paired with TWAP.
     auto factory = learnedFactory();
     std::unique_ptr<ExecutionPolicy> learned = factory();
@@ -482,6 +514,9 @@ int main(int argc, char** argv)
                           {"simulator", "resources/sim/default.json"},
                           {"training_regimes", o.regimes.empty() ? std::vector<std::string>{"all"} : o.regimes},
                           {"reward", "per-step implementation shortfall (bps of parent) + potential-based mark-to-market shaping"}};
+    if (trainedSteps != trainer.steps())
+        env["selected"] = {{"kept_steps", trainer.steps()}, {"trained_steps", trainedSteps},
+                           {"rule", "the lowest evaluation shortfall (--keep-best)"}};
     card.environment = env.dump();
     card.trainingSeed0 = o.train.seed0;
     card.trainingSteps = trainer.steps();

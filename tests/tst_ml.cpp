@@ -330,8 +330,8 @@ private Q_SLOTS:
             n[QStringLiteral("hidden")] = 32;
             c[QStringLiteral("network")] = n;
         }));
-        expect(loadError(ppo2), "holds an MLP of 13 inputs, 2 hidden layers of 64 and 18 outputs; its card describes an MLP of "
-                                "13 inputs, 2 hidden layers of 32 and 18 outputs");
+        expect(loadError(ppo2), "holds an MLP of 19 inputs, 2 hidden layers of 64 and 14 outputs; its card describes an MLP of "
+                                "19 inputs, 2 hidden layers of 32 and 14 outputs");
         copyShipped(dir, "ppo-execution.pt");
         QVERIFY(editCard(ppo2, [](QJsonObject& c) {
             QJsonObject n = c[QStringLiteral("network")].toObject();
