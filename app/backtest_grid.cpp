@@ -30,7 +30,7 @@ namespace {
 
 const char* kGridUsage =
     "grid mode: helmsman-backtest --grid [options]  (or --grid-config FILE.json; the command line wins)\n"
-    "  --grid-episodes N    episodes per cell, the same seeds for every strategy (default 80)\n"
+    "  --grid-episodes N    episodes per cell, the same seeds for every strategy (default 50)\n"
     "  --grid-sides LIST    buy,sell (default both)\n"
     "  --grid-sizes LIST    parent sizes, share of the expected volume (default 0.01,0.05,0.10,0.25)\n"
     "  --grid-horizons LIST horizons in minutes (default 5,30,120)\n"
@@ -515,16 +515,17 @@ std::string gridMarkdown(const GridResult& r, const Backtest& b, int focus, cons
         }
     m << ") with the lowest mean shortfall in that cell. Improvement: baseline mean minus the strategy's mean, in bps and "
          "in % of |baseline mean|. p: paired Wilcoxon signed-rank against the baseline; p BH: Benjamini-Hochberg over the "
-         "strategy's cells (per cell) or over the strategies (aggregate). better / WORSE: p BH < "
+         "strategy's cells (per cell) or over the strategies (aggregate); z: the signed-rank statistic, negative where the "
+         "strategy is cheaper in the ranks (the mean can disagree when a few episodes cost much). better / WORSE: p BH < "
       << o.alpha << ".\n\n";
     m << "## Aggregate over the grid\n\nEach episode paired with its cell's best classic baseline.\n\n"
-      << "| strategy | episodes | mean shortfall | baseline mean | improvement bps | improvement % | beats baseline | p | p BH "
-         "| cells better | cells WORSE | cells as baseline |\n|---|---|---|---|---|---|---|---|---|---|---|---|\n";
+      << "| strategy | episodes | mean shortfall | baseline mean | improvement bps | improvement % | beats baseline | z | p | p BH "
+         "| cells better | cells WORSE | cells as baseline |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|\n";
     for (const GridAggregate& a : r.aggregate)
         m << "| " << name(a.strategy) << " | " << a.n << " | " << fixed(a.meanShortfall) << " | " << fixed(a.baselineMean)
           << " | " << fixed(a.improvementBps) << " | " << signedPct(a.improvementPct) << " | " << fixed(100 * a.beatShare, 1)
-          << "% | " << pText(a.p) << " | " << pText(a.pAdjusted) << " | " << a.cellsBetter << " | " << a.cellsWorse << " | "
-          << a.cellsBest << " |\n";
+          << "% | " << fixed(a.wilcoxonZ) << " | " << pText(a.p) << " | " << pText(a.pAdjusted) << " | " << a.cellsBetter << " | "
+          << a.cellsWorse << " | " << a.cellsBest << " |\n";
     // The figures a desk compares execution algorithms by, one row per strategy.
     m << "\n## Cost, risk and adaptability\n\nImplementation shortfall and market impact: means over every episode "
          "(bps). Timing risk: the sd of shortfall within a cell, averaged over the cells. Adaptability: the share of "

@@ -537,8 +537,11 @@ int main(int argc, char** argv)
     if (!error.empty())
         fail(error);
     plotCurve(o.out + ".curve.png", curve, "Learning curve: " + o.train.algorithm + " execution agent");
-    std::printf("trained %s for %llu steps in %.0f s (%.0f steps/s)\n", o.train.algorithm.c_str(),
-                static_cast<unsigned long long>(trainer.steps()), seconds, trainer.steps() / seconds);
+    std::printf("trained %s for %llu steps in %.0f s (%.0f steps/s)", o.train.algorithm.c_str(),
+                static_cast<unsigned long long>(trainedSteps), seconds, trainedSteps / seconds);
+    if (trainedSteps != trainer.steps())
+        std::printf("; kept the network of step %llu", static_cast<unsigned long long>(trainer.steps()));
+    std::printf("\n");
     if (o.train.algorithm == "ppo")
         std::printf("acting: %s (sampling %.2f bps, greedy %.2f bps on the evaluation seeds)\n", acting.c_str(), sampledMean, greedyMean);
     std::printf("held-out evaluation (%d episodes from seed %llu): %s %.2f bps vs TWAP %.2f bps (%.2f bps %s), Wilcoxon p %.3g\n",

@@ -216,6 +216,7 @@ private Q_SLOTS:
         QCOMPARE(r.aggregate[0].adaptability, 1.0);
         QCOMPARE(r.aggregate[1].adaptability, 0.5);
         QCOMPARE(r.aggregate[2].adaptability, 0.0);
+        QVERIFY(r.aggregate[2].wilcoxonZ > 0); // dearer in the ranks too
     }
 
     void commandLineGridWritesItsFiles()

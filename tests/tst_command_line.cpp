@@ -439,6 +439,32 @@ private Q_SLOTS:
         QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("bad.pt.curve.png"))));
     }
 
+    // The task distribution's options: each bad value is named, before any training.
+    void badTrainingTaskOptionsAreNamed_data()
+    {
+        QTest::addColumn<QStringList>("args");
+        QTest::addColumn<QString>("expected");
+        QTest::newRow("range upside down") << QStringList{"--size", "0.25,0.01"} << "--size: LO is above HI in '0.25,0.01'";
+        QTest::newRow("three values") << QStringList{"--horizon", "300,600,900"} << "--horizon needs a number or LO,HI, got '300,600,900'";
+        QTest::newRow("horizon too short") << QStringList{"--horizon", "10,600"} << "horizon needs a number from 60 to 23000, got '10'";
+        QTest::newRow("no such side") << QStringList{"--sides", "buy,short"} << "--sides: expected buy and/or sell, got 'short'";
+        QTest::newRow("no such action set") << QStringList{"--actions", "all"} << "--actions must be schedule_multiples or remaining_fractions, got 'all'";
+        QTest::newRow("task features") << QStringList{"--task-features", "yes"} << "--task-features must be 0 or 1, got 'yes'";
+    }
+
+    void badTrainingTaskOptionsAreNamed()
+    {
+        QFETCH(QStringList, args);
+        QFETCH(QString, expected);
+        QProcess p;
+        p.start(QStringLiteral(HM_TRAIN_BIN), args + QStringList{QStringLiteral("--out"), m_dir.filePath(QStringLiteral("never.pt"))});
+        QVERIFY(p.waitForFinished(60000));
+        QCOMPARE(p.exitCode(), 2);
+        const QString err = QString::fromLocal8Bit(p.readAllStandardError());
+        QVERIFY2(err.contains(expected), qPrintable(err));
+        QVERIFY(!QFile::exists(m_dir.filePath(QStringLiteral("never.pt"))));
+    }
+
     void badReplayInputIsNamed()
     {
         Run missing = run({QStringLiteral("--replay"), QStringLiteral("/nonexistent/j.db"), QStringLiteral("--headless")});

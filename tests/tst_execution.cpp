@@ -139,6 +139,11 @@ private Q_SLOTS:
         sell.features[kVolume60sLots] = 60; // 6000 units a minute: 30000 over five minutes
         policyInput(sell, kExecutionFeatureCount, a);
         QCOMPARE(a[kTaskSizeLog], std::log(0.1));
+        // Nothing known of the volume: the parent reads as a tenth of it.
+        sell.features[kVolume60sLots] = 0;
+        policyInput(sell, kExecutionFeatureCount, a);
+        QCOMPARE(a[kTaskSizeLog], std::log(0.1));
+        QCOMPARE(a[kTaskRequiredParticipation], 2000.0 / (30000.0 * 200 / 300));
         // The first models read the market features alone.
         policyInput(buy, kFeatureCount, b);
         QCOMPARE(static_cast<int>(b.size()), static_cast<int>(kFeatureCount));

@@ -34,17 +34,20 @@ void policyInput(const ExecState& s, int inputs, std::vector<double>& out)
         for (int k : {kImbalance1, kImbalance3, kImbalance5, kMicropriceOffsetTicks, kOrderFlowImbalance30s, kOrderFlowImbalance120s})
             out[static_cast<std::size_t>(k)] = -out[static_cast<std::size_t>(k)];
     if (inputs > kFeatureCount) {
-        const double expected = expectedHorizonVolume(s);
         const double parent = static_cast<double>(std::max<Quantity>(1, s.parent));
+        // Nothing known of the volume (no task figure, no minute of market yet): read the
+        // parent as a tenth of it, the middle of the training sizes, rather than as huge.
+        const double known = expectedHorizonVolume(s);
+        const double expected = known > 0 ? known : parent / 0.1;
         const double timeLeft = std::max(0.0, s.horizonS - s.elapsedS);
         const double timeFraction = s.horizonS > 0 ? timeLeft / s.horizonS : 0;
         out[kTaskSide] = s.side == Side::Sell ? 1.0 : -1.0;
-        out[kTaskSizeLog] = std::log(expected > 0 ? std::clamp(parent / expected, 1e-4, 10.0) : 0.1);
+        out[kTaskSizeLog] = std::log(std::clamp(parent / expected, 1e-4, 10.0));
         out[kTaskHorizonLog] = std::log(std::max(1.0, s.horizonS) / 1800.0);
         out[kTaskTimeLeftLog] = std::log1p(timeLeft / 60.0);
         const double neededVolume = expected * timeFraction;
         out[kTaskRequiredParticipation] = neededVolume > 0 ? std::min(10.0, static_cast<double>(s.remaining) / neededVolume)
-                                          : s.remaining > 0 ? 10.0 : 0.0;
+                                          : s.remaining > 0 ? 10.0 : 0.0; // no time left: all of it now
         const double day = s.daySeconds > 0 ? s.daySeconds : 23400;
         out[kTaskTimeOfDay] = std::clamp(std::fmod(s.startTimeOfDayS + s.elapsedS, day) / day, 0.0, 1.0);
     }

@@ -31,7 +31,8 @@ const std::vector<std::string>& executionFeatureNames();
 void policyInput(const ExecState& s, int inputs, std::vector<double>& out);
 
 // The expected market volume over the whole horizon: the task's when it knows it, else
-// the last minute's rate carried over the horizon; 0 when neither is known.
+// the last minute's rate carried over the horizon; 0 when neither is known (the policy
+// input then reads the parent as a tenth of the volume).
 double expectedHorizonVolume(const ExecState& s);
 
 } // namespace hm

@@ -259,7 +259,13 @@ void computeGridStatistics(GridResult& r)
         for (std::size_t i = 0; i < pooled[s].size(); ++i)
             beat += pooled[s][i] < pooledBase[s][i] - 1e-9;
         a.beatShare = pooled[s].empty() ? 0 : static_cast<double>(beat) / pooled[s].size();
-        a.p = pooled[s].empty() ? std::nan("") : wilcoxonSignedRank(pooled[s], pooledBase[s]).pTwoSided;
+        if (pooled[s].empty()) {
+            a.p = std::nan("");
+        } else {
+            const WilcoxonResult w = wilcoxonSignedRank(pooled[s], pooledBase[s]);
+            a.p = w.pTwoSided;
+            a.wilcoxonZ = w.z;
+        }
         int cells = 0;
         for (const GridRow& row : r.rows)
             if (row.strategy == static_cast<int>(s)) {
