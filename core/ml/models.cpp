@@ -251,8 +251,9 @@ std::string saveModel(const std::string& path, torch::nn::Module& network, Model
         {"training", {{"seed0", card.trainingSeed0}, {"steps", card.trainingSteps}, {"seconds", card.trainingSeconds}}},
         {"evaluation", nlohmann::json::parse(card.evaluation.empty() ? "{}" : card.evaluation)},
         {"model_file", path.substr(path.find_last_of('/') + 1)},
-        {"acting", card.acting.empty() ? (card.algorithm == "ppo" ? "sample" : "greedy") : card.acting},
         {"sha256", card.sha256}};
+    if (card.algorithm == "ppo" || card.algorithm == "ddqn") // how an execution policy picks its action
+        j["acting"] = card.acting.empty() ? (card.algorithm == "ppo" ? "sample" : "greedy") : card.acting;
     std::ofstream out(path + ".json");
     if (!out)
         return "cannot write model card '" + path + ".json'";
