@@ -183,6 +183,17 @@ private Q_SLOTS:
         };
         QTRY_VERIFY_WITH_TIMEOUT(ticketMessage() != nullptr, 10000);
         QCOMPARE(w.agents().model().rowCount(), agentsBefore + 1);
+        // Inside it (a 10-minute buy: the card's horizons are 5 to 120 minutes, both sides)
+        // the same model takes the parent and works it.
+        horizon->setValue(10);
+        w.ticket().setQuantity(2000);
+        QTest::mouseClick(w.ticket().buyButton(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(w.agents().model().rowCount(), agentsBefore + 2, 10000);
+        const int learned = w.agents().model().rowOf("rl-ticket-3");
+        QVERIFY(learned >= 0);
+        QTRY_VERIFY_WITH_TIMEOUT(w.agents().model().agentAt(w.agents().model().rowOf("rl-ticket-3"))->state == AgentState::Running,
+                                 10000);
+        QCOMPARE(w.agents().model().agentAt(learned)->progress.target, Quantity(2000));
         workWith->setCurrentIndex(0); // direct again
         w.ticket().setQuantity(100);
 
