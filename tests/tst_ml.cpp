@@ -17,6 +17,7 @@
 #include <QtTest>
 
 #include <fstream>
+#include <tuple>
 
 using namespace hm;
 
@@ -277,6 +278,40 @@ private Q_SLOTS:
         QVERIFY(setTo(QJsonValue(QJsonValue::Undefined)));
         QVERIFY2(loadError(path).find("has 19 inputs and 14 outputs; this build needs 19 and 18") != std::string::npos,
                  loadError(path).c_str());
+    }
+
+    // The task on the card holds live agents to it: a garbled one is refused at load,
+    // never read as "no limit".
+    void aGarbledTrainingTaskIsRefused()
+    {
+        QTemporaryDir dir;
+        const std::string ppo = copyShipped(dir, "ppo-execution.pt");
+        QVERIFY(!ppo.empty());
+        QCOMPARE(QString::fromStdString(loadError(ppo)), QString());
+        auto withTask = [&](const char* key, const QJsonValue& v) {
+            copyShipped(dir, "ppo-execution.pt");
+            return editCard(ppo, [&](QJsonObject& c) {
+                QJsonObject e = c[QStringLiteral("environment")].toObject();
+                QJsonObject t = e[QStringLiteral("task")].toObject();
+                t[QString::fromLatin1(key)] = v;
+                e[QStringLiteral("task")] = t;
+                c[QStringLiteral("environment")] = e;
+            });
+        };
+        const std::vector<std::tuple<const char*, QJsonValue, const char*>> cases = {
+            {"horizon_s_range", QJsonArray{7200, 300}, "environment.task.horizon_s_range: expected [low, high] with 0 < low <= high, got [7200,300]"},
+            {"horizon_s_range", QStringLiteral("all"), "environment.task.horizon_s_range: expected [low, high]"},
+            {"size_fraction_range", QJsonArray{0, 0.25}, "environment.task.size_fraction_range: expected [low, high]"},
+            {"sides", QJsonArray{QStringLiteral("buy"), QStringLiteral("short")}, "environment.task.sides: expected a list of"},
+            {"sides", QJsonArray{}, "environment.task.sides: expected a list of"},
+            {"side", 1, "environment.task.side: expected \"buy\", \"sell\" or \"any\", got 1"},
+            {"decision_interval_s", -10, "environment.task.decision_interval_s: expected a positive number of seconds, got -10"},
+        };
+        for (const auto& [key, value, expected] : cases) {
+            QVERIFY(withTask(key, value));
+            const std::string error = loadError(ppo);
+            QVERIFY2(error.find(expected) != std::string::npos, (std::string(key) + ": " + error).c_str());
+        }
     }
 
     void cardsAreCheckedAgainstTheirWeights()

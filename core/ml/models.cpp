@@ -309,6 +309,41 @@ std::string trainingTaskRefusal(const ModelCard& card, Side side, double horizon
     return {};
 }
 
+namespace {
+// The task a card states is what live agents are held to: a field present must be well
+// formed (a policy whose card says nothing is not limited; one whose card is garbled is
+// refused, never read as "no limit").
+void checkTask(const nlohmann::json& environment)
+{
+    if (!environment.is_object() || !environment.contains("task"))
+        return;
+    const nlohmann::json& task = environment.at("task");
+    if (!task.is_object())
+        throw CardProblem{"environment.task: expected an object, got " + task.dump()};
+    auto isSide = [](const nlohmann::json& v) {
+        return v.is_string() && (v == "buy" || v == "sell" || v == "any");
+    };
+    if (task.contains("side") && !isSide(task.at("side")))
+        throw CardProblem{"environment.task.side: expected \"buy\", \"sell\" or \"any\", got " + task.at("side").dump()};
+    if (task.contains("sides")) {
+        const auto& sides = task.at("sides");
+        if (!sides.is_array() || sides.empty() || !std::all_of(sides.begin(), sides.end(), isSide))
+            throw CardProblem{"environment.task.sides: expected a list of \"buy\", \"sell\" or \"any\", got " + sides.dump()};
+    }
+    for (const char* key : {"horizon_s_range", "size_fraction_range"}) {
+        if (!task.contains(key))
+            continue;
+        const auto& r = task.at(key);
+        if (!r.is_array() || r.size() != 2 || !r[0].is_number() || !r[1].is_number() || !(r[0].get<double>() > 0)
+            || r[0].get<double>() > r[1].get<double>())
+            throw CardProblem{std::string("environment.task.") + key + ": expected [low, high] with 0 < low <= high, got " + r.dump()};
+    }
+    for (const char* key : {"horizon_s", "decision_interval_s"})
+        if (task.contains(key) && !(task.at(key).is_number() && task.at(key).get<double>() > 0))
+            throw CardProblem{std::string("environment.task.") + key + ": expected a positive number of seconds, got " + task.at(key).dump()};
+}
+} // namespace
+
 std::string loadCard(const std::string& path, ModelCard& card)
 {
     const std::string cardPath = path + ".json";
@@ -353,6 +388,7 @@ std::string loadCard(const std::string& path, ModelCard& card)
             if (m2 < 0)
                 throw CardProblem{"normalisation.m2: a sum of squares cannot be negative"};
         c.environment = j.at("environment").dump();
+        checkTask(j.at("environment"));
         if (j.at("environment").is_object() && j.at("environment").contains("action_set")) {
             const auto& set = j.at("environment").at("action_set");
             if (!set.is_string() || !parseActionSet(set.get<std::string>(), c.actions))
