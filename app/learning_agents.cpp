@@ -24,14 +24,18 @@ std::unique_ptr<Agent> make(const char* type, const std::string& symbol, const A
                             const std::string& directory, std::string& error)
 {
     ExecutionParams e;
-    if (!readExecutionParams(type, params, {"expected_volume"}, 1800, e, error))
+    // A helmsman-train policy reads the parent against the expected volume; a TorchScript
+    // module sees the market features only.
+    const bool learned = std::string(type) == "rl_execution";
+    if (!readExecutionParams(type, params, learned ? std::vector<std::string>{"expected_volume"} : std::vector<std::string>{}, 1800, e,
+                             error))
         return nullptr;
     const double expectedVolume = agentParam(params, "expected_volume", 0, 0, 1e12, error);
     if (!error.empty())
         return nullptr;
     const std::string path = resolve(model, directory);
     std::unique_ptr<ExecutionPolicy> policy;
-    if (std::string(type) == "rl_execution") {
+    if (learned) {
         std::unique_ptr<LearnedPolicy> p(new LearnedPolicy(path, error));
         const std::string outside = error.empty() ? trainingTaskRefusal(p->card(), e.side, e.durationS, e.intervalS,
                                                                         expectedVolume > 0 ? static_cast<double>(e.quantity) / expectedVolume : -1)

@@ -479,6 +479,19 @@ private Q_SLOTS:
         QVERIFY(!makeAgent("rl_execution", "HMX", {{"duration_s", 60}, {"interval_s", 100}}, error, "live.pt"));
         QVERIFY2(error.find("'interval_s' is longer than 'duration_s'") != std::string::npos, error.c_str());
 
+        // Given the market's expected volume, the parent's size is held to the card's range.
+        {
+            const std::string shipped = HM_SOURCE_DIR "/models/ppo-execution.pt";
+            QVERIFY2(makeAgent("rl_execution", "HMX", {{"quantity", 2000}, {"duration_s", 600}, {"expected_volume", 20000}}, error, shipped),
+                     error.c_str());
+            QVERIFY(!makeAgent("rl_execution", "HMX", {{"quantity", 10000}, {"duration_s", 600}, {"expected_volume", 20000}}, error, shipped));
+            QVERIFY2(error.find("trained on parents of 1% to 25% of the expected volume, not 50%") != std::string::npos, error.c_str());
+            QVERIFY(!makeAgent("rl_execution", "HMX", {{"expected_volume", -1}}, error, shipped));
+            QVERIFY2(error.find("expected_volume") != std::string::npos, error.c_str());
+            QVERIFY(!makeAgent("torchscript_execution", "HMX", {{"expected_volume", 20000}}, error, shipped));
+            QVERIFY2(error.find("expected_volume") != std::string::npos, error.c_str());
+        }
+
         // Missing and corrupted models: a clear error for that agent only.
         QVERIFY(!makeAgent("rl_execution", "HMX", {}, error, "nowhere.pt"));
         QVERIFY2(error.find("is missing") != std::string::npos, error.c_str());
