@@ -12,7 +12,8 @@ namespace hm {
 
 struct Trainer::Slot {
     std::unique_ptr<ExecutionEnv> env;
-    std::vector<double> obs;
+    ExecState state;         // of the environment now: the next action is sized from it
+    std::vector<double> obs; // the policy's input, from `state`
     double potential = 0;
     double episodeReward = 0;
 };
@@ -81,7 +82,7 @@ Trainer::Trainer(SimConfig sim, TaskFor taskFor, TrainConfig config)
         const std::uint64_t seed = m_nextSeed++;
         s->env.reset(new ExecutionEnv(m_sim, m_taskFor(seed)));
         s->env->reset(seed);
-        s->obs = observe(*s->env);
+        refresh(*s);
         m_norm.observe(s->obs);
         m_slots.push_back(std::move(s));
     }
@@ -89,11 +90,10 @@ Trainer::Trainer(SimConfig sim, TaskFor taskFor, TrainConfig config)
 
 Trainer::~Trainer() = default;
 
-std::vector<double> Trainer::observe(const ExecutionEnv& env) const
+void Trainer::refresh(Slot& s) const
 {
-    std::vector<double> x;
-    policyInput(env.state(), m_config.network.inputs, x);
-    return x;
+    s.state = s.env->state();
+    policyInput(s.state, m_config.network.inputs, s.obs);
 }
 
 Mlp& Trainer::policyNetwork() { return m_config.algorithm == "ppo" ? m_ac->actor : m_q; }
@@ -115,7 +115,8 @@ void Trainer::stepAll(const std::vector<int>& actions, std::vector<double>& rewa
     std::vector<StepResult> results(static_cast<std::size_t>(n));
     parallelFor(n, m_config.threads, [&](int i) {
         Slot& s = *m_slots[static_cast<std::size_t>(i)];
-        results[static_cast<std::size_t>(i)] = s.env->step(actionFor(m_config.actions, actions[static_cast<std::size_t>(i)], s.env->state()));
+        results[static_cast<std::size_t>(i)] = s.env->step(actionFor(m_config.actions, actions[static_cast<std::size_t>(i)], s.state));
+        refresh(s);
     });
     std::vector<int> finished;
     for (int i = 0; i < n; ++i) {
@@ -125,7 +126,6 @@ void Trainer::stepAll(const std::vector<int>& actions, std::vector<double>& rewa
         rewards[static_cast<std::size_t>(i)] = r.reward + phi - s.potential;
         s.potential = phi;
         s.episodeReward += r.reward;
-        s.obs = observe(*s.env);
         if (r.done) {
             dones[static_cast<std::size_t>(i)] = 1;
             IterationStats e;
@@ -144,7 +144,7 @@ void Trainer::stepAll(const std::vector<int>& actions, std::vector<double>& rewa
         const std::uint64_t seed = seeds[static_cast<std::size_t>(k)];
         s.env.reset(new ExecutionEnv(m_sim, m_taskFor(seed)));
         s.env->reset(seed);
-        s.obs = observe(*s.env);
+        refresh(s);
         s.potential = 0;
         s.episodeReward = 0;
     });

@@ -69,7 +69,7 @@ public:
 private:
     struct Slot;
     void stepAll(const std::vector<int>& actions, std::vector<double>& rewards, std::vector<char>& dones);
-    std::vector<double> observe(const ExecutionEnv& env) const; // the policy's input
+    void refresh(Slot& s) const; // the slot's state and policy input, after a reset or a step
     torch::Tensor observations() const;
     IterationStats ppoIteration();
     IterationStats dqnIteration();
