@@ -76,7 +76,7 @@ double number(const std::string& key, const std::string& text, double lo, double
 {
     char* end = nullptr;
     const double v = std::strtod(text.c_str(), &end);
-    if (text.empty() || *end || v < lo || v > hi) {
+    if (text.empty() || *end || !(v >= lo && v <= hi)) { // NaN is out of every range
         std::ostringstream m;
         m << key << " needs a number from " << lo << " to " << hi << ", got '" << text << "'";
         fail(m.str());

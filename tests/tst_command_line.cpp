@@ -447,6 +447,7 @@ private Q_SLOTS:
         QTest::newRow("range upside down") << QStringList{"--size", "0.25,0.01"} << "--size: LO is above HI in '0.25,0.01'";
         QTest::newRow("three values") << QStringList{"--horizon", "300,600,900"} << "--horizon needs a number or LO,HI, got '300,600,900'";
         QTest::newRow("horizon too short") << QStringList{"--horizon", "10,600"} << "horizon needs a number from 60 to 23000, got '10'";
+        QTest::newRow("size nan") << QStringList{"--size", "nan,0.25"} << "size needs a number from 0.0001 to 5, got 'nan'";
         QTest::newRow("no such side") << QStringList{"--sides", "buy,short"} << "--sides: expected buy and/or sell, got 'short'";
         QTest::newRow("no such action set") << QStringList{"--actions", "all"} << "--actions must be schedule_multiples or remaining_fractions, got 'all'";
         QTest::newRow("task features") << QStringList{"--task-features", "yes"} << "--task-features must be 0 or 1, got 'yes'";
