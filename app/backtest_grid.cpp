@@ -66,7 +66,7 @@ bool number(const std::string& text, double& out)
 {
     char* end = nullptr;
     out = std::strtod(text.c_str(), &end);
-    return end && *end == 0 && end != text.c_str();
+    return end && *end == 0 && end != text.c_str() && std::isfinite(out); // nan and inf are no numbers here
 }
 
 // "" or what is wrong with the list.

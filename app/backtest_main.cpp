@@ -9,6 +9,7 @@
 #include <QGuiApplication>
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -46,7 +47,7 @@ bool number(const char* text, double& out)
 {
     char* end = nullptr;
     out = std::strtod(text, &end);
-    return end && *end == 0 && end != text;
+    return end && *end == 0 && end != text && std::isfinite(out); // nan and inf are no numbers here
 }
 
 void bar(const char* label, int done, int total)

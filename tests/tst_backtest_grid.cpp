@@ -256,6 +256,14 @@ private Q_SLOTS:
         QVERIFY(bad.waitForFinished(60000));
         QCOMPARE(bad.exitCode(), 2);
         QVERIFY(bad.readAllStandardError().contains("unknown regime 'windy'"));
+        for (const char* size : {"nan", "0.1,inf"}) { // not numbers: refused before any episode runs
+            QProcess notNumber;
+            notNumber.start(QStringLiteral(HM_BACKTEST_BIN), {QStringLiteral("--grid"), QStringLiteral("--grid-sizes"), QString::fromLatin1(size)});
+            QVERIFY(notNumber.waitForFinished(60000));
+            QCOMPARE(notNumber.exitCode(), 2);
+            const QByteArray err = notNumber.readAllStandardError();
+            QVERIFY2(err.contains("sizes"), err.constData());
+        }
     }
 };
 
