@@ -4,6 +4,7 @@
 // of meta-order size, and a wider spread and thinner book when stressed than when calm.
 #include "sim/lobster.h"
 #include "sim/market_simulator.h"
+#include "sim_test_support.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -16,6 +17,8 @@
 #include <sstream>
 
 using namespace hm;
+using hm::test::autocorrelation;
+using hm::test::excessKurtosis;
 
 namespace {
 
@@ -65,34 +68,6 @@ std::vector<double> oneMinuteReturns(const SimConfig& c, std::uint64_t seed, int
             last = mid;
     }
     return r;
-}
-
-double excessKurtosis(const std::vector<double>& x)
-{
-    const double n = static_cast<double>(x.size());
-    const double mean = std::accumulate(x.begin(), x.end(), 0.0) / n;
-    double m2 = 0, m4 = 0;
-    for (double v : x) {
-        const double d = v - mean;
-        m2 += d * d;
-        m4 += d * d * d * d;
-    }
-    m2 /= n;
-    m4 /= n;
-    return m4 / (m2 * m2) - 3.0;
-}
-
-double autocorrelation(const std::vector<double>& x, std::size_t lag)
-{
-    const double n = static_cast<double>(x.size());
-    const double mean = std::accumulate(x.begin(), x.end(), 0.0) / n;
-    double num = 0, den = 0;
-    for (std::size_t i = 0; i < x.size(); ++i) {
-        den += (x[i] - mean) * (x[i] - mean);
-        if (i + lag < x.size())
-            num += (x[i] - mean) * (x[i + lag] - mean);
-    }
-    return num / den;
 }
 
 // Sells `lots` at one lot every two seconds with market orders and returns how far the

@@ -1,5 +1,7 @@
 #include "sim/market_simulator.h"
 
+#include "sim/sim_rng.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -12,57 +14,6 @@ namespace {
 constexpr std::uint64_t kBackground = 1ull << 63;
 constexpr std::uint64_t kMaker = 1ull << 62;
 constexpr double kNever = std::numeric_limits<double>::infinity();
-
-// Small, fast and the same everywhere: splitmix-seeded xoshiro256**.
-class Rng {
-public:
-    explicit Rng(std::uint64_t seed)
-    {
-        for (auto& s : m_s) {
-            seed += 0x9e3779b97f4a7c15ull;
-            std::uint64_t z = seed;
-            z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-            z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-            s = z ^ (z >> 31);
-        }
-    }
-    std::uint64_t next()
-    {
-        const std::uint64_t result = rotl(m_s[1] * 5, 7) * 9;
-        const std::uint64_t t = m_s[1] << 17;
-        m_s[2] ^= m_s[0];
-        m_s[3] ^= m_s[1];
-        m_s[1] ^= m_s[2];
-        m_s[0] ^= m_s[3];
-        m_s[2] ^= t;
-        m_s[3] = rotl(m_s[3], 45);
-        return result;
-    }
-    double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; } // [0,1)
-    double open() { return (static_cast<double>(next() >> 11) + 0.5) * 0x1.0p-53; } // (0,1)
-    double exponential(double rate) { return -std::log(open()) / rate; }
-    bool coin() { return next() >> 63; }
-    double normal()
-    {
-        if (m_haveSpare) {
-            m_haveSpare = false;
-            return m_spare;
-        }
-        const double u = open(), v = uniform();
-        const double r = std::sqrt(-2.0 * std::log(u));
-        m_spare = r * std::sin(2 * M_PI * v);
-        m_haveSpare = true;
-        return r * std::cos(2 * M_PI * v);
-    }
-    // Pareto with minimum 1 and tail exponent alpha: P(X > x) = x^-alpha.
-    double pareto(double alpha) { return std::pow(open(), -1.0 / alpha); }
-
-private:
-    static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-    std::uint64_t m_s[4];
-    double m_spare = 0;
-    bool m_haveSpare = false;
-};
 
 } // namespace
 
@@ -106,7 +57,7 @@ struct MarketSimulator::Impl {
         mids.assign(static_cast<std::size_t>(window) + 2, consensus);
         lastSampleMid = consensus;
         nextSample = std::floor(t) + 1.0;
-        if (!cfg.schedule.empty()) {
+        if (!cfg.schedule.empty() && !cfg.externallyDriven) {
             // The schedule's regime at the start time, set before the book opens.
             scheduleIndex = 0;
             while (scheduleIndex < cfg.schedule.size() && cfg.schedule[scheduleIndex].atS <= t)
@@ -169,7 +120,7 @@ struct MarketSimulator::Impl {
     // --- regimes -------------------------------------------------------------------
     void drawNextSwitch()
     {
-        const double rate = rp().exitRatePerHour / 3600.0;
+        const double rate = cfg.externallyDriven ? 0.0 : rp().exitRatePerHour / 3600.0;
         nextSwitch = rate > 0 && cfg.regimes.size() > 1 ? t + rng.exponential(rate) : kNever;
     }
     void switchTo(int next)
@@ -215,8 +166,10 @@ struct MarketSimulator::Impl {
     {
         if (dt <= 0)
             return;
-        const double volTicks = rp().fundamentalVolBps * 1e-4 * fundamental;
-        fundamental += volTicks * std::sqrt(dt) * rng.normal();
+        if (!cfg.externallyDriven) {
+            const double volTicks = rp().fundamentalVolBps * 1e-4 * fundamental;
+            fundamental += volTicks * std::sqrt(dt) * rng.normal();
+        }
         pressure *= std::exp(-dt / cfg.pressureDecayS);
         t += dt;
     }
@@ -534,6 +487,18 @@ void MarketSimulator::forceRegime(int index)
     m_impl->switchTo(index);
     if (m_impl->cfg.schedule.empty())
         m_impl->drawNextSwitch();
+}
+
+void MarketSimulator::setFundamentalTicks(double ticks)
+{
+    if (std::isfinite(ticks) && ticks > 0)
+        m_impl->fundamental = ticks;
+}
+
+void MarketSimulator::shiftBelief(double ticks)
+{
+    if (std::isfinite(ticks))
+        m_impl->consensus += ticks;
 }
 
 OrderBook::Result MarketSimulator::submit(std::uint64_t ref, Side side, OrderType type, TimeInForce tif, Price price,

@@ -74,6 +74,11 @@ public:
     double fundamentalTicks() const;
     double consensusTicks() const;
     const SimCounters& counters() const;
+    // A universe's driver (multi_asset_simulator.h) moves the fundamental from its factor
+    // model, and the makers' belief when a correlated peer moves. Only with a
+    // configuration whose externallyDriven is set; otherwise the fundamental diffuses.
+    void setFundamentalTicks(double ticks);
+    void shiftBelief(double ticks);
 
     // Our orders. ref must be below 2^62 (the simulator's own refs use the top bits).
     // A limit order rests with what is left; IOC or market orders do not rest.

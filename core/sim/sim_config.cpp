@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
@@ -11,6 +12,14 @@
 #include <sstream>
 
 namespace hm {
+
+int Universe::indexOf(const std::string& symbol) const
+{
+    for (std::size_t i = 0; i < members.size(); ++i)
+        if (members[i].instrument.symbol == symbol)
+            return static_cast<int>(i);
+    return -1;
+}
 
 int SimConfig::regimeIndex(const std::string& name) const
 {
@@ -97,7 +106,7 @@ RegimeParams parseRegime(const json& r, const std::string& path)
                "mm_half_spread_ticks", "mm_levels", "mm_depth_lots", "mm_requote_rate", "mm_vol_widen", "mm_inventory_skew",
                "informed_rate", "informed_threshold_ticks", "momentum_rate", "momentum_window_s",
                "momentum_threshold_ticks", "crash_rate_per_hour", "crash_duration_s", "crash_sell_rate",
-               "exit_rate_per_hour", "transitions"});
+               "exit_rate_per_hour", "transitions", "market_vol_bps", "sector_vol_bps", "idio_vol_bps"});
     RegimeParams p;
     if (!r.contains("name"))
         throw Problem{path + "name: missing"};
@@ -123,6 +132,9 @@ RegimeParams parseRegime(const json& r, const std::string& path)
     number(r, path, "crash_duration_s", 1, 3600, p.crashDurationS);
     number(r, path, "crash_sell_rate", 0, 1e5, p.crashSellRate);
     number(r, path, "exit_rate_per_hour", 0, 1e4, p.exitRatePerHour);
+    number(r, path, "market_vol_bps", 0, 1000, p.marketVolBps);
+    number(r, path, "sector_vol_bps", 0, 1000, p.sectorVolBps);
+    number(r, path, "idio_vol_bps", 0, 1000, p.idioVolBps);
     if (r.contains("transitions")) {
         const json& t = r.at("transitions");
         if (!t.is_object())
@@ -135,6 +147,76 @@ RegimeParams parseRegime(const json& r, const std::string& path)
         }
     }
     return p;
+}
+
+constexpr std::size_t kMaxUniverse = 500;
+
+Instrument parseInstrument(const json& ins, const std::string& path, std::initializer_list<const char*> extra)
+{
+    std::set<std::string> known = {"symbol", "tick_size", "lot_size", "currency"};
+    for (const char* k : extra)
+        known.insert(k);
+    onlyKnown(ins, path, known);
+    Instrument out;
+    text(ins, path, "symbol", out.symbol);
+    number(ins, path, "tick_size", 1e-8, 1e6, out.tickSize);
+    out.lotSize = 1;
+    quantity(ins, path, "lot_size", 1, 1e9, out.lotSize);
+    text(ins, path, "currency", out.currency);
+    return out;
+}
+
+Universe parseUniverse(const json& u)
+{
+    onlyKnown(u, "universe.", {"sectors", "peer_reaction", "step_s", "instruments", "comment"});
+    Universe out;
+    if (u.contains("sectors")) {
+        const json& s = u.at("sectors");
+        if (!s.is_array())
+            throw Problem{"universe.sectors: must be an array of names"};
+        for (std::size_t i = 0; i < s.size(); ++i) {
+            const std::string path = "universe.sectors[" + std::to_string(i) + "]";
+            if (!s[i].is_string() || s[i].get<std::string>().empty())
+                throw Problem{path + ": must be a non-empty string, got " + s[i].dump()};
+            for (const auto& known : out.sectors)
+                if (known == s[i].get<std::string>())
+                    throw Problem{path + ": '" + known + "' is named twice"};
+            out.sectors.push_back(s[i].get<std::string>());
+        }
+    }
+    number(u, "universe.", "peer_reaction", 0, 0.95, out.peerReaction);
+    number(u, "universe.", "step_s", 0.01, 10, out.stepS);
+    if (!u.contains("instruments") || !u.at("instruments").is_array() || u.at("instruments").empty())
+        throw Problem{"universe.instruments: must be a non-empty array (leave the universe out for one instrument)"};
+    const json& list = u.at("instruments");
+    if (list.size() > kMaxUniverse)
+        throw Problem{"universe.instruments: at most " + std::to_string(kMaxUniverse) + " instruments, got "
+                      + std::to_string(list.size())};
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        const std::string path = "universe.instruments[" + std::to_string(i) + "].";
+        UniverseMember m;
+        m.instrument = parseInstrument(list[i], path,
+                                       {"initial_price", "market_beta", "sector", "sector_beta", "idio_scale", "lag_s"});
+        if (m.instrument.symbol.empty())
+            throw Problem{path + "symbol: missing"};
+        if (out.indexOf(m.instrument.symbol) >= 0)
+            throw Problem{path + "symbol: '" + m.instrument.symbol + "' is listed twice"};
+        if (!list[i].contains("initial_price"))
+            throw Problem{path + "initial_price: missing"};
+        number(list[i], path, "initial_price", 1e-8, 1e9, m.initialPrice);
+        if (m.initialPrice / m.instrument.tickSize < 10)
+            throw Problem{path + "initial_price: must be at least 10 ticks"};
+        number(list[i], path, "market_beta", -10, 10, m.marketBeta);
+        text(list[i], path, "sector", m.sector);
+        if (!m.sector.empty()
+            && std::find(out.sectors.begin(), out.sectors.end(), m.sector) == out.sectors.end())
+            throw Problem{path + "sector: '" + m.sector + "' is not in universe.sectors"};
+        number(list[i], path, "sector_beta", -10, 10, m.sectorBeta);
+        number(list[i], path, "idio_scale", 0, 10, m.idioScale);
+        number(list[i], path, "lag_s", 0, 600, m.lagS);
+        out.members.push_back(m);
+    }
+    return out;
 }
 
 void validate(const SimConfig& c)
@@ -184,17 +266,10 @@ std::string parseSimConfig(const std::string& textIn, const std::string& origin,
         const json root = json::parse(textIn);
         onlyKnown(root, "",
                   {"instrument", "initial_price", "lot", "day_seconds", "intraday_profile", "belief_ticks_per_lot",
-                   "pressure_ticks_per_lot", "pressure_decay_s", "initial_regime", "regimes", "schedule", "comment"});
+                   "pressure_ticks_per_lot", "pressure_decay_s", "initial_regime", "regimes", "schedule", "universe", "comment"});
         SimConfig c;
-        if (root.contains("instrument")) {
-            const json& ins = root.at("instrument");
-            onlyKnown(ins, "instrument.", {"symbol", "tick_size", "lot_size", "currency"});
-            text(ins, "instrument.", "symbol", c.instrument.symbol);
-            number(ins, "instrument.", "tick_size", 1e-8, 1e6, c.instrument.tickSize);
-            c.instrument.lotSize = 1;
-            quantity(ins, "instrument.", "lot_size", 1, 1e9, c.instrument.lotSize);
-            text(ins, "instrument.", "currency", c.instrument.currency);
-        }
+        if (root.contains("instrument"))
+            c.instrument = parseInstrument(root.at("instrument"), "instrument.", {});
         if (c.instrument.symbol.empty())
             c.instrument.symbol = "HMX";
         number(root, "", "initial_price", 1e-8, 1e9, c.initialPrice);
@@ -242,6 +317,8 @@ std::string parseSimConfig(const std::string& textIn, const std::string& origin,
                 c.schedule.push_back(e);
             }
         }
+        if (root.contains("universe"))
+            c.universe = parseUniverse(root.at("universe"));
         validate(c);
         out = c;
         return {};

@@ -42,6 +42,35 @@ struct RegimeParams {
     // The hidden Markov chain: leaving rate, and where to (probabilities by name).
     double exitRatePerHour = 2;
     std::vector<std::pair<std::string, double> > transitions;
+    // A universe's factor model (bps per sqrt(second)): one market factor, one factor
+    // per sector, each name's own part (scaled by its idio_scale). Unused by one name.
+    double marketVolBps = 0.6;
+    double sectorVolBps = 0.35;
+    double idioVolBps = 0.4;
+};
+
+// One instrument of a correlated universe: its loadings on the market factor and on
+// its sector's factor, and how many seconds its fundamental trails the market factor
+// (the index leads at 0; a name at 3 s learns of market news 3 s later).
+struct UniverseMember {
+    Instrument instrument;
+    double initialPrice = 0;
+    double marketBeta = 1;
+    std::string sector; // "" for none
+    double sectorBeta = 1;
+    double idioScale = 1;
+    double lagS = 0;
+};
+
+struct Universe {
+    std::vector<std::string> sectors;
+    std::vector<UniverseMember> members;
+    // The share of a correlated peer's move that a name's makers take into their own
+    // belief, per step (cross-impact from behaviour, not from a formula).
+    double peerReaction = 0.3;
+    double stepS = 0.1; // how often the factors move and the makers look at their peers
+
+    int indexOf(const std::string& symbol) const; // -1 when not a member
 };
 
 struct ScheduleEntry {
@@ -63,6 +92,9 @@ struct SimConfig {
     std::string initialRegime = "normal";
     std::vector<RegimeParams> regimes;
     std::vector<ScheduleEntry> schedule; // when set, replaces the Markov chain
+    Universe universe; // empty: one instrument (the fields above)
+    // Set by a universe's driver: the fundamental and the regime come from outside.
+    bool externallyDriven = false;
 
     int regimeIndex(const std::string& name) const; // -1 when unknown
 };

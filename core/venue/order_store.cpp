@@ -2,6 +2,7 @@
 
 #include "fix/order_fields.h"
 #include "sim/market_simulator.h"
+#include "sim/multi_asset_simulator.h"
 #include "venue/order_ledger.h"
 
 #include <spdlog/spdlog.h>
@@ -148,13 +149,38 @@ std::string OrderStore::newOrderId()
 }
 
 VenueMarket& OrderStore::emplaceMarket(const Instrument& instrument, Price reference,
-                                       std::unique_ptr<MarketSimulator> sim)
+                                       std::unique_ptr<MarketSimulator> sim, MarketSimulator* shared)
 {
     m_markets.erase(instrument.symbol);
     return m_markets
         .emplace(std::piecewise_construct, std::forward_as_tuple(instrument.symbol),
-                 std::forward_as_tuple(instrument, reference, std::move(sim)))
+                 std::forward_as_tuple(instrument, reference, std::move(sim), shared))
         .first->second;
+}
+
+std::vector<RegimeChange> OrderStore::addSimulatedUniverse(std::unique_ptr<MultiAssetSimulator> universe,
+                                                           const std::vector<Instrument>& members, double openAt)
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    std::vector<VenueMarket*> opened;
+    for (const Instrument& ins : members) {
+        const int index = universe->indexOf(ins.symbol);
+        if (index < 0)
+            continue;
+        const UniverseMember& member = universe->config().universe.members[static_cast<std::size_t>(index)];
+        VenueMarket& m = emplaceMarket(ins, ins.toTicks(member.initialPrice), nullptr,
+                                       &universe->market(static_cast<std::size_t>(index)));
+        m.simulator()->setBookListener([this, &m](const std::vector<BookEvent>& events) { applyEvents(m, events); });
+        opened.push_back(&m);
+    }
+    m_universe = std::move(universe);
+    m_universe->runUntil(openAt);
+    std::vector<RegimeChange> changes;
+    for (VenueMarket* m : opened) {
+        simulate(*m, openAt, changes);
+        m->markPublished(static_cast<std::size_t>(m_limits.depthLevels));
+    }
+    return changes;
 }
 
 void OrderStore::addMarket(const Instrument& instrument, Price reference)
@@ -688,6 +714,8 @@ std::vector<RegimeChange> OrderStore::advance(double virtualNow, bool publishNow
 {
     std::lock_guard<std::mutex> lock(m_mutex);
     std::vector<RegimeChange> changes;
+    if (m_universe)
+        m_universe->runUntil(virtualNow); // its names together, before each reports
     for (auto& kv : m_markets)
         if (kv.second.simulator())
             simulate(kv.second, virtualNow, changes);

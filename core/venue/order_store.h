@@ -30,6 +30,9 @@
 
 namespace hm {
 
+class MultiAssetSimulator;
+
+
 struct OrderStoreLimits {
     Quantity maxOrderQty = fixconv::kMaxOrderQuantity;
     Price maxPriceTicks = fixconv::kMaxPriceTicks;
@@ -98,6 +101,10 @@ public:
     void addMarket(const Instrument& instrument, Price reference);
     std::vector<RegimeChange> addSimulatedMarket(const Instrument& instrument, Price reference,
                                                  std::unique_ptr<MarketSimulator> simulator, double openAt);
+    // A correlated universe (sim/multi_asset_simulator.h): each of `members` becomes a
+    // market on the universe's book for that name; advance() steps them together.
+    std::vector<RegimeChange> addSimulatedUniverse(std::unique_ptr<MultiAssetSimulator> universe,
+                                                   const std::vector<Instrument>& members, double openAt);
     void seedBook(const std::string& symbol); // a few background levels each side around the reference
 
     // Client orders. newOrder returns false, with nothing changed or queued, only for an
@@ -164,7 +171,8 @@ private:
         }
     };
 
-    VenueMarket& emplaceMarket(const Instrument& instrument, Price reference, std::unique_ptr<MarketSimulator> sim);
+    VenueMarket& emplaceMarket(const Instrument& instrument, Price reference, std::unique_ptr<MarketSimulator> sim,
+                               MarketSimulator* shared = nullptr);
     VenueMarket* market(const std::string& symbol);
     const VenueMarket* market(const std::string& symbol) const;
     Order* find(SessionKey session, const std::string& clOrdId, std::uint64_t& ref);
@@ -193,6 +201,7 @@ private:
 
     mutable std::mutex m_mutex; // guards every member below
     OrderStoreLimits m_limits;
+    std::unique_ptr<MultiAssetSimulator> m_universe; // declared before the markets that borrow from it
     std::map<std::string, VenueMarket> m_markets;
     std::unordered_map<std::uint64_t, Order> m_orders; // by book ref
     std::unordered_map<Key, std::uint64_t, KeyHash> m_byClOrdId;

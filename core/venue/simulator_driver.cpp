@@ -2,6 +2,7 @@
 
 #include "model/thread_name.h"
 #include "sim/market_simulator.h"
+#include "sim/multi_asset_simulator.h"
 
 #include <algorithm>
 #include <chrono>
@@ -40,8 +41,39 @@ void SimulatorDriver::openMarkets(const VenueConfig& c)
         }
         m_simStart = c.simStartTimeOfDayS;
     }
+    // The instruments of the configuration's universe trade on its correlated books; any
+    // other instrument gets a simulator of its own.
+    std::vector<Instrument> members;
+    if (m_simulated && !simConfig.universe.members.empty()) {
+        for (const Instrument& ins : c.instruments) {
+            const int index = simConfig.universe.indexOf(ins.symbol);
+            if (index < 0)
+                continue;
+            const Instrument& own = simConfig.universe.members[static_cast<std::size_t>(index)].instrument;
+            if (own.tickSize != ins.tickSize || own.lotSize != ins.lotSize)
+                throw std::runtime_error("venue: " + ins.symbol + " has tick " + std::to_string(ins.tickSize) + " lot "
+                                         + std::to_string(ins.lotSize) + ", the simulator's universe says tick "
+                                         + std::to_string(own.tickSize) + " lot " + std::to_string(own.lotSize));
+            members.push_back(ins);
+        }
+        if (!members.empty()) {
+            // Only the listed names are simulated; their factor structure is the same.
+            SimConfig sc = simConfig;
+            sc.universe.members.clear();
+            for (const UniverseMember& m : simConfig.universe.members)
+                for (const Instrument& ins : members)
+                    if (ins.symbol == m.instrument.symbol)
+                        sc.universe.members.push_back(m);
+            if (!c.regime.empty())
+                sc.schedule = {ScheduleEntry{0, c.regime}};
+            std::unique_ptr<MultiAssetSimulator> universe(new MultiAssetSimulator(sc, c.seed, -1, m_simStart - 120));
+            notify(m_store.addSimulatedUniverse(std::move(universe), members, m_simStart));
+        }
+    }
     for (std::size_t i = 0; i < c.instruments.size(); ++i) {
         const Instrument& ins = c.instruments[i];
+        if (simConfig.universe.indexOf(ins.symbol) >= 0 && m_simulated)
+            continue; // on the universe's books
         const Price reference = i < c.referencePrices.size() ? c.referencePrices[i] : kDefaultReference;
         if (!m_simulated) {
             m_store.addMarket(ins, reference);

@@ -29,25 +29,27 @@ void diffSide(Side side, const std::vector<DepthLevel>& before, const std::vecto
 
 } // namespace
 
-VenueMarket::VenueMarket(Instrument instrument, Price reference, std::unique_ptr<MarketSimulator> simulator)
-    : m_instrument(std::move(instrument)), m_reference(reference), m_sim(std::move(simulator))
+VenueMarket::VenueMarket(Instrument instrument, Price reference, std::unique_ptr<MarketSimulator> simulator,
+                         MarketSimulator* shared)
+    : m_instrument(std::move(instrument)), m_reference(reference), m_sim(std::move(simulator)),
+      m_simulator(m_sim ? m_sim.get() : shared)
 {
 }
 
 VenueMarket::~VenueMarket() = default;
 
-const OrderBook& VenueMarket::book() const { return m_sim ? m_sim->book() : m_quietBook; }
+const OrderBook& VenueMarket::book() const { return m_simulator ? m_simulator->book() : m_quietBook; }
 
 OrderBook::Result VenueMarket::add(const BookOrder& o)
 {
-    return m_sim ? m_sim->submit(o.ref, o.side, o.type, o.tif, o.price, o.qty) : m_quietBook.add(o);
+    return m_simulator ? m_simulator->submit(o.ref, o.side, o.type, o.tif, o.price, o.qty) : m_quietBook.add(o);
 }
 
-bool VenueMarket::cancel(OrderBook::Handle h) { return m_sim ? m_sim->cancel(h) : m_quietBook.cancel(h); }
+bool VenueMarket::cancel(OrderBook::Handle h) { return m_simulator ? m_simulator->cancel(h) : m_quietBook.cancel(h); }
 
 OrderBook::Result VenueMarket::replace(OrderBook::Handle h, Side side, Price price, Quantity leaves)
 {
-    return m_sim ? m_sim->replace(h, side, price, leaves) : m_quietBook.replace(h, price, leaves);
+    return m_simulator ? m_simulator->replace(h, side, price, leaves) : m_quietBook.replace(h, price, leaves);
 }
 
 void VenueMarket::markPublished(std::size_t depthLevels)

@@ -16,14 +16,16 @@ class MarketSimulator;
 
 class VenueMarket {
 public:
-    VenueMarket(Instrument instrument, Price reference, std::unique_ptr<MarketSimulator> simulator);
+    // `simulator` is owned; or `shared`, one name of a universe the store owns.
+    VenueMarket(Instrument instrument, Price reference, std::unique_ptr<MarketSimulator> simulator,
+                MarketSimulator* shared = nullptr);
     ~VenueMarket();
     VenueMarket(const VenueMarket&) = delete;
     VenueMarket& operator=(const VenueMarket&) = delete;
 
     const Instrument& instrument() const { return m_instrument; }
     Price reference() const { return m_reference; }
-    MarketSimulator* simulator() { return m_sim.get(); }
+    MarketSimulator* simulator() { return m_simulator; }
 
     const OrderBook& book() const;
     OrderBook::Result add(const BookOrder& order);
@@ -44,6 +46,7 @@ private:
     Instrument m_instrument;
     Price m_reference = 0;
     std::unique_ptr<MarketSimulator> m_sim;
+    MarketSimulator* m_simulator = nullptr; // m_sim's, or the universe's
     OrderBook m_quietBook;
     Depth m_published;
     std::vector<Trade> m_pendingTrades;
