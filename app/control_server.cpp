@@ -1,4 +1,6 @@
 #include "control_server.h"
+
+#include "model/text.h"
 #include "model/thread_name.h"
 
 #include "agents/parent_order.h"
@@ -163,7 +165,7 @@ const std::map<std::string, FieldRule>& fieldRules()
         {"name", {FieldType::String, 64}},         {"value", {FieldType::StringOrNumber, 40000}},
         {"ticket", {FieldType::Integer, 0}},       {"level", {FieldType::Integer, 0}},
         // work: a parent order for a new execution agent
-        {"type", {FieldType::String, 64}},         {"instrument", {FieldType::String, 64}},
+        {"type", {FieldType::String, 64}},         {"instrument", {FieldType::String, 4096}},
         {"side", {FieldType::StringOrNumber, 8}},  {"quantity", {FieldType::Integer, 0}},
         {"duration_s", {FieldType::StringOrNumber, 32}}, {"interval_s", {FieldType::StringOrNumber, 32}},
         {"model", {FieldType::String, 4096}},
@@ -206,9 +208,43 @@ std::string checkFields(const json& req)
     return {};
 }
 
+json figuresJson(const PortfolioFigures& f)
+{
+    return {{"var", f.var}, {"es", f.es}, {"gross", f.gross}, {"net", f.net}, {"largest_share", f.largestShare}};
+}
+
+// What the portfolio risk panel shows, for scripts.
+json portfolioJson(const PortfolioView& p)
+{
+    json names = json::array();
+    for (std::size_t i = 0; i < p.symbols.size(); ++i) {
+        json row = {{"instrument", p.symbols[i]}};
+        if (i < p.exposure.size())
+            row["exposure"] = p.exposure[i];
+        if (i < p.esContribution.size())
+            row["es_contribution"] = p.esContribution[i];
+        if (i < p.volBps.size())
+            row["vol_bps"] = p.volBps[i];
+        const auto halted = p.haltedInstruments.find(p.symbols[i]);
+        if (halted != p.haltedInstruments.end())
+            row["halted"] = halted->second;
+        names.push_back(row);
+    }
+    json stress = json::array();
+    for (const auto& s : p.stress)
+        stress.push_back({{"scenario", s.name}, {"description", s.description}, {"pnl", s.result.pnl},
+                          {"es", s.result.es}, {"es_now", s.esNow}});
+    return {{"horizon_s", p.horizonS},     {"samples", p.samples},
+            {"parametric", figuresJson(p.parametric)}, {"historical", figuresJson(p.historical)},
+            {"instruments", names},        {"correlation", p.correlation},
+            {"cluster_correlation", p.clusterThreshold}, {"clusters", p.clusters},
+            {"stress", stress}};
+}
+
 const char* const kCommands[] = {"list",       "status",   "limits", "start",          "pause",    "resume",
                                  "throttle",   "reduce-only", "halt", "kill",          "kill-all", "rearm",
-                                 "rearm-all",  "approve",  "reject", "throttle-level", "set-limit", "work"};
+                                 "rearm-all",  "approve",  "reject", "throttle-level", "set-limit", "work",
+                                 "kill-instrument", "kill-cluster", "portfolio"};
 } // namespace
 
 struct ControlServer::Connection {
@@ -471,7 +507,8 @@ std::string ControlServer::handle(const std::string& line, const std::string& pe
     const std::string pass = str("passphrase");
     // Reading needs no role, and the kill must never wait on (or be refused by) the
     // credential check: both act in the trader role whatever passphrase comes along.
-    const bool needsNoRole = cmd == "list" || cmd == "status" || cmd == "limits" || cmd == "kill-all";
+    const bool needsNoRole = cmd == "list" || cmd == "status" || cmd == "limits" || cmd == "portfolio" || cmd == "kill-all"
+                             || cmd == "kill-instrument" || cmd == "kill-cluster";
     if (!pass.empty() && !needsNoRole) {
         const PassphraseGuard::Outcome o = m_guard.check(pass);
         switch (o.result) {
@@ -536,6 +573,17 @@ std::string ControlServer::handle(const std::string& line, const std::string& pe
     }
     if (cmd == "kill-all")
         return call([&](Reply r) { m_engine.killAll(actor, str("reason"), r); });
+    if (cmd == "kill-instrument" || cmd == "kill-cluster") {
+        // "instrument": one symbol or several, comma-separated; a cluster at the live
+        // cluster_correlation setting.
+        std::vector<std::string> symbols = split(str("instrument"), ',', true);
+        if (symbols.empty())
+            return refusal(cmd + " needs \"instrument\" (a symbol, or symbols separated by commas)");
+        const double threshold = cmd == "kill-cluster" ? -1.0 : 0.0;
+        return call([&](Reply r) { m_engine.killInstruments(symbols, threshold, actor, str("reason"), r); });
+    }
+    if (cmd == "portfolio")
+        return toLine(reply(true, "portfolio", portfolioJson(snap->portfolio)));
     if (cmd == "rearm-all")
         return call([&](Reply r) { m_engine.rearmAll(actor, str("reason"), r); });
     if (cmd == "set-limit") {

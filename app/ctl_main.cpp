@@ -25,6 +25,9 @@ void usage()
               "  list | status | limits\n"
               "  start|pause|resume|throttle|reduce-only|halt|kill|rearm AGENT|'*' [--reason TEXT]\n"
               "  kill-all [--reason TEXT]\n"
+              "  kill-instrument SYMBOL[,SYMBOL...] [--reason TEXT]   its agents killed, orders cancelled, halted\n"
+              "  kill-cluster SYMBOL [--reason TEXT]          the same for SYMBOL's correlated cluster\n"
+              "  portfolio                                    exposure, VaR/ES, correlation, clusters, stress\n"
               "  rearm-all --reason TEXT                      (risk manager)\n"
               "  approve|reject TICKET | --agent AGENT\n"
               "  throttle-level AGENT LEVEL(0..100)\n"
@@ -170,6 +173,12 @@ int run(int argc, char** argv)
             req["side"] = pos[4];
             req["quantity"] = qty;
             req["duration_s"] = pos[6];
+        } else if (cmd == "kill-instrument" || cmd == "kill-cluster") {
+            if (pos.size() < 2) {
+                std::fprintf(stderr, "helmsman-ctl: %s needs SYMBOL\n", cmd.c_str());
+                return 2;
+            }
+            req["instrument"] = pos[1];
         } else if (cmd == "set-limit") {
             if (pos.size() < 3) {
                 std::fprintf(stderr, "helmsman-ctl: set-limit needs NAME VALUE\n");

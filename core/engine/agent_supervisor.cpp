@@ -7,6 +7,7 @@
 #include "model/text.h"
 
 #include <algorithm>
+#include <set>
 
 namespace hm {
 
@@ -195,6 +196,92 @@ KillTiming AgentSupervisor::killAll(Io io, const KillAll& c)
     io.answers.answer(c.reply, true,
                       "killed: " + std::to_string(agents) + " agent(s), " + std::to_string(cancels) + " cancel(s) sent");
     return timing;
+}
+
+namespace {
+
+// The named instruments, each widened to its correlated cluster when a threshold is set.
+std::set<std::string> instrumentsToKill(const RiskGate& gate, const KillInstruments& c)
+{
+    std::set<std::string> out(c.symbols.begin(), c.symbols.end());
+    if (c.clusterThreshold <= 0)
+        return out;
+    const PortfolioRisk& p = gate.portfolio();
+    for (const auto& cluster : p.clusters(c.clusterThreshold)) {
+        bool named = false;
+        for (std::size_t i : cluster)
+            named = named || out.count(p.symbol(i)) > 0;
+        if (named)
+            for (std::size_t i : cluster)
+                out.insert(p.symbol(i));
+    }
+    return out;
+}
+
+std::string joined(const std::set<std::string>& symbols)
+{
+    std::string s;
+    for (const auto& x : symbols)
+        s += (s.empty() ? "" : ",") + x;
+    return s;
+}
+
+} // namespace
+
+void AgentSupervisor::killInstruments(Io io, const KillInstruments& c)
+{
+    if (c.symbols.empty())
+        return io.answers.answer(c.reply, false, "kill-instruments: name at least one instrument");
+    for (const auto& s : c.symbols)
+        if (!io.ctx.instrument(s))
+            return io.answers.answer(c.reply, false, "kill-instruments: unknown instrument '" + s + "'");
+    KillInstruments what = c;
+    if (what.clusterThreshold < 0) // the live cluster_correlation setting
+        what.clusterThreshold = io.router.m_gate.limits().clusterCorrelation;
+    if (!(what.clusterThreshold >= 0 && what.clusterThreshold < 1))
+        return io.answers.answer(c.reply, false, "kill-instruments: the cluster threshold must be from 0 to below 1");
+    const std::set<std::string> symbols = instrumentsToKill(io.router.m_gate, what);
+    const std::string list = joined(symbols);
+    std::string scope = symbols.size() == 1 ? "instrument " + list : "instruments " + list;
+    if (what.clusterThreshold > 0)
+        scope += " (correlated cluster above " + shortNumber(what.clusterThreshold) + ")";
+    std::size_t agents = 0;
+    for (auto& kv : m_slots) {
+        AgentSlot& slot = kv.second;
+        if (!symbols.count(slot.spec.symbol))
+            continue;
+        for (auto& t : m_approvals.takeAll(kv.first))
+            io.log.decision(io.ctx, t.agent, t.proposal, DecisionOutcome::Dropped, "dropped by the kill of " + scope);
+        if (slot.state != AgentState::Killed) {
+            slot.state = AgentState::Killed;
+            slot.stateReason = "kill of " + scope + " by " + c.actor.who;
+            ++agents;
+        }
+    }
+    for (const auto& s : symbols)
+        io.router.m_gate.haltInstrument(s, "kill by " + c.actor.who);
+    const std::size_t cancels = io.router.cancelWhere(io.ctx, io.log, [&](const OrderRecord& o) { return symbols.count(o.symbol) > 0; });
+    const std::string outcome = std::to_string(agents) + " agent(s) killed, " + std::to_string(cancels) + " cancel(s) sent";
+    io.log.audit(io.ctx, c.actor, "kill-instruments", "", c.reason, "live", "halted", list + "; " + scope + "; " + outcome);
+    io.log.feed(io.ctx, "alert", list, "KILL of " + scope + " by " + c.actor.who + ": " + outcome, true);
+    io.answers.answer(c.reply, true, "killed " + scope + ": " + outcome);
+}
+
+void AgentSupervisor::replayInstrumentKill(OrderRouter& router, const std::string& who, const std::string& detail)
+{
+    const std::string list = detail.substr(0, detail.find(';'));
+    const std::vector<std::string> named = split(list, ',', true);
+    const std::set<std::string> symbols(named.begin(), named.end());
+    for (const auto& s : symbols)
+        router.m_gate.haltInstrument(s, "kill by " + who);
+    for (auto& kv : m_slots)
+        if (symbols.count(kv.second.spec.symbol)) {
+            m_approvals.takeAll(kv.first);
+            if (kv.second.state != AgentState::Killed) {
+                kv.second.state = AgentState::Killed;
+                kv.second.stateReason = "kill of " + list + " by " + who;
+            }
+        }
 }
 
 void AgentSupervisor::rearmAll(Io io, const RearmAll& c)

@@ -59,6 +59,10 @@ public:
     // Every agent killed and every working order cancelled; returns when and how many.
     KillTiming killAll(Io io, const KillAll& c);
     void rearmAll(Io io, const RearmAll& c);
+    // The instruments' agents killed, their orders cancelled, the instruments halted.
+    void killInstruments(Io io, const KillInstruments& c);
+    // Replay: a journaled instrument kill ("kill-instruments", its detail).
+    void replayInstrumentKill(OrderRouter& router, const std::string& who, const std::string& detail);
     // Every agentTickMs: the daily loss, approval timeouts, triggers, then the agents themselves.
     void tick(Io io, Timestamp now);
     // A fill of an agent's order: its position, cash and throttle.

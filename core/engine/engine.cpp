@@ -110,6 +110,11 @@ void Engine::killAll(Actor actor, const std::string& reason, Reply reply)
     post(KillAll{actor, reason, std::move(reply), m_core.clock().monoNs()});
 }
 void Engine::rearmAll(Actor actor, const std::string& reason, Reply reply) { post(RearmAll{actor, reason, std::move(reply)}); }
+void Engine::killInstruments(std::vector<std::string> symbols, double clusterThreshold, Actor actor,
+                             const std::string& reason, Reply reply)
+{
+    post(KillInstruments{std::move(symbols), clusterThreshold, actor, reason, std::move(reply)});
+}
 void Engine::changeLimits(std::vector<std::pair<std::string, std::string>> changes, Actor actor, const std::string& reason,
                           Reply reply)
 {

@@ -67,6 +67,12 @@ public:
     virtual void decide(std::uint64_t ticket, const std::string& agent, bool approve, Actor actor, Reply reply) = 0;
     virtual void killAll(Actor actor, const std::string& reason, Reply reply) = 0;
     virtual void rearmAll(Actor actor, const std::string& reason, Reply reply) = 0;
+    // Kills the agents on these instruments, cancels their working orders and halts them
+    // (only risk-reducing orders pass) until rearmAll. clusterThreshold > 0: each named
+    // instrument with every instrument correlated with it above the threshold; below 0:
+    // above the live cluster_correlation setting.
+    virtual void killInstruments(std::vector<std::string> symbols, double clusterThreshold, Actor actor,
+                                 const std::string& reason, Reply reply) = 0;
     virtual void changeLimits(std::vector<std::pair<std::string, std::string>> changes, Actor actor,
                               const std::string& reason, Reply reply) = 0;
 

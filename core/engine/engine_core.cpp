@@ -211,6 +211,7 @@ void EngineCore::onMarketChanged(const std::string& symbol, const std::vector<Tr
     if (twiceMid <= 0)
         return;
     s.router.m_gate.setReference(symbol, twiceMid / 2);
+    s.router.m_gate.notePrices(now);
     if (s.market.riskSampleDue(now))
         s.market.addRiskSample(now, SnapshotBuilder::riskView(m_ctx, s.router, s.market, s.agents));
     const Instrument* ins = m_ctx.instrument(symbol);
@@ -254,6 +255,7 @@ void EngineCore::dispatch(RemoveAgent& c) { m_state.agents.remove(supervisorIo()
 void EngineCore::dispatch(ControlAgent& c) { m_state.agents.control(supervisorIo(), c); }
 void EngineCore::dispatch(SetThrottleLevel& c) { m_state.agents.setThrottleLevel(supervisorIo(), c); }
 void EngineCore::dispatch(DecideApproval& c) { m_state.agents.decide(supervisorIo(), c); }
+void EngineCore::dispatch(KillInstruments& c) { m_state.agents.killInstruments(supervisorIo(), c); }
 void EngineCore::dispatch(RearmAll& c) { m_state.agents.rearmAll(supervisorIo(), c); }
 void EngineCore::dispatch(ChangeLimits& c) { m_state.router.changeLimits(m_ctx, m_state.log, m_answers, c); }
 

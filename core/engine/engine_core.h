@@ -80,6 +80,7 @@ private:
     void dispatch(SetThrottleLevel& c);
     void dispatch(DecideApproval& c);
     void dispatch(KillAll& c);
+    void dispatch(KillInstruments& c);
     void dispatch(RearmAll& c);
     void dispatch(ChangeLimits& c);
     void dispatch(SetRegime& c);

@@ -29,6 +29,17 @@ struct ControlAgent { std::string id; AgentAction action; Actor actor; std::stri
 struct SetThrottleLevel { std::string id; int level; Actor actor; Reply reply; };
 struct DecideApproval { std::uint64_t ticket; std::string agent; bool approve; Actor actor; Reply reply; }; // ticket 0 = all of agent
 struct KillAll { Actor actor; std::string reason; Reply reply; std::int64_t postedMono = 0; };
+// An instrument kill: those instruments' agents killed, their working orders cancelled,
+// new risk in them refused until re-armed. clusterThreshold > 0 widens each named
+// instrument to its correlated cluster (the gate's portfolio correlation above it);
+// below 0, at the live cluster_correlation setting.
+struct KillInstruments {
+    std::vector<std::string> symbols;
+    double clusterThreshold = 0;
+    Actor actor;
+    std::string reason;
+    Reply reply;
+};
 struct RearmAll { Actor actor; std::string reason; Reply reply; };
 struct ChangeLimits { std::vector<std::pair<std::string, std::string>> changes; Actor actor; std::string reason; Reply reply; };
 // The market's regime for an instrument, from a detector or a schedule ("" = unknown).
@@ -64,7 +75,7 @@ struct CancelAllOrders {
 
 using EngineInput = std::variant<SubmitOrder, CancelOrder, ReplaceOrder, CancelAllOrders, ExecutionReport, CancelReject,
                                  MarketDataSnapshot, MarketDataUpdate, SessionEvent, AddAgent, RemoveAgent, ControlAgent,
-                                 SetThrottleLevel, DecideApproval, KillAll, RearmAll, ChangeLimits, SetRegime,
+                                 SetThrottleLevel, DecideApproval, KillAll, KillInstruments, RearmAll, ChangeLimits, SetRegime,
                                  CarryIn, WhenReconciled, ReplayBatch, ReplayRestore, ReplayJump>;
 
 struct KillTiming {

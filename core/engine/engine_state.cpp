@@ -69,9 +69,15 @@ std::uint64_t EngineState::hash(int depthLevels) const
         d.add(t.agent);
     }
     const RiskLimits& limits = router.m_gate.limits();
+    static const RiskLimits defaults;
     for (const auto& f : limitFields()) {
         std::string v;
         limitValue(limits, f.name, v);
+        // The portfolio limits came later: at their defaults they are left out, so the
+        // journals recorded before them still match the hashes they recorded.
+        std::string atDefault;
+        if (isPortfolioLimit(f.name) && limitValue(defaults, f.name, atDefault) && atDefault == v)
+            continue;
         // Off is left out, so a journal from before self-trade prevention (replayed with
         // it off) still matches the hashes it recorded.
         if (std::string(f.name) == "self_trade_prevention" && limits.selfTradePolicy == SelfTradePolicy::Off)
@@ -79,6 +85,9 @@ std::uint64_t EngineState::hash(int depthLevels) const
         d.add(v);
     }
     d.add(static_cast<std::int64_t>(agents.m_killed));
+    // Only when some are halted, so the sessions before instrument kills keep their hashes.
+    for (const auto& kv : router.m_gate.haltedInstruments())
+        d.add(kv.first);
     return d.h;
 }
 

@@ -342,6 +342,8 @@ void ReplayApplier::applyAudit(Io io, const JournalRecord& r)
                 kv.second.state = AgentState::Killed;
                 kv.second.stateReason = "global kill by " + e.who;
             }
+    } else if (e.action == "kill-instruments") {
+        agents.replayInstrumentKill(io.router, e.who, e.detail);
     } else if (e.action == "rearm-all") {
         agents.m_killed = false;
         gate.resume();

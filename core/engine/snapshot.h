@@ -5,6 +5,7 @@
 #include "agents/agent_config.h"
 #include "agents/agent_state.h"
 #include "oms/order_manager.h"
+#include "risk/portfolio_stress.h"
 #include "risk/risk_gate.h"
 
 #include <cstddef>
@@ -139,6 +140,23 @@ struct RiskView {
     std::uint64_t selfTradesPrevented = 0; // new orders denied plus resting orders cancelled
 };
 
+// The portfolio across instruments as the gate sees it (positions plus working orders at
+// the marks), its risk by both methods, its correlated clusters and stress scenarios.
+struct PortfolioView {
+    std::vector<std::string> symbols;
+    std::vector<double> exposure;       // currency, signed
+    std::vector<double> esContribution; // each name's share of the parametric ES (they sum to it)
+    std::vector<double> volBps;         // per sample interval
+    std::vector<double> correlation;    // row-major, symbols.size() squared
+    PortfolioFigures parametric, historical;
+    double horizonS = 0, sampleIntervalS = 0;
+    std::size_t samples = 0;            // return samples behind the covariance
+    double clusterThreshold = 0;
+    std::vector<std::vector<std::string>> clusters; // correlated above the threshold
+    std::vector<StressOutcome> stress;
+    std::map<std::string, std::string> haltedInstruments; // by an instrument or cluster kill
+};
+
 // Where a replay stands and whether the state it rebuilt matches the one recorded.
 struct ReplayView {
     bool active = false;
@@ -169,6 +187,7 @@ struct EngineSnapshot {
     std::vector<AgentView> agents;
     std::vector<ApprovalView> approvals;
     RiskView risk;
+    PortfolioView portfolio;
     // Only in the first snapshot after a replay's jump: the risk view four times a second
     // over the last minute of market time, so the gauges' sparklines show what led there.
     std::vector<std::pair<Timestamp, RiskView>> riskHistory;

@@ -94,6 +94,7 @@ std::shared_ptr<EngineSnapshot> SnapshotBuilder::build(const EngineContext& ctx,
     for (const auto& t : parts.agents.m_approvals.tickets())
         s->approvals.push_back(ApprovalView{t.id, t.agent, t.proposal, t.why, t.created, t.deadline});
     s->risk = riskView(ctx, parts.router, market, parts.agents);
+    s->portfolio = portfolioView(parts.router.m_gate);
     s->newFeed = parts.log.takeFeed();
     s->newDecisions = parts.log.takeDecisions();
     for (const auto& kv : oms.positions()) {
@@ -170,6 +171,35 @@ void SnapshotBuilder::addAgents(const EngineContext& ctx, Parts parts, EngineSna
         }
         s.agents.push_back(std::move(v));
     }
+}
+
+PortfolioView SnapshotBuilder::portfolioView(RiskGate& gate)
+{
+    const PortfolioRisk& risk = gate.portfolio();
+    PortfolioView v;
+    for (std::size_t i = 0; i < risk.size(); ++i)
+        v.symbols.push_back(risk.symbol(i));
+    v.exposure = gate.portfolioExposure();
+    v.esContribution = gate.esContributions();
+    v.volBps = risk.volatilityBps();
+    v.correlation = risk.correlation();
+    v.parametric = gate.portfolioFigures(RiskMethod::Parametric);
+    v.historical = gate.portfolioFigures(RiskMethod::Historical);
+    v.horizonS = risk.config().horizonS;
+    v.sampleIntervalS = risk.config().sampleIntervalS;
+    v.samples = risk.samples();
+    v.clusterThreshold = gate.limits().clusterCorrelation;
+    for (const auto& group : risk.clusters(v.clusterThreshold)) {
+        std::vector<std::string> names;
+        for (std::size_t i : group)
+            names.push_back(risk.symbol(i));
+        v.clusters.push_back(std::move(names));
+    }
+    StressSettings stress;
+    stress.clusterThreshold = v.clusterThreshold;
+    v.stress = standardStress(risk, v.exposure, stress);
+    v.haltedInstruments = gate.haltedInstruments();
+    return v;
 }
 
 RiskView SnapshotBuilder::riskView(const EngineContext& ctx, OrderRouter& router, MarketState& market,

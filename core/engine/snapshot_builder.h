@@ -14,6 +14,7 @@ class AgentSupervisor;
 class MarketState;
 class OrderRouter;
 class ReplayApplier;
+class RiskGate;
 struct EngineContext;
 
 class SnapshotBuilder {
@@ -35,6 +36,7 @@ public:
     std::shared_ptr<EngineSnapshot> build(const EngineContext& ctx, Parts parts, std::uint64_t epoch, bool jumped);
     // The risk gauges now: P&L, exposure, volatility and VaR, the limits and their usage.
     static RiskView riskView(const EngineContext& ctx, OrderRouter& router, MarketState& market, const AgentSupervisor& agents);
+    static PortfolioView portfolioView(RiskGate& gate);
 
 private:
     void addAgents(const EngineContext& ctx, Parts parts, EngineSnapshot& s) const;

@@ -47,6 +47,10 @@ const char* toString(DenyReason r)
     case DenyReason::Duplicate: return "duplicate";
     case DenyReason::SelfTrade: return "self_trade";
     case DenyReason::Reconciling: return "reconciling";
+    case DenyReason::NetNotional: return "net_notional";
+    case DenyReason::Concentration: return "concentration";
+    case DenyReason::PortfolioEs: return "portfolio_es";
+    case DenyReason::InstrumentHalted: return "instrument_halted";
     case DenyReason::Count: break;
     }
     return "?";
@@ -61,7 +65,128 @@ bool reaches(Side side, OrderType type, Price price, Price restingPrice)
 
 RiskGate::RiskGate(RiskLimits limits) : m_limits(std::move(limits)) {}
 
-void RiskGate::addInstrument(const Instrument& instrument) { m_exposure[instrument.symbol].instrument = instrument; }
+void RiskGate::addInstrument(const Instrument& instrument)
+{
+    Exposure& e = m_exposure[instrument.symbol];
+    e.instrument = instrument;
+    e.riskIndex = m_portfolio.addInstrument(instrument.symbol);
+    if (m_marks.size() < m_portfolio.size())
+        m_marks.resize(m_portfolio.size(), 0.0);
+    m_portfolioStale = true;
+}
+
+void RiskGate::notePrices(Timestamp now)
+{
+    const Timestamp interval = static_cast<Timestamp>(m_portfolio.config().sampleIntervalS * 1e9);
+    if (now < m_nextSample)
+        return;
+    m_nextSample = now + interval;
+    std::vector<double> prices(m_portfolio.size(), 0.0);
+    for (const auto& kv : m_exposure) {
+        const Exposure& e = kv.second;
+        if (e.reference > 0)
+            prices[e.riskIndex] = static_cast<double>(e.reference) * e.instrument.tickSize;
+    }
+    m_portfolio.addSample(prices);
+    for (std::size_t i = 0; i < prices.size(); ++i)
+        if (prices[i] > 0)
+            m_marks[i] = prices[i];
+    m_portfolioStale = true;
+}
+
+double RiskGate::markOf(const Exposure& e)
+{
+    double& mark = m_marks[e.riskIndex];
+    if (mark <= 0 && e.reference > 0)
+        mark = static_cast<double>(e.reference) * e.instrument.tickSize;
+    return mark;
+}
+
+void RiskGate::syncPortfolio()
+{
+    if (m_portfolio.config().horizonS != m_limits.esHorizonS) {
+        PortfolioRiskConfig c = m_portfolio.config();
+        c.horizonS = m_limits.esHorizonS;
+        m_portfolio.setConfig(c);
+        m_portfolioStale = true;
+    }
+    if (m_portfolioStale) {
+        std::vector<double> w(m_portfolio.size(), 0.0);
+        for (auto& kv : m_exposure) {
+            const Exposure& e = kv.second;
+            w[e.riskIndex] = static_cast<double>(e.position + e.workingBuy - e.workingSell) * markOf(e);
+        }
+        m_portfolio.prepare(w);
+        m_portfolioStale = false;
+        return;
+    }
+    const std::vector<double>& prepared = m_portfolio.preparedExposure();
+    for (auto& kv : m_exposure) {
+        const Exposure& e = kv.second;
+        const double now = static_cast<double>(e.position + e.workingBuy - e.workingSell) * markOf(e);
+        if (now != prepared[e.riskIndex])
+            m_portfolio.shift(e.riskIndex, now - prepared[e.riskIndex]);
+    }
+}
+
+std::vector<double> RiskGate::portfolioExposure()
+{
+    syncPortfolio();
+    return m_portfolio.preparedExposure();
+}
+
+PortfolioFigures RiskGate::portfolioFigures(RiskMethod method)
+{
+    syncPortfolio();
+    return m_portfolio.figures(m_portfolio.preparedExposure(), method);
+}
+
+std::vector<double> RiskGate::esContributions()
+{
+    syncPortfolio();
+    return m_portfolio.esContributions();
+}
+
+GateVerdict RiskGate::checkPortfolio(const Exposure& e, Side side, Quantity addQty)
+{
+    syncPortfolio();
+    const std::vector<double>& w = m_portfolio.preparedExposure();
+    const std::size_t i = e.riskIndex;
+    const double delta = (side == Side::Buy ? 1.0 : -1.0) * static_cast<double>(addQty) * markOf(e);
+    double net = 0, gross = 0, largest = 0, largestAfter = 0, grossAfter = 0;
+    std::size_t largestIndex = 0;
+    for (std::size_t k = 0; k < w.size(); ++k) {
+        const double after = k == i ? w[k] + delta : w[k];
+        net += w[k];
+        gross += std::fabs(w[k]);
+        grossAfter += std::fabs(after);
+        largest = std::max(largest, std::fabs(w[k]));
+        if (std::fabs(after) > largestAfter) {
+            largestAfter = std::fabs(after);
+            largestIndex = k;
+        }
+    }
+    const double netAfter = net + delta;
+    if (std::fabs(netAfter) > m_limits.maxNetNotional && std::fabs(netAfter) > std::fabs(net))
+        return GateVerdict{DenyReason::NetNotional, "net notional would reach " + num(netAfter) + " (now " + num(net)
+                               + "), limit " + num(m_limits.maxNetNotional), {}};
+    const double share = grossAfter > 0 ? 100.0 * largestAfter / grossAfter : 0.0;
+    const double shareBefore = gross > 0 ? 100.0 * largest / gross : 0.0;
+    // Worse: the largest share grows through this name, or the check starts to apply.
+    const bool worse = largestIndex == i && (share > shareBefore || gross <= m_limits.concentrationMinGross);
+    if (grossAfter > m_limits.concentrationMinGross && share > m_limits.maxConcentrationPercent && worse)
+        return GateVerdict{DenyReason::Concentration, m_portfolio.symbol(i) + " would be " + num(share)
+                               + "% of gross exposure " + num(grossAfter) + " (now " + num(shareBefore) + "%), limit "
+                               + num(m_limits.maxConcentrationPercent) + "%", {}};
+    const double before = m_portfolio.esWith(i, 0, RiskMethod::Parametric);
+    const double after = m_portfolio.esWith(i, delta, RiskMethod::Parametric);
+    if (after > m_limits.maxPortfolioEs && after > before)
+        return GateVerdict{DenyReason::PortfolioEs, "portfolio ES (99%, " + num(m_limits.esHorizonS) + " s) would reach "
+                               + num(after) + " (now " + num(before) + "; " + m_portfolio.symbol(i) + " "
+                               + (side == Side::Buy ? "+" : "-") + num(std::fabs(delta)) + "), limit "
+                               + num(m_limits.maxPortfolioEs), {}};
+    return {};
+}
 
 void RiskGate::setReference(const std::string& symbol, Price reference)
 {
@@ -87,6 +212,12 @@ void RiskGate::resume()
 {
     m_halted = false;
     m_haltReason.clear();
+    m_haltedInstruments.clear();
+}
+
+void RiskGate::haltInstrument(const std::string& symbol, const std::string& why)
+{
+    m_haltedInstruments[symbol] = why;
 }
 
 GateVerdict RiskGate::deny(DenyReason r, std::string text)
@@ -195,6 +326,10 @@ GateVerdict RiskGate::checkNew(const OrderRequest& o, const std::string& agent, 
     const bool reducing = reducesPosition(o);
     if (m_halted && !reducing)
         return deny(DenyReason::Halted, "trading halted (" + m_haltReason + "); only risk-reducing orders pass");
+    const auto stopped = m_haltedInstruments.find(o.symbol);
+    if (stopped != m_haltedInstruments.end() && !reducing)
+        return deny(DenyReason::InstrumentHalted,
+                    o.symbol + " halted (" + stopped->second + "); only risk-reducing orders pass");
     if (m_limits.restricted.count(o.symbol))
         return deny(DenyReason::Restricted, o.symbol + " is restricted");
     if (static_cast<double>(o.qty) > m_limits.maxOrderQty)
@@ -219,6 +354,8 @@ GateVerdict RiskGate::checkNew(const OrderRequest& o, const std::string& agent, 
     }
     if (!reducing) {
         GateVerdict v = checkExposure(e, o.side, o.qty, px, orderNotional);
+        if (v.passed())
+            v = checkPortfolio(e, o.side, o.qty);
         if (!v.passed())
             return deny(v.reason, v.text);
         if (m_limits.dailyLossLimit > 0 && m_pnl <= -m_limits.dailyLossLimit)
@@ -274,6 +411,10 @@ GateVerdict RiskGate::checkReplace(const OrderRequest& current, Quantity leaves,
     const Quantity added = newLeaves - leaves;
     if (m_halted && added > 0)
         return deny(DenyReason::Halted, "trading halted (" + m_haltReason + "); a replace may not add quantity");
+    const auto stopped = m_haltedInstruments.find(current.symbol);
+    if (stopped != m_haltedInstruments.end() && added > 0)
+        return deny(DenyReason::InstrumentHalted,
+                    current.symbol + " halted (" + stopped->second + "); a replace may not add quantity");
     if (static_cast<double>(newQty) > m_limits.maxOrderQty)
         return deny(DenyReason::OrderQty, "quantity " + std::to_string(newQty) + " above the limit " + num(m_limits.maxOrderQty));
     if (current.type == OrderType::Limit && e.reference > 0) {
@@ -289,6 +430,8 @@ GateVerdict RiskGate::checkReplace(const OrderRequest& current, Quantity leaves,
         return deny(DenyReason::OrderNotional, "notional " + num(n) + " above the limit " + num(m_limits.maxOrderNotional));
     if (added > 0) {
         GateVerdict v = checkExposure(e, current.side, added, newPrice, notional(e, newPrice, added));
+        if (v.passed())
+            v = checkPortfolio(e, current.side, added);
         if (!v.passed())
             return deny(v.reason, v.text);
     }
@@ -403,6 +546,9 @@ std::vector<LimitUsage> RiskGate::utilisation(Timestamp now)
     u.push_back({"max_orders_per_second", static_cast<double>(m_orders.count(now)), m_limits.maxOrdersPerSecond});
     u.push_back({"max_messages_per_second", static_cast<double>(m_messages.count(now)), m_limits.maxMessagesPerSecond});
     u.push_back({"daily_loss_limit", std::max(0.0, -m_pnl), m_limits.dailyLossLimit});
+    const PortfolioFigures f = portfolioFigures(RiskMethod::Parametric);
+    u.push_back({"max_net_notional", std::fabs(f.net), m_limits.maxNetNotional});
+    u.push_back({"max_portfolio_es", f.es, m_limits.maxPortfolioEs});
     return u;
 }
 

@@ -5,6 +5,7 @@
 // orders from the moment they pass, so a burst cannot slip past the position limit
 // while acknowledgements are in flight.
 #include "model/order.h"
+#include "risk/portfolio_risk.h"
 #include "risk/rate_window.h"
 #include "risk/risk_limits.h"
 
@@ -35,6 +36,10 @@ enum class DenyReason : std::uint8_t {
     Duplicate,
     SelfTrade, // would trade against one of our own working orders
     Reconciling, // after a restart, until the counterparty has said what became of our orders
+    NetNotional,
+    Concentration,
+    PortfolioEs, // the portfolio's expected shortfall would pass its limit
+    InstrumentHalted, // an instrument or cluster kill stopped new risk in it
     Count
 };
 const char* toString(DenyReason r);
@@ -95,6 +100,10 @@ public:
     void resume();
     bool halted() const { return m_halted; }
     const std::string& haltReason() const { return m_haltReason; }
+    // Halted instruments (an instrument or cluster kill): there too only orders that
+    // reduce the position pass. resume() lifts them with the global halt.
+    void haltInstrument(const std::string& symbol, const std::string& why);
+    const std::map<std::string, std::string>& haltedInstruments() const { return m_haltedInstruments; }
 
     // A new order. On a pass the order's exposure and rates are recorded at once.
     // `own`: our working orders that self-trade prevention weighs against it (the caller
@@ -123,6 +132,15 @@ public:
     void onWorkingReduced(const std::string& symbol, Side side, Quantity qty); // cancelled, rejected, expired
     void onOrderClosed(); // an order passed by the gate is no longer working
 
+    // Portfolio risk. The engine calls notePrices on market data; every sample interval
+    // the references become a return sample of the EWMA covariance behind the ES check.
+    void notePrices(Timestamp now);
+    const PortfolioRisk& portfolio() const { return m_portfolio; }
+    // Positions plus working orders (buys minus sells) at the marks, per portfolio index.
+    std::vector<double> portfolioExposure();
+    PortfolioFigures portfolioFigures(RiskMethod method);
+    std::vector<double> esContributions();
+
     bool reducesPosition(const OrderRequest& order) const;
     Quantity position(const std::string& symbol) const;
     Quantity working(const std::string& symbol, Side side) const;
@@ -139,6 +157,7 @@ private:
         Quantity position = 0;
         Quantity workingBuy = 0;
         Quantity workingSell = 0;
+        std::size_t riskIndex = 0; // in m_portfolio
     };
     struct AgentRates {
         RateWindow orders;
@@ -146,6 +165,11 @@ private:
     GateVerdict deny(DenyReason r, std::string text);
     GateVerdict checkExposure(const Exposure& e, Side side, Quantity addQty, Price price, double addNotional) const;
     double grossNotional() const;
+    // Net, concentration and ES of the portfolio if `addQty` more worked on `side`; an
+    // order is never refused for a measure it does not make worse.
+    GateVerdict checkPortfolio(const Exposure& e, Side side, Quantity addQty);
+    void syncPortfolio(); // the prepared exposure follows positions, working orders and marks
+    double markOf(const Exposure& e);
     double notional(const Exposure& e, Price price, Quantity qty) const;
     // Applies the self-trade policy to an order that passed every other check; the
     // verdict is a denial (cancel_new, cancel_both) or a pass, with resting orders to cancel.
@@ -162,8 +186,13 @@ private:
     double m_pnl = 0;
     bool m_halted = false;
     std::string m_haltReason;
+    std::map<std::string, std::string> m_haltedInstruments; // symbol -> why
     std::array<std::uint64_t, static_cast<std::size_t>(DenyReason::Count)> m_denials{};
     std::map<std::string, SelfTradeCount> m_selfTrades;
+    PortfolioRisk m_portfolio;
+    std::vector<double> m_marks; // price per unit at the last sample, per portfolio index
+    Timestamp m_nextSample = 0;
+    bool m_portfolioStale = true; // a new instrument or sample: prepare from scratch
 };
 
 } // namespace hm

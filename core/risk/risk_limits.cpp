@@ -24,6 +24,12 @@ double* numericField(RiskLimits& l, const std::string& name)
     if (name == "max_messages_per_second") return &l.maxMessagesPerSecond;
     if (name == "daily_loss_limit") return &l.dailyLossLimit;
     if (name == "duplicate_window_ms") return &l.duplicateWindowMs;
+    if (name == "max_net_notional") return &l.maxNetNotional;
+    if (name == "max_concentration_percent") return &l.maxConcentrationPercent;
+    if (name == "concentration_min_gross") return &l.concentrationMinGross;
+    if (name == "max_portfolio_es") return &l.maxPortfolioEs;
+    if (name == "es_horizon_s") return &l.esHorizonS;
+    if (name == "cluster_correlation") return &l.clusterCorrelation;
     return nullptr;
 }
 
@@ -80,6 +86,12 @@ bool parseSelfTradePolicy(const std::string& text, SelfTradePolicy& out)
     return false;
 }
 
+bool isPortfolioLimit(const std::string& name)
+{
+    return name == "max_net_notional" || name == "max_concentration_percent" || name == "concentration_min_gross"
+           || name == "max_portfolio_es" || name == "es_horizon_s" || name == "cluster_correlation";
+}
+
 const std::vector<LimitField>& limitFields()
 {
     // The range each field accepts is part of its description, so the editor's tooltip,
@@ -99,6 +111,12 @@ const std::vector<LimitField>& limitFields()
             {"max_messages_per_second", "msgs/s", "new, cancel and replace messages; cancels always pass but count", 1, kRate, false, true},
             {"daily_loss_limit", "currency", "realized plus unrealized loss that halts trading", 0, kMoney, true, false},
             {"duplicate_window_ms", "ms", "an identical order from the same agent within this window is refused", 0, 86400000, false, true},
+            {"max_net_notional", "currency", "|sum over instruments of position plus working buys minus working sells| at the reference", 0, kMoney, true, false},
+            {"max_concentration_percent", "%", "largest instrument's share of gross exposure, once gross passes concentration_min_gross", 0, 100, true, false},
+            {"concentration_min_gross", "currency", "gross exposure below which concentration is not checked", 0, kMoney, false, false},
+            {"max_portfolio_es", "currency", "expected shortfall at 99% over es_horizon_s of positions plus working orders (EWMA covariance)", 0, kMoney, true, false},
+            {"es_horizon_s", "s", "horizon of the portfolio VaR and expected shortfall", 1, 432000, false, false},
+            {"cluster_correlation", "", "instruments correlated above this form a cluster: the cluster kill's reach", 0, 0.99, true, false},
             {"restricted", "symbols", "comma-separated instruments nobody may trade"},
             {"self_trade_prevention", "policy",
              "an order that would trade against our own: off, cancel_new, cancel_resting or cancel_both"},

@@ -34,6 +34,13 @@ struct RiskLimits {
     double maxMessagesPerSecond = 600; // new + cancel + replace, all agents
     double dailyLossLimit = 50000;     // realized + unrealized; hitting it halts trading
     double duplicateWindowMs = 200;    // same agent, side, qty, price and instrument
+    // The portfolio: positions plus working orders across instruments, at the reference.
+    double maxNetNotional = 5000000;
+    double maxConcentrationPercent = 100; // the largest name's share of gross exposure...
+    double concentrationMinGross = 250000; // ...checked once gross exposure passes this
+    double maxPortfolioEs = 250000;        // expected shortfall at 99% over esHorizonS
+    double esHorizonS = 600;
+    double clusterCorrelation = 0.7; // instruments correlated above this form a cluster (cluster kill)
     std::set<std::string> restricted;
     SelfTradePolicy selfTradePolicy = SelfTradePolicy::CancelNew;
 };
@@ -54,6 +61,9 @@ struct LimitField {
 
 // Every editable limit, in the order the editor shows them.
 const std::vector<LimitField>& limitFields();
+
+// The limits on the whole portfolio (net, concentration, ES and its horizon, clusters).
+bool isPortfolioLimit(const std::string& name);
 
 // The value of a field as text ("" and false for an unknown name).
 bool limitValue(const RiskLimits& limits, const std::string& name, std::string& value);
