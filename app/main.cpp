@@ -10,6 +10,7 @@
 #include "snapshot_bridge.h"
 #include "theme.h"
 #include "replay/replay_session.h"
+#include "sim/sim_config.h"
 
 #include <chrono>
 #include <tuple>
@@ -60,7 +61,7 @@ int parse(QCoreApplication& app, Parsed& out)
     QCommandLineOption config(QStringLiteral("session-config"), QStringLiteral("QuickFIX session settings file for an external venue or broker."), QStringLiteral("FILE"));
     QCommandLineOption journal(QStringLiteral("journal"), QStringLiteral("Journal file to write (default: a new file in the data directory)."), QStringLiteral("FILE"));
     QCommandLineOption noJournal(QStringLiteral("no-journal"), QStringLiteral("Do not journal this session."));
-    QCommandLineOption instruments(QStringLiteral("instruments"), QStringLiteral("Instruments SYM[:TICK[:LOT[:CCY]]],... (default HMX:0.01:1:USD)."), QStringLiteral("LIST"));
+    QCommandLineOption instruments(QStringLiteral("instruments"), QStringLiteral("Instruments SYM[:TICK[:LOT[:CCY]]],... (default: the embedded simulator's universe, or HMX:0.01:1:USD with --session-config)."), QStringLiteral("LIST"));
     QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Where stores, logs and journals go (default ~/.local/share/helmsman)."), QStringLiteral("DIR"));
     QCommandLineOption shot(QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window after --screenshot-delay seconds, then quit."), QStringLiteral("FILE"));
     QCommandLineOption shotDelay(QStringLiteral("screenshot-delay"), QStringLiteral("Seconds before the screenshot (default 8)."), QStringLiteral("SECONDS"));
@@ -187,6 +188,14 @@ int parse(QCoreApplication& app, Parsed& out)
             std::cerr << "helmsman: --instruments: " << e.what() << "\n";
             return 2;
         }
+    } else if (out.runtime.sessionSettings.empty()) {
+        // The embedded venue trades its simulator's whole universe; a file that does not
+        // load is the venue's to report (with its own message).
+        hm::SimConfig sim = hm::defaultSimConfig();
+        if (!out.runtime.simConfig.empty() && !hm::loadSimConfig(out.runtime.simConfig, sim).empty())
+            sim = hm::defaultSimConfig();
+        for (const auto& m : sim.universe.members)
+            out.runtime.instruments.push_back(m.instrument);
     }
     return 0;
 }

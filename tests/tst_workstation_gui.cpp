@@ -513,10 +513,11 @@ private Q_SLOTS:
         QVERIFY2(view, "the menu bar has a View menu");
         QCOMPARE(view, &w.viewMenu());
 
-        const QStringList expected{QStringLiteral("ladderDock"),   QStringLiteral("ticketDock"),  QStringLiteral("blotterDock"),
-                                   QStringLiteral("agentsDock"),   QStringLiteral("approvalsDock"),
-                                   QStringLiteral("decisionsDock"), QStringLiteral("riskDock"),   QStringLiteral("feedDock"),
-                                   QStringLiteral("marketDock"),   QStringLiteral("sessionDock"), QStringLiteral("logDock")};
+        const QStringList expected{QStringLiteral("watchlistDock"), QStringLiteral("ladderDock"),  QStringLiteral("ticketDock"),
+                                   QStringLiteral("blotterDock"),   QStringLiteral("agentsDock"),  QStringLiteral("approvalsDock"),
+                                   QStringLiteral("decisionsDock"), QStringLiteral("riskDock"),    QStringLiteral("portfolioDock"),
+                                   QStringLiteral("feedDock"),      QStringLiteral("marketDock"),  QStringLiteral("sessionDock"),
+                                   QStringLiteral("logDock")};
         const QList<QDockWidget*> all = w.findChildren<QDockWidget*>();
         QCOMPARE(all.size(), expected.size()); // no dock left out of the list below
         QStringList listed;

@@ -11,6 +11,16 @@ LadderModel::LadderModel(std::string symbol, QObject* parent)
 {
 }
 
+void LadderModel::setSymbol(const std::string& symbol)
+{
+    if (symbol == m_symbol)
+        return;
+    beginResetModel();
+    m_symbol = symbol;
+    m_rows.assign(2 * kLevels, Row{});
+    endResetModel();
+}
+
 int LadderModel::rowCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : 2 * kLevels; }
 int LadderModel::columnCount(const QModelIndex& parent) const { return parent.isValid() ? 0 : ColumnCount; }
 

@@ -19,6 +19,8 @@ public:
     explicit LadderModel(std::string symbol, QObject* parent = nullptr); // the book it shows
     void update(const EngineSnapshot& snapshot) override;
     void reset() override {} // it shows the book as it is now
+    void setSymbol(const std::string& symbol); // another book; shown from the next snapshot
+    const std::string& symbol() const { return m_symbol; }
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;

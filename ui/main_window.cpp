@@ -14,11 +14,13 @@
 #include "log_panel.h"
 #include "market_panel.h"
 #include "order_ticket.h"
+#include "portfolio_panel.h"
 #include "price_chart.h"
 #include "risk_panel.h"
 #include "session_panel.h"
 #include "snapshot_bridge.h"
 #include "table_view.h"
+#include "watchlist_model.h"
 
 #include <algorithm>
 
@@ -48,13 +50,13 @@
 namespace hm {
 
 namespace {
-constexpr int kLayoutVersion = 2; // bump when docks change, so an old saved layout is ignored
+constexpr int kLayoutVersion = 3; // bump when docks change, so an old saved layout is ignored
 
 } // namespace
 
 MainWindow::MainWindow(EngineCommands& engine, const Instrument& instrument, const QString& venueText,
                        const QString& journalPath, RiskManagerCheck riskCheck, QWidget* parent)
-    : QMainWindow(parent), m_engine(engine), m_instrument(instrument)
+    : QMainWindow(parent), m_engine(engine), m_instrument(instrument), m_venueText(venueText)
 {
     m_baseTitle = tr("Helmsman — %1 — %2").arg(QString::fromStdString(instrument.symbol), venueText);
     m_operator = new OperatorSession(qEnvironmentVariable("USER", QStringLiteral("operator")), std::move(riskCheck), this);
@@ -74,8 +76,21 @@ MainWindow::MainWindow(EngineCommands& engine, const Instrument& instrument, con
     m_ladderView->verticalHeader()->setDefaultSectionSize(18);
     m_ladderView->setMinimumSize(340, 2 * LadderModel::kLevels * 18 + 28); // all levels without scrolling
     connect(m_ladderView, &QTableView::doubleClicked, this, &MainWindow::onLadderDoubleClick);
-    dock(tr("Order book — %1").arg(QString::fromStdString(instrument.symbol)), QStringLiteral("ladderDock"), m_ladderView,
-         Qt::LeftDockWidgetArea);
+    m_watchlist = new WatchlistModel(this);
+    m_watchlistView = makeTableView(m_watchlist, QStringLiteral("watchlistView"), 20, QAbstractItemView::SingleSelection);
+    m_watchlistView->setItemDelegateForColumn(WatchlistModel::Trend, new SparklineDelegate(m_watchlistView));
+    m_watchlistView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_watchlistView->horizontalHeader()->setSectionResizeMode(WatchlistModel::Trend, QHeaderView::Stretch);
+    m_watchlistView->setToolTip(tr("Select an instrument for the ladder, chart and ticket; double-click opens its "
+                                   "order book in a dock of its own"));
+    connect(m_watchlistView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex& current) { selectInstrument(m_watchlist->symbolAt(current.row())); });
+    connect(m_watchlistView, &QTableView::doubleClicked, this,
+            [this](const QModelIndex& index) { openLadder(m_watchlist->symbolAt(index.row())); });
+    QDockWidget* watchDock = dock(tr("Watchlist"), QStringLiteral("watchlistDock"), m_watchlistView, Qt::LeftDockWidgetArea);
+    m_ladderDock = dock(tr("Order book — %1").arg(QString::fromStdString(instrument.symbol)), QStringLiteral("ladderDock"),
+                        m_ladderView, Qt::LeftDockWidgetArea);
+    splitDockWidget(watchDock, m_ladderDock, Qt::Vertical);
 
     m_ticket = new OrderTicket(instrument);
     connect(m_ticket, &OrderTicket::orderRequested, this,
@@ -132,6 +147,14 @@ MainWindow::MainWindow(EngineCommands& engine, const Instrument& instrument, con
     m_risk = new RiskPanel;
     connect(m_risk, &RiskPanel::editLimitsRequested, this, [this] { openLimitsEditor(); });
     QDockWidget* riskDock = dock(tr("Risk"), QStringLiteral("riskDock"), m_risk, Qt::RightDockWidgetArea);
+    m_portfolio = new PortfolioPanel;
+    connect(m_portfolio, &PortfolioPanel::killInstrumentRequested, this,
+            [this](const std::string& symbol) { killInstruments({symbol}, tr("instrument %1").arg(QString::fromStdString(symbol))); });
+    connect(m_portfolio, &PortfolioPanel::killClusterRequested, this,
+            [this](const std::vector<std::string>& symbols) { killInstruments(symbols, tr("cluster")); });
+    QDockWidget* portfolioDock = dock(tr("Portfolio risk"), QStringLiteral("portfolioDock"), m_portfolio, Qt::RightDockWidgetArea);
+    tabifyDockWidget(riskDock, portfolioDock);
+    riskDock->raise();
     m_feed = new FeedPanel;
     QDockWidget* feedDock = dock(tr("Denials and alerts"), QStringLiteral("feedDock"), m_feed, Qt::RightDockWidgetArea);
     m_market = new MarketPanel(instrument.symbol);
@@ -148,8 +171,8 @@ MainWindow::MainWindow(EngineCommands& engine, const Instrument& instrument, con
     tabifyDockWidget(sessionDock, logDock);
     blotterDock->raise();
     // The order in which each snapshot reaches them.
-    m_panels = {m_agents, m_approvals, m_risk, m_feed, m_market, m_decisions, m_ladderModel, m_orderModel, m_fillModel,
-                m_chart, m_session};
+    m_panels = {m_watchlist, m_agents, m_approvals, m_risk, m_portfolio, m_feed, m_market, m_decisions, m_ladderModel,
+                m_orderModel, m_fillModel, m_chart, m_session};
     buildToolbar();
     m_journalPath = journalPath;
     buildMenus();
@@ -396,6 +419,7 @@ void MainWindow::attachReplay(ReplaySession& session)
     m_oversightBar->setEnabled(false);
     m_agents->setEnabled(false);
     m_approvals->setEnabled(false);
+    m_portfolio->setKillsEnabled(false);
     for (auto* b : findChildren<QPushButton*>(QStringLiteral("cancelSelected")))
         b->setEnabled(false);
     for (auto* b : findChildren<QPushButton*>(QStringLiteral("cancelAll")))
@@ -440,13 +464,23 @@ void MainWindow::onSnapshot(const SnapshotPtr& s)
     for (const auto& b : s->books)
         if (b.instrument.symbol == m_instrument.symbol && b.twiceMid > 0)
             m_ticket->setReferencePrice(m_instrument.toPrice(b.twiceMid / 2));
+    if (!m_watchlistView->currentIndex().isValid()) { // the first snapshot: the row of the instrument shown
+        const int row = m_watchlist->rowOf(m_instrument.symbol);
+        if (row >= 0)
+            m_watchlistView->setCurrentIndex(m_watchlist->index(row, 0));
+    }
     QString pos;
+    int open = 0;
     for (const auto& p : s->positions)
-        pos += tr("  %1 pos %2, realized %3, unrealized %4")
-                   .arg(QString::fromStdString(p.position.symbol))
-                   .arg(p.position.qty)
-                   .arg(p.position.realizedTicks * m_instrument.tickSize, 0, 'f', 2)
-                   .arg(p.unrealizedTicks * m_instrument.tickSize, 0, 'f', 2);
+        if (p.position.qty != 0) {
+            ++open;
+            if (p.position.symbol == m_instrument.symbol)
+                pos = tr(" · %1 pos %2").arg(QString::fromStdString(p.position.symbol)).arg(p.position.qty);
+        }
+    pos += tr(" · %1 position(s), realized %2, unrealized %3")
+               .arg(open)
+               .arg(s->risk.realized, 0, 'f', 2)
+               .arg(s->risk.unrealized, 0, 'f', 2);
     const EngineCounters& c = s->counters;
     m_status->setText(tr("orders %1 · fills %2 · rejects %3 · md updates %4%5")
                           .arg(c.ordersSent)
@@ -454,6 +488,63 @@ void MainWindow::onSnapshot(const SnapshotPtr& s)
                           .arg(c.rejects)
                           .arg(c.marketDataUpdates)
                           .arg(pos));
+}
+
+void MainWindow::selectInstrument(const std::string& symbol)
+{
+    if (symbol.empty())
+        return;
+    const int row = m_watchlist->rowOf(symbol);
+    const Instrument* ins = m_watchlist->instrumentAt(row);
+    if (!ins || symbol == m_instrument.symbol)
+        return;
+    m_instrument = *ins;
+    m_ladderModel->setSymbol(symbol);
+    m_chart->setSymbol(symbol, m_watchlist->history(symbol));
+    m_ticket->setInstrument(*ins);
+    m_market->setSymbol(symbol);
+    m_ladderDock->setWindowTitle(tr("Order book — %1").arg(QString::fromStdString(symbol)));
+    if (!m_replayBar) {
+        m_baseTitle = tr("Helmsman — %1 — %2").arg(QString::fromStdString(symbol), m_venueText);
+        onRoleChanged(); // the title carries the role too
+    }
+    if (m_watchlistView->currentIndex().row() != row)
+        m_watchlistView->setCurrentIndex(m_watchlist->index(row, 0));
+    if (m_last)
+        for (SnapshotPanel* p : std::initializer_list<SnapshotPanel*>{m_ladderModel, m_chart, m_market})
+            p->update(*m_last);
+}
+
+QDockWidget* MainWindow::openLadder(const std::string& symbol)
+{
+    if (symbol.empty())
+        return nullptr;
+    auto known = m_extraLadders.find(symbol);
+    if (known != m_extraLadders.end()) {
+        known->second->show();
+        known->second->raise();
+        return known->second;
+    }
+    auto* model = new LadderModel(symbol, this);
+    QTableView* view = makeTableView(model, QStringLiteral("ladderView-%1").arg(QString::fromStdString(symbol)));
+    view->setSelectionMode(QAbstractItemView::NoSelection);
+    view->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    view->verticalHeader()->setDefaultSectionSize(18);
+    QDockWidget* d = dock(tr("Order book — %1").arg(QString::fromStdString(symbol)),
+                          QStringLiteral("ladderDock-%1").arg(QString::fromStdString(symbol)), view, Qt::LeftDockWidgetArea);
+    d->setFloating(true);
+    d->resize(360, 2 * LadderModel::kLevels * 18 + 60);
+    m_panels.push_back(model);
+    m_extraLadders[symbol] = d;
+    if (m_last)
+        model->update(*m_last);
+    return d;
+}
+
+void MainWindow::killInstruments(const std::vector<std::string>& symbols, const QString& what)
+{
+    m_engine.killInstruments(symbols, 0, m_operator->actor(), ("kill of the " + what + " from the window").toStdString(),
+                             replyOnUi(this, [this](bool ok, const QString& t) { showMessage(ok, t); }));
 }
 
 void MainWindow::cancelSelected()

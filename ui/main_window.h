@@ -9,6 +9,8 @@
 
 #include <QMainWindow>
 
+#include <map>
+
 #include <vector>
 
 class QAction;
@@ -37,8 +39,10 @@ class LogPanel;
 class MarketPanel;
 class OrderTableModel;
 class OrderTicket;
+class PortfolioPanel;
 class PriceChart;
 class RiskPanel;
+class WatchlistModel;
 class SessionPanel;
 class SnapshotBridge;
 
@@ -70,6 +74,16 @@ public:
     QToolButton& killButton() { return *m_killButton; }
     QAction& killAction() { return *m_killAction; }
     const SnapshotPtr& lastSnapshot() const { return m_last; }
+    WatchlistModel& watchlist() { return *m_watchlist; }
+    QTableView& watchlistView() { return *m_watchlistView; }
+    PortfolioPanel& portfolio() { return *m_portfolio; }
+    // The instrument the ladder, the chart, the ticket and the market panel show.
+    const Instrument& instrument() const { return m_instrument; }
+    void selectInstrument(const std::string& symbol);
+    // Another order book in a dock of its own (a watchlist row's double-click).
+    QDockWidget* openLadder(const std::string& symbol);
+    // The kill of instruments (a cluster's members, or one), from the portfolio panel.
+    void killInstruments(const std::vector<std::string>& symbols, const QString& what);
     // Every dock, in the order the View menu lists them; the menu holds their toggle actions.
     const std::vector<QDockWidget*>& docks() const { return m_docks; }
     QMenu& viewMenu() { return *m_viewMenu; }
@@ -109,6 +123,12 @@ private:
 
     EngineCommands& m_engine;
     Instrument m_instrument;
+    WatchlistModel* m_watchlist = nullptr;
+    QTableView* m_watchlistView = nullptr;
+    PortfolioPanel* m_portfolio = nullptr;
+    QDockWidget* m_ladderDock = nullptr;
+    std::map<std::string, QDockWidget*> m_extraLadders;
+    QString m_venueText;
     SnapshotBridge* m_bridge;
     LadderModel* m_ladderModel;
     QTableView* m_ladderView;

@@ -149,6 +149,15 @@ void MarketPanel::update(const EngineSnapshot& s)
     }
 }
 
+void MarketPanel::setSymbol(const std::string& symbol)
+{
+    if (symbol == m_symbol)
+        return;
+    m_symbol = symbol;
+    m_timeline->clear();
+    m_regime->clear();
+}
+
 QString MarketPanel::valueText(const std::string& feature) const
 {
     for (int i = 0; i < m_table->rowCount(); ++i)

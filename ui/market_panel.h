@@ -57,6 +57,8 @@ public:
 
     RegimeTimeline& timeline() { return *m_timeline; }
     void reset() override { m_timeline->clear(); }
+    void setSymbol(const std::string& symbol); // another instrument's regime and features
+    const std::string& symbol() const { return m_symbol; }
 
 private:
     std::string m_symbol;

@@ -8,6 +8,9 @@
 #include <QPushButton>
 #include <QSpinBox>
 
+#include <algorithm>
+#include <cmath>
+
 namespace hm {
 
 OrderTicket::OrderTicket(const Instrument& instrument, QWidget* parent) : QWidget(parent), m_instrument(instrument)
@@ -17,10 +20,10 @@ OrderTicket::OrderTicket(const Instrument& instrument, QWidget* parent) : QWidge
     // Compact: two fields a row, so the ticket fits under the ladder on a 1000-pixel screen.
     auto* form = new QGridLayout;
     form->setVerticalSpacing(4);
-    auto* symbol = new QLabel(QStringLiteral("<b>%1</b> (%2)").arg(QString::fromStdString(instrument.symbol),
-                                                                   QString::fromStdString(instrument.currency)));
+    m_symbol = new QLabel;
+    m_symbol->setObjectName(QStringLiteral("ticketSymbol"));
     form->addWidget(new QLabel(tr("Instrument")), 0, 0);
-    form->addWidget(symbol, 0, 1);
+    form->addWidget(m_symbol, 0, 1);
     m_type = new QComboBox;
     m_type->addItem(tr("Limit"));
     m_type->addItem(tr("Market"));
@@ -33,16 +36,12 @@ OrderTicket::OrderTicket(const Instrument& instrument, QWidget* parent) : QWidge
     form->addWidget(m_tif, 1, 3);
     m_qty = new QSpinBox;
     m_qty->setObjectName(QStringLiteral("ticketQty"));
-    m_qty->setRange(static_cast<int>(instrument.lotSize), 10000000);
-    m_qty->setSingleStep(static_cast<int>(100 * instrument.lotSize));
-    m_qty->setValue(static_cast<int>(100 * instrument.lotSize));
     form->addWidget(new QLabel(tr("Qty")), 2, 0);
     form->addWidget(m_qty, 2, 1);
     m_price = new QDoubleSpinBox;
     m_price->setObjectName(QStringLiteral("ticketPrice"));
     m_price->setDecimals(2);
     m_price->setRange(0.0, 1e9);
-    m_price->setSingleStep(instrument.tickSize);
     form->addWidget(new QLabel(tr("Price")), 2, 2);
     form->addWidget(m_price, 2, 3);
     connect(m_type, &QComboBox::currentIndexChanged, this, [this](int i) { m_price->setEnabled(i == 0); });
@@ -88,6 +87,25 @@ OrderTicket::OrderTicket(const Instrument& instrument, QWidget* parent) : QWidge
     layout->addLayout(buttons);
     layout->addWidget(m_error);
     layout->addStretch();
+    setInstrument(instrument);
+}
+
+void OrderTicket::setInstrument(const Instrument& instrument)
+{
+    const bool same = instrument.symbol == m_instrument.symbol && m_qty->minimum() == static_cast<int>(instrument.lotSize);
+    m_instrument = instrument;
+    m_symbol->setText(QStringLiteral("<b>%1</b> (%2)").arg(QString::fromStdString(instrument.symbol),
+                                                            QString::fromStdString(instrument.currency)));
+    if (same)
+        return;
+    const int lot = static_cast<int>(std::max<Quantity>(1, instrument.lotSize));
+    m_qty->setRange(lot, 10000000);
+    m_qty->setSingleStep(100 * lot);
+    m_qty->setValue(100 * lot);
+    m_price->setSingleStep(instrument.tickSize);
+    m_price->setDecimals(std::max(2, static_cast<int>(std::ceil(-std::log10(instrument.tickSize) - 1e-9))));
+    m_priceSet = false; // the next reference is this instrument's
+    m_error->clear();
 }
 
 void OrderTicket::setReferencePrice(double price)

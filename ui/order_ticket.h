@@ -19,6 +19,10 @@ class OrderTicket : public QWidget {
     Q_OBJECT
 public:
     explicit OrderTicket(const Instrument& instrument, QWidget* parent = nullptr);
+    // The instrument orders are for (the watchlist's selection): sizes and ticks follow it;
+    // the price box is filled again from its next reference.
+    void setInstrument(const Instrument& instrument);
+    const Instrument& instrument() const { return m_instrument; }
     void setReferencePrice(double price); // fills the price box once, when still empty
     void setPrice(double price);
     void setQuantity(int qty);
@@ -37,6 +41,7 @@ private:
     void send(Side side);
 
     Instrument m_instrument;
+    QLabel* m_symbol;
     QComboBox* m_type;
     QComboBox* m_tif;
     QComboBox* m_workWith;

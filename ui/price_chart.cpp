@@ -72,6 +72,19 @@ void PriceChart::reset()
     m_lastFrameMs = 0;
 }
 
+void PriceChart::setSymbol(const std::string& symbol, const std::vector<std::pair<qint64, double>>& mids)
+{
+    if (symbol == m_symbol)
+        return;
+    reset();
+    m_symbol = symbol;
+    for (const auto& p : mids) {
+        m_midBuffer.add(p.first, p.second);
+        m_lastMidMs = p.first;
+    }
+    render();
+}
+
 void PriceChart::update(const EngineSnapshot& s, const std::string& symbol)
 {
     const BookView* book = nullptr;

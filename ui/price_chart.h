@@ -30,6 +30,9 @@ public:
     void update(const EngineSnapshot& snapshot) override { update(snapshot, m_symbol); }
     void update(const EngineSnapshot& snapshot, const std::string& symbol);
     void reset() override; // a replay jumped: the history starts over
+    // Draws another book from now on, starting from its mids so far (engine ms, price).
+    void setSymbol(const std::string& symbol, const std::vector<std::pair<qint64, double>>& mids = {});
+    const std::string& symbol() const { return m_symbol; }
     int midPoints() const;   // drawn now
     int tradePoints() const; // drawn now
     int heldPoints() const;  // in the buffers behind the series
