@@ -326,7 +326,7 @@ int main(int argc, char** argv)
 
     auto& gui = static_cast<QApplication&>(*app);
     hm::applyDarkTheme(gui);
-    const hm::Instrument instrument = runtime->engine().config().instruments.front();
+    const hm::Instrument instrument = runtime->primaryInstrument();
     const QString venueText = runtime->embedded() ? QObject::tr("embedded venue")
                                                   : QString::fromStdString(runtime->options().sessionSettings);
     const std::string dataDir = runtime->options().dataDirectory.empty() ? hm::defaultDataDirectory()

@@ -249,6 +249,15 @@ Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options))
 
 Runtime::~Runtime() { stop(); }
 
+Instrument Runtime::primaryInstrument() const
+{
+    for (const auto& a : m_agentSpecs)
+        for (const auto& i : m_options.instruments)
+            if (i.symbol == a.symbol)
+                return i;
+    return m_options.instruments.front();
+}
+
 void Runtime::start()
 {
     if (m_started)

@@ -58,6 +58,8 @@ public:
     std::string controlSocketPath() const;
     std::string journalPath() const;
     bool embedded() const { return m_options.sessionSettings.empty(); }
+    // The instrument a window opens on: the first configured agent's, else the first.
+    Instrument primaryInstrument() const;
     // The configured agents the engine refused at start ("id: reason"), once it has
     // answered for every one of them or `timeoutMs` has passed.
     std::vector<std::string> refusedAgents(int timeoutMs) const;

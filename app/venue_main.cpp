@@ -1,6 +1,7 @@
 // helmsman-venue: the simulated venue on its own, for other FIX clients.
 #include "fix/fix_venue.h"
 #include "runtime.h"
+#include "sim/sim_config.h"
 
 #include <spdlog/spdlog.h>
 
@@ -23,6 +24,7 @@ void onSignal(int) { g_stop = true; }
 void usage(std::ostream& out)
 {
     out << "Usage: helmsman-venue [--port N] [--seed N] [--instruments SYM[:TICK[:LOT[:CCY]]],...]\n"
+           "                      (default: the simulator's universe; HMX with --flow 0)\n"
            "                      [--comp-id ID] [--clients ID,...] [--password PW] [--flow N]\n"
            "                      [--store DIR] [--dictionary FILE] [--log-messages]\n"
            "                      [--sim-config FILE] [--regime NAME] [--speed X]\n"
@@ -147,6 +149,14 @@ int main(int argc, char** argv)
             std::cerr << "helmsman-venue: " << a << ": " << e.what() << "\n";
             return 2;
         }
+    }
+    if (c.instruments.empty() && c.flowOrdersPerSecond > 0) {
+        // The simulator's whole universe; a file that does not load is reported by the venue.
+        hm::SimConfig sim = hm::defaultSimConfig();
+        if (!c.simConfigPath.empty() && !hm::loadSimConfig(c.simConfigPath, sim).empty())
+            sim = hm::defaultSimConfig();
+        for (const auto& m : sim.universe.members)
+            c.instruments.push_back(m.instrument);
     }
     hm::makeDirectories(c.storeDirectory);
     hm::FixVenue venue(c);

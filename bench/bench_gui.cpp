@@ -14,6 +14,7 @@
 #include "log_panel.h"
 #include "main_window.h"
 #include "runtime.h"
+#include "sim/sim_config.h"
 #include "snapshot_bridge.h"
 #include "theme.h"
 
@@ -172,7 +173,13 @@ int main(int argc, char** argv)
     RuntimeOptions ro;
     ro.dataDirectory = data;
     ro.resourceDirectory = resources;
-    ro.sessionSettings = writeEmbeddedSessionSettings(data + "/fix", port, dictionary, password, {"HMX"});
+    // The venue trades the simulator's universe (its default); so does the session.
+    std::vector<std::string> symbols;
+    for (const auto& m : defaultSimConfig().universe.members) {
+        ro.instruments.push_back(m.instrument);
+        symbols.push_back(m.instrument.symbol);
+    }
+    ro.sessionSettings = writeEmbeddedSessionSettings(data + "/fix", port, dictionary, password, symbols);
     ro.agentsFile = resources + "/agents/demo.json";
     ro.startAgents = true;
     ro.seed = opt.seed;
@@ -185,7 +192,7 @@ int main(int argc, char** argv)
     }
     attachJournalToLog(runtime->journal());
     applyDarkTheme(app);
-    const Instrument instrument = runtime->engine().config().instruments.front();
+    const Instrument instrument = runtime->primaryInstrument();
     MainWindow window(runtime->engine(), instrument, QStringLiteral("bench venue"),
                       QString::fromStdString(runtime->journalPath()));
     LogPanel* panel = &window.logPanel();

@@ -87,16 +87,18 @@ MainWindow::MainWindow(EngineCommands& engine, const Instrument& instrument, con
             [this](const QModelIndex& current) { selectInstrument(m_watchlist->symbolAt(current.row())); });
     connect(m_watchlistView, &QTableView::doubleClicked, this,
             [this](const QModelIndex& index) { openLadder(m_watchlist->symbolAt(index.row())); });
-    QDockWidget* watchDock = dock(tr("Watchlist"), QStringLiteral("watchlistDock"), m_watchlistView, Qt::LeftDockWidgetArea);
+    QDockWidget* watchDock = dock(tr("Watchlist"), QStringLiteral("watchlistDock"), m_watchlistView, Qt::TopDockWidgetArea);
     m_ladderDock = dock(tr("Order book — %1").arg(QString::fromStdString(instrument.symbol)), QStringLiteral("ladderDock"),
                         m_ladderView, Qt::LeftDockWidgetArea);
-    splitDockWidget(watchDock, m_ladderDock, Qt::Vertical);
 
     m_ticket = new OrderTicket(instrument);
     connect(m_ticket, &OrderTicket::orderRequested, this,
             [this](const OrderRequest& o) { m_engine.submit(o, Origin::desk("ticket")); });
     connect(m_ticket, &OrderTicket::parentRequested, this, &MainWindow::workParentOrder);
     dock(tr("Order ticket"), QStringLiteral("ticketDock"), m_ticket, Qt::LeftDockWidgetArea);
+    // The watchlist sits above the chart, between the left and the right columns.
+    setCorner(Qt::TopLeftCorner, Qt::LeftDockWidgetArea);
+    setCorner(Qt::TopRightCorner, Qt::RightDockWidgetArea);
 
     m_orderModel = new OrderTableModel(this);
     m_orderProxy = new QSortFilterProxyModel(this);
@@ -201,6 +203,7 @@ MainWindow::MainWindow(EngineCommands& engine, const Instrument& instrument, con
     // Applied once the window has its size, or the docks' shares are computed from nothing.
     QTimer::singleShot(0, this, [=] {
         resizeDocks({agentsDock}, {300}, Qt::Vertical);
+        resizeDocks({watchDock}, {195}, Qt::Vertical);
         resizeDocks({blotterDock, agentsDock, approvalsDock}, {400, 750, 450}, Qt::Horizontal);
         resizeDocks({riskDock}, {440}, Qt::Horizontal);
         resizeDocks({riskDock, feedDock}, {480, 200}, Qt::Vertical);

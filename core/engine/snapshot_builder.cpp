@@ -227,10 +227,23 @@ RiskView SnapshotBuilder::riskView(const EngineContext& ctx, OrderRouter& router
         r.drawdown = m.drawdown();
         r.ewmaVol = m.ewmaVol();
         r.garchVol = m.garchVol();
-        r.varParametric = m.parametricVar(r.netExposure);
-        r.varHistorical = m.historicalVar(r.netExposure);
-        r.stress = m.stress().active;
-        r.stressReason = m.stress().reason;
+    }
+    // One-minute VaR per instrument on its own position, added up: no diversification
+    // credit (the portfolio view's VaR and ES take the correlations in). Stress in any
+    // instrument is stress.
+    for (const auto& ins : ctx.config.instruments) {
+        const RiskMetrics& m = market.metrics(ins.symbol);
+        const auto held = router.m_oms.positions().find(ins.symbol);
+        const Position* p = held == router.m_oms.positions().end() ? nullptr : &held->second;
+        const double exposure = p ? static_cast<double>(p->qty) * static_cast<double>(market.twiceMid(ins.symbol)) / 2.0
+                                        * ins.tickSize
+                                  : 0.0;
+        r.varParametric += m.parametricVar(exposure);
+        r.varHistorical += m.historicalVar(exposure);
+        if (m.stress().active && !r.stress) {
+            r.stress = true;
+            r.stressReason = ctx.config.instruments.size() > 1 ? ins.symbol + ": " + m.stress().reason : m.stress().reason;
+        }
     }
     r.killed = agents.m_killed;
     r.halted = gate.halted();
