@@ -283,13 +283,23 @@ void PortfolioRisk::prepare(const std::vector<double>& exposure)
         for (std::size_t j = 0; j < n; ++j)
             m_sigmaW[i] += m_shrunk[i * n + j] * m_prepared[j];
     m_variance = std::max(0.0, dot(m_prepared, m_sigmaW));
+    m_scenarioDirty = true;
+}
+
+void PortfolioRisk::refreshScenarios() const
+{
+    if (!m_scenarioDirty)
+        return;
     m_scenarioPnl.clear();
     for (const auto& r : m_history)
         m_scenarioPnl.push_back(dot(m_prepared, r));
+    m_scenarioDirty = false;
 }
 
 double PortfolioRisk::preparedEs(RiskMethod method) const
 {
+    if (method == RiskMethod::Historical)
+        refreshScenarios();
     if (method == RiskMethod::Historical && !m_scenarioPnl.empty()) {
         const double root = std::sqrt(scale());
         std::vector<double> pnl(m_scenarioPnl);
@@ -304,6 +314,8 @@ double PortfolioRisk::esWith(std::size_t i, double delta, RiskMethod method) con
 {
     if (i >= m_prepared.size())
         return preparedEs(method);
+    if (method == RiskMethod::Historical)
+        refreshScenarios();
     if (method == RiskMethod::Historical && !m_scenarioPnl.empty()) {
         const double root = std::sqrt(scale());
         std::vector<double> pnl(m_scenarioPnl.size());
@@ -325,8 +337,7 @@ void PortfolioRisk::shift(std::size_t i, double delta)
     for (std::size_t j = 0; j < n; ++j)
         m_sigmaW[j] += delta * m_shrunk[j * n + i];
     m_prepared[i] += delta;
-    for (std::size_t k = 0; k < m_scenarioPnl.size(); ++k)
-        m_scenarioPnl[k] += delta * m_history[k][i];
+    m_scenarioDirty = true; // the historical scenarios are summed again when asked for
 }
 
 std::vector<double> PortfolioRisk::esContributions() const

@@ -82,7 +82,8 @@ public:
     void prepare(const std::vector<double>& exposure);
     double preparedEs(RiskMethod method) const;
     double esWith(std::size_t instrument, double deltaExposure, RiskMethod method) const;
-    // The prepared exposure changes by delta in one instrument: O(size() + history).
+    // The prepared exposure changes by delta in one instrument: O(size()); the historical
+    // scenarios are summed again (O(history x size())) only when a historical figure is asked for.
     void shift(std::size_t instrument, double deltaExposure);
     const std::vector<double>& preparedExposure() const { return m_prepared; }
     // Each instrument's share of the prepared parametric ES (Euler allocation: they sum to it).
@@ -122,7 +123,9 @@ private:
     std::vector<double> m_prepared;  // exposure
     std::vector<double> m_sigmaW;    // shrunk covariance x exposure, per interval
     double m_variance = 0;           // exposure' covariance exposure, per interval
-    std::vector<double> m_scenarioPnl; // historical P&L per kept return vector, unscaled
+    void refreshScenarios() const;
+    mutable std::vector<double> m_scenarioPnl; // historical P&L per kept return vector, unscaled
+    mutable bool m_scenarioDirty = true;
 };
 
 } // namespace hm

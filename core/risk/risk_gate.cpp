@@ -92,14 +92,19 @@ void RiskGate::notePrices(Timestamp now)
         if (prices[i] > 0)
             m_marks[i] = prices[i];
     m_portfolioStale = true;
+    syncPortfolio(); // here, on the market-data path, so no order check pays for it
 }
 
-double RiskGate::markOf(const Exposure& e)
+double RiskGate::markOf(const Exposure& e) const { return m_marks[e.riskIndex]; }
+
+void RiskGate::noteExposure(const Exposure& e)
 {
-    double& mark = m_marks[e.riskIndex];
-    if (mark <= 0 && e.reference > 0)
-        mark = static_cast<double>(e.reference) * e.instrument.tickSize;
-    return mark;
+    if (m_portfolioStale)
+        return; // prepared from scratch before the next use
+    const double now = static_cast<double>(e.position + e.workingBuy - e.workingSell) * markOf(e);
+    const double before = m_portfolio.preparedExposure()[e.riskIndex];
+    if (now != before)
+        m_portfolio.shift(e.riskIndex, now - before);
 }
 
 void RiskGate::syncPortfolio()
@@ -110,23 +115,15 @@ void RiskGate::syncPortfolio()
         m_portfolio.setConfig(c);
         m_portfolioStale = true;
     }
-    if (m_portfolioStale) {
-        std::vector<double> w(m_portfolio.size(), 0.0);
-        for (auto& kv : m_exposure) {
-            const Exposure& e = kv.second;
-            w[e.riskIndex] = static_cast<double>(e.position + e.workingBuy - e.workingSell) * markOf(e);
-        }
-        m_portfolio.prepare(w);
-        m_portfolioStale = false;
-        return;
-    }
-    const std::vector<double>& prepared = m_portfolio.preparedExposure();
+    if (!m_portfolioStale)
+        return; // noteExposure() kept it up to date
+    std::vector<double> w(m_portfolio.size(), 0.0);
     for (auto& kv : m_exposure) {
         const Exposure& e = kv.second;
-        const double now = static_cast<double>(e.position + e.workingBuy - e.workingSell) * markOf(e);
-        if (now != prepared[e.riskIndex])
-            m_portfolio.shift(e.riskIndex, now - prepared[e.riskIndex]);
+        w[e.riskIndex] = static_cast<double>(e.position + e.workingBuy - e.workingSell) * markOf(e);
     }
+    m_portfolio.prepare(w);
+    m_portfolioStale = false;
 }
 
 std::vector<double> RiskGate::portfolioExposure()
@@ -191,8 +188,14 @@ GateVerdict RiskGate::checkPortfolio(const Exposure& e, Side side, Quantity addQ
 void RiskGate::setReference(const std::string& symbol, Price reference)
 {
     auto it = m_exposure.find(symbol);
-    if (it != m_exposure.end() && reference > 0)
-        it->second.reference = reference;
+    if (it == m_exposure.end() || reference <= 0)
+        return;
+    it->second.reference = reference;
+    double& mark = m_marks[it->second.riskIndex];
+    if (mark <= 0) { // the first price: exposure in it counts from now
+        mark = static_cast<double>(reference) * it->second.instrument.tickSize;
+        m_portfolioStale = true;
+    }
 }
 
 void RiskGate::setPnl(double pnl)
@@ -396,6 +399,7 @@ GateVerdict RiskGate::checkNew(const OrderRequest& o, const std::string& agent, 
     m_messages.add(now);
     ++m_openOrders;
     (o.side == Side::Buy ? e.workingBuy : e.workingSell) += o.qty;
+    noteExposure(e);
     return stp;
 }
 
@@ -445,8 +449,10 @@ GateVerdict RiskGate::checkReplace(const OrderRequest& current, Quantity leaves,
         return stp;
     m_messages.add(now);
     // Count the larger size at once; a smaller one is released when the venue confirms.
-    if (added > 0)
+    if (added > 0) {
         (current.side == Side::Buy ? e.workingBuy : e.workingSell) += added;
+        noteExposure(e);
+    }
     return stp;
 }
 
@@ -459,6 +465,8 @@ void RiskGate::replaceRecorded(const OrderRequest& current, Quantity leaves, Qua
     const Quantity added = std::max<Quantity>(0, newQty - (current.qty - leaves)) - leaves;
     if (it != m_exposure.end() && added > 0)
         (current.side == Side::Buy ? it->second.workingBuy : it->second.workingSell) += added;
+    if (it != m_exposure.end())
+        noteExposure(it->second);
 }
 
 void RiskGate::admitRecorded(const OrderRequest& o, const std::string& agent, Timestamp now)
@@ -468,16 +476,20 @@ void RiskGate::admitRecorded(const OrderRequest& o, const std::string& agent, Ti
     m_messages.add(now);
     ++m_openOrders;
     auto it = m_exposure.find(o.symbol);
-    if (it != m_exposure.end())
+    if (it != m_exposure.end()) {
         (o.side == Side::Buy ? it->second.workingBuy : it->second.workingSell) += o.qty;
+        noteExposure(it->second);
+    }
 }
 
 void RiskGate::carriedOver(const std::string& symbol, Side side, Quantity working)
 {
     ++m_openOrders;
     auto it = m_exposure.find(symbol);
-    if (it != m_exposure.end())
+    if (it != m_exposure.end()) {
         (side == Side::Buy ? it->second.workingBuy : it->second.workingSell) += working;
+        noteExposure(it->second);
+    }
 }
 
 void RiskGate::onFill(const std::string& symbol, Side side, Quantity qty)
@@ -489,6 +501,7 @@ void RiskGate::onFill(const std::string& symbol, Side side, Quantity qty)
     Quantity& w = side == Side::Buy ? e.workingBuy : e.workingSell;
     w = std::max<Quantity>(0, w - qty);
     e.position += side == Side::Buy ? qty : -qty;
+    noteExposure(e);
 }
 
 void RiskGate::onWorkingReduced(const std::string& symbol, Side side, Quantity qty)
@@ -498,6 +511,7 @@ void RiskGate::onWorkingReduced(const std::string& symbol, Side side, Quantity q
         return;
     Quantity& w = side == Side::Buy ? it->second.workingBuy : it->second.workingSell;
     w = std::max<Quantity>(0, w - qty);
+    noteExposure(it->second);
 }
 
 void RiskGate::onOrderClosed()

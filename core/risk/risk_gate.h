@@ -168,8 +168,9 @@ private:
     // Net, concentration and ES of the portfolio if `addQty` more worked on `side`; an
     // order is never refused for a measure it does not make worse.
     GateVerdict checkPortfolio(const Exposure& e, Side side, Quantity addQty);
-    void syncPortfolio(); // the prepared exposure follows positions, working orders and marks
-    double markOf(const Exposure& e);
+    void syncPortfolio(); // prepares the exposure from scratch when a sample or a new name made it stale
+    void noteExposure(const Exposure& e); // after a change to e's position or working orders: O(n)
+    double markOf(const Exposure& e) const;
     double notional(const Exposure& e, Price price, Quantity qty) const;
     // Applies the self-trade policy to an order that passed every other check; the
     // verdict is a denial (cancel_new, cancel_both) or a pass, with resting orders to cancel.
