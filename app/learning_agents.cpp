@@ -68,8 +68,9 @@ void registerLearningAgents(const std::string& directory)
 {
     registerAgentType("signal", [directory](const std::string& symbol, const AgentParams& params, const std::string& model,
                                             std::string& error) -> std::unique_ptr<Agent> {
-        if (!onlyKnownParams("signal", params, {"clip", "max_position", "threshold", "interval_s"}, error))
+        if (!onlyKnownParams("signal", params, {"clip", "max_position", "threshold", "interval_s", "trade"}, error))
             return nullptr;
+        const double trade = agentParam(params, "trade", 1, 0, 1, error); // 0: publish the signal only
         const double clip = agentParam(params, "clip", 100, 1, 1e9, error);
         const double maxPosition = agentParam(params, "max_position", 1000, 1, 1e9, error);
         const double threshold = agentParam(params, "threshold", 0.6, 0.5001, 0.9999, error);
@@ -77,7 +78,8 @@ void registerLearningAgents(const std::string& directory)
         if (!error.empty())
             return nullptr;
         std::unique_ptr<SignalAgent> a(new SignalAgent(resolve(model, directory), symbol, static_cast<Quantity>(clip),
-                                                       static_cast<Quantity>(maxPosition), threshold, interval, error));
+                                                       static_cast<Quantity>(maxPosition), threshold, interval,
+                                                       trade >= 0.5, error));
         if (!error.empty())
             return nullptr;
         return a;

@@ -237,7 +237,7 @@ Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options))
         if (!loadAgentSpecs(m_options.agentsFile, m_agentSpecs, error, regimes))
             throw std::runtime_error("agents: " + error);
         for (const auto& a : m_agentSpecs) {
-            bool known = false;
+            bool known = a.symbol == "*"; // a portfolio agent: every instrument
             for (const auto& i : m_options.instruments)
                 known = known || i.symbol == a.symbol;
             if (!known)

@@ -115,7 +115,7 @@ ExecutionReport report(const std::string& clOrdId, ExecType type, OrderStatus st
     return r;
 }
 
-const OrderRecord* order(const EngineSnapshot& s, const std::string& id)
+[[maybe_unused]] const OrderRecord* order(const EngineSnapshot& s, const std::string& id)
 {
     for (const auto& o : s.orders)
         if (o.clOrdId == id)

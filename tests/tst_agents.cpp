@@ -97,7 +97,7 @@ private Q_SLOTS:
                 return std::unique_ptr<Agent>();
             });
         QVERIFY(loadAgentSpecs(HM_TEST_RESOURCES "/agents/demo.json", specs, error));
-        QCOMPARE(specs.size(), std::size_t(6));
+        QCOMPARE(specs.size(), std::size_t(10)); // six agents on four instruments, three signal publishers, the portfolio agent
     }
 
     void numbersAndNamesInAgentFilesAreChecked_data()

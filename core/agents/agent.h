@@ -42,12 +42,42 @@ struct OrderProposal {
     Quantity qty = 0;
     Price price = 0;
     Rationale why;
+    // A parent order (a portfolio agent's): an execution agent of this type works the
+    // quantity over horizonS once it is approved. Empty for an order.
+    std::string executor;
+    double horizonS = 0;
+    bool isParent() const { return !executor.empty(); }
+};
+
+// A signal agent's current view of an instrument's next move, from -1 (down) to 1 (up),
+// which portfolio agents read.
+struct SignalReading {
+    std::string symbol;
+    double value = 0;
+    Timestamp time = 0;
+    std::string source; // the agent that published it
 };
 
 struct AgentIntents {
-    std::vector<OrderProposal> orders;
-    std::vector<std::string> cancels; // ClOrdIDs of the agent's own working orders
-    std::string note;                 // a decision to do nothing, with its reason
+    std::vector<OrderProposal> orders; // orders, and parent orders (isParent())
+    std::vector<std::string> cancels;  // ClOrdIDs of the agent's own working orders
+    std::vector<SignalReading> signals;
+    std::string note;                  // a decision to do nothing, with its reason
+};
+
+// What a portfolio agent sees beyond one book: every instrument, the latest signal of
+// each, and what its execution agents hold and still have to do (signed quantities).
+struct PortfolioContext {
+    struct Name {
+        MarketView market;
+        double tickSize = 0.01;
+        Quantity lot = 1;
+        const SignalReading* signal = nullptr; // none yet
+        Quantity held = 0;    // filled by its execution agents
+        Quantity pending = 0; // their parent orders not yet done, and those awaiting approval
+        int awaiting = 0;     // its parent orders awaiting approval
+    };
+    std::map<std::string, Name> names;
 };
 
 struct WorkingOrderView {
@@ -64,6 +94,7 @@ struct AgentContext {
     std::vector<WorkingOrderView> working;
     int awaitingApproval = 0; // proposals of this agent sitting in the approval queue
     Quantity position = 0;    // this agent's own net filled quantity
+    const PortfolioContext* portfolio = nullptr; // only for an agent whose wantsPortfolio()
 };
 
 struct AgentProgress {
@@ -93,6 +124,9 @@ public:
     // far against a shadow TWAP on the same market).
     virtual std::vector<std::pair<std::string, double>> monitor() const { return {}; }
     virtual std::string description() const { return {}; } // e.g. the model it runs
+    // A portfolio agent trades across instruments through execution agents: it is given
+    // the PortfolioContext and its symbol is "*".
+    virtual bool wantsPortfolio() const { return false; }
 };
 
 // Creates an agent of a known type, or returns nullptr and says why (bad type or

@@ -137,6 +137,9 @@ AgentSpec parseOne(const json& a, std::size_t index, const RegimeNames* regimes)
     where += " (" + s.id + ")";
     s.type = a.at("type").get<std::string>();
     s.symbol = a.at("instrument").get<std::string>();
+    if ((s.type == "portfolio") != (s.symbol == "*"))
+        throw Bad{where + ".instrument: " + (s.symbol == "*" ? std::string("\"*\" (every instrument) is for a portfolio agent only")
+                                                              : std::string("a portfolio agent trades every instrument: \"*\""))};
     if (a.contains("params")) {
         const json& p = a.at("params");
         if (!p.is_object())
@@ -147,6 +150,15 @@ AgentSpec parseOne(const json& a, std::size_t index, const RegimeNames* regimes)
                 if (side != "buy" && side != "sell")
                     throw Bad{where + ".params.side: expected \"buy\" or \"sell\", got \"" + side + "\""};
                 s.params["side"] = side == "buy" ? 1 : -1;
+                continue;
+            }
+            if (it.key() == "executor" && it->is_string()) { // a portfolio agent's execution agents
+                const std::string e = it->get<std::string>();
+                const char* const names[] = {"twap", "vwap", "pov", "almgren_chriss"};
+                const auto found = std::find(std::begin(names), std::end(names), e);
+                if (found == std::end(names))
+                    throw Bad{where + ".params.executor: expected \"twap\", \"vwap\", \"pov\" or \"almgren_chriss\", got \"" + e + "\""};
+                s.params["executor"] = static_cast<double>(found - std::begin(names));
                 continue;
             }
             if (!it->is_number())

@@ -1,4 +1,6 @@
 #include "agents/classic_agents.h"
+
+#include "agents/portfolio_agent.h"
 #include "agents/execution_agent.h"
 
 #include <algorithm>
@@ -141,7 +143,10 @@ bool onlyKnownParams(const std::string& type, const AgentParams& params, const s
     return true;
 }
 
-std::vector<std::string> agentTypes() { return {"twap", "momentum", "vwap", "pov", "almgren_chriss", "submit_and_leave"}; }
+std::vector<std::string> agentTypes()
+{
+    return {"twap", "momentum", "vwap", "pov", "almgren_chriss", "submit_and_leave", "portfolio"};
+}
 
 namespace {
 std::map<std::string, AgentFactory>& registry()
@@ -163,6 +168,12 @@ std::unique_ptr<Agent> makeAgent(const std::string& type, const std::string& sym
         return registered->second(symbol, params, model, error);
     if (isExecutionAgentType(type))
         return makeExecutionAgent(type, symbol, params, error);
+    if (type == "portfolio") {
+        PortfolioAgentParams p;
+        if (!parsePortfolioParams(params, p, error))
+            return nullptr;
+        return std::unique_ptr<Agent>(new PortfolioAgent(p));
+    }
     if ((type == "twap" || type == "momentum")
         && !onlyKnownParams(type, params,
                             type == "twap" ? std::vector<std::string>{"side", "quantity", "duration_s", "slice_s", "lot"}

@@ -14,7 +14,7 @@ namespace hm {
 void AgentSupervisor::add(Io io, AddAgent& c)
 {
     std::string error;
-    if (!io.ctx.instrument(c.spec.symbol))
+    if (!io.ctx.instrument(c.spec.symbol) && !(c.spec.symbol == "*" && c.spec.type == "portfolio"))
         error = "agent " + c.spec.id + ": unknown instrument '" + c.spec.symbol + "'";
     else if (c.spec.id.empty() || c.spec.id == "*")
         error = "agent id must be a name";
@@ -87,6 +87,14 @@ bool AgentSupervisor::applyAction(Io io, AgentSlot& slot, AgentAction action, co
         io.router.cancelWhere(io.ctx, io.log, [&](const OrderRecord& o) { return o.owner == agent; });
     }
     io.log.audit(io.ctx, actor, toString(action), slot.spec.id, reason, toString(before), toString(slot.state), "");
+    // A portfolio agent's execution agents go with it when it is killed or halted.
+    if (action == AgentAction::Kill || action == AgentAction::Halt)
+        for (auto& kv : m_slots)
+            if (kv.second.parent == slot.spec.id
+                && (action == AgentAction::Kill ? kv.second.state != AgentState::Killed : isLive(kv.second.state))) {
+                std::string childError;
+                applyAction(io, kv.second, action, actor, "with its portfolio agent " + slot.spec.id, childError);
+            }
     return true;
 }
 
@@ -160,7 +168,12 @@ void AgentSupervisor::decide(Io io, const DecideApproval& c)
             io.log.decision(io.ctx, t.agent, t.proposal, DecisionOutcome::Dropped, "rejected by " + c.actor.who);
             continue;
         }
-        if (!tradesFreely(s.state) && !(s.state == AgentState::ReduceOnly && reducesAgentPosition(t.proposal, s.position))) {
+        if (t.proposal.isParent() && tradesFreely(s.state)) {
+            spawnExecution(io, s, t.proposal, c.actor.who);
+            continue;
+        }
+        if (t.proposal.isParent()
+            || (!tradesFreely(s.state) && !(s.state == AgentState::ReduceOnly && reducesAgentPosition(t.proposal, s.position)))) {
             ++s.dropped;
             io.log.decision(io.ctx, t.agent, t.proposal, DecisionOutcome::Dropped,
                             std::string("approved but agent is ") + toString(s.state));
@@ -337,6 +350,11 @@ void AgentSupervisor::runAgent(Io io, AgentSlot& slot, Timestamp now)
     AgentContext actx;
     actx.now = now;
     actx.market = &m;
+    PortfolioContext portfolio;
+    if (slot.agent->wantsPortfolio()) {
+        portfolio = portfolioContext(io, slot, now);
+        actx.portfolio = &portfolio;
+    }
     actx.position = slot.position;
     actx.awaitingApproval = m_approvals.countFor(slot.spec.id);
     for (const OrderRecord* o : io.router.m_oms.workingOrders())
@@ -349,11 +367,20 @@ void AgentSupervisor::runAgent(Io io, AgentSlot& slot, Timestamp now)
         if (o && o->owner == slot.spec.id && !isTerminal(o->status) && o->status != OrderStatus::PendingCancel)
             io.router.cancel(io.ctx, io.log, id, Origin::engine());
     }
+    for (SignalReading r : intents.signals) {
+        r.time = now;
+        r.source = slot.spec.id;
+        m_signals[r.symbol] = r;
+    }
     if (!intents.note.empty() && intents.orders.empty())
         slot.lastDecision = intents.note;
     const Instrument* ins = io.ctx.instrument(slot.spec.symbol);
     for (const auto& p : intents.orders) {
         slot.lastRationale = p.why;
+        if (p.isParent()) {
+            proposeParent(io, slot, p, now);
+            continue;
+        }
         OversightInput in;
         in.state = slot.state;
         in.policy = &slot.spec.policy;
@@ -477,7 +504,7 @@ void AgentSupervisor::tick(Io io, Timestamp now)
             continue;
         AgentSlot& s = it->second;
         const Actor system{"system", Role::System};
-        if (s.spec.policy.onTimeout == TimeoutDefault::ReduceOnly) {
+        if (s.spec.policy.onTimeout == TimeoutDefault::ReduceOnly && !t.proposal.isParent()) {
             std::string error;
             applyAction(io, s, AgentAction::ReduceOnly, system, "approval ticket " + std::to_string(t.id) + " timed out",
                         error);

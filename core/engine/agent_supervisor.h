@@ -37,6 +37,8 @@ struct AgentSlot {
     std::string lastDecision;
     Rationale lastRationale;
     bool staleLatched = false, stressLatched = false, drawdownLatched = false, regimeLatched = false;
+    std::string parent; // the portfolio agent whose parent order this execution agent works
+    std::uint64_t children = 0; // execution agents spawned so far (a portfolio agent)
 };
 
 class AgentSupervisor {
@@ -73,6 +75,7 @@ public:
 
     std::map<std::string, AgentSlot> m_slots;
     ApprovalQueue m_approvals;
+    std::map<std::string, SignalReading> m_signals; // the latest published per instrument
     bool m_killed = false;
     bool m_gateWasHalted = false;
 
@@ -82,6 +85,11 @@ private:
     void checkTriggers(Io io, AgentSlot& slot, Timestamp now);
     void runAgent(Io io, AgentSlot& slot, Timestamp now);
     void sendProposal(Io io, AgentSlot& slot, const OrderProposal& p, Timestamp now, const std::string& approvedBy);
+    // Parent orders (agent_supervisor_parents.cpp): what a portfolio agent sees, its
+    // proposals through approval, and the execution agent each approved one becomes.
+    PortfolioContext portfolioContext(Io io, const AgentSlot& slot, Timestamp now) const;
+    void proposeParent(Io io, AgentSlot& slot, const OrderProposal& p, Timestamp now);
+    void spawnExecution(Io io, AgentSlot& parent, const OrderProposal& p, const std::string& approvedBy);
 };
 
 } // namespace hm

@@ -5,9 +5,9 @@
 namespace hm {
 
 SignalAgent::SignalAgent(const std::string& model, std::string symbol, Quantity clip, Quantity maxPosition, double threshold,
-                         double intervalS, std::string& error)
+                         double intervalS, bool trades, std::string& error)
     : m_symbol(std::move(symbol)), m_clip(clip), m_maxPosition(maxPosition), m_threshold(threshold), m_interval(intervalS),
-      m_features(static_cast<double>(clip))
+      m_trades(trades), m_features(static_cast<double>(clip))
 {
     ModelCard card;
     error = loadCard(model, card);
@@ -32,13 +32,21 @@ void SignalAgent::onTick(const AgentContext& ctx, AgentIntents& out)
     const double t = static_cast<double>(ctx.now) / 1e9;
     m_features.onQuotes(t, m.bids, m.asks);
     m_features.onVolume(t, m.tradedVolume);
-    if (ctx.now - m_last < static_cast<Timestamp>(m_interval * 1e9) || ctx.awaitingApproval > 0 || !ctx.working.empty())
+    if (ctx.now - m_last < static_cast<Timestamp>(m_interval * 1e9))
         return;
     m_last = ctx.now;
     std::vector<double> f;
     m_features.compute(ExecutionTaskState{}, f);
     const double p = signalProbability(m_net, m_norm, f);
     m_lastProbability = p;
+    // Published for portfolio agents: the view from -1 (down) to 1 (up).
+    out.signals.push_back(SignalReading{m_symbol, 2 * p - 1, ctx.now, {}});
+    if (!m_trades) {
+        out.note = "signal " + std::to_string(2 * p - 1).substr(0, 6) + " published (publishing only)";
+        return;
+    }
+    if (ctx.awaitingApproval > 0 || !ctx.working.empty())
+        return;
     Side side;
     if (p >= m_threshold && ctx.position + m_clip <= m_maxPosition)
         side = Side::Buy;
