@@ -100,9 +100,12 @@ QVariant ApprovalTableModel::data(const QModelIndex& index, int role) const
     switch (index.column()) {
     case Ticket: return QVariant::fromValue<qulonglong>(t->id);
     case Agent: return QString::fromStdString(t->agent);
+    case SymbolCol: return QString::fromStdString(t->proposal.symbol);
     case SideCol: return QString::fromLatin1(toString(t->proposal.side));
     case Qty: return QVariant::fromValue<qlonglong>(t->proposal.qty);
     case PriceCol:
+        if (t->proposal.isParent()) // worked by an execution agent over its horizon
+            return tr("%1, %2 min").arg(QString::fromStdString(t->proposal.executor)).arg(t->proposal.horizonS / 60, 0, 'f', 0);
         if (t->proposal.type == OrderType::Market)
             return tr("market");
         return tick == m_tick.end() ? QString::number(t->proposal.price)
@@ -117,7 +120,8 @@ QVariant ApprovalTableModel::headerData(int section, Qt::Orientation o, int role
 {
     if (o != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
-    static const char* names[] = {"Ticket", "Agent", "Side", "Qty", "Price", "Needs approval because", "Time left"};
+    static const char* names[] = {"Ticket", "Agent", "Instrument", "Side", "Qty", "Price / parent", "Needs approval because",
+                                  "Time left"};
     return tr(names[section]);
 }
 
@@ -128,8 +132,8 @@ ApprovalsPanel::ApprovalsPanel(EngineCommands& engine, OperatorSession& session,
     m_view = makeTableView(m_model, QStringLiteral("approvalsView"), 22, QAbstractItemView::SingleSelection);
     m_view->setItemDelegateForColumn(ApprovalTableModel::TimeLeft, new CountdownDelegate(m_view));
     for (auto [column, width] : {std::pair{ApprovalTableModel::Ticket, 50}, {ApprovalTableModel::Agent, 80},
-                                 {ApprovalTableModel::SideCol, 45}, {ApprovalTableModel::Qty, 60},
-                                 {ApprovalTableModel::PriceCol, 65}, {ApprovalTableModel::Why, 200}})
+                                 {ApprovalTableModel::SymbolCol, 55}, {ApprovalTableModel::SideCol, 45}, {ApprovalTableModel::Qty, 60},
+                                 {ApprovalTableModel::PriceCol, 90}, {ApprovalTableModel::Why, 200}})
         m_view->setColumnWidth(column, width);
     m_view->setMinimumHeight(24 + 3 * 22);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this] { showSelected(); });

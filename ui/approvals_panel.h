@@ -23,7 +23,7 @@ class OperatorSession;
 class ApprovalTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Ticket, Agent, SideCol, Qty, PriceCol, Why, TimeLeft, ColumnCount };
+    enum Column { Ticket, Agent, SymbolCol, SideCol, Qty, PriceCol, Why, TimeLeft, ColumnCount };
     static constexpr int FractionLeftRole = Qt::UserRole + 1; // [0,1] of the timeout still left
 
     explicit ApprovalTableModel(QObject* parent = nullptr);
