@@ -237,7 +237,7 @@ void EngineCore::dispatch(SessionEvent& e)
     m_state.snapshots.addSessionEvent(e);
     if (m_journal)
         m_journal->append(encode(FixSessionRecord{e.sessionId, e.kind, e.text}, e.time ? e.time : m_ctx.now()));
-    if (e.kind == SessionEventKind::Logon && !m_config.replay)
+    if (e.kind == SessionEventKind::Logon && e.orderSession && !m_config.replay)
         m_state.reconciler.onLogon(reconcilerIo());
 }
 

@@ -66,13 +66,21 @@ struct FixGateway::Impl : public FIX::Application {
     std::unique_ptr<MaskedLogFactory> logFactory;
     Timestamp lastSend = 0; // engine thread only: set and read around send()
     std::unique_ptr<FIX::SocketInitiator> initiator;
-    FIX::SessionID tradingSession;
-    std::vector<std::string> subscribe;
-    int marketDepth = 10;
+    // One counterparty session: orders, market data, or both (HelmsmanRole). The map is
+    // fixed at construction; QuickFIX's threads change only the atomics.
+    struct Peer {
+        FIX::SessionID id;
+        bool orders = true, marketData = true;
+        std::vector<std::string> subscribe;
+        int marketDepth = 10;
+        std::string username, password;
+        std::atomic<bool> loggedOn{false}, connecting{false};
+        std::atomic<Timestamp> lastReceived{0}, lastLogon{0};
+    };
+    std::map<FIX::SessionID, std::unique_ptr<Peer>> peers;
+    FIX::SessionID tradingSession; // the one that carries orders
     bool massStatus = false;
     std::string storeDirectory;
-    std::string username;
-    std::string password;
     std::atomic<GatewayListener*> listener{nullptr};
     std::atomic<bool> loggedOn{false};
     std::atomic<bool> connecting{false};
@@ -86,10 +94,33 @@ struct FixGateway::Impl : public FIX::Application {
     std::mutex subMutex;
     std::map<std::string, std::string> symbolByReqId;
 
-    void emit(SessionEventKind kind, const std::string& text)
+    Peer* peer(const FIX::SessionID& id) const
+    {
+        auto it = peers.find(id);
+        return it == peers.end() ? nullptr : it->second.get();
+    }
+    Peer* peerNamed(const std::string& name) const
+    {
+        for (const auto& kv : peers)
+            if (kv.first.toString() == name)
+                return kv.second.get();
+        return nullptr;
+    }
+
+    // The session a QuickFIX thread is handling a message of (fromApp), so that what it
+    // raises is told of that session; the trading session otherwise.
+    static const FIX::SessionID*& handling()
+    {
+        static thread_local const FIX::SessionID* id = nullptr;
+        return id;
+    }
+
+    void emit(SessionEventKind kind, const std::string& text) { emitFor(handling() ? *handling() : tradingSession, kind, text); }
+    void emitFor(const FIX::SessionID& id, SessionEventKind kind, const std::string& text)
     {
         SessionEvent e;
-        e.sessionId = tradingSession.toString();
+        e.sessionId = id.toString();
+        e.orderSession = id == tradingSession;
         e.kind = kind;
         e.text = text;
         e.time = wallNs();
@@ -102,34 +133,50 @@ struct FixGateway::Impl : public FIX::Application {
 
     void onLogon(const FIX::SessionID& id) override
     {
-        {
-            std::lock_guard<std::mutex> lock(logonMutex);
-            loggedOn = true;
-            connecting = false;
+        Peer* p = peer(id);
+        if (!p)
+            return;
+        p->loggedOn = true;
+        p->connecting = false;
+        p->lastLogon = wallNs();
+        if (id == tradingSession) {
+            {
+                std::lock_guard<std::mutex> lock(logonMutex);
+                loggedOn = true;
+                connecting = false;
+            }
+            lastLogon = wallNs();
+            logonCv.notify_all();
         }
-        lastLogon = wallNs();
-        logonCv.notify_all();
-        emit(SessionEventKind::Logon, "logged on to " + id.getTargetCompID().getValue());
-        requestMarketData(id);
+        const char* role = p->orders && p->marketData ? "" : (p->orders ? " (orders)" : " (market data)");
+        emitFor(id, SessionEventKind::Logon, "logged on to " + id.getTargetCompID().getValue() + role);
+        if (p->marketData)
+            requestMarketData(*p);
     }
 
     void onLogout(const FIX::SessionID& id) override
     {
-        loggedOn = false;
-        emit(SessionEventKind::Logout, "session " + id.toString() + " logged out");
+        if (Peer* p = peer(id))
+            p->loggedOn = false;
+        if (id == tradingSession)
+            loggedOn = false;
+        emitFor(id, SessionEventKind::Logout, "session " + id.toString() + " logged out");
     }
 
-    void toAdmin(FIX::Message& m, const FIX::SessionID&) override
+    void toAdmin(FIX::Message& m, const FIX::SessionID& id) override
     {
         FIX::MsgType type;
         m.getHeader().getField(type);
-        if (type.getValue() == FIX::MsgType_Logon) {
-            if (!username.empty())
-                m.setField(FIX::Username(username));
-            if (!password.empty())
-                m.setField(FIX::Password(password));
-            connecting = true;
-            emit(SessionEventKind::LogonSent, "logon sent");
+        Peer* p = peer(id);
+        if (type.getValue() == FIX::MsgType_Logon && p) {
+            if (!p->username.empty())
+                m.setField(FIX::Username(p->username));
+            if (!p->password.empty())
+                m.setField(FIX::Password(p->password));
+            p->connecting = true;
+            if (id == tradingSession)
+                connecting = true;
+            emitFor(id, SessionEventKind::LogonSent, "logon sent");
         }
     }
 
@@ -146,10 +193,14 @@ struct FixGateway::Impl : public FIX::Application {
         }
     }
 
-    void fromAdmin(const FIX::Message& m, const FIX::SessionID&) throw(
+    void fromAdmin(const FIX::Message& m, const FIX::SessionID& id) throw(
         FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::RejectLogon) override
     {
-        lastReceived = wallNs();
+        struct Handling {
+            explicit Handling(const FIX::SessionID& id) { handling() = &id; }
+            ~Handling() { handling() = nullptr; }
+        } handlingThis(id);
+        noteReceived(id);
         FIX::MsgType type;
         m.getHeader().getField(type);
         const std::string& t = type.getValue();
@@ -172,13 +223,26 @@ struct FixGateway::Impl : public FIX::Application {
         }
     }
 
-    void fromApp(const FIX::Message& m, const FIX::SessionID&) throw(
+    void noteReceived(const FIX::SessionID& id)
+    {
+        const Timestamp now = wallNs();
+        if (Peer* p = peer(id))
+            p->lastReceived = now;
+        if (id == tradingSession)
+            lastReceived = now;
+    }
+
+    void fromApp(const FIX::Message& m, const FIX::SessionID& id) throw(
         FIX::FieldNotFound, FIX::IncorrectDataFormat, FIX::IncorrectTagValue, FIX::UnsupportedMessageType) override
     {
         const Timestamp received = monoNs();
         static thread_local const bool named = (nameThisThread("hm-fix-gateway"), true); // QuickFIX's socket thread
         (void)named;
-        lastReceived = wallNs();
+        struct Handling {
+            explicit Handling(const FIX::SessionID& id) { handling() = &id; }
+            ~Handling() { handling() = nullptr; }
+        } handlingThis(id);
+        noteReceived(id);
         FIX::MsgType type;
         m.getHeader().getField(type);
         const std::string& t = type.getValue();
@@ -395,9 +459,10 @@ struct FixGateway::Impl : public FIX::Application {
                  + dropped.first);
     }
 
-    void requestMarketData(const FIX::SessionID& id)
+    void requestMarketData(const Peer& p)
     {
-        for (const auto& symbol : subscribe) {
+        const FIX::SessionID& id = p.id;
+        for (const auto& symbol : p.subscribe) {
             const std::string reqId = "MD" + std::to_string(++mdRequestSeq) + "-" + symbol;
             {
                 std::lock_guard<std::mutex> lock(subMutex);
@@ -405,7 +470,7 @@ struct FixGateway::Impl : public FIX::Application {
             }
             FIX44::MarketDataRequest v(FIX::MDReqID(reqId),
                                        FIX::SubscriptionRequestType(FIX::SubscriptionRequestType_SNAPSHOT_PLUS_UPDATES),
-                                       FIX::MarketDepth(marketDepth));
+                                       FIX::MarketDepth(p.marketDepth));
             v.set(FIX::MDUpdateType(FIX::MDUpdateType_INCREMENTAL_REFRESH));
             for (char type : {FIX::MDEntryType_BID, FIX::MDEntryType_OFFER, FIX::MDEntryType_TRADE}) {
                 FIX44::MarketDataRequest::NoMDEntryTypes g;
@@ -442,23 +507,37 @@ struct FixGateway::Impl : public FIX::Application {
         return true;
     }
 
-    void onLogEvent(const std::string& text)
+    void onLogEvent(const std::string& session, const std::string& text)
     {
+        Peer* p = peerNamed(session);
+        if (!p)
+            p = peer(tradingSession);
+        const FIX::SessionID id = p->id;
+        const bool trading = id == tradingSession;
         if (text.find("Disconnecting") != std::string::npos) {
-            if (loggedOn.exchange(false))
-                emit(SessionEventKind::Disconnect, "disconnected");
-            connecting = false;
+            const bool was = p->loggedOn.exchange(false);
+            if (trading)
+                loggedOn = false;
+            if (was)
+                emitFor(id, SessionEventKind::Disconnect, "disconnected");
+            p->connecting = false;
+            if (trading)
+                connecting = false;
         } else if (text.find("Connection failed") != std::string::npos) {
-            connecting = false;
-            emit(SessionEventKind::Error, text);
+            p->connecting = false;
+            if (trading)
+                connecting = false;
+            emitFor(id, SessionEventKind::Error, text);
         } else if (text.find("Connecting to") != std::string::npos) {
-            connecting = true;
+            p->connecting = true;
+            if (trading)
+                connecting = true;
         } else if (text.find(" Rejected") != std::string::npos) {
             // QuickFIX refused a counterparty message (its dictionary checks, or our refusal).
-            emit(SessionEventKind::Reject, "refused counterparty " + text);
+            emitFor(id, SessionEventKind::Reject, "refused counterparty " + text);
         } else if (text.find("MsgSeqNum too") != std::string::npos || text.find("Invalid") != std::string::npos
                    || text.find("rejected") != std::string::npos) {
-            emit(SessionEventKind::Error, text);
+            emitFor(id, SessionEventKind::Error, text);
         }
     }
 };
@@ -542,21 +621,36 @@ FixGateway::FixGateway(GatewayConfig config) : m_impl(new Impl)
                 throw std::runtime_error("session settings '" + file + "': DataDictionary '" + dd
                                          + "' not found or not readable");
         }
-        if (!found) {
+        std::unique_ptr<Impl::Peer> p(new Impl::Peer);
+        p->id = id;
+        const std::string role = s.has("HelmsmanRole") ? s.getString("HelmsmanRole") : std::string("both");
+        if (role != "orders" && role != "marketdata" && role != "both")
+            throw std::runtime_error("session settings '" + file + "': session " + name + ": HelmsmanRole=" + role
+                                     + " is not one of orders, marketdata, both");
+        p->orders = role != "marketdata";
+        p->marketData = role != "orders";
+        if (s.has("Username"))
+            p->username = s.getString("Username");
+        if (s.has("Password"))
+            p->password = s.getString("Password");
+        if (s.has("HelmsmanSubscribe") && p->marketData)
+            p->subscribe = splitList(s.getString("HelmsmanSubscribe"));
+        if (s.has("HelmsmanMarketDepth"))
+            p->marketDepth = intSetting(s, "HelmsmanMarketDepth", 0, kMaxMarketDepth, file, name);
+        if (p->orders) {
+            if (found)
+                throw std::runtime_error("session settings '" + file + "': sessions " + d.tradingSession.toString() + " and "
+                                         + name + " both carry orders; give the others HelmsmanRole=marketdata");
             found = true;
             d.tradingSession = id;
-            if (s.has("Username"))
-                d.username = s.getString("Username");
-            if (s.has("Password"))
-                d.password = s.getString("Password");
-            if (s.has("HelmsmanSubscribe"))
-                d.subscribe = splitList(s.getString("HelmsmanSubscribe"));
             if (s.has("HelmsmanMassStatus"))
                 d.massStatus = s.getBool("HelmsmanMassStatus");
-            if (s.has("HelmsmanMarketDepth"))
-                d.marketDepth = intSetting(s, "HelmsmanMarketDepth", 0, kMaxMarketDepth, file, name);
         }
+        d.peers[id] = std::move(p);
     }
+    if (!found)
+        throw std::runtime_error("session settings '" + file + "': no session carries orders "
+                                 "(HelmsmanRole=orders or both on one of them)");
     const FIX::Dictionary& first = d.settings->get(d.tradingSession);
     const std::string storeDir = first.getString(FIX::FILE_STORE_PATH);
     ::mkdir(storeDir.c_str(), 0755);
@@ -566,8 +660,8 @@ FixGateway::FixGateway(GatewayConfig config) : m_impl(new Impl)
     Impl* impl = m_impl.get();
     d.storeFactory.reset(new MaskedFileStoreFactory(storeDir));
     d.logFactory.reset(new MaskedLogFactory(logDir, logMessages, "fix",
-                                            [impl](const std::string&, const std::string& text) {
-                                                impl->onLogEvent(text);
+                                            [impl](const std::string& session, const std::string& text) {
+                                                impl->onLogEvent(session, text);
                                             }));
 }
 
@@ -588,6 +682,8 @@ void FixGateway::start()
         throw std::runtime_error(std::string("FIX gateway cannot start: ") + e.what());
     }
     d.connecting = true;
+    for (auto& kv : d.peers)
+        kv.second->connecting = true;
 }
 
 void FixGateway::stop()
@@ -603,6 +699,8 @@ void FixGateway::stop()
     d.initiator.reset();
     d.loggedOn = false;
     d.connecting = false;
+    for (auto& kv : d.peers)
+        kv.second->loggedOn = kv.second->connecting = false;
 }
 
 Timestamp FixGateway::lastSendMono() const { return m_impl->lastSend; }
@@ -679,17 +777,24 @@ std::vector<SessionStatus> FixGateway::status() const
 {
     std::vector<SessionStatus> out;
     const Impl& d = *m_impl;
-    SessionStatus s;
-    s.sessionId = d.tradingSession.toString();
-    s.state = d.loggedOn.load() ? SessionState::LoggedOn
-        : (d.connecting.load() ? SessionState::Connecting : SessionState::Disconnected);
-    if (FIX::Session* session = FIX::Session::lookupSession(d.tradingSession)) {
-        s.nextSenderSeq = session->getExpectedSenderNum();
-        s.nextTargetSeq = session->getExpectedTargetNum();
+    // The order session first, then the market-data sessions.
+    std::vector<const Impl::Peer*> peers{d.peer(d.tradingSession)};
+    for (const auto& kv : d.peers)
+        if (kv.first != d.tradingSession)
+            peers.push_back(kv.second.get());
+    for (const Impl::Peer* p : peers) {
+        SessionStatus s;
+        s.sessionId = p->id.toString();
+        s.state = p->loggedOn.load() ? SessionState::LoggedOn
+            : (p->connecting.load() ? SessionState::Connecting : SessionState::Disconnected);
+        if (FIX::Session* session = FIX::Session::lookupSession(p->id)) {
+            s.nextSenderSeq = session->getExpectedSenderNum();
+            s.nextTargetSeq = session->getExpectedTargetNum();
+        }
+        s.lastHeartbeat = p->lastReceived.load();
+        s.lastLogon = p->lastLogon.load();
+        out.push_back(s);
     }
-    s.lastHeartbeat = d.lastReceived.load();
-    s.lastLogon = d.lastLogon.load();
-    out.push_back(s);
     return out;
 }
 

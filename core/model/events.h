@@ -149,6 +149,7 @@ struct SessionEvent {
     SessionEventKind kind = SessionEventKind::Created;
     std::string text;
     Timestamp time = 0;
+    bool orderSession = true; // false: a session that only carries market data
 };
 
 enum class SessionState : std::uint8_t { Disconnected, Connecting, LoggedOn };
