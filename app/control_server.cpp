@@ -244,7 +244,7 @@ json portfolioJson(const PortfolioView& p)
 const char* const kCommands[] = {"list",       "status",   "limits", "start",          "pause",    "resume",
                                  "throttle",   "reduce-only", "halt", "kill",          "kill-all", "rearm",
                                  "rearm-all",  "approve",  "reject", "throttle-level", "set-limit", "work",
-                                 "kill-instrument", "kill-cluster", "portfolio"};
+                                 "kill-instrument", "kill-cluster", "portfolio", "set-reference"};
 } // namespace
 
 struct ControlServer::Connection {
@@ -581,6 +581,22 @@ std::string ControlServer::handle(const std::string& line, const std::string& pe
             return refusal(cmd + " needs \"instrument\" (a symbol, or symbols separated by commas)");
         const double threshold = cmd == "kill-cluster" ? -1.0 : 0.0;
         return call([&](Reply r) { m_engine.killInstruments(symbols, threshold, actor, str("reason"), r); });
+    }
+    if (cmd == "set-reference") {
+        if (str("instrument").empty() || !req.contains("value"))
+            return refusal("set-reference needs \"instrument\" and \"value\" (the price)");
+        const json& v = req["value"];
+        double price = 0;
+        if (v.is_number()) {
+            price = v.get<double>();
+        } else {
+            const std::string t = v.get<std::string>();
+            char* end = nullptr;
+            price = std::strtod(t.c_str(), &end);
+            if (t.empty() || end != t.c_str() + t.size())
+                return refusal("set-reference: \"value\" must be a price, got " + v.dump());
+        }
+        return call([&](Reply r) { m_engine.setReferencePrice(str("instrument"), price, actor, str("reason"), r); });
     }
     if (cmd == "portfolio")
         return toLine(reply(true, "portfolio", portfolioJson(snap->portfolio)));

@@ -28,6 +28,7 @@ void usage()
               "  kill-instrument SYMBOL[,SYMBOL...] [--reason TEXT]   its agents killed, orders cancelled, halted\n"
               "  kill-cluster SYMBOL [--reason TEXT]          the same for SYMBOL's correlated cluster\n"
               "  portfolio                                    exposure, VaR/ES, correlation, clusters, stress\n"
+              "  set-reference SYMBOL PRICE [--reason TEXT]   the reference price without market data\n"
               "  rearm-all --reason TEXT                      (risk manager)\n"
               "  approve|reject TICKET | --agent AGENT\n"
               "  throttle-level AGENT LEVEL(0..100)\n"
@@ -179,6 +180,13 @@ int run(int argc, char** argv)
                 return 2;
             }
             req["instrument"] = pos[1];
+        } else if (cmd == "set-reference") {
+            if (pos.size() < 3) {
+                std::fprintf(stderr, "helmsman-ctl: set-reference needs SYMBOL PRICE\n");
+                return 2;
+            }
+            req["instrument"] = pos[1];
+            req["value"] = pos[2];
         } else if (cmd == "set-limit") {
             if (pos.size() < 3) {
                 std::fprintf(stderr, "helmsman-ctl: set-limit needs NAME VALUE\n");

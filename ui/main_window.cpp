@@ -87,6 +87,25 @@ MainWindow::MainWindow(EngineCommands& engine, const Instrument& instrument, con
             [this](const QModelIndex& current) { selectInstrument(m_watchlist->symbolAt(current.row())); });
     connect(m_watchlistView, &QTableView::doubleClicked, this,
             [this](const QModelIndex& index) { openLadder(m_watchlist->symbolAt(index.row())); });
+    // An order-only broker sends no market data: the trader gives the gate a reference.
+    m_watchlistView->setContextMenuPolicy(Qt::ActionsContextMenu);
+    auto* reference = new QAction(tr("Set reference price…"), m_watchlistView);
+    reference->setObjectName(QStringLiteral("setReferenceAction"));
+    connect(reference, &QAction::triggered, this, [this] {
+        const std::string symbol = m_watchlist->symbolAt(m_watchlistView->currentIndex().row());
+        const Instrument* ins = m_watchlist->instrumentAt(m_watchlistView->currentIndex().row());
+        if (!ins)
+            return;
+        bool ok = false;
+        const double price = QInputDialog::getDouble(this, tr("Reference price"),
+                                                     tr("Reference price of %1 until market data gives one:")
+                                                         .arg(QString::fromStdString(symbol)),
+                                                     0.0, 0.0, 1e9, 4, &ok);
+        if (ok)
+            m_engine.setReferencePrice(symbol, price, m_operator->actor(), "set in the watchlist",
+                                       replyOnUi(this, [this](bool done, const QString& t) { showMessage(done, t); }));
+    });
+    m_watchlistView->addAction(reference);
     QDockWidget* watchDock = dock(tr("Watchlist"), QStringLiteral("watchlistDock"), m_watchlistView, Qt::TopDockWidgetArea);
     m_ladderDock = dock(tr("Order book — %1").arg(QString::fromStdString(instrument.symbol)), QStringLiteral("ladderDock"),
                         m_ladderView, Qt::LeftDockWidgetArea);

@@ -110,6 +110,10 @@ void Engine::killAll(Actor actor, const std::string& reason, Reply reply)
     post(KillAll{actor, reason, std::move(reply), m_core.clock().monoNs()});
 }
 void Engine::rearmAll(Actor actor, const std::string& reason, Reply reply) { post(RearmAll{actor, reason, std::move(reply)}); }
+void Engine::setReferencePrice(const std::string& symbol, double price, Actor actor, const std::string& reason, Reply reply)
+{
+    post(SetReferencePrice{symbol, price, actor, reason, std::move(reply)});
+}
 void Engine::killInstruments(std::vector<std::string> symbols, double clusterThreshold, Actor actor,
                              const std::string& reason, Reply reply)
 {

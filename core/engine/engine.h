@@ -51,6 +51,8 @@ public:
     void decide(std::uint64_t ticket, const std::string& agent, bool approve, Actor actor, Reply reply = {}) override;
     void killAll(Actor actor, const std::string& reason, Reply reply = {}) override;
     void rearmAll(Actor actor, const std::string& reason, Reply reply = {}) override;
+    void setReferencePrice(const std::string& symbol, double price, Actor actor, const std::string& reason,
+                           Reply reply = {}) override;
     void killInstruments(std::vector<std::string> symbols, double clusterThreshold, Actor actor,
                          const std::string& reason, Reply reply = {}) override;
     void changeLimits(std::vector<std::pair<std::string, std::string>> changes, Actor actor, const std::string& reason,

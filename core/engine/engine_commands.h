@@ -71,6 +71,10 @@ public:
     // (only risk-reducing orders pass) until rearmAll. clusterThreshold > 0: each named
     // instrument with every instrument correlated with it above the threshold; below 0:
     // above the live cluster_correlation setting.
+    // The reference price of an instrument without market data (an order-only broker);
+    // market data, when it comes, takes over.
+    virtual void setReferencePrice(const std::string& symbol, double price, Actor actor, const std::string& reason,
+                                   Reply reply) = 0;
     virtual void killInstruments(std::vector<std::string> symbols, double clusterThreshold, Actor actor,
                                  const std::string& reason, Reply reply) = 0;
     virtual void changeLimits(std::vector<std::pair<std::string, std::string>> changes, Actor actor,

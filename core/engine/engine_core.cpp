@@ -255,6 +255,7 @@ void EngineCore::dispatch(RemoveAgent& c) { m_state.agents.remove(supervisorIo()
 void EngineCore::dispatch(ControlAgent& c) { m_state.agents.control(supervisorIo(), c); }
 void EngineCore::dispatch(SetThrottleLevel& c) { m_state.agents.setThrottleLevel(supervisorIo(), c); }
 void EngineCore::dispatch(DecideApproval& c) { m_state.agents.decide(supervisorIo(), c); }
+void EngineCore::dispatch(SetReferencePrice& c) { m_state.router.setReferencePrice(m_ctx, m_state.log, m_answers, c); }
 void EngineCore::dispatch(KillInstruments& c) { m_state.agents.killInstruments(supervisorIo(), c); }
 void EngineCore::dispatch(RearmAll& c) { m_state.agents.rearmAll(supervisorIo(), c); }
 void EngineCore::dispatch(ChangeLimits& c) { m_state.router.changeLimits(m_ctx, m_state.log, m_answers, c); }

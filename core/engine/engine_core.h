@@ -81,6 +81,7 @@ private:
     void dispatch(DecideApproval& c);
     void dispatch(KillAll& c);
     void dispatch(KillInstruments& c);
+    void dispatch(SetReferencePrice& c);
     void dispatch(RearmAll& c);
     void dispatch(ChangeLimits& c);
     void dispatch(SetRegime& c);

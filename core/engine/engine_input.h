@@ -40,6 +40,15 @@ struct KillInstruments {
     std::string reason;
     Reply reply;
 };
+// A reference price the trader sets for an instrument with no market data (an order-only
+// broker): the gate's collar, notional and exposure use it until market data comes.
+struct SetReferencePrice {
+    std::string symbol;
+    double price = 0;
+    Actor actor;
+    std::string reason;
+    Reply reply;
+};
 struct RearmAll { Actor actor; std::string reason; Reply reply; };
 struct ChangeLimits { std::vector<std::pair<std::string, std::string>> changes; Actor actor; std::string reason; Reply reply; };
 // The market's regime for an instrument, from a detector or a schedule ("" = unknown).
@@ -75,7 +84,7 @@ struct CancelAllOrders {
 
 using EngineInput = std::variant<SubmitOrder, CancelOrder, ReplaceOrder, CancelAllOrders, ExecutionReport, CancelReject,
                                  MarketDataSnapshot, MarketDataUpdate, SessionEvent, AddAgent, RemoveAgent, ControlAgent,
-                                 SetThrottleLevel, DecideApproval, KillAll, KillInstruments, RearmAll, ChangeLimits, SetRegime,
+                                 SetThrottleLevel, DecideApproval, KillAll, KillInstruments, SetReferencePrice, RearmAll, ChangeLimits, SetRegime,
                                  CarryIn, WhenReconciled, ReplayBatch, ReplayRestore, ReplayJump>;
 
 struct KillTiming {

@@ -4,8 +4,10 @@
 #include "engine/engine_context.h"
 #include "engine/engine_input.h"
 #include "journal/journal_codec.h"
+#include "model/text.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace hm {
 namespace {
@@ -308,6 +310,26 @@ void OrderRouter::onCancelReject(const EngineContext& ctx, EngineCounters& count
     m_oms.onCancelReject(e, ctx.now());
     if (ctx.journaling())
         ctx.record(encode(CancelRejectRecord::from(e), ctx.now()));
+}
+
+void OrderRouter::setReferencePrice(const EngineContext& ctx, ActivityLog& log, PendingAnswers& answers,
+                                    const SetReferencePrice& c)
+{
+    const Instrument* ins = ctx.instrument(c.symbol);
+    if (!ins)
+        return answers.answer(c.reply, false, "set-reference: unknown instrument '" + c.symbol + "'");
+    if (!std::isfinite(c.price) || c.price <= 0 || c.price > 1e9)
+        return answers.answer(c.reply, false, "set-reference: the price must be a number above 0, got " + shortNumber(c.price));
+    const Price ticks = ins->toTicks(c.price);
+    if (ticks <= 0)
+        return answers.answer(c.reply, false, "set-reference: " + shortNumber(c.price) + " is below one tick of " + c.symbol);
+    const Price before = m_gate.reference(c.symbol);
+    m_gate.setReference(c.symbol, ticks);
+    const std::string detail = c.symbol + " " + std::to_string(ticks);
+    log.audit(ctx, c.actor, "set-reference", "", c.reason, before > 0 ? std::to_string(before) : "none", std::to_string(ticks),
+              detail);
+    answers.answer(c.reply, true, "reference price of " + c.symbol + " is " + shortNumber(ins->toPrice(ticks))
+                                      + " until market data gives one");
 }
 
 void OrderRouter::changeLimits(const EngineContext& ctx, ActivityLog& log, PendingAnswers& answers, const ChangeLimits& c)

@@ -20,6 +20,7 @@ namespace hm {
 class ActivityLog;
 class PendingAnswers;
 struct ChangeLimits;
+struct SetReferencePrice;
 struct EngineContext;
 
 class OrderRouter {
@@ -43,6 +44,9 @@ public:
 
     // Replay: what the live gate recorded, applied without sending anything.
     void replayAdmitted(const OrderRequest& o, Timestamp time);
+    // A trader's reference price (an instrument without market data): checked, applied
+    // to the gate, audited.
+    void setReferencePrice(const EngineContext& ctx, ActivityLog& log, PendingAnswers& answers, const SetReferencePrice& c);
     void replayRefused(const OrderRequest& o, DenyReason reason, const std::string& why, Timestamp time);
     void replayCancel(const std::string& clOrdId, const std::string& requestId, Timestamp time);
     void replayReplace(const std::string& clOrdId, const std::string& requestId, Quantity qty, Timestamp time);

@@ -8,6 +8,7 @@
 #include "engine/order_router.h"
 #include "engine/reconciler.h"
 #include "journal/journal_codec.h"
+#include "model/text.h"
 
 #include <cstdlib>
 
@@ -342,6 +343,10 @@ void ReplayApplier::applyAudit(Io io, const JournalRecord& r)
                 kv.second.state = AgentState::Killed;
                 kv.second.stateReason = "global kill by " + e.who;
             }
+    } else if (e.action == "set-reference") {
+        const std::vector<std::string> parts = split(e.detail, ' ');
+        if (parts.size() == 2)
+            gate.setReference(parts[0], std::atoll(parts[1].c_str()));
     } else if (e.action == "kill-instruments") {
         agents.replayInstrumentKill(io.router, e.who, e.detail);
     } else if (e.action == "rearm-all") {

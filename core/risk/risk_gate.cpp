@@ -198,6 +198,12 @@ void RiskGate::setReference(const std::string& symbol, Price reference)
     }
 }
 
+Price RiskGate::reference(const std::string& symbol) const
+{
+    auto it = m_exposure.find(symbol);
+    return it == m_exposure.end() ? 0 : it->second.reference;
+}
+
 void RiskGate::setPnl(double pnl)
 {
     m_pnl = pnl;

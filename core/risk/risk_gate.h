@@ -91,6 +91,7 @@ public:
     void setLimits(const RiskLimits& limits) { m_limits = limits; } // applies from the next order
     void addInstrument(const Instrument& instrument);
     void setReference(const std::string& symbol, Price reference);
+    Price reference(const std::string& symbol) const; // 0 when none yet
     // Total P&L (realized + unrealized, currency). Crossing the daily loss limit halts.
     void setPnl(double pnl);
     void recordPnl(double pnl) { m_pnl = pnl; } // replay: shown, never halts (the journal says when it did)

@@ -1,7 +1,9 @@
-// The kill levels between one agent and everything: an instrument, and a correlated
-// cluster. Each kills the agents on its instruments, cancels their working orders and
-// halts them in the gate (risk-reducing orders still pass), leaves the rest trading,
-// is journaled, replays to the same state, and is lifted by the risk manager's re-arm.
+// What a desk does to one instrument rather than to an agent or to everything. The kill
+// levels between one agent and all: an instrument, and a correlated cluster. Each kills
+// the agents on its instruments, cancels their working orders and halts them in the
+// gate (risk-reducing orders still pass), leaves the rest trading, is journaled, replays
+// to the same state, and is lifted by the risk manager's re-arm. And the reference price
+// a trader sets for an instrument an order-only broker gives no market data for.
 #include "engine/engine_clock.h"
 #include "engine/engine_core.h"
 #include "journal/journal_reader.h"
@@ -10,6 +12,8 @@
 
 #include <QTemporaryDir>
 #include <QtTest>
+
+#include <cmath>
 
 namespace {
 
@@ -77,7 +81,7 @@ void twoWorkingAgents(EngineCore& core, FakeGateway& venue, ManualClock& clock)
 
 } // namespace
 
-class TestInstrumentKill : public QObject {
+class TestInstrumentControls : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void anInstrumentKillStopsThatInstrumentOnly()
@@ -214,7 +218,62 @@ private Q_SLOTS:
         core.submit(buy("HMX", 100), Origin::script());
         QCOMPARE(venue.sent.size(), before + 1);
     }
+
+    void anOrderOnlyBrokerTradesOnTheTradersReference()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.path().toStdString() + "/j.db";
+        ManualClock clock;
+        FakeGateway venue;
+        std::uint64_t liveHash = 0;
+        {
+            JournalOptions jo;
+            jo.path = path;
+            JournalWriter journal(jo);
+            journal.start();
+            EngineConfig c = twoInstruments();
+            c.limits.collarPercent = 5;
+            EngineCore core(c, venue, &journal, &clock);
+            core.journalStart();
+            // No market data at all: the gate cannot check the collar and refuses.
+            core.submit(buy("ABC", 100), Origin::script());
+            QVERIFY(venue.sent.empty());
+            const Actor trader{"t", Role::Trader};
+            Answer bad, nan, unknown, set;
+            core.handle(SetReferencePrice{"ABC", -1, trader, "", bad.reply()});
+            core.handle(SetReferencePrice{"ABC", std::nan(""), trader, "", nan.reply()});
+            core.handle(SetReferencePrice{"NOPE", 10, trader, "", unknown.reply()});
+            core.handle(SetReferencePrice{"ABC", 99.9, trader, "broker sends no market data", set.reply()});
+            core.publish();
+            core.answerPending();
+            QVERIFY(!bad.ok && bad.message.find("above 0") != std::string::npos);
+            QVERIFY(!nan.ok);
+            QVERIFY(!unknown.ok && unknown.message.find("unknown instrument 'NOPE'") != std::string::npos);
+            QVERIFY2(set.ok, set.message.c_str());
+            core.submit(buy("ABC", 100), Origin::script()); // 99.80 is inside 5% of 99.90
+            QCOMPARE(venue.sent.size(), std::size_t(1));
+            OrderRequest far = buy("ABC", 100);
+            far.price = 8000; // 80.00: outside the collar around the trader's reference
+            core.submit(far, Origin::script());
+            QCOMPARE(venue.sent.size(), std::size_t(1));
+            core.journalStateHash();
+            liveHash = core.stateHash();
+            journal.flush();
+            journal.stop();
+        }
+        JournalReader reader(path);
+        std::vector<JournalRecord> records;
+        reader.forEach(1, reader.maxSeq(), [&](JournalRecord& r) { records.push_back(r); });
+        EngineConfig c = twoInstruments();
+        c.limits.collarPercent = 5;
+        c.replay = true;
+        FakeGateway none;
+        EngineCore replay(c, none, nullptr);
+        replay.handle(ReplayBatch{records, false});
+        QCOMPARE(replay.stateHash(), liveHash);
+        QCOMPARE(replay.publish()->replay.hashMismatches, std::uint64_t(0));
+    }
 };
 
-QTEST_GUILESS_MAIN(TestInstrumentKill)
-#include "tst_instrument_kill.moc"
+QTEST_GUILESS_MAIN(TestInstrumentControls)
+#include "tst_instrument_controls.moc"
