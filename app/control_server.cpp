@@ -576,7 +576,13 @@ std::string ControlServer::handle(const std::string& line, const std::string& pe
     if (cmd == "kill-instrument" || cmd == "kill-cluster") {
         // "instrument": one symbol or several, comma-separated; a cluster at the live
         // cluster_correlation setting.
-        std::vector<std::string> symbols = split(str("instrument"), ',', true);
+        std::vector<std::string> symbols;
+        for (std::string s : split(str("instrument"), ',', true)) {
+            s.erase(0, s.find_first_not_of(" \t"));
+            s.erase(s.find_last_not_of(" \t") + 1);
+            if (!s.empty())
+                symbols.push_back(s);
+        }
         if (symbols.empty())
             return refusal(cmd + " needs \"instrument\" (a symbol, or symbols separated by commas)");
         const double threshold = cmd == "kill-cluster" ? -1.0 : 0.0;

@@ -175,8 +175,9 @@ int run(int argc, char** argv)
             req["quantity"] = qty;
             req["duration_s"] = pos[6];
         } else if (cmd == "kill-instrument" || cmd == "kill-cluster") {
-            if (pos.size() < 2) {
-                std::fprintf(stderr, "helmsman-ctl: %s needs SYMBOL\n", cmd.c_str());
+            if (pos.size() != 2) {
+                std::fprintf(stderr, "helmsman-ctl: %s needs one SYMBOL argument%s\n", cmd.c_str(),
+                             cmd == "kill-instrument" ? " (several: SYM,SYM)" : "");
                 return 2;
             }
             req["instrument"] = pos[1];

@@ -6,7 +6,9 @@
 // UI thread's CPU time. Needs a display: run it under xvfb-run.
 //
 //   xvfb-run -s "-screen 0 1600x1000x24" build/bench/bench_gui [--minutes 10] [--speed 20]
-//       [--kill-every SECONDS] [--seed N] [--screenshot FILE]
+//       [--kill-every SECONDS] [--seed N] [--screenshot FILE] [--sim-config FILE] [--agents FILE]
+//       [--scale]   (50 instruments and 30 agents: resources/sim/scale-50.json, resources/agents/scale-30.json)
+// Also reports how long the engine thread takes per input, per agent tick and per snapshot.
 #include "event_loop_probe.h"
 #include "fix/fix_gateway.h"
 #include "fix/loopback_port.h"
@@ -52,6 +54,8 @@ struct Options {
     double killEverySeconds = 20;
     std::uint64_t seed = 7;
     QString screenshot; // a PNG of the window as the run ends
+    std::string simConfig; // the venue's simulator (and so the session's instruments); empty: the default
+    std::string agents;    // empty: the demo agents
 };
 
 // The process's resident memory in MB: all of it, or one line of /proc/self/status
@@ -111,6 +115,15 @@ bool parse(int argc, char** argv, Options& o)
             o.screenshot = QString::fromLocal8Bit(argv[++i]);
             continue;
         }
+        if ((a == "--sim-config" || a == "--agents") && i + 1 < argc) {
+            (a == "--agents" ? o.agents : o.simConfig) = argv[++i];
+            continue;
+        }
+        if (a == "--scale") {
+            o.simConfig = std::string(HM_SOURCE_RESOURCE_DIR) + "/sim/scale-50.json";
+            o.agents = std::string(HM_SOURCE_RESOURCE_DIR) + "/agents/scale-30.json";
+            continue;
+        }
         if (a == "--minutes" && number(o.minutes))
             continue;
         if (a == "--speed" && number(o.speed))
@@ -122,7 +135,7 @@ bool parse(int argc, char** argv, Options& o)
             continue;
         }
         std::cerr << "bench_gui: bad or unknown option '" << a << "'\nUsage: bench_gui [--minutes M] [--speed X] "
-                     "[--kill-every SECONDS] [--seed N] [--screenshot FILE]\n";
+                     "[--kill-every SECONDS] [--seed N] [--screenshot FILE] [--sim-config FILE] [--agents FILE] [--scale]\n";
         return false;
     }
     return true;
@@ -157,6 +170,16 @@ int main(int argc, char** argv)
                         QString::number(opt.seed), QStringLiteral("--store"), QString::fromStdString(data + "/venue"),
                         QStringLiteral("--dictionary"), QString::fromStdString(dictionary), QStringLiteral("--password"),
                         QString::fromStdString(password)});
+    if (!opt.simConfig.empty())
+        venue.setArguments(venue.arguments() << QStringLiteral("--sim-config") << QString::fromStdString(opt.simConfig));
+    SimConfig sim = defaultSimConfig();
+    if (!opt.simConfig.empty()) {
+        const std::string error = loadSimConfig(opt.simConfig, sim);
+        if (!error.empty()) {
+            std::cerr << "bench_gui: " << error << "\n";
+            return 2;
+        }
+    }
     venue.setProcessChannelMode(QProcess::ForwardedErrorChannel);
     venue.start();
     bool listening = false;
@@ -175,12 +198,12 @@ int main(int argc, char** argv)
     ro.resourceDirectory = resources;
     // The venue trades the simulator's universe (its default); so does the session.
     std::vector<std::string> symbols;
-    for (const auto& m : defaultSimConfig().universe.members) {
+    for (const auto& m : sim.universe.members) {
         ro.instruments.push_back(m.instrument);
         symbols.push_back(m.instrument.symbol);
     }
     ro.sessionSettings = writeEmbeddedSessionSettings(data + "/fix", port, dictionary, password, symbols);
-    ro.agentsFile = resources + "/agents/demo.json";
+    ro.agentsFile = opt.agents.empty() ? resources + "/agents/demo.json" : opt.agents;
     ro.startAgents = true;
     ro.seed = opt.seed;
     std::unique_ptr<Runtime> runtime;
@@ -225,7 +248,8 @@ int main(int argc, char** argv)
 
     const double cpu0 = threadCpuSeconds(guiTid);
     const double rss0 = rssMb();
-    std::cout << "bench_gui: " << opt.minutes << " min, venue at " << opt.speed << "x, demo agents, kill every "
+    std::cout << "bench_gui: " << opt.minutes << " min, venue at " << opt.speed << "x, " << ro.instruments.size()
+              << " instruments, agents " << ro.agentsFile << ", kill every "
               << opt.killEverySeconds << " s; RSS at start " << rss0 << " MB" << std::endl;
 
     // The driver: a thread of its own, so a busy window cannot slow the measurement.
@@ -264,6 +288,12 @@ int main(int argc, char** argv)
                         static_cast<unsigned long long>(last->counters.ordersSent),
                         static_cast<unsigned long long>(last->counters.fills),
                         static_cast<unsigned long long>(last->counters.marketDataUpdates));
+        const Engine::Timings t = runtime->engine().timings();
+        std::printf("  engine thread  per input p50 %.1f us p99 %.1f us (%llu); per agent tick p50 %.1f us p99 %.1f us; "
+                    "per snapshot p50 %.1f us p99 %.1f us (%llu snapshots, %.1f/s)\n",
+                    t.input.p50us, t.input.p99us, static_cast<unsigned long long>(t.input.samples), t.tick.p50us,
+                    t.tick.p99us, t.publish.p50us, t.publish.p99us, static_cast<unsigned long long>(t.publish.samples),
+                    static_cast<double>(t.publish.samples) / seconds);
         std::printf("  UI thread CPU  %.1f s over %.0f s = %.0f%% of a core; after warm-up %.0f%%\n", cpu, seconds,
                     100.0 * cpu / seconds,
                     seconds > 30 ? 100.0 * (threadCpuSeconds(guiTid) - cpuWarm) / (seconds - 30) : 0.0);

@@ -204,6 +204,12 @@ private Q_SLOTS:
         core.publish();
         core.answerPending();
         QVERIFY(!unknown.ok && unknown.message.find("unknown instrument 'NOPE'") != std::string::npos);
+        Answer some;
+        core.handle(KillInstruments{{"NOPE", "ABC"}, 0, trader, "", some.reply()}); // the known one is killed
+        core.publish();
+        core.answerPending();
+        QVERIFY2(some.ok && some.message.find("unknown: 'NOPE'") != std::string::npos, some.message.c_str());
+        core.handle(RearmAll{Actor{"rm", Role::RiskManager}, "typo", {}});
         QVERIFY(!none.ok && none.message.find("name at least one instrument") != std::string::npos);
         QVERIFY(!badThreshold.ok && badThreshold.message.find("threshold") != std::string::npos);
         QVERIFY(core.publish()->portfolio.haltedInstruments.empty());
@@ -252,6 +258,14 @@ private Q_SLOTS:
             QVERIFY2(set.ok, set.message.c_str());
             core.submit(buy("ABC", 100), Origin::script()); // 99.80 is inside 5% of 99.90
             QCOMPARE(venue.sent.size(), std::size_t(1));
+            // An instrument with market data keeps the market's reference: a trader's
+            // price there would move the collar around a price nobody trades at.
+            core.handle(market());
+            Answer live;
+            core.handle(SetReferencePrice{"HMX", 200, trader, "", live.reply()});
+            core.publish();
+            core.answerPending();
+            QVERIFY2(!live.ok && live.message.find("HMX has market data") != std::string::npos, live.message.c_str());
             OrderRequest far = buy("ABC", 100);
             far.price = 8000; // 80.00: outside the collar around the trader's reference
             core.submit(far, Origin::script());

@@ -248,6 +248,13 @@ private Q_SLOTS:
         clock.advanceMs(6000);
         core.tick();
         QVERIFY(core.publish()->approvals.empty());
+        // Its execution agent outlives no removal: the portfolio agent stays while it works.
+        core.handle(ControlAgent{"pf", AgentAction::Pause, trader, "look", {}});
+        Answer removed;
+        core.handle(RemoveAgent{"pf", trader, removed.reply()});
+        core.publish();
+        core.answerPending();
+        QVERIFY2(!removed.ok && removed.message.find("kill it first") != std::string::npos, removed.message.c_str());
         // Killing the portfolio agent kills the child and cancels its orders.
         for (const OrderRequest& o : venue.sent)
             core.handle(report(o.clOrdId, ExecType::New, OrderStatus::New, o.qty, 0, 0, 0, clock.monoNs()));
@@ -256,6 +263,47 @@ private Q_SLOTS:
         QCOMPARE(agentView(*s, "pf")->state, AgentState::Killed);
         QCOMPARE(agentView(*s, childId)->state, AgentState::Killed);
         QVERIFY(!venue.cancels.empty());
+    }
+
+    void anInstrumentKillTakesThePortfoliosParentsInIt()
+    {
+        ManualClock clock;
+        FakeGateway venue;
+        EngineCore core(twoNames(), venue, nullptr, &clock);
+        MarketDataSnapshot abc = market();
+        abc.symbol = "ABC";
+        core.handle(abc);
+        const Actor trader{"t", Role::Trader};
+        AgentSpec sig = spec("sig-abc");
+        sig.symbol = "ABC";
+        core.handle(AddAgent{sig, trader, {}, std::make_shared<FixedSignal>("ABC", 0.6), ""});
+        core.handle(ControlAgent{"sig-abc", AgentAction::Start, trader, "go", {}});
+        std::string error;
+        const AgentSpec pf = portfolioSpec("every_order");
+        core.handle(AddAgent{pf, trader, {}, makeAgent("portfolio", "*", pf.params, error), error});
+        core.handle(ControlAgent{"pf", AgentAction::Start, trader, "go", {}});
+        for (int i = 0; i < 3; ++i) {
+            clock.advanceMs(3000);
+            core.tick();
+        }
+        QCOMPARE(core.publish()->approvals.size(), std::size_t(1));
+        const std::uint64_t ticket = core.publish()->approvals.front().id;
+        core.handle(KillInstruments{{"ABC"}, 0, trader, "drill", {}});
+        QVERIFY(core.publish()->approvals.empty()); // the parent in ABC went with the kill
+        Answer late;
+        core.handle(DecideApproval{ticket, "", true, trader, late.reply()});
+        core.publish();
+        core.answerPending();
+        QVERIFY(!late.ok);
+        // Later rebalances propose nothing in the halted instrument.
+        for (int i = 0; i < 4; ++i) {
+            clock.advanceMs(3000);
+            core.tick();
+        }
+        const SnapshotPtr s = core.publish();
+        QVERIFY(s->approvals.empty());
+        for (const auto& a : s->agents)
+            QVERIFY2(a.id.rfind("pf/", 0) != 0, a.id.c_str());
     }
 
     void anAutonomousPortfolioAgentHandsOnAtOnce()

@@ -98,6 +98,25 @@ private Q_SLOTS:
         QCOMPARE(risk.samples(), std::size_t(2000));
     }
 
+    void aNameWithoutPricesKeepsItsRisk()
+    {
+        // B never has a price (an order-only broker): the samples of A must not decay B's
+        // variance toward nothing, or exposure in B would stop counting toward ES.
+        PortfolioRisk risk;
+        risk.addInstrument("A");
+        risk.addInstrument("B");
+        const double before = risk.volatilityBps()[1];
+        double a = 100;
+        for (int k = 0; k < 500; ++k) {
+            a *= k % 2 ? 1.001 : 0.999;
+            risk.addSample({a, 0.0});
+        }
+        QCOMPARE(risk.volatilityBps()[1], before);
+        QVERIFY(std::fabs(risk.correlation()[1] - 0.6) < 0.25); // the prior's, shrunk a little
+        const double esB = risk.figures({0, 1e6}, RiskMethod::Parametric).es;
+        QVERIFY2(esB > 1000, qPrintable(QString::number(esB)));
+    }
+
     void parametricMatchesTheClosedForm()
     {
         PortfolioRiskConfig c;

@@ -104,7 +104,8 @@ void OrderTicket::setInstrument(const Instrument& instrument)
     m_qty->setValue(100 * lot);
     m_price->setSingleStep(instrument.tickSize);
     m_price->setDecimals(std::max(2, static_cast<int>(std::ceil(-std::log10(instrument.tickSize) - 1e-9))));
-    m_priceSet = false; // the next reference is this instrument's
+    m_price->setValue(0); // never the last instrument's price
+    m_priceSet = false;   // the next reference is this instrument's
     m_error->clear();
 }
 

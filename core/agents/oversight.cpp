@@ -120,9 +120,14 @@ bool ApprovalQueue::take(std::uint64_t id, ApprovalTicket& out)
 
 std::vector<ApprovalTicket> ApprovalQueue::takeAll(const std::string& agent)
 {
+    return takeWhere([&](const ApprovalTicket& t) { return agent.empty() || t.agent == agent; });
+}
+
+std::vector<ApprovalTicket> ApprovalQueue::takeWhere(const std::function<bool(const ApprovalTicket&)>& match)
+{
     std::vector<ApprovalTicket> out;
     for (auto it = m_tickets.begin(); it != m_tickets.end();)
-        if (agent.empty() || it->agent == agent) {
+        if (match(*it)) {
             out.push_back(*it);
             it = m_tickets.erase(it);
         } else {

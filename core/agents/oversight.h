@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <set>
 #include <string>
 #include <vector>
@@ -94,6 +95,7 @@ public:
         m_next = std::max(m_next, ticket.id + 1);
     }
     std::vector<ApprovalTicket> takeAll(const std::string& agent);
+    std::vector<ApprovalTicket> takeWhere(const std::function<bool(const ApprovalTicket&)>& match);
     std::vector<ApprovalTicket> takeExpired(Timestamp now);
     int countFor(const std::string& agent) const;
     const std::deque<ApprovalTicket>& tickets() const { return m_tickets; }

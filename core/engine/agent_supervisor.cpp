@@ -54,6 +54,10 @@ void AgentSupervisor::remove(Io io, const RemoveAgent& c)
     for (const OrderRecord* o : io.router.m_oms.workingOrders())
         if (o->owner == c.id)
             return io.answers.answer(c.reply, false, "agent " + c.id + " still has working orders");
+    for (const auto& kv : m_slots)
+        if (kv.second.parent == c.id && kv.second.state != AgentState::Killed)
+            return io.answers.answer(c.reply, false, "agent " + c.id + "'s execution agent " + kv.first
+                                                         + " is still " + toString(kv.second.state) + "; kill it first");
     m_approvals.takeAll(c.id);
     io.log.audit(io.ctx, c.actor, "remove-agent", c.id, "", toString(s), "removed", "");
     m_slots.erase(it);
@@ -245,10 +249,20 @@ void AgentSupervisor::killInstruments(Io io, const KillInstruments& c)
 {
     if (c.symbols.empty())
         return io.answers.answer(c.reply, false, "kill-instruments: name at least one instrument");
-    for (const auto& s : c.symbols)
-        if (!io.ctx.instrument(s))
-            return io.answers.answer(c.reply, false, "kill-instruments: unknown instrument '" + s + "'");
-    KillInstruments what = c;
+    // The known names are killed; unknown ones are said (a kill is never refused for a typo
+    // in one of several names).
+    std::string unknown;
+    KillInstruments known = c;
+    known.symbols.clear();
+    for (const auto& s : c.symbols) {
+        if (io.ctx.instrument(s))
+            known.symbols.push_back(s);
+        else
+            unknown += (unknown.empty() ? "'" : ", '") + s + "'";
+    }
+    if (known.symbols.empty())
+        return io.answers.answer(c.reply, false, "kill-instruments: unknown instrument " + unknown);
+    KillInstruments what = known;
     if (what.clusterThreshold < 0) // the live cluster_correlation setting
         what.clusterThreshold = io.router.m_gate.limits().clusterCorrelation;
     if (!(what.clusterThreshold >= 0 && what.clusterThreshold < 1))
@@ -259,6 +273,9 @@ void AgentSupervisor::killInstruments(Io io, const KillInstruments& c)
     if (what.clusterThreshold > 0)
         scope += " (correlated cluster above " + shortNumber(what.clusterThreshold) + ")";
     std::size_t agents = 0;
+    // A portfolio agent's parent orders in these instruments go too.
+    for (const auto& t : m_approvals.takeWhere([&](const ApprovalTicket& t) { return symbols.count(t.proposal.symbol) > 0; }))
+        io.log.decision(io.ctx, t.agent, t.proposal, DecisionOutcome::Dropped, "dropped by the kill of " + scope);
     for (auto& kv : m_slots) {
         AgentSlot& slot = kv.second;
         if (!symbols.count(slot.spec.symbol))
@@ -277,7 +294,7 @@ void AgentSupervisor::killInstruments(Io io, const KillInstruments& c)
     const std::string outcome = std::to_string(agents) + " agent(s) killed, " + std::to_string(cancels) + " cancel(s) sent";
     io.log.audit(io.ctx, c.actor, "kill-instruments", "", c.reason, "live", "halted", list + "; " + scope + "; " + outcome);
     io.log.feed(io.ctx, "alert", list, "KILL of " + scope + " by " + c.actor.who + ": " + outcome, true);
-    io.answers.answer(c.reply, true, "killed " + scope + ": " + outcome);
+    io.answers.answer(c.reply, true, "killed " + scope + ": " + outcome + (unknown.empty() ? "" : "; unknown: " + unknown));
 }
 
 void AgentSupervisor::replayInstrumentKill(OrderRouter& router, const std::string& who, const std::string& detail)
@@ -287,6 +304,7 @@ void AgentSupervisor::replayInstrumentKill(OrderRouter& router, const std::strin
     const std::set<std::string> symbols(named.begin(), named.end());
     for (const auto& s : symbols)
         router.m_gate.haltInstrument(s, "kill by " + who);
+    m_approvals.takeWhere([&](const ApprovalTicket& t) { return symbols.count(t.proposal.symbol) > 0; });
     for (auto& kv : m_slots)
         if (symbols.count(kv.second.spec.symbol)) {
             m_approvals.takeAll(kv.first);

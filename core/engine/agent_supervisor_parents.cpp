@@ -66,6 +66,13 @@ PortfolioContext AgentSupervisor::portfolioContext(Io io, const AgentSlot& slot,
 void AgentSupervisor::proposeParent(Io io, AgentSlot& slot, const OrderProposal& p, Timestamp now)
 {
     const std::string text = parentText(io.ctx, p);
+    const auto& halted = io.router.m_gate.haltedInstruments();
+    if (halted.count(p.symbol)) {
+        ++slot.dropped;
+        slot.lastDecision = "dropped parent " + text + ": " + p.symbol + " is halted (" + halted.at(p.symbol) + ")";
+        io.log.decision(io.ctx, slot.spec.id, p, DecisionOutcome::Dropped, slot.lastDecision);
+        return;
+    }
     if (!tradesFreely(slot.state)) {
         ++slot.dropped;
         slot.lastDecision = "dropped parent " + text + ": agent is " + toString(slot.state);
@@ -86,6 +93,12 @@ void AgentSupervisor::proposeParent(Io io, AgentSlot& slot, const OrderProposal&
 void AgentSupervisor::spawnExecution(Io io, AgentSlot& parent, const OrderProposal& p, const std::string& approvedBy)
 {
     const std::string text = parentText(io.ctx, p);
+    if (io.router.m_gate.haltedInstruments().count(p.symbol) || io.router.m_gate.halted()) {
+        ++parent.dropped;
+        parent.lastDecision = "parent " + text + " not worked: trading in " + p.symbol + " is halted";
+        io.log.decision(io.ctx, parent.spec.id, p, DecisionOutcome::Dropped, parent.lastDecision);
+        return;
+    }
     ParentOrder order;
     do
         order.agentId = parent.spec.id + "/" + p.executor + "-" + p.symbol + "-" + std::to_string(++parent.children);

@@ -1,6 +1,7 @@
 #include "engine/engine.h"
 
 #include "agents/agent.h"
+#include "engine/snapshot_builder.h"
 #include "model/thread_name.h"
 
 #include <algorithm>
@@ -166,6 +167,10 @@ void Engine::run()
     auto nextTick = clock::now();
     auto nextStateHash = clock::now();
     std::vector<EngineInput> batch;
+    std::vector<double> inputUs;
+    auto micros = [](clock::time_point a, clock::time_point b) {
+        return std::chrono::duration<double, std::micro>(b - a).count();
+    };
     while (true) {
         {
             std::unique_lock<std::mutex> lock(m_queueMutex);
@@ -173,10 +178,15 @@ void Engine::run()
             m_queueCv.wait_until(lock, wakeUp, [&] { return !m_queue.empty() || !m_running.load(); });
             batch.swap(m_queue);
         }
-        for (auto& input : batch)
+        inputUs.clear();
+        for (auto& input : batch) {
+            const auto t0 = clock::now();
             m_core.handle(std::move(input));
+            inputUs.push_back(micros(t0, clock::now()));
+        }
         batch.clear();
         const auto now = clock::now();
+        double tickUs = -1, publishUs = -1;
         if (hashes && now >= nextStateHash) {
             m_core.journalStateHash();
             nextStateHash = now + std::chrono::milliseconds(config.stateHashIntervalMs);
@@ -184,13 +194,25 @@ void Engine::run()
         if (!config.replay && now >= nextTick) {
             m_core.tick();
             nextTick = now + std::chrono::milliseconds(config.agentTickMs);
+            tickUs = micros(now, clock::now());
         }
         if (now >= nextPublish || m_core.hasPendingAnswers()) {
             // An answered command is published at once: whoever asked, and then reads
             // latest(), sees its effect (a kill, a limit, an agent's new state).
+            const auto t0 = clock::now();
             publish(); // also refreshes session status, which changes without events
+            publishUs = micros(t0, clock::now());
             nextPublish = now + period;
             m_core.answerPending();
+        }
+        {
+            std::lock_guard<std::mutex> lock(m_timingMutex);
+            for (double us : inputUs)
+                m_inputTimes.add(us);
+            if (tickUs >= 0)
+                m_tickTimes.add(tickUs);
+            if (publishUs >= 0)
+                m_publishTimes.add(publishUs);
         }
         if (!m_running.load()) {
             std::lock_guard<std::mutex> lock(m_queueMutex);
@@ -202,6 +224,22 @@ void Engine::run()
         m_core.journalStateHash();
     publish();
     m_core.answerPending();
+}
+
+void Engine::TimingRing::add(double v)
+{
+    if (us.size() < kTimingWindow)
+        us.push_back(v);
+    else
+        us[next++ % kTimingWindow] = v;
+    ++total;
+}
+
+Engine::Timings Engine::timings() const
+{
+    std::lock_guard<std::mutex> lock(m_timingMutex);
+    return Timings{percentiles(m_inputTimes.us, m_inputTimes.total), percentiles(m_tickTimes.us, m_tickTimes.total),
+                   percentiles(m_publishTimes.us, m_publishTimes.total)};
 }
 
 void Engine::publish()

@@ -92,10 +92,24 @@ public:
     std::vector<double> roundTripsSince(std::size_t index) const { return m_core.roundTripsSince(index); }
     const EngineConfig& config() const { return m_core.config(); }
 
+    // How long the engine thread takes: each input (a market-data message, a report, a
+    // command), each agent tick and each snapshot, over the last kTimingWindow of each.
+    struct Timings {
+        LatencyStats input, tick, publish;
+    };
+    static constexpr std::size_t kTimingWindow = 65536;
+    Timings timings() const; // any thread
+
 private:
     void post(EngineInput input);
     void run();
     void publish();
+    struct TimingRing {
+        std::vector<double> us;
+        std::size_t next = 0;
+        std::uint64_t total = 0;
+        void add(double v);
+    };
 
     EngineCore m_core;
     OrderGateway& m_gateway;
@@ -111,6 +125,8 @@ private:
 
     mutable std::mutex m_latestMutex;
     SnapshotPtr m_latest;
+    mutable std::mutex m_timingMutex; // the engine thread adds once per loop; readers copy
+    TimingRing m_inputTimes, m_tickTimes, m_publishTimes;
 };
 
 } // namespace hm

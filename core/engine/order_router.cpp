@@ -324,7 +324,8 @@ void OrderRouter::setReferencePrice(const EngineContext& ctx, ActivityLog& log, 
     if (ticks <= 0)
         return answers.answer(c.reply, false, "set-reference: " + shortNumber(c.price) + " is below one tick of " + c.symbol);
     const Price before = m_gate.reference(c.symbol);
-    m_gate.setReference(c.symbol, ticks);
+    if (!m_gate.setTraderReference(c.symbol, ticks))
+        return answers.answer(c.reply, false, "set-reference: " + c.symbol + " has market data; its reference follows the market");
     const std::string detail = c.symbol + " " + std::to_string(ticks);
     log.audit(ctx, c.actor, "set-reference", "", c.reason, before > 0 ? std::to_string(before) : "none", std::to_string(ticks),
               detail);

@@ -346,7 +346,7 @@ void ReplayApplier::applyAudit(Io io, const JournalRecord& r)
     } else if (e.action == "set-reference") {
         const std::vector<std::string> parts = split(e.detail, ' ');
         if (parts.size() == 2)
-            gate.setReference(parts[0], std::atoll(parts[1].c_str()));
+            gate.setTraderReference(parts[0], std::atoll(parts[1].c_str()));
     } else if (e.action == "kill-instruments") {
         agents.replayInstrumentKill(io.router, e.who, e.detail);
     } else if (e.action == "rearm-all") {

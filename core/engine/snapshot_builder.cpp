@@ -15,6 +15,8 @@ namespace {
 
 constexpr std::size_t kLatencyWindow = 4096;
 
+} // namespace
+
 LatencyStats percentiles(std::vector<double> samples, std::uint64_t total)
 {
     LatencyStats s;
@@ -30,8 +32,6 @@ LatencyStats percentiles(std::vector<double> samples, std::uint64_t total)
     s.p99us = at(0.99);
     return s;
 }
-
-} // namespace
 
 std::shared_ptr<EngineSnapshot> SnapshotBuilder::build(const EngineContext& ctx, Parts parts, std::uint64_t epoch,
                                                        bool jumped)

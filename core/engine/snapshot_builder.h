@@ -17,6 +17,9 @@ class ReplayApplier;
 class RiskGate;
 struct EngineContext;
 
+// p50 and p99 of samples (microseconds), `total` of them in all.
+LatencyStats percentiles(std::vector<double> samples, std::uint64_t total);
+
 class SnapshotBuilder {
 public:
     // The parts of the state a snapshot shows.

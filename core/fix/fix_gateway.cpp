@@ -284,6 +284,12 @@ struct FixGateway::Impl : public FIX::Application {
 
     void crack(const FIX::Message& m, const std::string& t, GatewayListener* l, Timestamp received)
     {
+        // Our orders live on the order session: a report about them from a session that
+        // carries only market data is refused, never applied.
+        const Peer* from = handling() ? peer(*handling()) : nullptr;
+        if (from && !from->orders && (t == FIX::MsgType_ExecutionReport || t == FIX::MsgType_OrderCancelReject))
+            throw std::runtime_error("an order message on " + from->id.toString()
+                                     + ", a session that carries market data only");
         if (t == FIX::MsgType_ExecutionReport) {
             ExecutionReport r = fixconv::executionReportFromFix(m, instruments);
             r.receivedMono = received;

@@ -131,11 +131,13 @@ void PortfolioRisk::addSample(const std::vector<double>& prices)
 {
     const std::size_t n = size();
     std::vector<double> r(n, 0.0);
+    std::vector<char> known(n, 0); // a return was measured: both prices known
     bool any = false;
     for (std::size_t i = 0; i < n && i < prices.size(); ++i) {
         const double p = prices[i];
         if (p > 0 && std::isfinite(p) && m_lastPrices[i] > 0) {
             r[i] = std::log(p / m_lastPrices[i]);
+            known[i] = 1;
             any = true;
         }
         if (p > 0 && std::isfinite(p))
@@ -143,10 +145,13 @@ void PortfolioRisk::addSample(const std::vector<double>& prices)
     }
     if (!any)
         return;
+    // Only what was measured moves: a name without a price keeps its variance and
+    // covariances (a zero return would decay them toward nothing, and its risk with them).
     const double l = m_config.lambda;
     for (std::size_t i = 0; i < n; ++i)
         for (std::size_t j = 0; j < n; ++j)
-            m_ewma[i * n + j] = l * m_ewma[i * n + j] + (1 - l) * r[i] * r[j];
+            if (known[i] && known[j])
+                m_ewma[i * n + j] = l * m_ewma[i * n + j] + (1 - l) * r[i] * r[j];
     if (m_history.size() < m_config.historyLength)
         m_history.push_back(r);
     else if (!m_history.empty())

@@ -65,8 +65,9 @@ public:
     std::size_t size() const { return m_symbols.size(); }
     const std::string& symbol(std::size_t i) const { return m_symbols[i]; }
 
-    // One sample: every instrument's price now (0 or less: unknown, its return is taken
-    // as 0). The first sample only sets the base prices.
+    // One sample: every instrument's price now (0 or less: unknown; its row and column
+    // of the covariance stay as they were, its return in the history is 0). The first
+    // sample only sets the base prices.
     void addSample(const std::vector<double>& prices);
     std::size_t samples() const { return m_samples; }
 

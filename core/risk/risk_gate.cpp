@@ -84,7 +84,7 @@ void RiskGate::notePrices(Timestamp now)
     std::vector<double> prices(m_portfolio.size(), 0.0);
     for (const auto& kv : m_exposure) {
         const Exposure& e = kv.second;
-        if (e.reference > 0)
+        if (e.reference > 0 && e.marketData) // a trader's reference is no market price
             prices[e.riskIndex] = static_cast<double>(e.reference) * e.instrument.tickSize;
     }
     m_portfolio.addSample(prices);
@@ -191,11 +191,24 @@ void RiskGate::setReference(const std::string& symbol, Price reference)
     if (it == m_exposure.end() || reference <= 0)
         return;
     it->second.reference = reference;
+    it->second.marketData = true;
     double& mark = m_marks[it->second.riskIndex];
     if (mark <= 0) { // the first price: exposure in it counts from now
         mark = static_cast<double>(reference) * it->second.instrument.tickSize;
         m_portfolioStale = true;
     }
+}
+
+bool RiskGate::setTraderReference(const std::string& symbol, Price reference)
+{
+    auto it = m_exposure.find(symbol);
+    if (it == m_exposure.end() || reference <= 0 || it->second.marketData)
+        return false;
+    it->second.reference = reference;
+    // No sample will move the mark (there is no market data): it follows the trader.
+    m_marks[it->second.riskIndex] = static_cast<double>(reference) * it->second.instrument.tickSize;
+    m_portfolioStale = true;
+    return true;
 }
 
 Price RiskGate::reference(const std::string& symbol) const

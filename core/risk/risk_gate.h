@@ -90,7 +90,10 @@ public:
     const RiskLimits& limits() const { return m_limits; }
     void setLimits(const RiskLimits& limits) { m_limits = limits; } // applies from the next order
     void addInstrument(const Instrument& instrument);
-    void setReference(const std::string& symbol, Price reference);
+    void setReference(const std::string& symbol, Price reference); // from market data
+    // A reference the trader gives an instrument without market data (an order-only
+    // broker); false, with nothing changed, for an instrument that has market data.
+    bool setTraderReference(const std::string& symbol, Price reference);
     Price reference(const std::string& symbol) const; // 0 when none yet
     // Total P&L (realized + unrealized, currency). Crossing the daily loss limit halts.
     void setPnl(double pnl);
@@ -159,6 +162,7 @@ private:
         Quantity workingBuy = 0;
         Quantity workingSell = 0;
         std::size_t riskIndex = 0; // in m_portfolio
+        bool marketData = false;   // the reference comes from market data (not the trader)
     };
     struct AgentRates {
         RateWindow orders;
