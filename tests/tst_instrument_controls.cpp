@@ -28,6 +28,41 @@ EngineConfig twoInstruments()
     return c;
 }
 
+// A session journaled to a temporary file, then its records for a replay.
+struct JournaledSession {
+    explicit JournaledSession(EngineConfig c) : config(std::move(c)), journal(options(dir)) { journal.start(); }
+    static JournalOptions options(const QTemporaryDir& dir)
+    {
+        JournalOptions jo;
+        jo.path = dir.path().toStdString() + "/j.db";
+        return jo;
+    }
+    void end(EngineCore& core)
+    {
+        core.journalStateHash();
+        liveHash = core.stateHash();
+        journal.flush();
+        journal.stop();
+    }
+    std::vector<JournalRecord> records() const
+    {
+        JournalReader reader(dir.path().toStdString() + "/j.db");
+        std::vector<JournalRecord> out;
+        reader.forEach(1, reader.maxSeq(), [&](JournalRecord& r) { out.push_back(r); });
+        return out;
+    }
+    EngineConfig replayConfig() const
+    {
+        EngineConfig c = config;
+        c.replay = true;
+        return c;
+    }
+    QTemporaryDir dir;
+    EngineConfig config;
+    JournalWriter journal;
+    std::uint64_t liveHash = 0;
+};
+
 MarketDataSnapshot marketFor(const std::string& symbol)
 {
     MarketDataSnapshot s = market();
@@ -86,17 +121,11 @@ class TestInstrumentControls : public QObject {
 private Q_SLOTS:
     void anInstrumentKillStopsThatInstrumentOnly()
     {
-        QTemporaryDir dir;
-        const std::string path = dir.path().toStdString() + "/j.db";
         ManualClock clock;
         FakeGateway venue;
-        std::uint64_t liveHash = 0;
+        JournaledSession session(twoInstruments());
         {
-            JournalOptions jo;
-            jo.path = path;
-            JournalWriter journal(jo);
-            journal.start();
-            EngineCore core(twoInstruments(), venue, &journal, &clock);
+            EngineCore core(session.config, venue, &session.journal, &clock);
             core.journalStart();
             twoWorkingAgents(core, venue, clock);
             const std::string hmxOrder = venue.sent[0].symbol == "HMX" ? venue.sent[0].clOrdId : venue.sent[1].clOrdId;
@@ -124,21 +153,13 @@ private Q_SLOTS:
             QVERIFY(denied);
             core.submit(buy("ABC", 100), Origin::script());
             QCOMPARE(venue.sent.size(), before + 1);
-            core.journalStateHash();
-            liveHash = core.stateHash();
-            journal.flush();
-            journal.stop();
+            session.end(core);
         }
         // The journal replays to the same state: the halt and the killed agent included.
-        JournalReader reader(path);
-        std::vector<JournalRecord> records;
-        reader.forEach(1, reader.maxSeq(), [&](JournalRecord& r) { records.push_back(r); });
-        EngineConfig c = twoInstruments();
-        c.replay = true;
         FakeGateway none;
-        EngineCore replay(c, none, nullptr);
-        replay.handle(ReplayBatch{records, false});
-        QCOMPARE(replay.stateHash(), liveHash);
+        EngineCore replay(session.replayConfig(), none, nullptr);
+        replay.handle(ReplayBatch{session.records(), false});
+        QCOMPARE(replay.stateHash(), session.liveHash);
         const SnapshotPtr s = replay.publish();
         QCOMPARE(s->replay.hashMismatches, std::uint64_t(0));
         QVERIFY(s->portfolio.haltedInstruments.count("HMX"));
@@ -227,19 +248,13 @@ private Q_SLOTS:
 
     void anOrderOnlyBrokerTradesOnTheTradersReference()
     {
-        QTemporaryDir dir;
-        const std::string path = dir.path().toStdString() + "/j.db";
         ManualClock clock;
         FakeGateway venue;
-        std::uint64_t liveHash = 0;
+        EngineConfig c = twoInstruments();
+        c.limits.collarPercent = 5;
+        JournaledSession session(c);
         {
-            JournalOptions jo;
-            jo.path = path;
-            JournalWriter journal(jo);
-            journal.start();
-            EngineConfig c = twoInstruments();
-            c.limits.collarPercent = 5;
-            EngineCore core(c, venue, &journal, &clock);
+            EngineCore core(session.config, venue, &session.journal, &clock);
             core.journalStart();
             // No market data at all: the gate cannot check the collar and refuses.
             core.submit(buy("ABC", 100), Origin::script());
@@ -270,21 +285,12 @@ private Q_SLOTS:
             far.price = 8000; // 80.00: outside the collar around the trader's reference
             core.submit(far, Origin::script());
             QCOMPARE(venue.sent.size(), std::size_t(1));
-            core.journalStateHash();
-            liveHash = core.stateHash();
-            journal.flush();
-            journal.stop();
+            session.end(core);
         }
-        JournalReader reader(path);
-        std::vector<JournalRecord> records;
-        reader.forEach(1, reader.maxSeq(), [&](JournalRecord& r) { records.push_back(r); });
-        EngineConfig c = twoInstruments();
-        c.limits.collarPercent = 5;
-        c.replay = true;
         FakeGateway none;
-        EngineCore replay(c, none, nullptr);
-        replay.handle(ReplayBatch{records, false});
-        QCOMPARE(replay.stateHash(), liveHash);
+        EngineCore replay(session.replayConfig(), none, nullptr);
+        replay.handle(ReplayBatch{session.records(), false});
+        QCOMPARE(replay.stateHash(), session.liveHash);
         QCOMPARE(replay.publish()->replay.hashMismatches, std::uint64_t(0));
     }
 };

@@ -62,6 +62,29 @@ AgentSpec portfolioSpec(const std::string& approval)
     return specs.front();
 }
 
+// ABC's book, a signal of 0.6 on it, a portfolio agent with this approval mode, both
+// started, and nine seconds of ticks: the first rebalance may come before the first
+// signal; the next one, 5 s on, has it.
+void signalAndPortfolio(EngineCore& core, ManualClock& clock, const std::string& approval)
+{
+    MarketDataSnapshot abc = market();
+    abc.symbol = "ABC";
+    core.handle(abc);
+    const Actor trader{"t", Role::Trader};
+    AgentSpec sig = spec("sig-abc");
+    sig.symbol = "ABC";
+    core.handle(AddAgent{sig, trader, {}, std::make_shared<FixedSignal>("ABC", 0.6), ""});
+    core.handle(ControlAgent{"sig-abc", AgentAction::Start, trader, "go", {}});
+    std::string error;
+    const AgentSpec pf = portfolioSpec(approval);
+    core.handle(AddAgent{pf, trader, {}, makeAgent("portfolio", "*", pf.params, error), error});
+    core.handle(ControlAgent{"pf", AgentAction::Start, trader, "go", {}});
+    for (int i = 0; i < 3; ++i) {
+        clock.advanceMs(3000);
+        core.tick();
+    }
+}
+
 const AgentView* agentView(const EngineSnapshot& s, const std::string& id)
 {
     for (const auto& a : s.agents)
@@ -189,24 +212,9 @@ private Q_SLOTS:
         ManualClock clock;
         FakeGateway venue;
         EngineCore core(twoNames(), venue, nullptr, &clock);
-        MarketDataSnapshot abc = market();
-        abc.symbol = "ABC";
         core.handle(market());
-        core.handle(abc);
         const Actor trader{"t", Role::Trader};
-        AgentSpec sig = spec("sig-abc");
-        sig.symbol = "ABC";
-        core.handle(AddAgent{sig, trader, {}, std::make_shared<FixedSignal>("ABC", 0.6), ""});
-        core.handle(ControlAgent{"sig-abc", AgentAction::Start, trader, "go", {}});
-        std::string error;
-        const AgentSpec pf = portfolioSpec("every_order");
-        core.handle(AddAgent{pf, trader, {}, makeAgent("portfolio", "*", pf.params, error), error});
-        core.handle(ControlAgent{"pf", AgentAction::Start, trader, "go", {}});
-        // The first rebalance may come before the first signal; the next one, 5 s on, has it.
-        for (int i = 0; i < 3; ++i) {
-            clock.advanceMs(3000);
-            core.tick();
-        }
+        signalAndPortfolio(core, clock, "every_order");
         SnapshotPtr s = core.publish();
         // One parent waiting: buy ABC toward 0.5 x 100k at 100 = 500 (the signal's 0.6 capped).
         QCOMPARE(s->approvals.size(), std::size_t(1));
@@ -270,22 +278,8 @@ private Q_SLOTS:
         ManualClock clock;
         FakeGateway venue;
         EngineCore core(twoNames(), venue, nullptr, &clock);
-        MarketDataSnapshot abc = market();
-        abc.symbol = "ABC";
-        core.handle(abc);
         const Actor trader{"t", Role::Trader};
-        AgentSpec sig = spec("sig-abc");
-        sig.symbol = "ABC";
-        core.handle(AddAgent{sig, trader, {}, std::make_shared<FixedSignal>("ABC", 0.6), ""});
-        core.handle(ControlAgent{"sig-abc", AgentAction::Start, trader, "go", {}});
-        std::string error;
-        const AgentSpec pf = portfolioSpec("every_order");
-        core.handle(AddAgent{pf, trader, {}, makeAgent("portfolio", "*", pf.params, error), error});
-        core.handle(ControlAgent{"pf", AgentAction::Start, trader, "go", {}});
-        for (int i = 0; i < 3; ++i) {
-            clock.advanceMs(3000);
-            core.tick();
-        }
+        signalAndPortfolio(core, clock, "every_order");
         QCOMPARE(core.publish()->approvals.size(), std::size_t(1));
         const std::uint64_t ticket = core.publish()->approvals.front().id;
         core.handle(KillInstruments{{"ABC"}, 0, trader, "drill", {}});

@@ -34,6 +34,7 @@ void WatchlistModel::update(const EngineSnapshot& s)
         endResetModel();
     }
     const qint64 nowMs = s.time / 1000000;
+    int firstSpark = -1, lastSpark = -1; // rows whose sparkline took a point
     for (std::size_t i = 0; i < s.books.size(); ++i) {
         const BookView& b = s.books[i];
         Row& r = m_rows[i];
@@ -48,6 +49,8 @@ void WatchlistModel::update(const EngineSnapshot& s)
                 r.mids.emplace_back(nowMs, r.mid);
                 while (r.mids.size() > kHistory)
                     r.mids.pop_front();
+                firstSpark = firstSpark < 0 ? static_cast<int>(i) : firstSpark;
+                lastSpark = static_cast<int>(i);
             }
         }
         if (!b.newTrades.empty())
@@ -62,8 +65,11 @@ void WatchlistModel::update(const EngineSnapshot& s)
                 r.pnl = (p.position.realizedTicks + p.unrealizedTicks) * ins.tickSize;
             }
     }
+    // The figures every snapshot; a sparkline (the costly cell) only when it took a point.
     if (!m_rows.empty())
-        Q_EMIT dataChanged(index(0, Last), index(static_cast<int>(m_rows.size()) - 1, Trend));
+        Q_EMIT dataChanged(index(0, Last), index(static_cast<int>(m_rows.size()) - 1, Regime));
+    if (firstSpark >= 0)
+        Q_EMIT dataChanged(index(firstSpark, Trend), index(lastSpark, Trend));
 }
 
 int WatchlistModel::rowCount(const QModelIndex& parent) const
@@ -163,7 +169,9 @@ void SparklineDelegate::paint(QPainter* painter, const QStyleOptionViewItem& opt
     const QRectF box = QRectF(option.rect).adjusted(3, 3, -3, -3);
     const double span = hi > lo ? hi - lo : 1.0;
     QPainterPath path;
-    for (int i = 0; i < mids.size(); ++i) {
+    // No more points than the cell has pixels across.
+    const int step = std::max(1, static_cast<int>(mids.size() / std::max(1.0, box.width())));
+    for (int i = 0; i < mids.size(); i = i + step < mids.size() - 1 || i == mids.size() - 1 ? i + step : mids.size() - 1) {
         const QPointF p(box.left() + box.width() * i / (mids.size() - 1),
                         box.bottom() - box.height() * (mids[i].toDouble() - lo) / span);
         if (i == 0)

@@ -62,9 +62,18 @@ std::shared_ptr<EngineSnapshot> SnapshotBuilder::build(const EngineContext& ctx,
             v.regimeNames = det->second.model().names;
             v.regimeProbabilities = det->second.probabilities();
         }
+        // Features are per-second quantities: computed at most once a second of engine
+        // time per instrument (fifty books at 30 snapshots a second would spend the
+        // engine thread on them), again at once after a jump.
         auto f = market.m_features.find(ins.symbol);
-        if (f != market.m_features.end())
-            f->second.compute(ExecutionTaskState{}, v.features);
+        if (f != market.m_features.end()) {
+            CachedFeatures& c = m_features[ins.symbol];
+            if (jumped || c.values.empty() || s->time - c.at >= 1000000000LL || s->time < c.at) {
+                f->second.compute(ExecutionTaskState{}, c.values);
+                c.at = s->time;
+            }
+            v.features = c.values;
+        }
         v.newTrades.swap(market.m_newTrades[ins.symbol]);
         auto mine = oms.workingLevels().find(ins.symbol);
         if (mine != oms.workingLevels().end()) {
@@ -94,7 +103,16 @@ std::shared_ptr<EngineSnapshot> SnapshotBuilder::build(const EngineContext& ctx,
     for (const auto& t : parts.agents.m_approvals.tickets())
         s->approvals.push_back(ApprovalView{t.id, t.agent, t.proposal, t.why, t.created, t.deadline});
     s->risk = riskView(ctx, parts.router, market, parts.agents);
-    s->portfolio = portfolioView(parts.router.m_gate);
+    // The portfolio view (correlation, VaR/ES both ways, clusters, stress) four times a
+    // second, and at once when an instrument is halted or the replay jumped.
+    const RiskGate& gate = parts.router.m_gate;
+    if (jumped || !m_portfolio || s->time - m_portfolioAt >= 250000000LL || s->time < m_portfolioAt
+        || gate.haltedInstruments().size() != m_portfolio->haltedInstruments.size()
+        || gate.limits().clusterCorrelation != m_portfolio->clusterThreshold) {
+        m_portfolio = std::make_shared<PortfolioView>(portfolioView(parts.router.m_gate));
+        m_portfolioAt = s->time;
+    }
+    s->portfolio = *m_portfolio;
     s->newFeed = parts.log.takeFeed();
     s->newDecisions = parts.log.takeDecisions();
     for (const auto& kv : oms.positions()) {

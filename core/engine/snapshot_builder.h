@@ -5,6 +5,9 @@
 #include "engine/snapshot.h"
 
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
 #include <vector>
 
 namespace hm {
@@ -44,7 +47,14 @@ public:
 private:
     void addAgents(const EngineContext& ctx, Parts parts, EngineSnapshot& s) const;
 
+    struct CachedFeatures {
+        Timestamp at = 0;
+        std::vector<double> values;
+    };
     std::uint64_t m_snapshotSeq = 0;
+    std::map<std::string, CachedFeatures> m_features;
+    std::shared_ptr<PortfolioView> m_portfolio;
+    Timestamp m_portfolioAt = 0;
     std::vector<FillRecord> m_newFills;
     std::vector<SessionEvent> m_newSessionEvents;
 };
