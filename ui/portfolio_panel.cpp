@@ -98,6 +98,7 @@ PortfolioPanel::PortfolioPanel(QWidget* parent) : QWidget(parent)
 
 void PortfolioPanel::reset()
 {
+    m_shown = -1;
     m_es->clearHistory();
     m_net->clearHistory();
     m_concentration->clearHistory();
@@ -117,6 +118,9 @@ int PortfolioPanel::clusterButtons() const { return static_cast<int>(m_clusterBu
 void PortfolioPanel::update(const EngineSnapshot& s)
 {
     const PortfolioView& p = s.portfolio;
+    if (p.computedAt == m_shown && p.computedAt != 0)
+        return; // the engine recomputes it four times a second: nothing new to draw
+    m_shown = p.computedAt;
     const RiskLimits& l = s.risk.limits;
     m_es->setValue(p.parametric.es, l.maxPortfolioEs);
     m_net->setValue(std::fabs(p.parametric.net), l.maxNetNotional);

@@ -53,6 +53,7 @@ private:
     std::vector<QPushButton*> m_clusterButtons;
     std::vector<std::vector<std::string>> m_clusters;
     qint64 m_lastSampleMs = 0;
+    Timestamp m_shown = -1; // the view's computedAt last drawn
     bool m_killsEnabled = true;
 };
 

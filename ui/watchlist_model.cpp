@@ -29,8 +29,11 @@ void WatchlistModel::update(const EngineSnapshot& s)
     if (rowsChanged) {
         beginResetModel();
         m_rows.assign(s.books.size(), Row{});
-        for (std::size_t i = 0; i < s.books.size(); ++i)
+        for (std::size_t i = 0; i < s.books.size(); ++i) {
             m_rows[i].instrument = s.books[i].instrument;
+            const double tick = s.books[i].instrument.tickSize;
+            m_rows[i].decimals = tick > 0 ? std::max(0, static_cast<int>(std::ceil(-std::log10(tick) - 1e-9))) : 2;
+        }
         endResetModel();
     }
     const qint64 nowMs = s.time / 1000000;
@@ -84,7 +87,7 @@ QVariant WatchlistModel::data(const QModelIndex& index, int role) const
     if (!index.isValid() || index.row() >= static_cast<int>(m_rows.size()))
         return {};
     const Row& r = m_rows[static_cast<std::size_t>(index.row())];
-    const int decimals = std::max(0, static_cast<int>(std::ceil(-std::log10(r.instrument.tickSize) - 1e-9)));
+    const int decimals = r.decimals;
     const double change = r.open > 0 ? 100.0 * (r.mid / r.open - 1.0) : 0.0;
     if (role == kSparkRole && index.column() == Trend) {
         QVariantList mids;

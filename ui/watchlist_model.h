@@ -43,6 +43,7 @@ public:
 private:
     struct Row {
         Instrument instrument;
+        int decimals = 2; // of a price, from the tick size
         double open = 0, mid = 0, last = 0, spread = 0;
         Quantity position = 0;
         double pnl = 0;

@@ -155,6 +155,7 @@ struct PortfolioView {
     std::vector<std::vector<std::string>> clusters; // correlated above the threshold
     std::vector<StressOutcome> stress;
     std::map<std::string, std::string> haltedInstruments; // by an instrument or cluster kill
+    Timestamp computedAt = 0; // engine time: a panel redraws only a view it has not shown
 };
 
 // Where a replay stands and whether the state it rebuilt matches the one recorded.

@@ -110,6 +110,7 @@ std::shared_ptr<EngineSnapshot> SnapshotBuilder::build(const EngineContext& ctx,
         || gate.haltedInstruments().size() != m_portfolio->haltedInstruments.size()
         || gate.limits().clusterCorrelation != m_portfolio->clusterThreshold) {
         m_portfolio = std::make_shared<PortfolioView>(portfolioView(parts.router.m_gate));
+        m_portfolio->computedAt = s->time;
         m_portfolioAt = s->time;
     }
     s->portfolio = *m_portfolio;
