@@ -231,6 +231,50 @@ private Q_SLOTS:
         engine.stop();
     }
 
+    // The portfolio's commands: the figures, a kill by instrument (several, spaces and an
+    // unknown name among them) and by cluster, and the reference price of an instrument
+    // without market data; malformed ones are refused with what is wrong.
+    void portfolioCommands()
+    {
+        QTemporaryDir dir;
+        const std::string data = dir.path().toStdString();
+        NullGateway gw;
+        EngineConfig ec;
+        Instrument hmx, abc;
+        hmx.symbol = "HMX";
+        abc.symbol = "ABC";
+        ec.instruments = {hmx, abc};
+        Engine engine(ec, gw, nullptr);
+        engine.start();
+        ControlServer server(engine, data + "/c.sock", data);
+        auto answer = [&](const std::string& line) { return server.handleLine(line, "test"); };
+        auto refused = [&](const std::string& line, const char* needle) {
+            const std::string r = answer(line);
+            return r.find("\"ok\":false") != std::string::npos && r.find(needle) != std::string::npos;
+        };
+        QTRY_VERIFY(engine.latest()->portfolio.symbols.size() == 2); // the first snapshot is out
+        const std::string portfolio = answer("{\"cmd\":\"portfolio\"}");
+        QVERIFY2(accepted(portfolio) && portfolio.find("\"instrument\":\"ABC\"") != std::string::npos
+                     && portfolio.find("\"stress\"") != std::string::npos && portfolio.find("\"correlation\"") != std::string::npos,
+                 portfolio.c_str());
+        QVERIFY(refused("{\"cmd\":\"kill-instrument\"}", "needs \\\"instrument\\\""));
+        QVERIFY(refused("{\"cmd\":\"kill-instrument\",\"instrument\":\" , \"}", "needs \\\"instrument\\\""));
+        QVERIFY(refused("{\"cmd\":\"kill-instrument\",\"instrument\":7}", "must be a string"));
+        QVERIFY(refused("{\"cmd\":\"set-reference\",\"instrument\":\"ABC\",\"value\":[1]}", "string or a number"));
+        QVERIFY(refused("{\"cmd\":\"set-reference\",\"instrument\":\"ABC\",\"value\":\"12x\"}", "must be a price"));
+        QVERIFY(refused("{\"cmd\":\"set-reference\",\"instrument\":\"ABC\",\"value\":\"nan\"}", "above 0"));
+        QVERIFY(refused("{\"cmd\":\"set-reference\",\"instrument\":\"ABC\",\"value\":\"1e400\"}", "above 0"));
+        const std::string reference = answer("{\"cmd\":\"set-reference\",\"instrument\":\"ABC\",\"value\":\"42.1\"}");
+        QVERIFY2(accepted(reference) && reference.find("42.1") != std::string::npos, reference.c_str());
+        const std::string some = answer("{\"cmd\":\"kill-instrument\",\"instrument\":\" ABC , NOPE \",\"reason\":\"drill\"}");
+        QVERIFY2(accepted(some) && some.find("unknown: 'NOPE'") != std::string::npos, some.c_str());
+        const std::string cluster = answer("{\"cmd\":\"kill-cluster\",\"instrument\":\"HMX\"}");
+        QVERIFY2(accepted(cluster) && cluster.find("correlated cluster above 0.7") != std::string::npos, cluster.c_str());
+        const std::string halted = answer("{\"cmd\":\"portfolio\"}");
+        QVERIFY2(halted.find("\"halted\"") != std::string::npos, halted.c_str());
+        engine.stop();
+    }
+
     // Bytes that are not UTF-8, shapes that are not requests, and wrong types for every
     // field: each gets a refusal that names the problem, and nothing changes.
     void hostileRequestsAreAnswered()
