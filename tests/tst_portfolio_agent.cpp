@@ -7,6 +7,7 @@
 #include "agents/portfolio_agent.h"
 #include "engine/engine_clock.h"
 #include "engine/engine_core.h"
+#include "journal/journal_codec.h"
 #include "engine_test_support.h"
 
 #include <QtTest>
@@ -187,6 +188,32 @@ private Q_SLOTS:
             agent.targets(ctx, now);
         }
         QCOMPARE(agent.targets(ctx, now).at("AAA"), Quantity(-500));
+    }
+
+    void aParentKeepsItsExecutorAndHorizonInTheJournal()
+    {
+        OrderProposal p;
+        p.symbol = "ABC";
+        p.side = Side::Sell;
+        p.qty = 1900;
+        p.type = OrderType::Market;
+        p.executor = "almgren_chriss";
+        p.horizonS = 1800;
+        p.why.summary = "rebalance ABC to -1900";
+        describeParent(p);
+        const JournalRecord r = encode(DecisionRecord{"pf", p.symbol, p.side, 0, p.qty, DecisionOutcome::AwaitingApproval,
+                                                      p.why.summary, p.why.factors, "ticket 4: parent order"},
+                                       1);
+        DecisionRecord d;
+        QVERIFY(decode(r, d));
+        OrderProposal back;
+        back.why.factors = d.factors;
+        QVERIFY(parentFromFactors(back));
+        QCOMPARE(back.executor, std::string("almgren_chriss"));
+        QCOMPARE(back.horizonS, 1800.0);
+        OrderProposal plain;
+        plain.why.factors = {{"signal", 0.4}};
+        QVERIFY(!parentFromFactors(plain) && !plain.isParent());
     }
 
     void badConfigurationIsNamed()

@@ -49,6 +49,12 @@ struct OrderProposal {
     bool isParent() const { return !executor.empty(); }
 };
 
+// A parent order's executor and horizon as rationale factors, so that the journal (which
+// keeps a decision's factors) carries them and a replay shows the parent as it was.
+void describeParent(OrderProposal& p);
+// Reads them back from the factors: false (nothing changed) for a plain order.
+bool parentFromFactors(OrderProposal& p);
+
 // A signal agent's current view of an instrument's next move, from -1 (down) to 1 (up),
 // which portfolio agents read.
 struct SignalReading {

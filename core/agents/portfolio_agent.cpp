@@ -17,6 +17,35 @@ double mid(const MarketView& m, double tick)
 }
 } // namespace
 
+namespace {
+const char* const kExecutorFactor = "parent: executor (0 twap, 1 vwap, 2 pov, 3 almgren_chriss)";
+const char* const kHorizonFactor = "parent: horizon (s)";
+} // namespace
+
+void describeParent(OrderProposal& p)
+{
+    for (int code = 0; code < 4; ++code)
+        if (p.executor == kExecutors[code])
+            p.why.factors.emplace_back(kExecutorFactor, code);
+    p.why.factors.emplace_back(kHorizonFactor, p.horizonS);
+}
+
+bool parentFromFactors(OrderProposal& p)
+{
+    double code = -1, horizon = 0;
+    for (const auto& f : p.why.factors) {
+        if (f.first == kExecutorFactor)
+            code = f.second;
+        else if (f.first == kHorizonFactor)
+            horizon = f.second;
+    }
+    if (code < 0 || code > 3 || horizon <= 0)
+        return false;
+    p.executor = kExecutors[static_cast<int>(code)];
+    p.horizonS = horizon;
+    return true;
+}
+
 bool parsePortfolioParams(const AgentParams& params, PortfolioAgentParams& out, std::string& error)
 {
     if (!onlyKnownParams("portfolio", params,
@@ -131,6 +160,7 @@ void PortfolioAgent::onTick(const AgentContext& ctx, AgentIntents& out)
                          {"in hand", static_cast<double>(n.pending)},
                          {"notional", std::fabs(static_cast<double>(diff) * px)},
                          {"budget", m_p.budget}};
+        describeParent(o);
         out.orders.push_back(o);
         ++proposed;
     }

@@ -395,6 +395,7 @@ void ReplayApplier::applyDecision(Io io, const JournalRecord& r)
     p.type = d.price > 0 ? OrderType::Limit : OrderType::Market;
     p.why.summary = d.summary;
     p.why.factors = d.factors;
+    parentFromFactors(p); // a portfolio agent's parent order
     const std::string order = io.ctx.orderText(p.side, p.qty, p.symbol, p.type, p.price);
     io.log.addDecision(DecisionView{r.time, d.agent, toString(d.outcome), order, p.why, d.note});
     auto slot = io.agents.m_slots.find(d.agent);
