@@ -137,19 +137,7 @@ struct MarketSimulator::Impl {
     }
     void chainSwitch()
     {
-        double total = 0;
-        for (const auto& tr : rp().transitions)
-            total += tr.second;
-        double u = rng.uniform() * total;
-        int next = regime;
-        for (const auto& tr : rp().transitions) {
-            u -= tr.second;
-            if (u < 0) {
-                next = cfg.regimeIndex(tr.first);
-                break;
-            }
-        }
-        switchTo(next);
+        switchTo(cfg.nextRegime(regime, rng.uniform()));
         drawNextSwitch();
     }
     void applySchedule()

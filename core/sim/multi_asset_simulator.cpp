@@ -186,19 +186,7 @@ struct MultiAssetSimulator::Impl {
 
     void chainSwitch()
     {
-        double total = 0;
-        for (const auto& tr : rp().transitions)
-            total += tr.second;
-        double u = rng.uniform() * total;
-        int next = regime;
-        for (const auto& tr : rp().transitions) {
-            u -= tr.second;
-            if (u < 0) {
-                next = cfg.regimeIndex(tr.first);
-                break;
-            }
-        }
-        switchTo(next);
+        switchTo(cfg.nextRegime(regime, rng.uniform()));
         drawNextSwitch();
     }
 

@@ -21,6 +21,21 @@ int Universe::indexOf(const std::string& symbol) const
     return -1;
 }
 
+int SimConfig::nextRegime(int from, double u) const
+{
+    const RegimeParams& r = regimes[static_cast<std::size_t>(from)];
+    double total = 0;
+    for (const auto& tr : r.transitions)
+        total += tr.second;
+    u *= total;
+    for (const auto& tr : r.transitions) {
+        u -= tr.second;
+        if (u < 0)
+            return regimeIndex(tr.first);
+    }
+    return from;
+}
+
 int SimConfig::regimeIndex(const std::string& name) const
 {
     for (std::size_t i = 0; i < regimes.size(); ++i)

@@ -97,6 +97,9 @@ struct SimConfig {
     bool externallyDriven = false;
 
     int regimeIndex(const std::string& name) const; // -1 when unknown
+    // The hidden chain's step from regime `from` for a uniform draw u in [0, 1): where
+    // the transition probabilities send it (`from` when they name nothing).
+    int nextRegime(int from, double u) const;
 };
 
 // Parses JSON text; `origin` names the file in messages. Returns "" or the first problem
