@@ -569,6 +569,12 @@ std::string ControlServer::handle(const std::string& line, const std::string& pe
         for (const auto& u : snap->risk.usage)
             if (limits.contains(u.name))
                 limits[u.name]["used"] = u.used;
+        // Each instrument's own limits, under the names set-limit takes ("field@SYMBOL").
+        for (const auto& l : instrumentLimitValues(snap->risk.limits)) {
+            const std::string field = l.first.substr(0, l.first.find('@'));
+            limits[l.first] = {{"value", l.second}, {"unit", limits[field]["unit"]},
+                               {"description", "this instrument's own " + field + "; 'default' removes it"}};
+        }
         return toLine(reply(true, "limits", limits));
     }
     if (cmd == "kill-all")

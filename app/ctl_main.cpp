@@ -33,6 +33,7 @@ void usage()
               "  approve|reject TICKET | --agent AGENT\n"
               "  throttle-level AGENT LEVEL(0..100)\n"
               "  set-limit NAME VALUE --reason TEXT           (risk manager)\n"
+              "  set-limit NAME@SYMBOL VALUE|default --reason TEXT   one instrument's own limit\n"
               "  work AGENT TYPE INSTRUMENT buy|sell QTY DURATION_S [--interval S] [--model FILE]\n"
               "                                               a new execution agent works this parent order\n"
               "  --raw JSON                                   send a request as is\n"

@@ -376,8 +376,17 @@ private Q_SLOTS:
         QVERIFY(accepted(server.handleLine("{\"cmd\":\"throttle-level\",\"agent\":\"a1\",\"level\":40}", "t")));
         QVERIFY(refused(server.handleLine("{\"cmd\":\"throttle-level\",\"agent\":\"a1\",\"level\":4294967346}", "t"), "0 to 100"));
         QTRY_COMPARE(rig.engine->latest()->agents.front().throttle.level, 40);
+        // One instrument's own limit: set, listed under its name, and refused for a name
+        // the session does not trade or a field that is desk-wide only.
+        const std::string symbol = rig.engine->latest()->books.front().instrument.symbol;
+        QVERIFY(accepted(server.handleLine("{\"cmd\":\"set-limit\",\"name\":\"max_position@" + symbol + "\",\"value\":250" + rm, "t")));
+        QVERIFY(refused(server.handleLine("{\"cmd\":\"set-limit\",\"name\":\"max_position@NOPE\",\"value\":250" + rm, "t"), "NOPE"));
+        QVERIFY(refused(server.handleLine("{\"cmd\":\"set-limit\",\"name\":\"max_open_orders@" + symbol + "\",\"value\":2" + rm, "t"),
+                        "cannot be set per instrument"));
         const nlohmann::json limits = parsed(server.handleLine("{\"cmd\":\"limits\"}", "t"));
         QCOMPARE(limits["data"]["max_position"]["max"].get<double>(), 1e12);
+        QTRY_COMPARE(parsed(server.handleLine("{\"cmd\":\"limits\"}", "t"))["data"]["max_position@" + symbol]["value"].get<std::string>(),
+                     std::string("250"));
     }
 
     // After a few wrong passphrases every attempt is refused unchecked, for a time that

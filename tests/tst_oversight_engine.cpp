@@ -617,6 +617,23 @@ private Q_SLOTS:
         QCOMPARE(cancels, 1);
         QVERIFY(reader.verifyAudit().ok);
     }
+    void instrumentLimitChangeIsAuditedAndUnknownInstrumentRefused()
+    {
+        InstantVenue venue;
+        Engine engine(config(), venue, nullptr);
+        engine.start();
+        const Actor rm{"rm", Role::RiskManager};
+        const std::string symbol = config().instruments.front().symbol;
+        const auto bad = ask([&](Reply r) { engine.changeLimits({{"max_position@NOPE", "10"}}, rm, "x", r); });
+        QVERIFY(!bad.first);
+        QVERIFY2(bad.second.find("NOPE") != std::string::npos && bad.second.find("not an instrument") != std::string::npos,
+                 bad.second.c_str());
+        const auto ok = ask([&](Reply r) { engine.changeLimits({{"max_position@" + symbol, "10"}}, rm, "thin name", r); });
+        QVERIFY2(ok.first, ok.second.c_str());
+        QVERIFY2(ok.second.find("max_position@" + symbol + " default -> 10") != std::string::npos, ok.second.c_str());
+        QTRY_VERIFY(engine.latest()->risk.limits.forInstrument(symbol).maxPosition == 10.0);
+        engine.stop();
+    }
     void auditChainDetectsOutsideEdit()
     {
         QTemporaryDir dir;

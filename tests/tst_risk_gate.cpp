@@ -405,6 +405,74 @@ private Q_SLOTS:
             QVERIFY2(limitValue(l, f.name, v), f.name);
         }
     }
+    void instrumentLimitsOverTheDeskWideOnes()
+    {
+        RiskLimits l = wide();
+        l.maxOrderQty = 1000;
+        l.maxPosition = 5000;
+        QVERIFY(setLimit(l, "max_order_qty@ABC", "100").empty());
+        QVERIFY(setLimit(l, "max_position@HMX", "300").empty());
+        QVERIFY(setLimit(l, "collar_ticks@HMX", "20").empty());
+        RiskGate g = gate(l);
+        Instrument abc = hmx();
+        abc.symbol = "ABC";
+        g.addInstrument(abc); // added after the limits: resolved all the same
+        g.setReference("ABC", 5000);
+        // ABC: its own order size; HMX: the desk-wide one.
+        QCOMPARE(g.checkNew(order(Side::Buy, 101, 5000, "ABC"), "a", 0).reason, DenyReason::OrderQty);
+        QVERIFY(g.checkNew(order(Side::Buy, 100, 5000, "ABC"), "a", kMs).passed());
+        QVERIFY(g.checkNew(order(Side::Buy, 300, 10000), "a", 2 * kMs).passed());
+        // HMX: its own position limit (300 working) and collar; ABC: the desk-wide ones.
+        const GateVerdict p = g.checkNew(order(Side::Buy, 1, 10000), "a", 3 * kMs);
+        QCOMPARE(p.reason, DenyReason::Position);
+        QVERIFY2(p.text.find("limit 300") != std::string::npos, p.text.c_str());
+        QCOMPARE(g.checkNew(order(Side::Sell, 1, 10021), "a", 4 * kMs).reason, DenyReason::PriceCollar);
+        QVERIFY(g.checkNew(order(Side::Sell, 1, 10020), "a", 5 * kMs).passed());
+        QVERIFY(g.checkNew(order(Side::Buy, 90, 4000, "ABC"), "a", 6 * kMs).passed()); // 20% away, no own collar
+        // The position gauge shows the instrument nearest its own limit.
+        bool seen = false;
+        for (const auto& u : g.utilisation(7 * kMs))
+            if (u.name == "max_position") {
+                QCOMPARE(u.used, 300.0);
+                QCOMPARE(u.limit, 300.0);
+                seen = true;
+            }
+        QVERIFY(seen);
+        // Back to the desk-wide value: "default" removes the instrument's own.
+        QVERIFY(setLimit(l, "max_position@HMX", "default").empty());
+        g.setLimits(l);
+        QVERIFY(g.checkNew(order(Side::Buy, 1, 10000), "a", 8 * kMs).passed());
+        std::string v;
+        QVERIFY(limitValue(l, "max_position@HMX", v));
+        QCOMPARE(v, std::string("default"));
+        QVERIFY(limitValue(l, "max_order_qty@ABC", v));
+        QCOMPARE(v, std::string("100"));
+        const auto listed = instrumentLimitValues(l);
+        QCOMPARE(listed.size(), std::size_t(2));
+        QCOMPARE(listed.front().first, std::string("max_order_qty@ABC"));
+    }
+    void instrumentLimitValidationNamesWhatIsWrong()
+    {
+        RiskLimits l;
+        auto refused = [&](const std::string& name, const std::string& value, const std::string& says) {
+            const std::string e = setLimit(l, name, value);
+            QVERIFY2(e.find(says) != std::string::npos, (name + " -> " + e).c_str());
+        };
+        refused("max_position@HMX", "-5", "max_position@HMX: must not be negative");
+        refused("max_position@HMX", "abc", "max_position@HMX: 'abc' is not a number");
+        refused("max_position@HMX", "0", "max_position@HMX: zero would refuse");
+        refused("collar_percent@HMX", "150", "out of range");
+        refused("max_open_orders@HMX", "5", "cannot be set per instrument");
+        refused("no_such@HMX", "5", "cannot be set per instrument");
+        refused("max_position@", "5", "no instrument after '@'");
+        refused("max_position@A B", "5", "not an instrument symbol");
+        refused("max_position@" + std::string(100, 'X'), "5", "longer than");
+        QVERIFY(l.instrumentOverrides.empty()); // nothing half-set
+        std::string v;
+        QVERIFY(!limitValue(l, "max_open_orders@HMX", v));
+        QVERIFY(setLimit(l, "max_position@NEVER", "default").empty()); // removing what is not there is fine
+        QVERIFY(l.instrumentOverrides.empty());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestRiskGate)

@@ -22,6 +22,7 @@
 #include <QPushButton>
 #include <QSlider>
 #include <QToolButton>
+#include <QTableWidget>
 #include <QtTest>
 
 #include <chrono>
@@ -233,8 +234,19 @@ private Q_SLOTS:
         d->reason().setText(QStringLiteral("tighten before the close"));
         if (qEnvironmentVariableIsSet("HM_SCREENSHOT_DIR"))
             d->grab().save(QDir(qEnvironmentVariable("HM_SCREENSHOT_DIR")).filePath(QStringLiteral("4-limits-editor.png")));
+        // An instrument's own limit, from the per-instrument table, goes with the same change.
+        QTableWidget& table = d->instrumentTable();
+        QVERIFY(table.rowCount() >= 1);
+        const QString firstSymbol = table.verticalHeaderItem(0)->text();
+        const int qtyColumn = 0; // max_order_qty
+        QCOMPARE(table.horizontalHeaderItem(qtyColumn)->text(), QStringLiteral("max_order_qty"));
+        table.item(0, qtyColumn)->setText(QStringLiteral("0"));
+        QVERIFY(!d->submit());
+        QVERIFY2(d->errorText().contains(QStringLiteral("max_order_qty@") + firstSymbol), qPrintable(d->errorText()));
+        table.item(0, qtyColumn)->setText(QStringLiteral("7000"));
         QVERIFY(d->submit());
         QTRY_COMPARE_WITH_TIMEOUT(w.lastSnapshot()->risk.limits.maxPosition, 1500.0, 5000);
+        QTRY_COMPARE(w.lastSnapshot()->risk.limits.forInstrument(firstSymbol.toStdString()).maxOrderQty, 7000.0);
         QTRY_COMPARE(w.risk().gauge(QStringLiteral("max_position"))->limit(), 1500.0);
         QTRY_VERIFY(w.statusMessage().contains(QStringLiteral("max_position")));
 

@@ -3,16 +3,35 @@
 #include "engine/engine_commands.h"
 #include "operator_session.h"
 
+#include <algorithm>
+
+#include <QColor>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
+#include <QTabWidget>
+#include <QTableWidget>
 #include <QVBoxLayout>
 
 namespace hm {
 
-LimitsDialog::LimitsDialog(EngineCommands& engine, OperatorSession& session, const RiskLimits& current, QWidget* parent)
+namespace {
+constexpr int kOriginalRole = Qt::UserRole + 1;
+
+// An instrument's own value for a field, or "" where it takes the desk-wide one.
+QString ownValue(const RiskLimits& limits, const std::string& symbol, const std::string& field)
+{
+    std::string v;
+    limitValue(limits, field + "@" + symbol, v);
+    return v == "default" ? QString() : QString::fromStdString(v);
+}
+} // namespace
+
+LimitsDialog::LimitsDialog(EngineCommands& engine, OperatorSession& session, const RiskLimits& current,
+                           const std::vector<std::string>& instruments, QWidget* parent)
     : QDialog(parent), m_engine(engine), m_session(session), m_current(current)
 {
     setObjectName(QStringLiteral("limitsDialog"));
@@ -38,11 +57,59 @@ LimitsDialog::LimitsDialog(EngineCommands& engine, OperatorSession& session, con
         label->setToolTip(QString::fromLatin1(f.description));
         form->addRow(label, edit);
     }
+    // Each instrument's own limits: rows are the session's instruments plus any other
+    // instrument that already has one.
+    std::vector<std::string> rows = instruments;
+    for (const auto& kv : current.instrumentOverrides)
+        if (std::find(rows.begin(), rows.end(), kv.first) == rows.end())
+            rows.push_back(kv.first);
+    const auto& columns = instrumentLimitFields();
+    m_instrumentTable = new QTableWidget(static_cast<int>(rows.size()), static_cast<int>(columns.size()));
+    m_instrumentTable->setObjectName(QStringLiteral("instrumentLimits"));
+    QStringList headers;
+    for (const auto& c : columns)
+        headers << QString::fromStdString(c);
+    m_instrumentTable->setHorizontalHeaderLabels(headers);
+    m_instrumentTable->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_instrumentTable->setEditTriggers(editable ? QAbstractItemView::AllEditTriggers : QAbstractItemView::NoEditTriggers);
+    for (int r = 0; r < static_cast<int>(rows.size()); ++r) {
+        m_instrumentTable->setVerticalHeaderItem(r, new QTableWidgetItem(QString::fromStdString(rows[r])));
+        for (int c = 0; c < static_cast<int>(columns.size()); ++c) {
+            std::string desk;
+            limitValue(current, columns[c], desk);
+            const QString own = ownValue(current, rows[r], columns[c]);
+            auto* item = new QTableWidgetItem(own);
+            item->setData(kOriginalRole, own);
+            item->setToolTip(tr("%1 for %2; empty takes the desk-wide %3")
+                                 .arg(QString::fromStdString(columns[c]), QString::fromStdString(rows[r]),
+                                      QString::fromStdString(desk)));
+            m_instrumentTable->setItem(r, c, item);
+        }
+    }
+    connect(m_instrumentTable, &QTableWidget::itemChanged, this, [](QTableWidgetItem* item) {
+        const bool changed = item->text().trimmed() != item->data(kOriginalRole).toString();
+        item->setBackground(changed ? QColor(0x3d, 0x3a, 0x1c) : QColor(Qt::transparent));
+    });
+    auto* deskPage = new QWidget;
+    deskPage->setLayout(form);
+    auto* instrumentPage = new QWidget;
+    auto* instrumentLayout = new QVBoxLayout(instrumentPage);
+    auto* hint = new QLabel(tr("An instrument's own limit replaces the desk-wide one for that instrument; "
+                               "an empty cell takes the desk-wide value."));
+    hint->setWordWrap(true);
+    instrumentLayout->addWidget(hint);
+    instrumentLayout->addWidget(m_instrumentTable);
+    auto* tabs = new QTabWidget;
+    tabs->setObjectName(QStringLiteral("limitsTabs"));
+    tabs->addTab(deskPage, tr("Desk-wide"));
+    tabs->addTab(instrumentPage, tr("Per instrument"));
+
+    auto* bottom = new QFormLayout;
     m_reason = new QLineEdit;
     m_reason->setObjectName(QStringLiteral("limitReason"));
     m_reason->setPlaceholderText(tr("required: why this change (it goes into the audit trail)"));
     m_reason->setEnabled(editable);
-    form->addRow(tr("Reason"), m_reason);
+    bottom->addRow(tr("Reason"), m_reason);
     m_error = new QLabel;
     m_error->setObjectName(QStringLiteral("limitsError"));
     m_error->setWordWrap(true);
@@ -62,7 +129,8 @@ LimitsDialog::LimitsDialog(EngineCommands& engine, OperatorSession& session, con
         Q_EMIT previewRequested(changes);
     });
     auto* layout = new QVBoxLayout(this);
-    layout->addLayout(form);
+    layout->addWidget(tabs);
+    layout->addLayout(bottom);
     layout->addWidget(m_error);
     layout->addWidget(m_buttons);
 }
@@ -93,6 +161,22 @@ std::vector<std::pair<std::string, std::string>> LimitsDialog::changedFields(QSt
         }
         changes.emplace_back(f.name, text.toStdString());
     }
+    const auto& columns = instrumentLimitFields();
+    for (int r = 0; r < m_instrumentTable->rowCount(); ++r)
+        for (int c = 0; c < m_instrumentTable->columnCount(); ++c) {
+            const QTableWidgetItem* item = m_instrumentTable->item(r, c);
+            const QString text = item->text().trimmed();
+            if (text == item->data(kOriginalRole).toString())
+                continue;
+            const std::string name = columns[c] + "@" + m_instrumentTable->verticalHeaderItem(r)->text().toStdString();
+            const std::string value = text.isEmpty() ? std::string("default") : text.toStdString();
+            const std::string problem = setLimit(check, name, value);
+            if (!problem.empty()) {
+                error = QString::fromStdString(problem);
+                return {};
+            }
+            changes.emplace_back(name, value);
+        }
     return changes;
 }
 

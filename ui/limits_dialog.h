@@ -12,6 +12,7 @@
 class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
+class QTableWidget;
 
 namespace hm {
 
@@ -21,9 +22,14 @@ class OperatorSession;
 class LimitsDialog : public QDialog {
     Q_OBJECT
 public:
-    LimitsDialog(EngineCommands& engine, OperatorSession& session, const RiskLimits& current, QWidget* parent = nullptr);
+    // `instruments`: the rows of the per-instrument table.
+    LimitsDialog(EngineCommands& engine, OperatorSession& session, const RiskLimits& current,
+                 const std::vector<std::string>& instruments, QWidget* parent = nullptr);
 
     QLineEdit* field(const std::string& name) const;
+    // The per-instrument table: a row per instrument, a column per field that can be
+    // set per instrument; an empty cell takes the desk-wide value.
+    QTableWidget& instrumentTable() { return *m_instrumentTable; }
     QLineEdit& reason() { return *m_reason; }
     QString errorText() const;
     // Validates and sends. Returns false (and shows why) when nothing was sent.
@@ -42,6 +48,7 @@ private:
     OperatorSession& m_session;
     RiskLimits m_current;
     std::map<std::string, QLineEdit*> m_fields;
+    QTableWidget* m_instrumentTable;
     QLineEdit* m_reason;
     QLabel* m_error;
     QDialogButtonBox* m_buttons;

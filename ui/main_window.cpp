@@ -345,7 +345,11 @@ void MainWindow::signInRiskManager()
 LimitsDialog* MainWindow::openLimitsEditor()
 {
     const RiskLimits current = m_last ? m_last->risk.limits : m_engine.startingLimits();
-    auto* dialog = new LimitsDialog(m_engine, *m_operator, current, this);
+    std::vector<std::string> instruments;
+    if (m_last)
+        for (const auto& b : m_last->books)
+            instruments.push_back(b.instrument.symbol);
+    auto* dialog = new LimitsDialog(m_engine, *m_operator, current, instruments, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     if (!m_journalPath.isEmpty()) // a risk manager previews a change against today's journal before applying it
         connect(dialog, &LimitsDialog::previewRequested, this,

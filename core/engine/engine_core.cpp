@@ -54,6 +54,8 @@ void EngineCore::journalStart()
         limitValue(m_state.router.m_gate.limits(), f.name, v);
         limits.limits.emplace_back(f.name, v);
     }
+    for (const auto& l : instrumentLimitValues(m_state.router.m_gate.limits()))
+        limits.limits.push_back(l);
     const Timestamp t = m_clock.wallNs();
     m_journal->append(encode(limits, t));
     if (m_regimeModel) { // a replay runs the same detector on the recorded market

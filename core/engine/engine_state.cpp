@@ -84,6 +84,10 @@ std::uint64_t EngineState::hash(int depthLevels) const
             continue;
         d.add(v);
     }
+    for (const auto& l : instrumentLimitValues(limits)) { // none in the sessions before them
+        d.add(l.first);
+        d.add(l.second);
+    }
     d.add(static_cast<std::int64_t>(agents.m_killed));
     // Only when some are halted, so the sessions before instrument kills keep their hashes.
     for (const auto& kv : router.m_gate.haltedInstruments())

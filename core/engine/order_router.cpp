@@ -343,6 +343,10 @@ void OrderRouter::changeLimits(const EngineContext& ctx, ActivityLog& log, Pendi
         return answers.answer(c.reply, false, "no limit given");
     RiskLimits next = m_gate.limits();
     for (const auto& ch : c.changes) {
+        const auto at = ch.first.find('@');
+        if (at != std::string::npos && !m_gate.hasInstrument(ch.first.substr(at + 1)))
+            return answers.answer(c.reply, false, ch.first + ": '" + ch.first.substr(at + 1)
+                                                      + "' is not an instrument of this session");
         const std::string error = setLimit(next, ch.first, ch.second);
         if (!error.empty())
             return answers.answer(c.reply, false, error); // nothing applied

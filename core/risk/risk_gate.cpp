@@ -65,11 +65,19 @@ bool reaches(Side side, OrderType type, Price price, Price restingPrice)
 
 RiskGate::RiskGate(RiskLimits limits) : m_limits(std::move(limits)) {}
 
+void RiskGate::setLimits(const RiskLimits& limits)
+{
+    m_limits = limits;
+    for (auto& kv : m_exposure)
+        kv.second.limits = m_limits.forInstrument(kv.first);
+}
+
 void RiskGate::addInstrument(const Instrument& instrument)
 {
     Exposure& e = m_exposure[instrument.symbol];
     e.instrument = instrument;
     e.riskIndex = m_portfolio.addInstrument(instrument.symbol);
+    e.limits = m_limits.forInstrument(instrument.symbol);
     if (m_marks.size() < m_portfolio.size())
         m_marks.resize(m_portfolio.size(), 0.0);
     m_portfolioStale = true;
@@ -281,10 +289,10 @@ GateVerdict RiskGate::checkExposure(const Exposure& e, Side side, Quantity addQt
     const Quantity worstLong = e.position + e.workingBuy + (side == Side::Buy ? addQty : 0);
     const Quantity worstShort = e.position - e.workingSell - (side == Side::Sell ? addQty : 0);
     const Quantity worst = std::max<Quantity>(worstLong, -worstShort);
-    if (static_cast<double>(worst) > m_limits.maxPosition)
+    if (static_cast<double>(worst) > e.limits.maxPosition)
         return GateVerdict{DenyReason::Position, "position " + e.instrument.symbol + " would reach " + std::to_string(worst)
                                + " (filled " + std::to_string(e.position) + ", working buy " + std::to_string(e.workingBuy)
-                               + " sell " + std::to_string(e.workingSell) + "), limit " + num(m_limits.maxPosition), {}};
+                               + " sell " + std::to_string(e.workingSell) + "), limit " + num(e.limits.maxPosition), {}};
     const double gross = grossNotional() + addNotional;
     if (gross > m_limits.maxGrossNotional)
         return GateVerdict{DenyReason::GrossNotional,
@@ -354,25 +362,25 @@ GateVerdict RiskGate::checkNew(const OrderRequest& o, const std::string& agent, 
                     o.symbol + " halted (" + stopped->second + "); only risk-reducing orders pass");
     if (m_limits.restricted.count(o.symbol))
         return deny(DenyReason::Restricted, o.symbol + " is restricted");
-    if (static_cast<double>(o.qty) > m_limits.maxOrderQty)
+    if (static_cast<double>(o.qty) > e.limits.maxOrderQty)
         return deny(DenyReason::OrderQty,
-                    "quantity " + std::to_string(o.qty) + " above the limit " + num(m_limits.maxOrderQty));
+                    "quantity " + std::to_string(o.qty) + " above the limit " + num(e.limits.maxOrderQty));
     const Price ref = e.reference;
     const Price px = o.type == OrderType::Market ? ref : o.price;
-    if (ref <= 0 && (o.type == OrderType::Market || m_limits.collarPercent > 0 || m_limits.collarTicks > 0))
+    if (ref <= 0 && (o.type == OrderType::Market || e.limits.collarPercent > 0 || e.limits.collarTicks > 0))
         return deny(DenyReason::NoReference, "no reference price for " + o.symbol + " yet (no market data)");
     const double orderNotional = notional(e, px, o.qty);
-    if (orderNotional > m_limits.maxOrderNotional)
+    if (orderNotional > e.limits.maxOrderNotional)
         return deny(DenyReason::OrderNotional,
-                    "notional " + num(orderNotional) + " above the limit " + num(m_limits.maxOrderNotional));
+                    "notional " + num(orderNotional) + " above the limit " + num(e.limits.maxOrderNotional));
     if (o.type == OrderType::Limit && ref > 0) {
         const Price away = std::llabs(o.price - ref);
         const double pct = 100.0 * static_cast<double>(away) / static_cast<double>(ref);
-        if ((m_limits.collarTicks > 0 && static_cast<double>(away) > m_limits.collarTicks)
-            || (m_limits.collarPercent > 0 && pct > m_limits.collarPercent))
+        if ((e.limits.collarTicks > 0 && static_cast<double>(away) > e.limits.collarTicks)
+            || (e.limits.collarPercent > 0 && pct > e.limits.collarPercent))
             return deny(DenyReason::PriceCollar, "price " + std::to_string(o.price) + " is " + std::to_string(away)
                             + " ticks (" + num(pct) + "%) from the reference " + std::to_string(ref) + "; collar "
-                            + num(m_limits.collarTicks) + " ticks / " + num(m_limits.collarPercent) + "%");
+                            + num(e.limits.collarTicks) + " ticks / " + num(e.limits.collarPercent) + "%");
     }
     if (!reducing) {
         GateVerdict v = checkExposure(e, o.side, o.qty, px, orderNotional);
@@ -438,19 +446,19 @@ GateVerdict RiskGate::checkReplace(const OrderRequest& current, Quantity leaves,
     if (stopped != m_haltedInstruments.end() && added > 0)
         return deny(DenyReason::InstrumentHalted,
                     current.symbol + " halted (" + stopped->second + "); a replace may not add quantity");
-    if (static_cast<double>(newQty) > m_limits.maxOrderQty)
-        return deny(DenyReason::OrderQty, "quantity " + std::to_string(newQty) + " above the limit " + num(m_limits.maxOrderQty));
+    if (static_cast<double>(newQty) > e.limits.maxOrderQty)
+        return deny(DenyReason::OrderQty, "quantity " + std::to_string(newQty) + " above the limit " + num(e.limits.maxOrderQty));
     if (current.type == OrderType::Limit && e.reference > 0) {
         const Price away = std::llabs(newPrice - e.reference);
         const double pct = 100.0 * static_cast<double>(away) / static_cast<double>(e.reference);
-        if ((m_limits.collarTicks > 0 && static_cast<double>(away) > m_limits.collarTicks)
-            || (m_limits.collarPercent > 0 && pct > m_limits.collarPercent))
+        if ((e.limits.collarTicks > 0 && static_cast<double>(away) > e.limits.collarTicks)
+            || (e.limits.collarPercent > 0 && pct > e.limits.collarPercent))
             return deny(DenyReason::PriceCollar, "replace price " + std::to_string(newPrice) + " is " + std::to_string(away)
                             + " ticks from the reference " + std::to_string(e.reference));
     }
     const double n = notional(e, newPrice, newQty);
-    if (n > m_limits.maxOrderNotional)
-        return deny(DenyReason::OrderNotional, "notional " + num(n) + " above the limit " + num(m_limits.maxOrderNotional));
+    if (n > e.limits.maxOrderNotional)
+        return deny(DenyReason::OrderNotional, "notional " + num(n) + " above the limit " + num(e.limits.maxOrderNotional));
     if (added > 0) {
         GateVerdict v = checkExposure(e, current.side, added, newPrice, notional(e, newPrice, added));
         if (v.passed())
@@ -564,12 +572,16 @@ std::uint64_t RiskGate::totalDenials() const
 std::vector<LimitUsage> RiskGate::utilisation(Timestamp now)
 {
     std::vector<LimitUsage> u;
-    Quantity worstPosition = 0;
+    // The instrument nearest its own position limit (per-instrument limits differ).
+    LimitUsage position{"max_position", 0, m_limits.maxPosition};
     for (const auto& kv : m_exposure) {
         const Exposure& e = kv.second;
-        worstPosition = std::max<Quantity>(worstPosition, std::max<Quantity>(e.position + e.workingBuy, e.workingSell - e.position));
+        const double worst = static_cast<double>(std::max<Quantity>(e.position + e.workingBuy, e.workingSell - e.position));
+        const LimitUsage candidate{"max_position", worst, e.limits.maxPosition};
+        if (candidate.ratio() > position.ratio())
+            position = candidate;
     }
-    u.push_back({"max_position", static_cast<double>(worstPosition), m_limits.maxPosition});
+    u.push_back(position);
     u.push_back({"max_gross_notional", grossNotional(), m_limits.maxGrossNotional});
     u.push_back({"max_open_orders", static_cast<double>(m_openOrders), m_limits.maxOpenOrders});
     double busiest = 0;

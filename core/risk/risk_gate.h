@@ -88,13 +88,14 @@ public:
     explicit RiskGate(RiskLimits limits = {});
 
     const RiskLimits& limits() const { return m_limits; }
-    void setLimits(const RiskLimits& limits) { m_limits = limits; } // applies from the next order
+    void setLimits(const RiskLimits& limits); // applies from the next order
     void addInstrument(const Instrument& instrument);
     void setReference(const std::string& symbol, Price reference); // from market data
     // A reference the trader gives an instrument without market data (an order-only
     // broker); false, with nothing changed, for an instrument that has market data.
     bool setTraderReference(const std::string& symbol, Price reference);
     Price reference(const std::string& symbol) const; // 0 when none yet
+    bool hasInstrument(const std::string& symbol) const { return m_exposure.count(symbol) != 0; }
     // Total P&L (realized + unrealized, currency). Crossing the daily loss limit halts.
     void setPnl(double pnl);
     void recordPnl(double pnl) { m_pnl = pnl; } // replay: shown, never halts (the journal says when it did)
@@ -163,6 +164,7 @@ private:
         Quantity workingSell = 0;
         std::size_t riskIndex = 0; // in m_portfolio
         bool marketData = false;   // the reference comes from market data (not the trader)
+        InstrumentLimits limits;   // resolved from m_limits whenever they change
     };
     struct AgentRates {
         RateWindow orders;

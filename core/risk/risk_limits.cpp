@@ -66,6 +66,8 @@ std::string rangeText(const LimitField& f)
     return std::string(f.whole ? "a whole number " : "") + lo + number(f.max);
 }
 
+bool perInstrument(const std::string& field); // below, with the per-instrument names
+
 constexpr const char* kPolicyNames[] = {"off", "cancel_new", "cancel_resting", "cancel_both"};
 
 } // namespace
@@ -140,6 +142,20 @@ const std::vector<LimitField>& limitFields()
 
 bool limitValue(const RiskLimits& limits, const std::string& name, std::string& value)
 {
+    const auto at = name.find('@');
+    if (at != std::string::npos) {
+        const std::string field = name.substr(0, at);
+        if (!perInstrument(field))
+            return false;
+        value = "default";
+        const auto s = limits.instrumentOverrides.find(name.substr(at + 1));
+        if (s != limits.instrumentOverrides.end()) {
+            const auto f = s->second.find(field);
+            if (f != s->second.end())
+                value = number(f->second);
+        }
+        return true;
+    }
     if (name == "restricted") {
         std::string out;
         for (const auto& s : limits.restricted)
@@ -160,8 +176,105 @@ bool limitValue(const RiskLimits& limits, const std::string& name, std::string& 
     return true;
 }
 
+namespace {
+
+constexpr std::size_t kMaxInstrumentOverrides = 5000; // symbol x field pairs
+
+std::string symbolProblem(const std::string& symbol)
+{
+    if (symbol.empty())
+        return "no instrument after '@'";
+    if (symbol.size() > kMaxSymbolLength)
+        return "'" + symbol.substr(0, kMaxSymbolLength) + "...' is longer than " + std::to_string(kMaxSymbolLength)
+            + " characters";
+    for (char c : symbol)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_'))
+            return "'" + shown(symbol) + "' is not an instrument symbol";
+    return {};
+}
+
+bool perInstrument(const std::string& field)
+{
+    for (const auto& f : instrumentLimitFields())
+        if (f == field)
+            return true;
+    return false;
+}
+
+} // namespace
+
+const std::vector<std::string>& instrumentLimitFields()
+{
+    static const std::vector<std::string> fields = {"max_order_qty", "max_order_notional", "max_position",
+                                                    "collar_percent", "collar_ticks"};
+    return fields;
+}
+
+InstrumentLimits RiskLimits::forInstrument(const std::string& symbol) const
+{
+    InstrumentLimits l{maxOrderQty, maxOrderNotional, collarPercent, collarTicks, maxPosition};
+    const auto it = instrumentOverrides.find(symbol);
+    if (it == instrumentOverrides.end())
+        return l;
+    for (const auto& kv : it->second) {
+        if (kv.first == "max_order_qty") l.maxOrderQty = kv.second;
+        else if (kv.first == "max_order_notional") l.maxOrderNotional = kv.second;
+        else if (kv.first == "collar_percent") l.collarPercent = kv.second;
+        else if (kv.first == "collar_ticks") l.collarTicks = kv.second;
+        else if (kv.first == "max_position") l.maxPosition = kv.second;
+    }
+    return l;
+}
+
+std::vector<std::pair<std::string, std::string>> instrumentLimitValues(const RiskLimits& limits)
+{
+    std::vector<std::pair<std::string, std::string>> out;
+    for (const auto& s : limits.instrumentOverrides)
+        for (const auto& f : s.second)
+            out.emplace_back(f.first + "@" + s.first, number(f.second));
+    return out;
+}
+
 std::string setLimit(RiskLimits& limits, const std::string& name, const std::string& text)
 {
+    const auto at = name.find('@');
+    if (at != std::string::npos) {
+        const std::string field = name.substr(0, at), symbol = name.substr(at + 1);
+        if (!perInstrument(field)) {
+            std::string known;
+            for (const auto& f : instrumentLimitFields())
+                known += (known.empty() ? "" : ", ") + f;
+            return "'" + shown(field) + "' cannot be set per instrument (these can: " + known + ")";
+        }
+        const std::string bad = symbolProblem(symbol);
+        if (!bad.empty())
+            return name.substr(0, at + 1) + ": " + bad;
+        const std::string t = trim(text);
+        if (t.empty() || t == "default") { // back to the desk-wide value
+            auto it = limits.instrumentOverrides.find(symbol);
+            if (it != limits.instrumentOverrides.end()) {
+                it->second.erase(field);
+                if (it->second.empty())
+                    limits.instrumentOverrides.erase(it);
+            }
+            return {};
+        }
+        RiskLimits probe; // the desk-wide field's own checks, under the qualified name
+        std::string error = setLimit(probe, field, t);
+        if (!error.empty())
+            return name + error.substr(field.size());
+        std::size_t count = 0;
+        for (const auto& s : limits.instrumentOverrides)
+            count += s.second.size();
+        auto& mine = limits.instrumentOverrides[symbol];
+        if (!mine.count(field) && count >= kMaxInstrumentOverrides) {
+            if (mine.empty())
+                limits.instrumentOverrides.erase(symbol);
+            return name + ": more than " + std::to_string(kMaxInstrumentOverrides) + " per-instrument limits";
+        }
+        mine[field] = *numericField(probe, field);
+        return {};
+    }
     if (name == "restricted") {
         std::set<std::string> symbols;
         std::stringstream ss(text);

@@ -3,6 +3,7 @@
 // so that the limits editor, the control channel and the journal all speak of a
 // limit by the same name and validate it the same way.
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -20,6 +21,16 @@ enum class SelfTradePolicy : std::uint8_t {
 };
 const char* toString(SelfTradePolicy p);
 bool parseSelfTradePolicy(const std::string& text, SelfTradePolicy& out);
+
+// The limits a risk manager may also set for one instrument, over the desk-wide value:
+// named "field@SYMBOL" (max_position@HMX) wherever limits are named.
+struct InstrumentLimits {
+    double maxOrderQty = 0;
+    double maxOrderNotional = 0;
+    double collarPercent = 0;
+    double collarTicks = 0;
+    double maxPosition = 0;
+};
 
 struct RiskLimits {
     double maxOrderQty = 10000;
@@ -43,7 +54,19 @@ struct RiskLimits {
     double clusterCorrelation = 0.7; // instruments correlated above this form a cluster (cluster kill)
     std::set<std::string> restricted;
     SelfTradePolicy selfTradePolicy = SelfTradePolicy::CancelNew;
+    // symbol -> field name -> value; a field not there takes the desk-wide value.
+    std::map<std::string, std::map<std::string, double>> instrumentOverrides;
+
+    // The limits that apply to one instrument: its overrides over the desk-wide ones.
+    InstrumentLimits forInstrument(const std::string& symbol) const;
 };
+
+// The fields that can be set per instrument, in the order the editor shows them.
+const std::vector<std::string>& instrumentLimitFields();
+
+// Every per-instrument override as ("field@SYMBOL", value), sorted: what the journal
+// records at the start and the state hash counts.
+std::vector<std::pair<std::string, std::string>> instrumentLimitValues(const RiskLimits& limits);
 
 // Numeric limits are finite and bounded: a value outside [min, max] is refused with the
 // field's name and range (the description states the same range for people). The upper
@@ -65,11 +88,13 @@ const std::vector<LimitField>& limitFields();
 // The limits on the whole portfolio (net, concentration, ES and its horizon, clusters).
 bool isPortfolioLimit(const std::string& name);
 
-// The value of a field as text ("" and false for an unknown name).
+// The value of a field as text ("" and false for an unknown name). "field@SYMBOL" gives
+// the instrument's own value, or "default" when it takes the desk-wide one.
 bool limitValue(const RiskLimits& limits, const std::string& name, std::string& value);
 
 // Sets one field from text. Returns an empty string on success, otherwise a message
-// naming the field and what is wrong; the limits are unchanged then.
+// naming the field and what is wrong; the limits are unchanged then. "field@SYMBOL" sets
+// the instrument's own value; "default" (or nothing) there returns it to the desk-wide one.
 std::string setLimit(RiskLimits& limits, const std::string& name, const std::string& value);
 
 } // namespace hm
