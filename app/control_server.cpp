@@ -610,8 +610,17 @@ std::string ControlServer::handle(const std::string& line, const std::string& pe
         }
         return call([&](Reply r) { m_engine.setReferencePrice(str("instrument"), price, actor, str("reason"), r); });
     }
-    if (cmd == "portfolio")
-        return toLine(reply(true, "portfolio", portfolioJson(snap->portfolio)));
+    if (cmd == "portfolio") {
+        json data = portfolioJson(snap->portfolio);
+        // Where the P&L came from, per agent and instrument (P&L = alpha - shortfall - fees).
+        json rows = json::array();
+        for (const auto& a : snap->attribution)
+            rows.push_back({{"agent", a.agent}, {"instrument", a.symbol}, {"parent", a.parent}, {"bought", a.bought},
+                            {"sold", a.sold}, {"notional", a.notional}, {"alpha", a.alpha}, {"shortfall", a.shortfall},
+                            {"shortfall_bps", a.shortfallBps()}, {"fees", a.fees}, {"pnl", a.pnl()}});
+        data["attribution"] = rows;
+        return toLine(reply(true, "portfolio", data));
+    }
     if (cmd == "rearm-all")
         return call([&](Reply r) { m_engine.rearmAll(actor, str("reason"), r); });
     if (cmd == "set-limit") {

@@ -65,6 +65,7 @@ int parse(QCoreApplication& app, Parsed& out)
     QCommandLineOption dataDir(QStringLiteral("data-dir"), QStringLiteral("Where stores, logs and journals go (default ~/.local/share/helmsman)."), QStringLiteral("DIR"));
     QCommandLineOption shot(QStringLiteral("screenshot"), QStringLiteral("Save a PNG of the window after --screenshot-delay seconds, then quit."), QStringLiteral("FILE"));
     QCommandLineOption shotDelay(QStringLiteral("screenshot-delay"), QStringLiteral("Seconds before the screenshot (default 8)."), QStringLiteral("SECONDS"));
+    QCommandLineOption fees(QStringLiteral("fee-bps"), QStringLiteral("The broker's commission in basis points of each fill's notional, for the attribution of P&L to alpha, shortfall and fees (default 0.5)."), QStringLiteral("BPS"));
     QCommandLineOption flow(QStringLiteral("venue-flow"), QStringLiteral("0 for a quiet embedded market (a seeded book, no background flow); otherwise the market simulator drives it (default)."), QStringLiteral("N"));
     QCommandLineOption agents(QStringLiteral("agents"), QStringLiteral("Agent configuration (JSON, docs/agents.md). The window loads resources/agents/demo.json by default."), QStringLiteral("FILE"));
     QCommandLineOption noAgents(QStringLiteral("no-agents"), QStringLiteral("Start without agents."));
@@ -80,7 +81,7 @@ int parse(QCoreApplication& app, Parsed& out)
     QCommandLineOption replayPlay(QStringLiteral("replay-play"), QStringLiteral("Start playing at once."));
     QCommandLineOption noControl(QStringLiteral("no-control"), QStringLiteral("Do not open the control socket."));
     QCommandLineOption setPass(QStringLiteral("set-risk-passphrase"), QStringLiteral("Read a new risk-manager passphrase from standard input, store its Argon2id hash, and exit."));
-    for (auto* o : {&headless, &duration, &seed, &rate, &config, &journal, &noJournal, &instruments, &dataDir, &flow, &shot, &shotDelay,
+    for (auto* o : {&headless, &duration, &seed, &rate, &config, &journal, &noJournal, &instruments, &dataDir, &flow, &fees, &shot, &shotDelay,
                     &agents, &noAgents, &startAgents, &control, &noControl, &setPass, &simConfig, &venueRegime, &regimeModel, &raise,
                     &replay, &replaySpeed, &replayAt, &replayPlay})
         p.addOption(*o);
@@ -118,7 +119,7 @@ int parse(QCoreApplication& app, Parsed& out)
     };
     double flowValue = 300;
     if (!number(duration, out.duration, 0.1, 1e6) || !number(rate, out.rate, 0, 10000)
-        || !number(flow, flowValue, 0, 1e6))
+        || !number(flow, flowValue, 0, 1e6) || !number(fees, out.runtime.feeBps, 0, 1000))
         return 2;
     if (p.isSet(seed)) {
         bool ok = false;

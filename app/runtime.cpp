@@ -220,6 +220,7 @@ Runtime::Runtime(RuntimeOptions options) : m_options(std::move(options))
     ec.instruments = m_options.instruments;
     ec.limits = m_options.limits;
     ec.regimeWarmupS = m_options.regimeWarmupS;
+    ec.feeBps = m_options.feeBps;
     ec.regimes = regimes; // the window checks the agent files it adds against them too
     {
         OrderIdPrefix ids;

@@ -26,6 +26,7 @@ struct RuntimeOptions {
     std::string simConfig;           // simulator configuration; empty: the built-in default
     std::string venueRegime;         // hold this regime in the embedded venue (demonstrations)
     std::string regimeModel;         // regime detector model; empty: models/regime-hmm.json if present; "none": off
+    double feeBps = 0.5;             // commission per fill, basis points of notional (attribution)
     double regimeWarmupS = 60;       // market data before the detector's first observation
     int venuePort = 0;
     bool journalEnabled = true;

@@ -19,6 +19,7 @@ struct EngineConfig {
     std::string clOrdIdPrefix; // empty: derived from the start time
     RiskLimits limits;
     int agentTickMs = 50; // agents, approval timeouts and automatic triggers run this often
+    double feeBps = 0.5; // a broker's commission per fill, basis points of notional (attribution)
     double regimeWarmupS = 60; // market data before the regime detector's first observation
     int stateHashIntervalMs = 1000; // how often a live session journals its state hash (0 = never)
     bool replay = false; // fed from a journal: no agents run, nothing is sent, time is the journal's

@@ -33,6 +33,7 @@ EngineCore::EngineCore(EngineConfig config, OrderGateway& gateway, JournalWriter
         m_state.router.addInstrument(i);
     }
     m_state.router.m_gate.setLimits(m_config.limits);
+    m_state.router.m_attribution.setFeeBps(m_config.feeBps);
     // A replay sees every report once, in the journal's order: no duplicates to recognise.
     m_state.router.m_oms.setRememberExecIds(!m_config.replay);
     m_live = [this](EngineInput& in) { std::visit([this](auto& v) { dispatch(v); }, in); };
@@ -58,6 +59,7 @@ void EngineCore::journalStart()
         limits.limits.push_back(l);
     const Timestamp t = m_clock.wallNs();
     m_journal->append(encode(limits, t));
+    m_journal->append(encode(ConfigRecord{"fee-bps", std::to_string(m_config.feeBps), ""}, t)); // a replay's attribution
     if (m_regimeModel) { // a replay runs the same detector on the recorded market
         m_journal->append(encode(ConfigRecord{"regime-model", hmmJson(*m_regimeModel), ""}, t));
         m_journal->append(encode(ConfigRecord{"regime-warmup-s", std::to_string(m_config.regimeWarmupS), ""}, t));

@@ -67,6 +67,7 @@ bool OrderRouter::submit(const EngineContext& ctx, ActivityLog& log, EngineCount
             log.feed(ctx, "denial", who, text + ": " + reason);
         } else {
             m_gateLeaves[o.clOrdId] = o.qty;
+            m_attribution.onOrder(o.clOrdId, o.owner, o.symbol, m_gate.reference(o.symbol));
         }
     }
     if (origin.journalsAsOperator())
@@ -91,6 +92,7 @@ bool OrderRouter::submit(const EngineContext& ctx, ActivityLog& log, EngineCount
         m_gate.onWorkingReduced(o.symbol, o.side, o.qty);
         m_gate.onOrderClosed();
         m_gateLeaves.erase(o.clOrdId);
+        m_attribution.onOrderClosed(o.clOrdId);
         m_oms.onSendFailed(o.clOrdId, error, now);
         ++counters.ordersDenied;
         if (ctx.journaling()) // passed the gate, not sent: no side, price, quantity, code or owner
@@ -265,8 +267,16 @@ ReportResult OrderRouter::onExecutionReport(const EngineContext& ctx, EngineCoun
             m_sentAt.erase(it);
         }
     }
-    if (r.filled)
+    if (r.filled) {
         ++counters.fills;
+        if (r.order) {
+            const Instrument* ins = ctx.instrument(r.order->symbol);
+            m_attribution.onFill(r.order->clOrdId, r.order->owner, r.order->symbol, r.order->side, r.fill.qty,
+                                 r.fill.price, ins ? ins->tickSize : 1.0);
+        }
+    }
+    if (r.order && isTerminal(r.order->status))
+        m_attribution.onOrderClosed(r.order->clOrdId);
     releaseGate(r);
     if (e.execType == ExecType::Rejected)
         ++counters.rejects;
@@ -369,6 +379,7 @@ void OrderRouter::replayAdmitted(const OrderRequest& o, Timestamp time)
 {
     m_gate.admitRecorded(o, ownerOrOperator(o.owner), time);
     m_gateLeaves[o.clOrdId] = o.qty;
+    m_attribution.onOrder(o.clOrdId, o.owner, o.symbol, m_gate.reference(o.symbol));
 }
 
 void OrderRouter::replayRefused(const OrderRequest& o, DenyReason reason, const std::string& why, Timestamp time)

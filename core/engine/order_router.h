@@ -2,6 +2,7 @@
 // Every order, cancel and replace on its way to the gateway: the checks, the risk gate
 // and what the gate counts as working (m_gateLeaves), self-trade cancels, the order
 // manager, the times orders were sent and the round trips measured on their reports.
+#include "engine/attribution.h"
 #include "engine/engine_commands.h"
 #include "engine/snapshot.h"
 #include "oms/order_manager.h"
@@ -53,6 +54,7 @@ public:
 
     OrderManager m_oms;
     RiskGate m_gate;
+    AttributionBook m_attribution; // alpha, shortfall and fees per agent and instrument
     std::unordered_map<std::string, Quantity> m_gateLeaves; // ClOrdID -> quantity the gate counts as working
     std::map<std::string, Timestamp> m_sentAt; // ClOrdID -> mono time sent, until first report
     std::vector<double> m_roundTripsUs;

@@ -7,6 +7,7 @@
 #include "oms/order_manager.h"
 #include "risk/portfolio_stress.h"
 #include "risk/risk_gate.h"
+#include "engine/attribution.h"
 
 #include <cstddef>
 #include <cstdint>
@@ -189,6 +190,7 @@ struct EngineSnapshot {
     std::vector<ApprovalView> approvals;
     RiskView risk;
     PortfolioView portfolio;
+    std::vector<AttributionView> attribution; // per agent and instrument, with fills
     // Only in the first snapshot after a replay's jump: the risk view four times a second
     // over the last minute of market time, so the gauges' sparklines show what led there.
     std::vector<std::pair<Timestamp, RiskView>> riskHistory;

@@ -8,6 +8,7 @@
 #include "engine/replay_applier.h"
 
 #include <algorithm>
+#include <set>
 #include <cmath>
 
 namespace hm {
@@ -114,6 +115,17 @@ std::shared_ptr<EngineSnapshot> SnapshotBuilder::build(const EngineContext& ctx,
         m_portfolioAt = s->time;
     }
     s->portfolio = *m_portfolio;
+    {
+        std::set<std::string> parents; // agents that work a parent order
+        for (const auto& a : s->agents)
+            if (a.progress.target > 0)
+                parents.insert(a.id);
+        auto mark = [&market](const std::string& symbol) { return static_cast<double>(market.twiceMid(symbol)) / 2.0; };
+        auto worksParent = [&parents](const std::string& agent) { return parents.count(agent) != 0; };
+        for (auto& row : parts.router.m_attribution.view(mark, worksParent))
+            if (row.bought + row.sold > 0)
+                s->attribution.push_back(std::move(row));
+    }
     s->newFeed = parts.log.takeFeed();
     s->newDecisions = parts.log.takeDecisions();
     for (const auto& kv : oms.positions()) {

@@ -39,6 +39,8 @@ ReplaySession::ReplaySession(const std::string& path, ReplayOptions options)
             else // the session's other instruments may still replay
                 spdlog::warn("replay of '{}': {}", path, why);
         }
+        if (c.key == "fee-bps")
+            m_config.feeBps = std::atof(c.value.c_str());
         if (c.key == "regime-warmup-s")
             m_config.regimeWarmupS = std::atof(c.value.c_str());
         if (c.key == "regime-model") {
