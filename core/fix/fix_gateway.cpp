@@ -503,8 +503,14 @@ struct FixGateway::Impl : public FIX::Application {
         }
         if (r.instruments.empty())
             return;
-        for (const auto& i : r.instruments)
+        for (const auto& i : r.instruments) {
+            if (instruments.has(i.symbol)) {
+                const Instrument known = instruments.get(i.symbol);
+                if (known.tickSize == i.tickSize && known.lotSize == i.lotSize)
+                    spdlog::debug("fix: security list: {} as configured (tick {}, lot {})", i.symbol, i.tickSize, i.lotSize);
+            }
             instruments.add(i);
+        }
         spdlog::info("fix: security list {}: {} instrument(s)", r.reqId, r.instruments.size());
         SecurityListEvent e;
         e.sessionId = handling() ? handling()->toString() : tradingSession.toString();
