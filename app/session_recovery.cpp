@@ -5,6 +5,7 @@
 #include "journal/journal_codec.h"
 #include "journal/journal_reader.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -87,8 +88,14 @@ PreviousSession readPreviousSession(const std::string& journal)
         InstrumentConfigRecord i;
         if (!decode(r, c))
             continue;
-        if (c.key == "instrument" && decode(r, i))
-            config.instruments.push_back(i.instrument);
+        if (c.key == "instrument" && decode(r, i)) { // a later record (the counterparty's list) replaces one
+            auto known = std::find_if(config.instruments.begin(), config.instruments.end(),
+                                      [&](const Instrument& k) { return k.symbol == i.instrument.symbol; });
+            if (known == config.instruments.end())
+                config.instruments.push_back(i.instrument);
+            else
+                *known = i.instrument;
+        }
         if (c.key == "clordid-prefix")
             out.clOrdIdPrefix = c.value;
     }

@@ -42,6 +42,11 @@ public:
         std::lock_guard<std::mutex> l(m);
         sessionEvents.push_back(e);
     }
+    void onSecurityList(const SecurityListEvent& e) override
+    {
+        std::lock_guard<std::mutex> l(m);
+        securityLists.push_back(e);
+    }
     std::vector<ExecutionReport> reportsFor(const std::string& id)
     {
         std::lock_guard<std::mutex> l(m);
@@ -70,6 +75,7 @@ public:
     std::vector<MarketDataSnapshot> snapshots;
     std::vector<MarketDataUpdate> updates;
     std::vector<SessionEvent> sessionEvents;
+    std::vector<SecurityListEvent> securityLists;
     OrderManager oms; // the real state machine, fed from the gateway's threads under the lock
 };
 
@@ -81,7 +87,9 @@ struct Loopback {
     RecordingListener listener;
     std::unique_ptr<FixGateway> gateway;
 
-    explicit Loopback(double flow = 0.0)
+    // venueInstruments: what the venue serves (empty: its default, HMX); the gateway is
+    // always configured with HMX alone. startNow false: the gateway is built, not started.
+    explicit Loopback(double flow = 0.0, std::vector<Instrument> venueInstruments = {}, bool startNow = true)
     {
         VenueConfig vc;
         vc.dataDictionary = std::string(HM_TEST_RESOURCES) + "/fix/FIX44.xml";
@@ -90,18 +98,26 @@ struct Loopback {
         vc.flowOrdersPerSecond = flow;
         vc.marketDataIntervalMs = 10;
         vc.clientCompIds = {"HELMSMAN", "RAWCLIENT"};
+        vc.instruments = std::move(venueInstruments);
         venue = std::make_unique<FixVenue>(vc);
         venue->start();
         settings = writeEmbeddedSessionSettings(dir.filePath("fix").toStdString(), venue->port(), vc.dataDictionary,
                                                 password, {"HMX"});
-        startGateway();
+        if (startNow)
+            startGateway();
+        else
+            makeGateway();
     }
-    void startGateway()
+    void makeGateway()
     {
         GatewayConfig gc;
         gc.settingsFile = settings;
         gc.instruments = {FixVenue::defaultInstrument()};
         gateway = std::make_unique<FixGateway>(gc);
+    }
+    void startGateway()
+    {
+        makeGateway();
         gateway->setListener(&listener);
         gateway->start();
     }

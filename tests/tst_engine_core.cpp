@@ -210,6 +210,65 @@ private Q_SLOTS:
         QCOMPARE(core.replayedSeq(), std::int64_t(1));
     }
 
+    // The counterparty's security list: a matching instrument changes nothing, a changed
+    // tick is adopted and raised, a new instrument becomes tradable and is journaled.
+    void aSecurityListAddsAndAdoptsInstruments()
+    {
+        QTemporaryDir dir;
+        const std::string path = dir.path().toStdString() + "/j.db";
+        ManualClock clock;
+        FakeGateway venue;
+        {
+            JournalOptions jo;
+            jo.path = path;
+            JournalWriter journal(jo);
+            journal.start();
+            EngineCore core(config(), venue, &journal, &clock);
+            core.publish(); // the feed from here on
+            SecurityListEvent same;
+            same.instruments = {config().instruments.front()};
+            core.handle(same);
+            QVERIFY(core.publish()->newFeed.empty());
+            Instrument hmx = config().instruments.front(), abc;
+            hmx.tickSize = 0.05;
+            abc.symbol = "ABC";
+            abc.tickSize = 0.05;
+            abc.lotSize = 10;
+            core.handle(SecurityListEvent{"S", "SL1", {hmx, abc}, 0});
+            const SnapshotPtr s = core.publish();
+            QCOMPARE(s->books.size(), std::size_t(2));
+            QCOMPARE(s->books[0].instrument.tickSize, 0.05);
+            QCOMPARE(s->books[1].instrument.symbol, std::string("ABC"));
+            QCOMPARE(s->books[1].instrument.lotSize, Quantity(10));
+            QCOMPARE(s->newFeed.size(), std::size_t(2));
+            QCOMPARE(s->newFeed[0].kind, std::string("alert"));
+            QCOMPARE(s->newFeed[0].text, std::string("HMX tick 0.01 -> 0.05 from the counterparty's security list"));
+            QVERIFY2(s->newFeed[1].text.find("ABC added") == 0, s->newFeed[1].text.c_str());
+            // The new instrument trades: an order for it passes the gate and is sent.
+            core.handle(MarketDataSnapshot{"ABC", {{1880, 100}}, {{1890, 100}}, 0});
+            OrderRequest o;
+            o.symbol = "ABC";
+            o.qty = 10;
+            o.price = 1880;
+            core.submit(o, Origin::script());
+            QCOMPARE(venue.sent.size(), std::size_t(1));
+            QCOMPARE(venue.sent.front().symbol, std::string("ABC"));
+            journal.flush();
+            journal.stop();
+        }
+        JournalReader reader(path);
+        std::vector<Instrument> journaled;
+        reader.forEach(1, reader.maxSeq(), [&](JournalRecord& r) {
+            InstrumentConfigRecord i;
+            if (decode(r, i))
+                journaled.push_back(i.instrument);
+        });
+        QCOMPARE(journaled.size(), std::size_t(2));
+        QCOMPARE(journaled[0].symbol, std::string("HMX"));
+        QCOMPARE(journaled[0].tickSize, 0.05);
+        QCOMPARE(journaled[1].symbol, std::string("ABC"));
+    }
+
     // Everything the core journals decodes through the codec, and replaying it (no thread,
     // nothing sent) rebuilds the very state the live core had.
     void aJournalWrittenByTheCoreReplaysToTheSameState()

@@ -10,7 +10,7 @@
 namespace hm {
 
 Engine::Engine(EngineConfig config, OrderGateway& gateway, JournalWriter* journal, EngineClock* clock)
-    : m_core(std::move(config), gateway, journal, clock), m_gateway(gateway), m_journal(journal)
+    : m_core(std::move(config), gateway, journal, clock), m_startConfig(m_core.config()), m_gateway(gateway), m_journal(journal)
 {
     m_latest = std::make_shared<EngineSnapshot>();
 }
@@ -147,6 +147,7 @@ void Engine::onCancelReject(const CancelReject& r) { post(r); }
 void Engine::onMarketData(const MarketDataSnapshot& s) { post(s); }
 void Engine::onMarketData(const MarketDataUpdate& u) { post(u); }
 void Engine::onSessionEvent(const SessionEvent& e) { post(e); }
+void Engine::onSecurityList(const SecurityListEvent& list) { post(list); }
 
 SnapshotPtr Engine::latest() const
 {

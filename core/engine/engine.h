@@ -86,11 +86,14 @@ public:
     void onMarketData(const MarketDataSnapshot& snapshot) override;
     void onMarketData(const MarketDataUpdate& update) override;
     void onSessionEvent(const SessionEvent& event) override;
+    void onSecurityList(const SecurityListEvent& list) override;
 
     SnapshotPtr latest() const override; // the last published snapshot
     // Round trips (us) measured so far, from the index-th on; any thread (benchmarks, diagnostics).
     std::vector<double> roundTripsSince(std::size_t index) const { return m_core.roundTripsSince(index); }
-    const EngineConfig& config() const { return m_core.config(); }
+    // The configuration the engine started with, for any thread. Instruments the
+    // counterparty's security list adds or changes later are in the snapshots' books.
+    const EngineConfig& config() const { return m_startConfig; }
 
     // How long the engine thread takes: each input (a market-data message, a report, a
     // command), each agent tick and each snapshot, over the last kTimingWindow of each.
@@ -112,6 +115,7 @@ private:
     };
 
     EngineCore m_core;
+    const EngineConfig m_startConfig; // a copy: the core's own changes on the engine thread
     OrderGateway& m_gateway;
     JournalWriter* m_journal;
     std::mutex m_sinksMutex;

@@ -3,6 +3,7 @@
 #include "agents/agent.h"
 #include "journal/journal_codec.h"
 #include "journal/journal_writer.h"
+#include "engine/security_list_adoption.h"
 
 namespace hm {
 namespace {
@@ -243,6 +244,13 @@ void EngineCore::dispatch(SessionEvent& e)
         m_journal->append(encode(FixSessionRecord{e.sessionId, e.kind, e.text}, e.time ? e.time : m_ctx.now()));
     if (e.kind == SessionEventKind::Logon && e.orderSession && !m_config.replay)
         m_state.reconciler.onLogon(reconcilerIo());
+}
+
+// The counterparty's instruments: the session's list grows or changes here, on the
+// engine thread; the snapshots list what it then holds.
+void EngineCore::dispatch(SecurityListEvent& e)
+{
+    adoptSecurityList(m_ctx, m_config.instruments, m_state.market, m_state.router, m_state.log, e);
 }
 
 void EngineCore::dispatch(CarryIn& c)

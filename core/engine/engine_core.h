@@ -74,6 +74,7 @@ private:
     void dispatch(MarketDataSnapshot& e);
     void dispatch(MarketDataUpdate& e);
     void dispatch(SessionEvent& e);
+    void dispatch(SecurityListEvent& e);
     void dispatch(AddAgent& c);
     void dispatch(RemoveAgent& c);
     void dispatch(ControlAgent& c);

@@ -83,7 +83,7 @@ struct CancelAllOrders {
 };
 
 using EngineInput = std::variant<SubmitOrder, CancelOrder, ReplaceOrder, CancelAllOrders, ExecutionReport, CancelReject,
-                                 MarketDataSnapshot, MarketDataUpdate, SessionEvent, AddAgent, RemoveAgent, ControlAgent,
+                                 MarketDataSnapshot, MarketDataUpdate, SessionEvent, SecurityListEvent, AddAgent, RemoveAgent, ControlAgent,
                                  SetThrottleLevel, DecideApproval, KillAll, KillInstruments, SetReferencePrice, RearmAll, ChangeLimits, SetRegime,
                                  CarryIn, WhenReconciled, ReplayBatch, ReplayRestore, ReplayJump>;
 

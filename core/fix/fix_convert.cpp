@@ -134,14 +134,28 @@ ExecType execTypeFromFix(char c)
     }
 }
 
-const Instrument& InstrumentTable::get(const std::string& symbol) const
+void InstrumentTable::add(const Instrument& instrument)
 {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_bySymbol[instrument.symbol] = instrument;
+}
+
+Instrument InstrumentTable::get(const std::string& symbol) const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
     auto it = m_bySymbol.find(symbol);
     return it == m_bySymbol.end() ? m_fallback : it->second;
 }
 
+bool InstrumentTable::has(const std::string& symbol) const
+{
+    std::lock_guard<std::mutex> lock(m_mutex);
+    return m_bySymbol.count(symbol) != 0;
+}
+
 std::vector<std::string> InstrumentTable::symbols() const
 {
+    std::lock_guard<std::mutex> lock(m_mutex);
     std::vector<std::string> out;
     for (const auto& kv : m_bySymbol)
         out.push_back(kv.first);
@@ -200,7 +214,7 @@ ExecutionReport executionReportFromFix(const FIX::Message& m, const InstrumentTa
     m.getField(ordStatus);
     m.getField(symbol);
     m.getField(side);
-    const Instrument& ins = instruments.get(symbol.getValue());
+    const Instrument ins = instruments.get(symbol.getValue());
     r.orderId = orderId.getValue();
     r.execId = execId.getValue();
     r.execType = execTypeFromFix(execType.getValue());

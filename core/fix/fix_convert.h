@@ -8,6 +8,7 @@
 #include <quickfix/fix44/ExecutionReport.h>
 
 #include <map>
+#include <mutex>
 #include <string>
 
 namespace hm {
@@ -24,15 +25,18 @@ OrderStatus ordStatusFromFix(char c);
 char execTypeToFix(ExecType t);
 ExecType execTypeFromFix(char c);
 
-// Finds tick sizes by symbol; unknown symbols use a default and are reported once.
+// Finds tick sizes by symbol; unknown symbols use a default. A counterparty's security
+// list changes it on a QuickFIX thread while the engine thread converts its orders' prices,
+// so every access takes the lock and get() answers a copy.
 class InstrumentTable {
 public:
-    void add(const Instrument& instrument) { m_bySymbol[instrument.symbol] = instrument; }
-    const Instrument& get(const std::string& symbol) const;
-    bool has(const std::string& symbol) const { return m_bySymbol.count(symbol) != 0; }
+    void add(const Instrument& instrument);
+    Instrument get(const std::string& symbol) const;
+    bool has(const std::string& symbol) const;
     std::vector<std::string> symbols() const;
 
 private:
+    mutable std::mutex m_mutex;
     std::map<std::string, Instrument> m_bySymbol;
     Instrument m_fallback;
 };

@@ -3,6 +3,7 @@
 
 #include "fix/fix_convert.h"
 #include "fix/order_fields.h"
+#include "fix/security_list.h"
 #include "fix/session_store.h"
 #include "fix/session_support.h"
 
@@ -87,6 +88,7 @@ struct FixGateway::Impl : public FIX::Application {
     std::atomic<Timestamp> lastReceived{0};
     std::atomic<Timestamp> lastLogon{0};
     std::atomic<std::uint64_t> mdRequestSeq{0};
+    std::atomic<std::uint64_t> securityListSeq{0};
     std::atomic<Timestamp> lastMdWarning{0};
     std::atomic<std::uint64_t> mdDropsSuppressed{0};
     mutable std::mutex logonMutex;
@@ -150,6 +152,10 @@ struct FixGateway::Impl : public FIX::Application {
         }
         const char* role = p->orders && p->marketData ? "" : (p->orders ? " (orders)" : " (market data)");
         emitFor(id, SessionEventKind::Logon, "logged on to " + id.getTargetCompID().getValue() + role);
+        // Before the market data: on a session that carries both, the list (and so the
+        // tick sizes prices are read in) arrives ahead of the first book.
+        if (id == tradingSession)
+            requestSecurityList(id);
         if (p->marketData)
             requestMarketData(*p);
     }
@@ -305,6 +311,8 @@ struct FixGateway::Impl : public FIX::Application {
             FIX::Text text;
             emit(SessionEventKind::Error,
                  "market data request rejected" + (m.getFieldIfSet(text) ? ": " + text.getValue() : std::string()));
+        } else if (t == FIX::MsgType_SecurityList) {
+            onSecurityList(m, l);
         } else if (t == FIX::MsgType_BusinessMessageReject) {
             FIX::Text text;
             emit(SessionEventKind::BusinessReject,
@@ -436,7 +444,7 @@ struct FixGateway::Impl : public FIX::Application {
     bool entryNumbers(const FIX::FieldMap& g, bool hasSize, Price& price, Quantity& qty, Dropped& dropped,
                       const std::string& symbol)
     {
-        const Instrument& ins = instruments.get(symbol);
+        const Instrument ins = instruments.get(symbol);
         std::string why = fixconv::parsePrice(g.getField(FIX::FIELD::MDEntryPx), "MDEntryPx(270)", ins, price);
         qty = 0;
         if (why.empty() && hasSize)
@@ -463,6 +471,54 @@ struct FixGateway::Impl : public FIX::Application {
         emit(SessionEventKind::Error, "market data for " + symbol + ": " + std::to_string(suppressed)
                  + " entr" + (suppressed == 1 ? "y" : "ies") + " with an absurd price or size dropped, e.g. "
                  + dropped.first);
+    }
+
+    void requestSecurityList(const FIX::SessionID& id)
+    {
+        const std::string reqId = "SL" + std::to_string(++securityListSeq);
+        try {
+            FIX::Message m = seclist::request(reqId);
+            FIX::Session::sendToTarget(m, id);
+        } catch (const std::exception& e) { // the command-line list stays in force
+            spdlog::warn("fix: security list request {} not sent: {}", reqId, e.what());
+        }
+    }
+
+    // The counterparty's instruments: each usable entry updates the tick table (under its
+    // lock: the engine thread converts order prices with it) and goes to the engine. A
+    // refusal or an empty answer changes nothing.
+    void onSecurityList(const FIX::Message& m, GatewayListener* l)
+    {
+        const seclist::Reading r = seclist::read(m);
+        for (const auto& why : r.skipped) {
+            spdlog::warn("fix: {}", why);
+            emit(SessionEventKind::Error, why);
+        }
+        if (r.result != FIX::SecurityRequestResult_VALID_REQUEST) {
+            const std::string what = "security list request " + r.reqId + " answered with SecurityRequestResult(560)="
+                + std::to_string(r.result) + "; the configured instruments stay in force";
+            spdlog::warn("fix: {}", what);
+            emit(SessionEventKind::Error, what);
+            return;
+        }
+        if (r.instruments.empty())
+            return;
+        for (const auto& i : r.instruments) {
+            if (instruments.has(i.symbol)) {
+                const Instrument known = instruments.get(i.symbol);
+                if (known.tickSize == i.tickSize && known.lotSize == i.lotSize)
+                    spdlog::debug("fix: security list: {} as configured (tick {}, lot {})", i.symbol, i.tickSize, i.lotSize);
+            }
+            instruments.add(i);
+        }
+        spdlog::info("fix: security list {}: {} instrument(s)", r.reqId, r.instruments.size());
+        SecurityListEvent e;
+        e.sessionId = handling() ? handling()->toString() : tradingSession.toString();
+        e.reqId = r.reqId;
+        e.instruments = r.instruments;
+        e.time = wallNs();
+        if (l)
+            l->onSecurityList(e);
     }
 
     void requestMarketData(const Peer& p)
@@ -713,7 +769,7 @@ Timestamp FixGateway::lastSendMono() const { return m_impl->lastSend; }
 
 bool FixGateway::send(const OrderRequest& o, std::string& error)
 {
-    const Instrument& ins = m_impl->instruments.get(o.symbol);
+    const Instrument ins = m_impl->instruments.get(o.symbol);
     FIX44::NewOrderSingle m(FIX::ClOrdID(o.clOrdId), FIX::Side(fixconv::sideToFix(o.side)),
                             FIX::TransactTime(FIX::UtcTimeStamp(), 6), FIX::OrdType(fixconv::ordTypeToFix(o.type)));
     m.set(FIX::Symbol(o.symbol));
@@ -736,7 +792,7 @@ bool FixGateway::cancel(const CancelRequest& r, std::string& error)
 
 bool FixGateway::replace(const ReplaceRequest& r, std::string& error)
 {
-    const Instrument& ins = m_impl->instruments.get(r.symbol);
+    const Instrument ins = m_impl->instruments.get(r.symbol);
     FIX44::OrderCancelReplaceRequest m(FIX::OrigClOrdID(r.origClOrdId), FIX::ClOrdID(r.clOrdId),
                                        FIX::Side(fixconv::sideToFix(r.side)), FIX::TransactTime(FIX::UtcTimeStamp(), 6),
                                        FIX::OrdType(fixconv::ordTypeToFix(r.type)));

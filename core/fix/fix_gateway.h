@@ -6,6 +6,8 @@
 //   HelmsmanMarketDepth        levels per side to request (default 10)
 //   HelmsmanLogMessages        Y to write each session's messages to FileLogPath
 //   HelmsmanMassStatus         Y when the counterparty answers OrderMassStatusRequest (35=AF)
+// After the order session's logon it asks for the counterparty's SecurityList (35=x): the
+// instruments it lists update the tick table and reach the listener (onSecurityList).
 // Plain C++14 interface; QuickFIX stays inside fix_gateway.cpp.
 #include "fix/sent_orders.h"
 #include "model/gateway_port.h"

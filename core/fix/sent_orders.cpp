@@ -77,7 +77,7 @@ std::vector<SentOrderMessage> readSentOrders(const std::vector<std::string>& mes
             skipped.push_back(where + ": Side(54), OrdType(40) or TimeInForce(59) is not one we send");
             continue;
         }
-        const Instrument& ins = instruments.get(m.symbol);
+        const Instrument ins = instruments.get(m.symbol);
         std::string why;
         if (f.count(38))
             why = fixconv::parseQuantity(field(38), "OrderQty(38)", 0, fixconv::kMaxOrderQuantity, 1, m.qty);

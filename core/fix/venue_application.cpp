@@ -1,6 +1,7 @@
 #include "fix/venue_application.h"
 
 #include "fix/fix_convert.h"
+#include "fix/security_list.h"
 #include "model/thread_name.h"
 
 #include <quickfix/Session.h>
@@ -122,6 +123,8 @@ void VenueApplication::fromApp(const FIX::Message& m, const FIX::SessionID& id) 
             onOrderStatusRequest(m, session);
         else if (t == FIX::MsgType_OrderMassStatusRequest)
             onMassStatusRequest(m, session);
+        else if (t == FIX::MsgType_SecurityListRequest)
+            onSecurityListRequest(m, session);
         else
             throw FIX::UnsupportedMessageType();
     } catch (const FIX::FieldNotFound&) {
@@ -263,6 +266,13 @@ void VenueApplication::onMassStatusRequest(const FIX::Message& m, SessionKey ses
     FIX::Symbol symbol;
     m.getFieldIfSet(symbol);
     m_store.massStatus(session, reqId.getValue(), reqType.getValue(), symbol.getValue());
+}
+
+// Answered at once, under the turn, from the fixed instrument list: no store state.
+void VenueApplication::onSecurityListRequest(const FIX::Message& m, SessionKey session)
+{
+    FIX::Message list = seclist::answer(m, m_instruments);
+    send(list, session);
 }
 
 void VenueApplication::flush() noexcept

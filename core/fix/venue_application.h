@@ -2,7 +2,7 @@
 // The venue's QuickFIX application, as in QuickFIX's ordermatch example: it checks the
 // Logon, reads NewOrderSingle, OrderCancelRequest, OrderCancelReplaceRequest,
 // OrderStatusRequest, OrderMassStatusRequest and MarketDataRequest into calls on the
-// order store, and sends what the store queued as ExecutionReports, OrderCancelRejects,
+// order store (a SecurityListRequest it answers itself, from its instrument list), and sends what the store queued as ExecutionReports, OrderCancelRejects,
 // BusinessMessageRejects and market data. It holds no trading state.
 // Private to core/venue (C++14, QuickFIX).
 //
@@ -61,6 +61,7 @@ private:
     void onMarketDataRequest(const FIX::Message& m, SessionKey session);
     void onOrderStatusRequest(const FIX::Message& m, SessionKey session);
     void onMassStatusRequest(const FIX::Message& m, SessionKey session);
+    void onSecurityListRequest(const FIX::Message& m, SessionKey session);
 
     void sendQueued() noexcept; // with the turn held
     void deliver(const VenueMessage& m);

@@ -152,6 +152,15 @@ struct SessionEvent {
     bool orderSession = true; // false: a session that only carries market data
 };
 
+// The instruments a counterparty lists in its SecurityList (35=y), converted at the
+// gateway: entries it could not use were left out (and raised as session errors there).
+struct SecurityListEvent {
+    std::string sessionId;
+    std::string reqId;
+    std::vector<Instrument> instruments;
+    Timestamp time = 0;
+};
+
 enum class SessionState : std::uint8_t { Disconnected, Connecting, LoggedOn };
 
 inline const char* toString(SessionState s)

@@ -18,6 +18,8 @@ public:
     virtual void onMarketData(const MarketDataSnapshot& snapshot) = 0;
     virtual void onMarketData(const MarketDataUpdate& update) = 0;
     virtual void onSessionEvent(const SessionEvent& event) = 0;
+    // The counterparty's instruments (a listener that trades a fixed list may ignore them).
+    virtual void onSecurityList(const SecurityListEvent&) {}
 };
 
 class OrderGateway {

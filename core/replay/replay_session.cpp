@@ -19,6 +19,18 @@
 namespace hm {
 namespace {
 
+// A later record of an instrument (the counterparty's security list changed its tick or
+// lot) replaces the first: the session traded on it from its logon on.
+void addOrReplace(std::vector<Instrument>& instruments, const Instrument& i)
+{
+    for (auto& known : instruments)
+        if (known.symbol == i.symbol) {
+            known = i;
+            return;
+        }
+    instruments.push_back(i);
+}
+
 std::int64_t monoNow() { return std::chrono::steady_clock::now().time_since_epoch().count(); }
 
 } // namespace
@@ -35,7 +47,7 @@ ReplaySession::ReplaySession(const std::string& path, ReplayOptions options)
             continue;
         if (c.key == "instrument") {
             if (decode(r, i, &why))
-                m_config.instruments.push_back(i.instrument);
+                addOrReplace(m_config.instruments, i.instrument);
             else // the session's other instruments may still replay
                 spdlog::warn("replay of '{}': {}", path, why);
         }

@@ -1,0 +1,67 @@
+#include "engine/security_list_adoption.h"
+
+#include "journal/journal_codec.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace hm {
+namespace {
+
+std::string number(double v)
+{
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.10g", v);
+    return buf;
+}
+
+// Ticks compare as the decimals they are written in, not as binary doubles.
+bool sameTick(double a, double b) { return std::fabs(a - b) <= 1e-12 * std::max(std::fabs(a), std::fabs(b)); }
+
+} // namespace
+
+std::size_t adoptSecurityList(const EngineContext& ctx, std::vector<Instrument>& instruments, MarketState& market,
+                              OrderRouter& router, ActivityLog& log, const SecurityListEvent& list)
+{
+    const std::string source = " from the counterparty's security list";
+    std::size_t changes = 0;
+    for (const Instrument& theirs : list.instruments) {
+        if (theirs.symbol.empty() || !(theirs.tickSize > 0) || theirs.lotSize <= 0)
+            continue; // the gateway leaves such entries out; a second guard costs nothing
+        auto known = std::find_if(instruments.begin(), instruments.end(),
+                                  [&](const Instrument& i) { return i.symbol == theirs.symbol; });
+        if (known == instruments.end()) {
+            instruments.push_back(theirs);
+            market.addInstrument(theirs.symbol);
+            router.addInstrument(theirs);
+            log.feed(ctx, "alert", theirs.symbol,
+                     theirs.symbol + " added" + source + " (tick " + number(theirs.tickSize) + ", lot "
+                         + std::to_string(theirs.lotSize) + ", " + theirs.currency + ")",
+                     true);
+        } else {
+            const bool tick = !sameTick(known->tickSize, theirs.tickSize);
+            const bool lot = known->lotSize != theirs.lotSize;
+            if (!tick && !lot)
+                continue;
+            std::string what = theirs.symbol;
+            if (tick)
+                what += " tick " + number(known->tickSize) + " -> " + number(theirs.tickSize);
+            if (lot)
+                what += std::string(tick ? "," : "") + " lot " + std::to_string(known->lotSize) + " -> "
+                    + std::to_string(theirs.lotSize);
+            *known = theirs;
+            router.addInstrument(theirs);
+            // A book held in the old ticks means nothing in the new ones: the next market
+            // data builds it again.
+            if (tick)
+                market.m_books[theirs.symbol] = BookMirror();
+            log.feed(ctx, "alert", theirs.symbol, what + source, true);
+        }
+        ctx.record(encode(InstrumentConfigRecord{theirs}, ctx.now()));
+        ++changes;
+    }
+    return changes;
+}
+
+} // namespace hm
