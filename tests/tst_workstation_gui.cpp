@@ -3,6 +3,7 @@
 // from the agents panel are checked against the session's own regimes.
 #include "agent_table_model.h"
 #include "agents_panel.h"
+#include "attribution_table.h"
 #include "blotter_models.h"
 #include "decisions_panel.h"
 #include "event_loop_probe.h"
@@ -137,6 +138,14 @@ private Q_SLOTS:
         QTRY_COMPARE_WITH_TIMEOUT(w.orders().rowCount(), 1, 5000);
         QTRY_COMPARE_WITH_TIMEOUT(w.orders().orderAt(0)->status, OrderStatus::Filled, 5000);
         QTRY_VERIFY_WITH_TIMEOUT(w.fills().rowCount() >= 1, 5000);
+        // Its P&L is attributed to the desk: a row for the operator and the total, and
+        // the buy through the ask shows as a cost (shortfall above zero).
+        QTableWidget& attribution = w.attribution().table();
+        QTRY_VERIFY_WITH_TIMEOUT(attribution.rowCount() >= 2, 5000);
+        QCOMPARE(attribution.item(0, 0)->text(), QStringLiteral("operator"));
+        QCOMPARE(attribution.item(0, 2)->text(), QStringLiteral("100"));
+        QVERIFY2(attribution.item(0, 5)->text().toDouble() > 0, qPrintable(attribution.item(0, 5)->text()));
+        QCOMPARE(attribution.item(attribution.rowCount() - 1, 0)->text(), QStringLiteral("total"));
 
         // A passive order is marked on the ladder at its level, then cancelled from the blotter.
         w.ticket().setPrice(ins.toPrice(bestBid - 3));
@@ -522,7 +531,7 @@ private Q_SLOTS:
 
         const QStringList expected{QStringLiteral("watchlistDock"), QStringLiteral("ladderDock"),  QStringLiteral("ticketDock"),
                                    QStringLiteral("blotterDock"),   QStringLiteral("agentsDock"),  QStringLiteral("approvalsDock"),
-                                   QStringLiteral("decisionsDock"), QStringLiteral("riskDock"),    QStringLiteral("portfolioDock"),
+                                   QStringLiteral("decisionsDock"), QStringLiteral("riskDock"),    QStringLiteral("portfolioDock"), QStringLiteral("attributionDock"),
                                    QStringLiteral("feedDock"),      QStringLiteral("marketDock"),  QStringLiteral("sessionDock"),
                                    QStringLiteral("logDock")};
         const QList<QDockWidget*> all = w.findChildren<QDockWidget*>();

@@ -34,7 +34,7 @@ AttributionTable::AttributionTable(QWidget* parent) : QWidget(parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     auto* top = new QHBoxLayout;
-    top->addWidget(new QLabel(tr("P&L attribution")));
+    top->addWidget(new QLabel(tr("P&L = alpha - shortfall - fees, grouped")));
     m_grouping = new QComboBox;
     m_grouping->setObjectName(QStringLiteral("attributionGrouping"));
     m_grouping->addItem(tr("by agent and instrument"), static_cast<int>(AttributionGrouping::AgentAndInstrument));
@@ -53,7 +53,8 @@ AttributionTable::AttributionTable(QWidget* parent) : QWidget(parent)
                            "when positive. P&L = alpha - shortfall - fees."));
     m_table->verticalHeader()->setVisible(false);
     m_table->verticalHeader()->setDefaultSectionSize(18);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    m_table->horizontalHeader()->setStretchLastSection(true);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionMode(QAbstractItemView::NoSelection);
     layout->addWidget(m_table);
@@ -62,6 +63,14 @@ AttributionTable::AttributionTable(QWidget* parent) : QWidget(parent)
 void AttributionTable::setGrouping(AttributionGrouping by)
 {
     m_grouping->setCurrentIndex(m_grouping->findData(static_cast<int>(by)));
+}
+
+void AttributionTable::update(const EngineSnapshot& s)
+{
+    if (m_shownAt != 0 && s.time >= m_shownAt && s.time - m_shownAt < 250000000LL)
+        return;
+    m_shownAt = s.time;
+    show(s.attribution);
 }
 
 void AttributionTable::show(const std::vector<AttributionView>& rows)

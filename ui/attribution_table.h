@@ -3,6 +3,7 @@
 // fees, per agent, per instrument, or both (core/engine/attribution.h). A parent order's
 // executors add up under the agent that proposed it in the per-agent view.
 #include "engine/attribution.h"
+#include "snapshot_panel.h"
 
 #include <QWidget>
 
@@ -13,10 +14,12 @@ class QTableWidget;
 
 namespace hm {
 
-class AttributionTable : public QWidget {
+class AttributionTable : public QWidget, public SnapshotPanel {
     Q_OBJECT
 public:
     explicit AttributionTable(QWidget* parent = nullptr);
+    void update(const EngineSnapshot& snapshot) override; // four times a second at most
+    void reset() override { m_shownAt = 0; }
     void show(const std::vector<AttributionView>& rows);
     void setGrouping(AttributionGrouping by);
     QTableWidget& table() { return *m_table; }
@@ -27,6 +30,7 @@ private:
     QComboBox* m_grouping = nullptr;
     QTableWidget* m_table = nullptr;
     std::vector<AttributionView> m_rows;
+    Timestamp m_shownAt = 0;
 };
 
 } // namespace hm

@@ -4,6 +4,7 @@
 #include "analysis_dialogs.h"
 #include "replay_bar.h"
 #include "approvals_panel.h"
+#include "attribution_table.h"
 #include "blotter_models.h"
 #include "decisions_panel.h"
 #include "engine/engine_commands.h"
@@ -175,6 +176,10 @@ MainWindow::MainWindow(EngineCommands& engine, const Instrument& instrument, con
             [this](const std::vector<std::string>& symbols) { killInstruments(symbols, tr("cluster")); });
     QDockWidget* portfolioDock = dock(tr("Portfolio risk"), QStringLiteral("portfolioDock"), m_portfolio, Qt::RightDockWidgetArea);
     tabifyDockWidget(riskDock, portfolioDock);
+    m_attribution = new AttributionTable;
+    QDockWidget* attributionDock = dock(tr("Attribution"), QStringLiteral("attributionDock"), m_attribution,
+                                        Qt::RightDockWidgetArea);
+    tabifyDockWidget(portfolioDock, attributionDock);
     riskDock->raise();
     m_feed = new FeedPanel;
     QDockWidget* feedDock = dock(tr("Denials and alerts"), QStringLiteral("feedDock"), m_feed, Qt::RightDockWidgetArea);
@@ -192,7 +197,7 @@ MainWindow::MainWindow(EngineCommands& engine, const Instrument& instrument, con
     tabifyDockWidget(sessionDock, logDock);
     blotterDock->raise();
     // The order in which each snapshot reaches them.
-    m_panels = {m_watchlist, m_agents, m_approvals, m_risk, m_portfolio, m_feed, m_market, m_decisions, m_ladderModel,
+    m_panels = {m_watchlist, m_agents, m_approvals, m_risk, m_portfolio, m_attribution, m_feed, m_market, m_decisions, m_ladderModel,
                 m_orderModel, m_fillModel, m_chart, m_session};
     buildToolbar();
     m_journalPath = journalPath;

@@ -40,6 +40,7 @@ class MarketPanel;
 class OrderTableModel;
 class OrderTicket;
 class PortfolioPanel;
+class AttributionTable;
 class PriceChart;
 class RiskPanel;
 class WatchlistModel;
@@ -77,6 +78,7 @@ public:
     WatchlistModel& watchlist() { return *m_watchlist; }
     QTableView& watchlistView() { return *m_watchlistView; }
     PortfolioPanel& portfolio() { return *m_portfolio; }
+    AttributionTable& attribution() { return *m_attribution; }
     // The instrument the ladder, the chart, the ticket and the market panel show.
     const Instrument& instrument() const { return m_instrument; }
     void selectInstrument(const std::string& symbol);
@@ -126,6 +128,7 @@ private:
     WatchlistModel* m_watchlist = nullptr;
     QTableView* m_watchlistView = nullptr;
     PortfolioPanel* m_portfolio = nullptr;
+    AttributionTable* m_attribution = nullptr;
     QDockWidget* m_ladderDock = nullptr;
     std::map<std::string, QDockWidget*> m_extraLadders;
     QString m_venueText;

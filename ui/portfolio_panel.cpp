@@ -1,6 +1,5 @@
 #include "portfolio_panel.h"
 
-#include "attribution_table.h"
 #include "correlation_heat_map.h"
 #include "risk_gauge.h"
 
@@ -79,9 +78,6 @@ PortfolioPanel::PortfolioPanel(QWidget* parent) : QWidget(parent)
     m_stress->setToolTip(tr("On today's positions and working orders, with the live covariance"));
     m_stress->setMaximumHeight(18 * 4 + 26);
     layout->addWidget(m_stress);
-    m_attribution = new AttributionTable;
-    m_attribution->setMaximumHeight(18 * 7 + 50);
-    layout->addWidget(m_attribution);
     m_clusterRow = new QHBoxLayout;
     m_killInstrument = new QPushButton(tr("Kill instrument"));
     m_killInstrument->setObjectName(QStringLiteral("killInstrumentButton"));
@@ -151,7 +147,6 @@ void PortfolioPanel::update(const EngineSnapshot& s)
     showInstruments(p);
     showStress(p);
     showClusters(p);
-    m_attribution->show(s.attribution);
 }
 
 void PortfolioPanel::showInstruments(const PortfolioView& p)

@@ -3,7 +3,7 @@
 // expected shortfall and VaR (parametric and historical) against their limits, net and
 // concentration, the live correlation heat map, each instrument's exposure and share of
 // the ES, the stress scenarios, and the kill buttons for an instrument and for each
-// correlated cluster; and the P&L split into alpha, shortfall and fees.
+// correlated cluster.
 #include "engine/snapshot.h"
 #include "snapshot_panel.h"
 
@@ -19,7 +19,6 @@ class QTableWidget;
 
 namespace hm {
 
-class AttributionTable;
 class CorrelationHeatMap;
 class RiskGauge;
 
@@ -30,7 +29,6 @@ public:
     void update(const EngineSnapshot& snapshot) override;
     void reset() override;
     CorrelationHeatMap* heatMap() const { return m_heatMap; }
-    AttributionTable* attribution() const { return m_attribution; }
     int clusterButtons() const;
     void setKillsEnabled(bool enabled); // a replay shows them, disabled
 
@@ -50,7 +48,6 @@ private:
     CorrelationHeatMap* m_heatMap = nullptr;
     QTableWidget* m_instruments = nullptr;
     QTableWidget* m_stress = nullptr;
-    AttributionTable* m_attribution = nullptr;
     QHBoxLayout* m_clusterRow = nullptr;
     QPushButton* m_killInstrument = nullptr;
     std::vector<QPushButton*> m_clusterButtons;
