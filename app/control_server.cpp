@@ -542,7 +542,7 @@ std::string ControlServer::handle(const std::string& line, const std::string& pe
         json agents = json::array();
         for (const auto& a : snap->agents)
             agents.push_back({{"id", a.id}, {"type", a.type}, {"instrument", a.symbol}, {"state", toString(a.state)},
-                              {"reason", a.stateReason}, {"position", a.position}, {"working", a.working},
+                              {"reason", a.stateReason}, {"retired", a.retired}, {"position", a.position}, {"working", a.working},
                               {"cancels_pending", a.cancelsPending}, {"awaiting_approval", a.awaitingApproval},
                               {"progress", a.progress.target > 0 ? json{{"done", a.progress.done}, {"target", a.progress.target}} : json()},
                               {"throttle_level", a.throttle.level}, {"last_decision", a.lastDecision}});

@@ -300,6 +300,53 @@ private Q_SLOTS:
         QVERIFY(!venue.cancels.empty());
     }
 
+    void aChildDoneWithItsParentIsRetired()
+    {
+        ManualClock clock;
+        FakeGateway venue;
+        EngineCore core(twoNames(), venue, nullptr, &clock);
+        core.handle(market());
+        const Actor trader{"t", Role::Trader};
+        signalAndPortfolio(core, clock, "every_order");
+        SnapshotPtr s = core.publish();
+        QCOMPARE(s->approvals.size(), std::size_t(1));
+        core.handle(DecideApproval{s->approvals.front().id, "", true, trader, {}});
+        // The venue fills every child order in full as it comes.
+        std::size_t filledUpTo = 0;
+        std::string childId;
+        bool retired = false;
+        for (int i = 0; i < 400 && !retired; ++i) {
+            clock.advanceMs(500);
+            core.tick();
+            for (; filledUpTo < venue.sent.size(); ++filledUpTo) {
+                const OrderRequest o = venue.sent[filledUpTo];
+                ExecutionReport r = report(o.clOrdId, ExecType::Trade, OrderStatus::Filled, 0, o.qty, o.qty,
+                                           o.price > 0 ? o.price : 10010, clock.monoNs());
+                r.symbol = o.symbol;
+                r.side = o.side;
+                core.handle(r);
+                childId = o.owner;
+            }
+            s = core.publish();
+            if (const AgentView* child = childId.empty() ? nullptr : agentView(*s, childId))
+                retired = child->retired;
+        }
+        QVERIFY2(retired, "the child is retired once its parent order is filled");
+        const AgentView* child = agentView(*s, childId);
+        QVERIFY(child->progress.done >= child->progress.target);
+        QCOMPARE(child->position, Quantity(500));
+        QVERIFY2(child->lastDecision.find("retired") != std::string::npos, child->lastDecision.c_str());
+        // Retired, it sends nothing more, and its position still counts as held: no new parent.
+        const std::size_t sent = venue.sent.size();
+        for (int i = 0; i < 30; ++i) {
+            clock.advanceMs(1000);
+            core.tick();
+        }
+        s = core.publish();
+        QCOMPARE(venue.sent.size(), sent);
+        QVERIFY(s->approvals.empty());
+        QCOMPARE(agentView(*s, childId)->position, Quantity(500));
+    }
     void anInstrumentKillTakesThePortfoliosParentsInIt()
     {
         ManualClock clock;

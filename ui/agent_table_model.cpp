@@ -69,6 +69,8 @@ namespace {
 QString stateText(const AgentView& a)
 {
     QString t = QString::fromLatin1(toString(a.state)).toUpper();
+    if (a.retired)
+        return QStringLiteral("DONE");
     if (a.cancelsPending > 0)
         t += QStringLiteral(" · cancelling %1").arg(a.cancelsPending);
     return t;
@@ -84,7 +86,7 @@ QVariant AgentTableModel::data(const QModelIndex& index, int role) const
     if (role == ProgressRole && col == Progress)
         return a->progress.target > 0 ? static_cast<double>(a->progress.done) / static_cast<double>(a->progress.target) : -1.0;
     if (role == Qt::BackgroundRole && col == State)
-        return stateColour(a->state);
+        return a->retired ? QColor(60, 90, 120) : stateColour(a->state);
     if (role == Qt::ForegroundRole && col == State)
         return QColor(Qt::white);
     if (role == Qt::ForegroundRole && col == Pnl)

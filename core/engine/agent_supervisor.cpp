@@ -538,10 +538,23 @@ void AgentSupervisor::tick(Io io, Timestamp now)
         io.log.decision(io.ctx, t.agent, t.proposal, DecisionOutcome::Dropped, "approval timed out");
         io.log.feed(io.ctx, "drop", t.agent, "ticket " + std::to_string(t.id) + " timed out: " + order);
     }
+    const auto& work = io.router.m_oms.workByOwner();
     for (auto& kv : m_slots) {
-        checkTriggers(io, kv.second, now);
-        if (isLive(kv.second.state))
-            runAgent(io, kv.second, now);
+        AgentSlot& slot = kv.second;
+        if (slot.retired)
+            continue;
+        checkTriggers(io, slot, now);
+        if (isLive(slot.state))
+            runAgent(io, slot, now);
+        if (!slot.parent.empty() && slot.agent && isLive(slot.state)) {
+            const AgentProgress p = slot.agent->progress();
+            const auto w = work.find(slot.spec.id);
+            const bool idle = w == work.end() || (w->second.working == 0 && w->second.cancelsPending == 0);
+            if (p.target > 0 && p.done >= p.target && idle) {
+                slot.retired = true;
+                slot.lastDecision = "done: parent order of " + std::to_string(p.target) + " filled; retired";
+            }
+        }
     }
 }
 

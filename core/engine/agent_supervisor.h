@@ -39,6 +39,9 @@ struct AgentSlot {
     bool staleLatched = false, stressLatched = false, drawdownLatched = false, regimeLatched = false;
     std::string parent; // the portfolio agent whose parent order this execution agent works
     std::uint64_t children = 0; // execution agents spawned so far (a portfolio agent)
+    // An execution agent whose parent order is done and has nothing working: no longer
+    // ticked, so a long session's finished children cost nothing. Kept for its position.
+    bool retired = false;
 };
 
 class AgentSupervisor {

@@ -75,6 +75,7 @@ struct AgentView {
     std::string id, type, symbol;
     AgentState state = AgentState::Armed;
     std::string stateReason; // who or what put it in this state
+    bool retired = false;    // an execution agent done with its parent order: no longer run
     OversightPolicy policy;
     ThrottleLimits throttle;
     AgentProgress progress;

@@ -171,6 +171,7 @@ void SnapshotBuilder::addAgents(const EngineContext& ctx, Parts parts, EngineSna
         v.stateReason = a.stateReason;
         v.policy = a.spec.policy;
         v.throttle = a.spec.throttle;
+        v.retired = a.retired;
         if (a.agent) {
             v.progress = a.agent->progress();
         } else if (a.spec.params.count("quantity")) { // a replay: the parent order from the configuration
