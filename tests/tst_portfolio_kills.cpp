@@ -96,13 +96,15 @@ public:
             return "kill-all";
         }
         if (pick < 94) {
+            const std::vector<std::uint64_t> waiting = tickets([](const ApprovalTicket& t) { return t.agent == "pf"; });
             m_core.handle(ControlAgent{"pf", AgentAction::Kill, kTrader, "drill", {}});
-            return "kill pf";
+            return "kill pf" + approveLate(waiting);
         }
         if (pick < 97) {
             const std::string sym = kSymbols[std::uniform_int_distribution<std::size_t>(0, 1)(m_rng)];
+            const std::vector<std::uint64_t> waiting = tickets([&](const ApprovalTicket& t) { return t.proposal.symbol == sym; });
             m_core.handle(KillInstruments{{sym}, 0, kTrader, "drill", {}});
-            return "kill " + sym;
+            return "kill " + sym + approveLate(waiting);
         }
         m_core.handle(RearmAll{kRisk, "drill over", {}});
         startArmed();
@@ -116,6 +118,7 @@ public:
         const AgentSupervisor& sup = s.agents;
         const auto& halted = s.router.m_gate.haltedInstruments();
         std::ostringstream bad;
+        bad << m_lateApproved;
         const bool killed = sup.m_killed;
         const auto pf = sup.m_slots.find("pf");
         const bool pfKilled = pf != sup.m_slots.end() && pf->second.state == AgentState::Killed;
@@ -225,6 +228,29 @@ private:
     {
         for (const char* id : {"sig-hmx", "sig-abc", "pf"})
             m_core.handle(ControlAgent{id, AgentAction::Start, kTrader, "go", {}});
+    }
+
+    template <typename Match>
+    std::vector<std::uint64_t> tickets(Match match) const
+    {
+        std::vector<std::uint64_t> out;
+        for (const auto& t : m_core.state().agents.m_approvals.tickets())
+            if (match(t))
+                out.push_back(t.id);
+        return out;
+    }
+    // A trader approves, too late, a parent that was waiting when the kill came: refused.
+    std::string approveLate(const std::vector<std::uint64_t>& waiting)
+    {
+        if (waiting.empty())
+            return {};
+        Answer late;
+        m_core.handle(DecideApproval{waiting.front(), "", true, kTrader, late.reply()});
+        m_core.publish();
+        m_core.answerPending();
+        if (!late.called || late.ok)
+            m_lateApproved = "ticket " + std::to_string(waiting.front()) + " approved after the kill: " + late.message;
+        return ", then approve ticket " + std::to_string(waiting.front());
     }
 
     std::string tick()
@@ -346,6 +372,7 @@ private:
     std::size_t m_cancelsAnswered = 0;
     int m_exec = 0;
     // What observe() saw: steps of the kills in force and of each order's latest cancel.
+    std::string m_lateApproved;
     bool m_wasKilled = false;
     int m_killStep = -1;
     std::map<std::string, int> m_haltStep, m_agentKillStep, m_cancelStep;
@@ -406,7 +433,7 @@ private Q_SLOTS:
         QFETCH(uint, count);
         Totals totals;
         for (uint seed = first; seed < first + count; ++seed) {
-            runSeed(seed, 400, totals);
+            runSeed(seed, 1000, totals);
             if (QTest::currentTestFailed())
                 return;
         }
