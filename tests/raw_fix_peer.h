@@ -92,7 +92,9 @@ public:
         sendWithSeq(type, seq, body);
         return seq;
     }
-    void sendWithSeq(const std::string& type, int seq, const std::string& body)
+    void sendWithSeq(const std::string& type, int seq, const std::string& body) { sendBytes(frame(type, seq, body)); }
+    // A whole message, framed as sendWithSeq would; a test may spoil it before sendBytes.
+    std::string frame(const std::string& type, int seq, const std::string& body) const
     {
         std::string b = "35=" + type + kSoh + "49=" + m_sender + kSoh + "56=" + m_target + kSoh + "34="
             + std::to_string(seq) + kSoh + "52=" + nowStamp() + kSoh + body;
@@ -103,6 +105,12 @@ public:
         char cs[8];
         std::snprintf(cs, sizeof(cs), "%03u", sum % 256);
         msg += "10=" + std::string(cs) + kSoh;
+        return msg;
+    }
+    // Takes the next sequence number for a message the test frames itself.
+    int takeSeq() { return m_seq++; }
+    void sendBytes(const std::string& msg)
+    {
         std::size_t off = 0;
         while (off < msg.size()) {
             const ssize_t n = ::send(m_fd, msg.data() + off, msg.size() - off, MSG_NOSIGNAL);

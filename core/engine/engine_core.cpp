@@ -189,7 +189,7 @@ void EngineCore::dispatch(ExecutionReport& e)
     m_state.agents.onFill(m_ctx, r);
 }
 
-void EngineCore::dispatch(CancelReject& e) { m_state.router.onCancelReject(m_ctx, m_state.counters, e); }
+void EngineCore::dispatch(CancelReject& e) { m_state.router.onCancelReject(m_ctx, m_state.log, m_state.counters, e); }
 
 // ---- market ----
 void EngineCore::dispatch(MarketDataSnapshot& e)

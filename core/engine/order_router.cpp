@@ -238,9 +238,14 @@ std::size_t OrderRouter::cancelWhere(const EngineContext& ctx, ActivityLog& log,
                                      const std::function<bool(const OrderRecord&)>& match)
 {
     std::vector<std::string> ids; // collected first: cancelling changes the working set
-    for (const OrderRecord* o : m_oms.workingOrders())
-        if (o->status != OrderStatus::PendingCancel && match(*o))
+    for (const OrderRecord* o : m_oms.workingOrders()) {
+        if (!match(*o))
+            continue;
+        if (o->status == OrderStatus::PendingCancel)
+            m_cancelAgain.insert(o->clOrdId);
+        else
             ids.push_back(o->clOrdId);
+    }
     for (const auto& id : ids)
         cancel(ctx, log, id, Origin::engine());
     return ids.size();
@@ -275,8 +280,10 @@ ReportResult OrderRouter::onExecutionReport(const EngineContext& ctx, EngineCoun
                                  r.fill.price, ins ? ins->tickSize : 1.0);
         }
     }
-    if (r.order && isTerminal(r.order->status))
+    if (r.order && isTerminal(r.order->status)) {
         m_attribution.onOrderClosed(r.order->clOrdId);
+        m_cancelAgain.erase(r.order->clOrdId);
+    }
     releaseGate(r);
     if (e.execType == ExecType::Rejected)
         ++counters.rejects;
@@ -314,12 +321,15 @@ void OrderRouter::journalReport(const EngineContext& ctx, const ExecutionReport&
         ctx.record(encode(ExecReportRecord::from(e), ctx.now()));
 }
 
-void OrderRouter::onCancelReject(const EngineContext& ctx, EngineCounters& counters, const CancelReject& e)
+void OrderRouter::onCancelReject(const EngineContext& ctx, ActivityLog& log, EngineCounters& counters, const CancelReject& e)
 {
     ++counters.cancelRejects;
-    m_oms.onCancelReject(e, ctx.now());
+    const OrderRecord* o = m_oms.onCancelReject(e, ctx.now());
     if (ctx.journaling())
         ctx.record(encode(CancelRejectRecord::from(e), ctx.now()));
+    // The refused cancel was one a kill found in flight and did not repeat: the kill's own now.
+    if (o && m_cancelAgain.erase(o->clOrdId) && !isTerminal(o->status) && o->status != OrderStatus::PendingCancel)
+        cancel(ctx, log, o->clOrdId, Origin::engine());
 }
 
 void OrderRouter::setReferencePrice(const EngineContext& ctx, ActivityLog& log, PendingAnswers& answers,

@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -35,12 +36,14 @@ public:
     void replace(const EngineContext& ctx, ActivityLog& log, EngineCounters& counters, const std::string& clOrdId,
                  Quantity qty, Price price, const Origin& origin);
     // Cancels the working orders that match and are not already cancelling; returns how many.
+    // One already cancelling is remembered: if the counterparty refuses that cancel and the
+    // order works on, onCancelReject cancels it again (a kill leaves nothing working behind).
     std::size_t cancelWhere(const EngineContext& ctx, ActivityLog& log, const std::function<bool(const OrderRecord&)>& match);
     // The order manager takes the report in; the gate and round trips follow. The round
     // trip is appended under roundTripMutex, which readers on other threads take.
     ReportResult onExecutionReport(const EngineContext& ctx, EngineCounters& counters, const ExecutionReport& e,
                                    std::mutex& roundTripMutex);
-    void onCancelReject(const EngineContext& ctx, EngineCounters& counters, const CancelReject& e);
+    void onCancelReject(const EngineContext& ctx, ActivityLog& log, EngineCounters& counters, const CancelReject& e);
     void changeLimits(const EngineContext& ctx, ActivityLog& log, PendingAnswers& answers, const ChangeLimits& c);
 
     // Replay: what the live gate recorded, applied without sending anything.
@@ -58,6 +61,7 @@ public:
     std::unordered_map<std::string, Quantity> m_gateLeaves; // ClOrdID -> quantity the gate counts as working
     std::map<std::string, Timestamp> m_sentAt; // ClOrdID -> mono time sent, until first report
     std::vector<double> m_roundTripsUs;
+    std::set<std::string> m_cancelAgain; // ClOrdIDs cancelWhere found cancelling: cancelled again if that is refused
     bool m_reconciling = false; // after a restart: new orders wait for the counterparty's answers (reconciler.h)
 
 private:
