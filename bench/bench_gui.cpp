@@ -8,6 +8,7 @@
 //   xvfb-run -s "-screen 0 1600x1000x24" build/bench/bench_gui [--minutes 10] [--speed 20]
 //       [--kill-every SECONDS] [--seed N] [--screenshot FILE] [--sim-config FILE] [--agents FILE]
 //       [--scale]   (50 instruments and 30 agents: resources/sim/scale-50.json, resources/agents/scale-30.json)
+//       [--profile-ui]  (after the warm-up, the UI thread's time per widget and event type: ui_event_profile.h)
 // Also reports how long the engine thread takes per input, per agent tick and per snapshot.
 #include "event_loop_probe.h"
 #include "fix/fix_gateway.h"
@@ -19,6 +20,7 @@
 #include "sim/sim_config.h"
 #include "snapshot_bridge.h"
 #include "theme.h"
+#include "ui_event_profile.h"
 
 #include <QApplication>
 #include <QProcess>
@@ -56,6 +58,7 @@ struct Options {
     QString screenshot; // a PNG of the window as the run ends
     std::string simConfig; // the venue's simulator (and so the session's instruments); empty: the default
     std::string agents;    // empty: the demo agents
+    bool profileUi = false;
 };
 
 // The process's resident memory in MB: all of it, or one line of /proc/self/status
@@ -119,6 +122,10 @@ bool parse(int argc, char** argv, Options& o)
             (a == "--agents" ? o.agents : o.simConfig) = argv[++i];
             continue;
         }
+        if (a == "--profile-ui") {
+            o.profileUi = true;
+            continue;
+        }
         if (a == "--scale") {
             o.simConfig = std::string(HM_SOURCE_RESOURCE_DIR) + "/sim/scale-50.json";
             o.agents = std::string(HM_SOURCE_RESOURCE_DIR) + "/agents/scale-30.json";
@@ -135,7 +142,8 @@ bool parse(int argc, char** argv, Options& o)
             continue;
         }
         std::cerr << "bench_gui: bad or unknown option '" << a << "'\nUsage: bench_gui [--minutes M] [--speed X] "
-                     "[--kill-every SECONDS] [--seed N] [--screenshot FILE] [--sim-config FILE] [--agents FILE] [--scale]\n";
+                     "[--kill-every SECONDS] [--seed N] [--screenshot FILE] [--sim-config FILE] [--agents FILE] [--scale] "
+                     "[--profile-ui]\n";
         return false;
     }
     return true;
@@ -146,7 +154,7 @@ bool parse(int argc, char** argv, Options& o)
 int main(int argc, char** argv)
 {
     Options opt;
-    QApplication app(argc, argv);
+    ProfilingApplication app(argc, argv);
     if (!parse(argc, argv, opt))
         return 2;
     QTemporaryDir dir;
@@ -297,6 +305,20 @@ int main(int argc, char** argv)
         std::printf("  UI thread CPU  %.1f s over %.0f s = %.0f%% of a core; after warm-up %.0f%%\n", cpu, seconds,
                     100.0 * cpu / seconds,
                     seconds > 30 ? 100.0 * (threadCpuSeconds(guiTid) - cpuWarm) / (seconds - 30) : 0.0);
+        if (opt.profileUi && stalledS == 0) { // read on the window's thread, after its loop ended
+            app.setEnabled(false);
+            std::printf("  UI thread self time per receiver and event, after warm-up:\n");
+            for (const auto& line : app.report(25))
+                std::printf("    %s\n", line.c_str());
+            std::printf("  snapshot handling per panel (whole run):\n");
+            std::vector<std::pair<std::string, MainWindow::PanelTime>> panels(window.panelTimes().begin(),
+                                                                               window.panelTimes().end());
+            std::sort(panels.begin(), panels.end(), [](const auto& a, const auto& b) { return a.second.ns > b.second.ns; });
+            for (const auto& p : panels)
+                std::printf("    %-32s %8.0f ms  (%llu, mean %.0f us)\n", p.first.c_str(), static_cast<double>(p.second.ns) / 1e6,
+                            static_cast<unsigned long long>(p.second.updates),
+                            static_cast<double>(p.second.ns) / 1e3 / static_cast<double>(std::max<std::uint64_t>(1, p.second.updates)));
+        }
         std::fflush(stdout);
     };
     std::thread driver([&] {
@@ -324,6 +346,8 @@ int main(int argc, char** argv)
                     anonWarm = rssMb("RssAnon:");
                     fileWarm = rssMb("RssFile:");
                     cpuWarm = threadCpuSeconds(guiTid);
+                    if (opt.profileUi) // from the window's own thread: the profile is its alone
+                        QMetaObject::invokeMethod(&app, [&app] { app.setEnabled(true); }, Qt::QueuedConnection);
                 }
             }
             if (now < nextKill)

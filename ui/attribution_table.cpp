@@ -7,6 +7,7 @@
 #include <QHeaderView>
 #include <QLabel>
 #include <QTableWidget>
+#include <QTimer>
 #include <QVBoxLayout>
 
 namespace hm {
@@ -22,7 +23,10 @@ void setCell(QTableWidget* t, int row, int column, const QString& text, const QC
     }
     if (item->text() != text)
         item->setText(text);
-    item->setForeground(colour.isValid() ? colour : QColor(Qt::white));
+    // Only what changed: every set is a dataChanged the view answers.
+    const QBrush brush(colour.isValid() ? colour : QColor(Qt::white));
+    if (item->foreground() != brush)
+        item->setForeground(brush);
 }
 
 QColor signColour(double v) { return v < 0 ? QColor("#ff8080") : v > 0 ? QColor("#80e080") : QColor(); }
@@ -31,6 +35,12 @@ QColor signColour(double v) { return v < 0 ? QColor("#ff8080") : v > 0 ? QColor(
 AttributionTable::AttributionTable(QWidget* parent) : QWidget(parent)
 {
     setObjectName(QStringLiteral("attributionTable"));
+    m_later = new QTimer(this);
+    m_later->setSingleShot(true);
+    connect(m_later, &QTimer::timeout, this, [this] {
+        if (m_stale && isVisible())
+            redraw();
+    });
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     auto* top = new QHBoxLayout;
@@ -53,8 +63,13 @@ AttributionTable::AttributionTable(QWidget* parent) : QWidget(parent)
                            "when positive. P&L = alpha - shortfall - fees."));
     m_table->verticalHeader()->setVisible(false);
     m_table->verticalHeader()->setDefaultSectionSize(18);
-    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Fixed widths: sizing to contents measures every cell of a column at each change.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_table->horizontalHeader()->setStretchLastSection(true);
+    m_table->setColumnWidth(0, 170);
+    m_table->setColumnWidth(1, 80);
+    for (int c = 2; c < 7; ++c)
+        m_table->setColumnWidth(c, 70);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_table->setSelectionMode(QAbstractItemView::NoSelection);
     layout->addWidget(m_table);
@@ -67,20 +82,35 @@ void AttributionTable::setGrouping(AttributionGrouping by)
 
 void AttributionTable::update(const EngineSnapshot& s)
 {
-    if (m_shownAt != 0 && s.time >= m_shownAt && s.time - m_shownAt < 250000000LL)
+    m_rows = s.attribution; // a copy of a few hundred rows at most: cheap next to drawing them
+    m_stale = true;
+    if (!isVisible())
         return;
-    m_shownAt = s.time;
-    show(s.attribution);
+    const qint64 since = m_lastDraw.isValid() ? m_lastDraw.elapsed() : 250;
+    if (since >= 250)
+        redraw();
+    else if (!m_later->isActive())
+        m_later->start(static_cast<int>(250 - since));
 }
 
-void AttributionTable::show(const std::vector<AttributionView>& rows)
+void AttributionTable::setRows(const std::vector<AttributionView>& rows)
 {
     m_rows = rows;
+    m_stale = true;
     redraw();
+}
+
+void AttributionTable::showEvent(QShowEvent* event)
+{
+    QWidget::showEvent(event);
+    if (m_stale)
+        redraw();
 }
 
 void AttributionTable::redraw()
 {
+    m_stale = false;
+    m_lastDraw.start();
     const auto by = static_cast<AttributionGrouping>(m_grouping->currentData().toInt());
     const std::vector<AttributionView> shown = groupAttribution(m_rows, by, true);
     const int n = static_cast<int>(shown.size());

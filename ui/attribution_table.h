@@ -5,11 +5,13 @@
 #include "engine/attribution.h"
 #include "snapshot_panel.h"
 
+#include <QElapsedTimer>
 #include <QWidget>
 
 #include <vector>
 
 class QComboBox;
+class QTimer;
 class QTableWidget;
 
 namespace hm {
@@ -18,11 +20,16 @@ class AttributionTable : public QWidget, public SnapshotPanel {
     Q_OBJECT
 public:
     explicit AttributionTable(QWidget* parent = nullptr);
-    void update(const EngineSnapshot& snapshot) override; // four times a second at most
-    void reset() override { m_shownAt = 0; }
-    void show(const std::vector<AttributionView>& rows);
+    // Four times a second at most, and only while the table can be seen: a hidden one
+    // keeps the rows and draws them when shown.
+    void update(const EngineSnapshot& snapshot) override;
+    void reset() override { m_lastDraw.invalidate(); }
+    void setRows(const std::vector<AttributionView>& rows);
     void setGrouping(AttributionGrouping by);
     QTableWidget& table() { return *m_table; }
+
+protected:
+    void showEvent(QShowEvent* event) override;
 
 private:
     void redraw();
@@ -30,7 +37,9 @@ private:
     QComboBox* m_grouping = nullptr;
     QTableWidget* m_table = nullptr;
     std::vector<AttributionView> m_rows;
-    Timestamp m_shownAt = 0;
+    bool m_stale = false;                       // rows arrived while hidden or too soon
+    QElapsedTimer m_lastDraw;
+    QTimer* m_later = nullptr; // draws rows held back by the rate limit, if no snapshot follows
 };
 
 } // namespace hm

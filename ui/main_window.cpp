@@ -59,6 +59,7 @@ MainWindow::MainWindow(EngineCommands& engine, const Instrument& instrument, con
                        const QString& journalPath, RiskManagerCheck riskCheck, QWidget* parent)
     : QMainWindow(parent), m_engine(engine), m_instrument(instrument), m_venueText(venueText)
 {
+    m_panelClock.start();
     m_baseTitle = tr("Helmsman — %1 — %2").arg(QString::fromStdString(instrument.symbol), venueText);
     m_operator = new OperatorSession(qEnvironmentVariable("USER", QStringLiteral("operator")), std::move(riskCheck), this);
     connect(m_operator, &OperatorSession::roleChanged, this, &MainWindow::onRoleChanged);
@@ -80,8 +81,16 @@ MainWindow::MainWindow(EngineCommands& engine, const Instrument& instrument, con
     m_watchlist = new WatchlistModel(this);
     m_watchlistView = makeTableView(m_watchlist, QStringLiteral("watchlistView"), 20, QAbstractItemView::SingleSelection);
     m_watchlistView->setItemDelegateForColumn(WatchlistModel::Trend, new SparklineDelegate(m_watchlistView));
-    m_watchlistView->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Widths fitted once the rows have figures, not at every snapshot: sizing to contents
+    // measures every cell of every column each time one changes (30 times a second).
+    m_watchlistView->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_watchlistView->horizontalHeader()->setSectionResizeMode(WatchlistModel::Trend, QHeaderView::Stretch);
+    connect(m_watchlist, &QAbstractItemModel::modelReset, this, [view = m_watchlistView] {
+        QTimer::singleShot(1000, view, [view] {
+            for (int c = 0; c < WatchlistModel::Trend; ++c)
+                view->setColumnWidth(c, static_cast<QAbstractItemView*>(view)->sizeHintForColumn(c) + 14);
+        });
+    });
     m_watchlistView->setToolTip(tr("Select an instrument for the ladder, chart and ticket; double-click opens its "
                                    "order book in a dock of its own"));
     connect(m_watchlistView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
@@ -490,8 +499,14 @@ void MainWindow::onSnapshot(const SnapshotPtr& s)
         for (SnapshotPanel* p : m_panels)
             p->reset();
     m_last = s;
-    for (SnapshotPanel* p : m_panels)
+    for (SnapshotPanel* p : m_panels) {
+        const qint64 t0 = m_panelClock.nsecsElapsed();
         p->update(*s);
+        const auto* named = dynamic_cast<const QObject*>(p);
+        PanelTime& t = m_panelTimes[named ? named->metaObject()->className() : "?"];
+        t.ns += m_panelClock.nsecsElapsed() - t0;
+        ++t.updates;
+    }
     for (const auto& b : s->books)
         if (b.instrument.symbol == m_instrument.symbol && b.twiceMid > 0)
             m_ticket->setReferencePrice(m_instrument.toPrice(b.twiceMid / 2));

@@ -7,6 +7,7 @@
 #include "operator_session.h"
 #include "snapshot_panel.h"
 
+#include <QElapsedTimer>
 #include <QMainWindow>
 
 #include <map>
@@ -98,6 +99,12 @@ public:
     QString statusMessage() const;
     void restoreSavedLayout(); // the user's last layout; screenshots and tests keep the default
     std::uint64_t snapshotsSeen() const { return m_snapshotsSeen; }
+    // The time each kind of panel has spent taking snapshots in (bench_gui reports it).
+    struct PanelTime {
+        qint64 ns = 0;
+        std::uint64_t updates = 0;
+    };
+    const std::map<std::string, PanelTime>& panelTimes() const { return m_panelTimes; }
     // How late the window's event loop runs (status bar; a warning in the log past 100 ms).
     const EventLoopProbe& loopProbe() const { return *m_probe; }
     // Replay: the window shows a journal rebuilt by `session`'s engine; a replay bar
@@ -129,6 +136,8 @@ private:
     QTableView* m_watchlistView = nullptr;
     PortfolioPanel* m_portfolio = nullptr;
     AttributionTable* m_attribution = nullptr;
+    QElapsedTimer m_panelClock;
+    std::map<std::string, PanelTime> m_panelTimes;
     QDockWidget* m_ladderDock = nullptr;
     std::map<std::string, QDockWidget*> m_extraLadders;
     QString m_venueText;

@@ -26,7 +26,8 @@ QTableWidget* makeTable(const QStringList& headers, const QString& name)
     t->setEditTriggers(QAbstractItemView::NoEditTriggers);
     t->setSelectionBehavior(QAbstractItemView::SelectRows);
     t->setSelectionMode(QAbstractItemView::SingleSelection);
-    t->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    // Fitted when the rows change (fitTable), not sized to contents at every update.
+    t->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     t->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     return t;
 }
@@ -41,8 +42,14 @@ void setCell(QTableWidget* t, int row, int column, const QString& text, const QC
     }
     if (item->text() != text)
         item->setText(text);
-    if (colour.isValid())
+    if (colour.isValid() && item->foreground() != QBrush(colour))
         item->setForeground(colour);
+}
+
+void fitTable(QTableWidget* t)
+{
+    for (int c = 1; c < t->columnCount(); ++c)
+        t->setColumnWidth(c, static_cast<QAbstractItemView*>(t)->sizeHintForColumn(c) + 14);
 }
 
 } // namespace
@@ -152,6 +159,7 @@ void PortfolioPanel::update(const EngineSnapshot& s)
 void PortfolioPanel::showInstruments(const PortfolioView& p)
 {
     const int n = static_cast<int>(p.symbols.size());
+    const bool refit = m_instruments->rowCount() != n || ++m_updatesSinceFit >= 40; // and every 10 s
     if (m_instruments->rowCount() != n)
         m_instruments->setRowCount(n);
     for (int i = 0; i < n; ++i) {
@@ -165,6 +173,11 @@ void PortfolioPanel::showInstruments(const PortfolioView& p)
         setCell(m_instruments, i, 3, k < p.volBps.size() ? QString::number(p.volBps[k], 'f', 1) : QString());
         setCell(m_instruments, i, 4, halted != p.haltedInstruments.end() ? tr("HALTED") : tr("live"),
                 halted != p.haltedInstruments.end() ? QColor("#ff8080") : QColor());
+    }
+    if (refit) {
+        fitTable(m_instruments);
+        fitTable(m_stress);
+        m_updatesSinceFit = 0;
     }
 }
 

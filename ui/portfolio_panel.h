@@ -55,6 +55,7 @@ private:
     qint64 m_lastSampleMs = 0;
     Timestamp m_shown = -1; // the view's computedAt last drawn
     bool m_killsEnabled = true;
+    int m_updatesSinceFit = 0;
 };
 
 } // namespace hm

@@ -1,6 +1,7 @@
 #include "risk_gauge.h"
 
 #include <QPainter>
+#include <QPolygonF>
 #include <QPainterPath>
 
 #include <algorithm>
@@ -108,19 +109,20 @@ void RiskGauge::paintEvent(QPaintEvent*)
     }
     if (hi - lo < 1e-12)
         hi = lo + 1;
-    QPainterPath path;
+    // A polyline with a cosmetic one-pixel pen: the raster engine's fast line drawer
+    // takes it, where a wider pen strokes the line into a polygon and fills that (four
+    // times the cost, for twenty gauges several times a second; bench_paint).
+    QPolygonF line;
+    line.reserve(static_cast<int>(m_history.size()));
     const double dx = static_cast<double>(spark.width()) / static_cast<double>(kHistory - 1);
     const double x0 = spark.right() - dx * static_cast<double>(m_history.size() - 1);
-    for (std::size_t i = 0; i < m_history.size(); ++i) {
-        const double x = x0 + dx * static_cast<double>(i);
-        const double y = spark.bottom() - (m_history[i] - lo) / (hi - lo) * spark.height();
-        if (i == 0)
-            path.moveTo(x, y);
-        else
-            path.lineTo(x, y);
-    }
-    p.setPen(QPen(colour.lighter(120), 1.2));
-    p.drawPath(path);
+    for (std::size_t i = 0; i < m_history.size(); ++i)
+        line << QPointF(x0 + dx * static_cast<double>(i),
+                        spark.bottom() - (m_history[i] - lo) / (hi - lo) * spark.height());
+    QPen pen(colour.lighter(120), 1.0);
+    pen.setCosmetic(true);
+    p.setPen(pen);
+    p.drawPolyline(line);
 }
 
 } // namespace hm
