@@ -167,14 +167,25 @@ private Q_SLOTS:
         const QStringList lines = QString::fromStdString(out.str()).split('\n', Qt::SkipEmptyParts);
         QCOMPARE(static_cast<std::size_t>(lines.size()), n + 1);
         QVERIFY(lines.front().startsWith(QStringLiteral("seq,time,kind,symbol,")));
+        QVERIFY(lines.front().endsWith(QStringLiteral(",px")));
         int hmx = 0, abc = 0;
+        QStringList pxs; // each instrument's ticks at its own tick size
         for (const QString& l : lines) {
             const QStringList f = l.split(',');
-            if (f.value(2) == QStringLiteral("order_new"))
-                (f.value(3) == QStringLiteral("HMX") ? hmx : abc) += 1;
+            if (f.value(2) != QStringLiteral("order_new"))
+                continue;
+            (f.value(3) == QStringLiteral("HMX") ? hmx : abc) += 1;
+            pxs << f.value(3) + QLatin1Char(' ') + f.value(6) + QLatin1Char(' ') + f.last();
         }
         QCOMPARE(hmx, 1);
         QCOMPARE(abc, 3);
+        QCOMPARE(pxs.first(), QStringLiteral("HMX 10002 100.020000"));
+        QCOMPARE(pxs.at(1), QStringLiteral("ABC 1002 50.100000"));
+        // A range that starts after the instruments' config rows still prices them.
+        std::ostringstream late;
+        exportCsv(JournalReader(m_path), multi::sec(24), 0, late);
+        QVERIFY2(late.str().find("P-4,buy,1002,300,") != std::string::npos && late.str().find(",50.100000\n") != std::string::npos,
+                 late.str().c_str());
     }
 };
 

@@ -818,17 +818,37 @@ void printWhatIf(const WhatIfResult& w, std::ostream& out)
         << "  (fills of blocked orders are removed; the market is the recorded one, so the impact those orders had is not undone)\n";
 }
 
+namespace {
+
+// An instrument's tick from its config row: the export's px column needs every
+// instrument's, and instruments differ (HMX 0.01, another 0.05).
+void noteInstrument(const JournalRecord& r, std::map<std::string, double>& ticks)
+{
+    InstrumentConfigRecord i;
+    if (r.kind == RecordKind::Config && r.ref == "instrument" && decode(r, i))
+        ticks[i.instrument.symbol] = i.instrument.tickSize;
+}
+
+} // namespace
+
 std::size_t exportCsv(const JournalReader& journal, Timestamp from, Timestamp to, std::ostream& out)
 {
-    out << "seq,time,kind,symbol,ref,side,price,qty,aux,text\n";
+    out << "seq,time,kind,symbol,ref,side,price,qty,aux,text,px\n";
     std::size_t n = 0;
     const std::int64_t first = from > 0 ? journal.seqAtTime(from) : journal.minSeq();
+    std::map<std::string, double> ticks;
+    if (first > journal.minSeq()) // the instruments configured before the range
+        journal.forEach(journal.minSeq(), first - 1, [&](const JournalRecord& r) { noteInstrument(r, ticks); });
     journal.forEach(first, journal.maxSeq(), [&](const JournalRecord& r) {
+        noteInstrument(r, ticks);
         if (to > 0 && r.time > to)
             return;
+        auto tick = ticks.find(r.symbol);
+        const bool priced = r.price != 0 && tick != ticks.end() && r.kind != RecordKind::Config;
         out << r.seq << "," << isoTime(r.time) << "," << toString(r.kind) << "," << csvField(r.symbol) << ","
             << csvField(r.ref) << "," << (r.side == 0 ? "buy" : r.side == 1 ? "sell" : "") << "," << r.price << ","
-            << r.qty << "," << r.aux << "," << csvField(r.text) << "\n";
+            << r.qty << "," << r.aux << "," << csvField(r.text) << ","
+            << (priced ? fixedOrDash(static_cast<double>(r.price) * tick->second, 6) : std::string()) << "\n";
         ++n;
     });
     return n;

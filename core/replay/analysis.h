@@ -105,6 +105,8 @@ WhatIfResult whatIfLimits(const JournalReader& journal, const std::vector<std::p
 void printWhatIf(const WhatIfResult& result, std::ostream& out);
 
 // Every record with time in [from, to] (0 = open end), one CSV row each, with a header.
+// `price` is the journal's integer ticks; `px`, the last column, is that price in price
+// units by the record's instrument's tick (empty without a price or a known instrument).
 std::size_t exportCsv(const JournalReader& journal, Timestamp from, Timestamp to, std::ostream& out);
 
 } // namespace hm
