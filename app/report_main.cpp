@@ -17,8 +17,10 @@ namespace {
 void usage(std::ostream& out)
 {
     out << "usage: helmsman-report JOURNAL [options]\n"
-           "  (no option)              summary and execution report (shortfall by agent)\n"
-           "  --csv FILE               also write the execution report as CSV\n"
+           "  (no option)              summary and execution report (shortfall by agent and instrument,\n"
+           "                           then fills, volume, position and P&L by instrument)\n"
+           "  --csv FILE               also write the execution report as CSV (a row per agent and instrument)\n"
+           "  --instruments-csv FILE   also write the summary by instrument as CSV\n"
            "  --export FILE            export records to CSV (with --from / --to: seconds from the start)\n"
            "  --from S, --to S         the time range for --export\n"
            "  --what-if NAME=VALUE,... re-check the session's orders under other limits\n"
@@ -54,7 +56,7 @@ void printIntegrity(const hm::JournalIntegrity& integrity, bool detailed)
 
 int main(int argc, char** argv)
 {
-    std::string journalPath, csvPath, exportPath, whatIf, whatIfModelSpec;
+    std::string journalPath, csvPath, instrumentsCsvPath, exportPath, whatIf, whatIfModelSpec;
     double from = -1, to = -1;
     bool verify = false;
     for (int i = 1; i < argc; ++i) {
@@ -81,6 +83,8 @@ int main(int argc, char** argv)
             return 0;
         } else if (a == "--csv") {
             csvPath = value("--csv");
+        } else if (a == "--instruments-csv") {
+            instrumentsCsvPath = value("--instruments-csv");
         } else if (a == "--export") {
             exportPath = value("--export");
         } else if (a == "--from") {
@@ -184,6 +188,13 @@ int main(int argc, char** argv)
                 return fail("cannot write '" + csvPath + "'");
             hm::writeExecutionReportCsv(report, out);
             std::cout << "\nwrote " << csvPath << "\n";
+        }
+        if (!instrumentsCsvPath.empty()) {
+            std::ofstream out(instrumentsCsvPath);
+            if (!out)
+                return fail("cannot write '" + instrumentsCsvPath + "'");
+            hm::writeInstrumentSummaryCsv(report, out);
+            std::cout << "\nwrote " << instrumentsCsvPath << "\n";
         }
         return done;
     } catch (const std::exception& e) {

@@ -11,6 +11,7 @@
 #include "decisions_panel.h"
 #include "feed_panel.h"
 #include "limits_dialog.h"
+#include "multi_instrument_journal.h"
 #include "main_window.h"
 #include "risk_gauge.h"
 #include "risk_panel.h"
@@ -145,6 +146,41 @@ private Q_SLOTS:
         const QString whatIf = whatIfText(journal, {{"max_order_qty", "150"}});
         QVERIFY2(whatIf.contains(QStringLiteral("would have been blocked")), qPrintable(whatIf));
         session.stop();
+    }
+
+    // A session in two instruments: the report's rows name their instrument, the operator
+    // who traded both has a row for each, and the summary has a row per instrument.
+    void executionReportDialogCoversEveryInstrument()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString journal = dir.filePath(QStringLiteral("two.db"));
+        multi::writeTwoInstrumentJournal(journal.toStdString());
+        ExecutionReportDialog report(journal);
+        QTableWidget& t = report.table();
+        QCOMPARE(t.horizontalHeaderItem(2)->text(), QStringLiteral("instrument"));
+        QStringList operatorRows;
+        for (int r = 0; r < t.rowCount(); ++r)
+            if (t.item(r, 0)->text() == QStringLiteral("operator"))
+                operatorRows << t.item(r, 2)->text() + QLatin1Char(' ') + t.item(r, 16)->text();
+        operatorRows.sort();
+        QCOMPARE(operatorRows, (QStringList{QStringLiteral("ABC -100"), QStringLiteral("HMX 100")}));
+        QTableWidget& byInstrument = report.instruments();
+        QCOMPARE(byInstrument.rowCount(), 2);
+        QCOMPARE(byInstrument.item(0, 0)->text(), QStringLiteral("ABC"));
+        QCOMPARE(byInstrument.item(0, 6)->text(), QStringLiteral("400"));   // position
+        QCOMPARE(byInstrument.item(0, 10)->text(), QStringLiteral("-430.00")); // P&L
+        QCOMPARE(byInstrument.item(1, 0)->text(), QStringLiteral("HMX"));
+        QCOMPARE(byInstrument.item(1, 10)->text(), QStringLiteral("99.00"));
+        const QString csv = dir.filePath(QStringLiteral("instruments.csv"));
+        QVERIFY(report.saveInstrumentsCsv(csv));
+        QFile f(csv);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QStringList lines = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 3);
+        QVERIFY(lines[1].startsWith(QStringLiteral("ABC,")) && lines[2].startsWith(QStringLiteral("HMX,")));
+        const QString whatIf = whatIfText(journal, {{"max_net_notional", "32000"}});
+        QVERIFY2(whatIf.contains(QStringLiteral("by instrument")) && whatIf.contains(QStringLiteral("P-4")), qPrintable(whatIf));
     }
 };
 

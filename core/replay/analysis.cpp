@@ -217,19 +217,28 @@ double vwap(const Scan& s, const std::string& symbol, Timestamp a, Timestamp b)
     return v > 0 ? pv / v * s.tick(symbol) : kNaN;
 }
 
-// The shortfall of one agent's fills (a subset for the what-if).
-ShortfallRow shortfall(const Scan& s, const std::string& agent, const std::vector<const Fill*>& fills)
+// Cash of a set of fills plus the position they leave at the instrument's last mid
+// (currency); a position without a mark counts nothing.
+double markedPnl(double cash, long long position, double lastMid)
+{
+    return cash + static_cast<double>(position) * (std::isnan(lastMid) ? 0 : lastMid);
+}
+
+// The shortfall of one agent's fills in one instrument (a subset for the what-if).
+ShortfallRow shortfall(const Scan& s, const std::string& agent, const std::string& symbol,
+                       const std::vector<const Fill*>& fills)
 {
     ShortfallRow row;
     row.agent = agent;
+    row.symbol = symbol;
     auto spec = s.specs.find(agent);
     if (spec != s.specs.end()) {
         row.type = spec->second.type;
-        row.symbol = spec->second.symbol;
-        // Execution agents work one parent order: "quantity" on "side" (sell unless it says buy).
+        // Execution agents work one parent order: "quantity" on "side" (sell unless it says
+        // buy), in their own instrument only.
         auto side = spec->second.params.find("side");
         auto qty = spec->second.params.find("quantity");
-        if (qty != spec->second.params.end()) {
+        if (qty != spec->second.params.end() && spec->second.symbol == symbol) {
             row.side = side != spec->second.params.end() && side->second > 0 ? 1 : -1;
             row.parentQty = static_cast<long long>(qty->second);
         }
@@ -238,14 +247,12 @@ ShortfallRow shortfall(const Scan& s, const std::string& agent, const std::vecto
     }
     Timestamp firstOrder = 0;
     for (const auto& kv : s.orders)
-        if (kv.second.owner == agent) {
+        if (kv.second.owner == agent && kv.second.symbol == symbol) {
             ++row.orders;
             if (firstOrder == 0 || kv.second.time < firstOrder)
                 firstOrder = kv.second.time;
-            if (row.symbol.empty())
-                row.symbol = kv.second.symbol;
         }
-    double notional = 0, impact = 0;
+    double notional = 0, impact = 0, cash = 0;
     long long net = 0;
     Timestamp lastFill = 0;
     for (const Fill* f : fills) {
@@ -256,11 +263,14 @@ ShortfallRow shortfall(const Scan& s, const std::string& agent, const std::vecto
         ++row.fills;
         net += fs * f->qty;
         notional += px * static_cast<double>(f->qty);
+        cash -= fs * px * static_cast<double>(f->qty);
         if (!std::isnan(f->midBefore))
             impact += fs * (px - f->midBefore) * static_cast<double>(f->qty);
         lastFill = std::max(lastFill, f->time);
     }
     row.avgPx = row.filledQty > 0 ? notional / static_cast<double>(row.filledQty) : kNaN;
+    row.position = net;
+    row.pnl = markedPnl(cash, net, s.midAt(symbol, s.end));
     if (row.side == 0) { // no parent order: a trading agent or the operator; only the spread paid is meaningful
         row.parentQty = 0; // none
         row.side = net >= 0 ? 1 : -1;
@@ -323,6 +333,85 @@ std::vector<std::string> agentsOf(const Scan& s)
     return agents;
 }
 
+// The instruments an agent sent orders in, by symbol; an agent that trades several (the
+// operator, an agent on "*") gets a row for each, since prices and shortfall of
+// different instruments do not add up.
+std::vector<std::string> symbolsOf(const Scan& s, const std::string& agent)
+{
+    std::set<std::string> symbols;
+    for (const auto& kv : s.orders)
+        if (kv.second.owner == agent)
+            symbols.insert(kv.second.symbol);
+    return {symbols.begin(), symbols.end()};
+}
+
+// Every instrument the session configured or traded, by symbol.
+std::vector<std::string> instrumentsOf(const Scan& s)
+{
+    std::set<std::string> symbols;
+    for (const auto& kv : s.instruments)
+        symbols.insert(kv.first);
+    for (const auto& kv : s.orders)
+        symbols.insert(kv.second.symbol);
+    for (const auto& kv : s.mids)
+        symbols.insert(kv.first);
+    return {symbols.begin(), symbols.end()};
+}
+
+std::vector<const Fill*> fillsOf(const Scan& s, const std::string& agent, const std::string& symbol)
+{
+    std::vector<const Fill*> fills;
+    for (const Fill& f : s.fills) {
+        const OrderInfo& o = s.orders.at(f.root);
+        if (o.owner == agent && o.symbol == symbol)
+            fills.push_back(&f);
+    }
+    return fills;
+}
+
+InstrumentRow instrumentRow(const Scan& s, const std::string& symbol, const std::vector<ShortfallRow>& rows)
+{
+    InstrumentRow row;
+    row.symbol = symbol;
+    std::set<std::string> owners;
+    for (const auto& kv : s.orders)
+        if (kv.second.symbol == symbol) {
+            ++row.orders;
+            owners.insert(kv.second.owner);
+        }
+    row.agents = static_cast<int>(owners.size());
+    double bought = 0, sold = 0;
+    for (const Fill& f : s.fills) {
+        const OrderInfo& o = s.orders.at(f.root);
+        if (o.symbol != symbol)
+            continue;
+        ++row.fills;
+        const double value = static_cast<double>(f.price) * s.tick(symbol) * static_cast<double>(f.qty);
+        (o.side == Side::Buy ? row.boughtQty : row.soldQty) += f.qty;
+        (o.side == Side::Buy ? bought : sold) += value;
+    }
+    row.position = row.boughtQty - row.soldQty;
+    row.avgBuyPx = row.boughtQty ? bought / static_cast<double>(row.boughtQty) : kNaN;
+    row.avgSellPx = row.soldQty ? sold / static_cast<double>(row.soldQty) : kNaN;
+    row.lastMid = s.midAt(symbol, s.end);
+    row.pnl = markedPnl(sold - bought, row.position, row.lastMid);
+    auto trades = s.trades.find(symbol);
+    if (trades != s.trades.end())
+        for (const Trade& t : trades->second)
+            row.marketVolume += t.qty;
+    row.participation = row.marketVolume
+        ? static_cast<double>(row.boughtQty + row.soldQty) / static_cast<double>(row.marketVolume) : kNaN;
+    double cost = 0, value = 0; // the parents' shortfall in currency, over their value
+    for (const ShortfallRow& r : rows)
+        if (r.symbol == symbol && r.parentQty > 0 && !std::isnan(r.totalBps)) {
+            const double v = r.decisionPx * static_cast<double>(r.parentQty);
+            cost += r.totalBps * v;
+            value += v;
+        }
+    row.shortfallBps = value > 0 ? cost / value : kNaN;
+    return row;
+}
+
 
 std::string csvField(const std::string& text)
 {
@@ -368,15 +457,11 @@ ExecutionReportData executionReport(const JournalReader& journal)
     ExecutionReportData out;
     out.start = s.start;
     out.end = s.end;
-    for (const auto& agent : agentsOf(s)) {
-        std::vector<const Fill*> fills;
-        for (const Fill& f : s.fills)
-            if (s.orders.at(f.root).owner == agent)
-                fills.push_back(&f);
-        ShortfallRow row = shortfall(s, agent, fills);
-        if (row.orders > 0 || row.filledQty > 0)
-            out.rows.push_back(std::move(row));
-    }
+    for (const auto& agent : agentsOf(s))
+        for (const auto& symbol : symbolsOf(s, agent))
+            out.rows.push_back(shortfall(s, agent, symbol, fillsOf(s, agent, symbol)));
+    for (const auto& symbol : instrumentsOf(s))
+        out.instruments.push_back(instrumentRow(s, symbol, out.rows));
     return out;
 }
 
@@ -384,25 +469,42 @@ void printExecutionReport(const ExecutionReportData& r, std::ostream& out)
 {
     out << "Execution report: implementation shortfall in bps of the parent order's value at the decision price\n"
         << "(positive = cost; delay + impact + timing + opportunity = total; TWAP and VWAP of the same market\n"
-        << "over the order's working window; '-' where an agent works no parent order)\n\n";
-    out << std::left << std::setw(12) << "agent" << std::setw(15) << "type" << std::setw(5) << "side" << std::right
-        << std::setw(8) << "parent" << std::setw(8) << "filled" << std::setw(8) << "delay" << std::setw(8) << "impact"
-        << std::setw(8) << "timing" << std::setw(8) << "opport." << std::setw(8) << "total" << std::setw(10) << "vs TWAP"
-        << std::setw(10) << "vs VWAP" << "  ended by\n";
+        << "over the order's working window; '-' where an agent works no parent order). One row per agent and\n"
+        << "instrument; position and P&L (currency, at the instrument's last mid) are the row's own fills.\n\n";
+    out << std::left << std::setw(24) << "agent" << std::setw(15) << "type" << std::setw(7) << "instr" << std::setw(5)
+        << "side" << std::right << std::setw(8) << "parent" << std::setw(8) << "filled" << std::setw(8) << "delay"
+        << std::setw(8) << "impact" << std::setw(8) << "timing" << std::setw(8) << "opport." << std::setw(8) << "total"
+        << std::setw(10) << "vs TWAP" << std::setw(10) << "vs VWAP" << std::setw(9) << "position" << std::setw(11)
+        << "P&L" << "  ended by\n";
     for (const auto& row : r.rows)
-        out << std::left << std::setw(12) << row.agent << std::setw(15) << row.type << std::setw(5)
-            << (row.side > 0 ? "buy" : "sell") << std::right << std::setw(8)
-            << (row.parentQty ? std::to_string(row.parentQty) : std::string("-")) << std::setw(8)
-            << row.filledQty << std::setw(8) << fixedOrDash(row.delayBps) << std::setw(8) << fixedOrDash(row.impactBps) << std::setw(8)
-            << fixedOrDash(row.timingBps) << std::setw(8) << fixedOrDash(row.opportunityBps) << std::setw(8) << fixedOrDash(row.totalBps)
-            << std::setw(10) << fixedOrDash(row.vsTwapBps) << std::setw(10) << fixedOrDash(row.vsVwapBps) << "  " << row.endedBy << "\n";
+        out << std::left << std::setw(24) << row.agent << std::setw(15) << row.type << std::setw(7) << row.symbol
+            << std::setw(5) << (row.side > 0 ? "buy" : "sell") << std::right << std::setw(8)
+            << (row.parentQty ? std::to_string(row.parentQty) : std::string("-")) << std::setw(8) << row.filledQty
+            << std::setw(8) << fixedOrDash(row.delayBps) << std::setw(8) << fixedOrDash(row.impactBps) << std::setw(8)
+            << fixedOrDash(row.timingBps) << std::setw(8) << fixedOrDash(row.opportunityBps) << std::setw(8)
+            << fixedOrDash(row.totalBps) << std::setw(10) << fixedOrDash(row.vsTwapBps) << std::setw(10)
+            << fixedOrDash(row.vsVwapBps) << std::setw(9) << row.position << std::setw(11) << fixedOrDash(row.pnl) << "  "
+            << row.endedBy << "\n";
+    out << "\nBy instrument: every agent and the operator together; P&L at the last mid; shortfall of the parent\n"
+        << "orders worked in it, weighted by their value; share = our filled quantity over the market's volume\n\n";
+    out << std::left << std::setw(7) << "instr" << std::right << std::setw(7) << "agents" << std::setw(7) << "orders"
+        << std::setw(7) << "fills" << std::setw(9) << "bought" << std::setw(9) << "sold" << std::setw(9) << "position"
+        << std::setw(10) << "avg buy" << std::setw(10) << "avg sell" << std::setw(10) << "last mid" << std::setw(11)
+        << "P&L" << std::setw(10) << "market" << std::setw(8) << "share%" << std::setw(10) << "IS bps" << "\n";
+    for (const auto& i : r.instruments)
+        out << std::left << std::setw(7) << i.symbol << std::right << std::setw(7) << i.agents << std::setw(7) << i.orders
+            << std::setw(7) << i.fills << std::setw(9) << i.boughtQty << std::setw(9) << i.soldQty << std::setw(9)
+            << i.position << std::setw(10) << fixedOrDash(i.avgBuyPx, 4) << std::setw(10) << fixedOrDash(i.avgSellPx, 4)
+            << std::setw(10) << fixedOrDash(i.lastMid, 4) << std::setw(11) << fixedOrDash(i.pnl) << std::setw(10)
+            << i.marketVolume << std::setw(8) << fixedOrDash(i.participation * 100, 1) << std::setw(10)
+            << fixedOrDash(i.shortfallBps) << "\n";
 }
 
 void writeExecutionReportCsv(const ExecutionReportData& r, std::ostream& out)
 {
     out << "agent,type,symbol,side,parent_qty,filled_qty,orders,fills,decision_time,arrival_time,end_time,decision_px,"
            "arrival_px,end_px,avg_px,delay_bps,impact_bps,timing_bps,opportunity_bps,total_bps,twap_px,vwap_px,"
-           "vs_twap_bps,vs_vwap_bps,ended_by\n";
+           "vs_twap_bps,vs_vwap_bps,ended_by,position,pnl\n";
     for (const auto& row : r.rows)
         out << csvField(row.agent) << "," << row.type << "," << row.symbol << "," << (row.side > 0 ? "buy" : "sell") << ","
             << row.parentQty << "," << row.filledQty << "," << row.orders << "," << row.fills << ","
@@ -411,8 +513,73 @@ void writeExecutionReportCsv(const ExecutionReportData& r, std::ostream& out)
             << fixedOrDash(row.arrivalPx, 4) << "," << fixedOrDash(row.endPx, 4) << "," << fixedOrDash(row.avgPx, 4) << "," << fixedOrDash(row.delayBps)
             << "," << fixedOrDash(row.impactBps) << "," << fixedOrDash(row.timingBps) << "," << fixedOrDash(row.opportunityBps) << ","
             << fixedOrDash(row.totalBps) << "," << fixedOrDash(row.twapPx, 4) << "," << fixedOrDash(row.vwapPx, 4) << "," << fixedOrDash(row.vsTwapBps)
-            << "," << fixedOrDash(row.vsVwapBps) << "," << row.endedBy << "\n";
+            << "," << fixedOrDash(row.vsVwapBps) << "," << row.endedBy << "," << row.position << "," << fixedOrDash(row.pnl) << "\n";
 }
+
+void writeInstrumentSummaryCsv(const ExecutionReportData& r, std::ostream& out)
+{
+    out << "symbol,agents,orders,fills,bought_qty,sold_qty,position,avg_buy_px,avg_sell_px,last_mid,pnl,market_volume,"
+           "participation,shortfall_bps\n";
+    for (const auto& i : r.instruments)
+        out << csvField(i.symbol) << "," << i.agents << "," << i.orders << "," << i.fills << "," << i.boughtQty << ","
+            << i.soldQty << "," << i.position << "," << fixedOrDash(i.avgBuyPx, 4) << "," << fixedOrDash(i.avgSellPx, 4)
+            << "," << fixedOrDash(i.lastMid, 4) << "," << fixedOrDash(i.pnl) << "," << i.marketVolume << ","
+            << fixedOrDash(i.participation, 4) << "," << fixedOrDash(i.shortfallBps) << "\n";
+}
+
+namespace {
+
+// Every instrument's mid changes in time order: the what-if feeds them to its gate as the
+// live engine fed its gate from market data, so the portfolio limits (gross and net
+// notional, concentration, ES) see every instrument's reference, not only the ordered one's.
+class MarketFeed {
+public:
+    explicit MarketFeed(const Scan& s)
+    {
+        for (const auto& kv : s.mids)
+            for (const auto& m : kv.second)
+                m_changes.push_back(Change{m.first, &kv.first, m.second});
+        std::stable_sort(m_changes.begin(), m_changes.end(),
+                         [](const Change& a, const Change& b) { return a.time < b.time; });
+    }
+    void advanceTo(RiskGate& gate, Timestamp t)
+    {
+        for (; m_next < m_changes.size() && m_changes[m_next].time <= t; ++m_next) {
+            const Change& c = m_changes[m_next];
+            gate.setReference(*c.symbol, c.twiceMid / 2); // as the live engine does
+            gate.notePrices(c.time);
+        }
+    }
+
+private:
+    struct Change {
+        Timestamp time;
+        const std::string* symbol;
+        Price twiceMid;
+    };
+    std::vector<Change> m_changes;
+    std::size_t m_next = 0;
+};
+
+// The symbols of a "kill-instruments" audit row: its detail starts "HMX,ABC; scope; outcome".
+std::vector<std::string> killedSymbols(const std::string& detail)
+{
+    std::vector<std::string> out;
+    std::string list = detail.substr(0, detail.find(';'));
+    std::size_t start = 0;
+    while (start <= list.size()) {
+        const std::size_t end = std::min(list.find(',', start), list.size());
+        std::string name = list.substr(start, end - start);
+        name.erase(0, name.find_first_not_of(' '));
+        name.erase(name.find_last_not_of(' ') + 1);
+        if (!name.empty())
+            out.push_back(name);
+        start = end + 1;
+    }
+    return out;
+}
+
+} // namespace
 
 WhatIfResult whatIfLimits(const JournalReader& journal, const std::vector<std::pair<std::string, std::string>>& overrides)
 {
@@ -438,6 +605,7 @@ WhatIfResult whatIfLimits(const JournalReader& journal, const std::vector<std::p
         w.limits = l;
     };
     applyOverrides(limits);
+    MarketFeed market(s);
     std::map<std::string, bool> passed; // root -> passed the what-if gate
     std::map<std::string, long long> leaves;
     for (const JournalRecord& r : s.orderFlow) {
@@ -459,6 +627,9 @@ WhatIfResult whatIfLimits(const JournalReader& journal, const std::vector<std::p
                 applyOverrides(limits);
             } else if (e.action == "kill-all") {
                 gate.halt("kill switch");
+            } else if (e.action == "kill-instruments") {
+                for (const auto& symbol : killedSymbols(e.detail))
+                    gate.haltInstrument(symbol, "instrument kill");
             } else if (e.action == "rearm-all") {
                 gate.resume();
             }
@@ -515,9 +686,12 @@ WhatIfResult whatIfLimits(const JournalReader& journal, const std::vector<std::p
         if (owner.empty())
             owner = "operator";
         o.type = o.price > 0 ? OrderType::Limit : OrderType::Market; // as the gate saw it live
-        const double mid = s.midAt(o.symbol, r.time);
-        if (!std::isnan(mid))
-            gate.setReference(o.symbol, static_cast<Price>(std::llround(mid / s.tick(o.symbol))));
+        market.advanceTo(gate, r.time);
+        if (gate.reference(o.symbol) == 0) { // ordered before its first quote: the first one there is
+            const double mid = s.midAt(o.symbol, r.time);
+            if (!std::isnan(mid))
+                gate.setReference(o.symbol, static_cast<Price>(std::llround(mid / s.tick(o.symbol))));
+        }
         ++w.ordersChecked;
         const GateVerdict v = gate.checkNew(o, owner, r.time);
         if (r.kind == RecordKind::OrderDenied) {
@@ -551,49 +725,60 @@ WhatIfResult whatIfLimits(const JournalReader& journal, const std::vector<std::p
     std::set<std::string> blockedRoots;
     for (const auto& b : w.blockedOrders)
         blockedRoots.insert(b.clOrdId);
+    std::map<std::string, WhatIfInstrument> bySymbol;
+    for (const auto& symbol : instrumentsOf(s))
+        bySymbol[symbol].symbol = symbol;
+    for (const auto& b : w.blockedOrders)
+        if (s.orders.count(b.clOrdId))
+            ++bySymbol[s.orders.at(b.clOrdId).symbol].blocked;
     for (const auto& agent : agentsOf(s)) {
-        WhatIfAgent a;
-        a.agent = agent;
-        std::vector<const Fill*> all, kept;
-        double cashA = 0, cashW = 0;
-        long long posA = 0, posW = 0;
-        std::string symbol;
-        for (const Fill& f : s.fills) {
-            const OrderInfo& o = s.orders.at(f.root);
-            if (o.owner != agent)
-                continue;
-            symbol = o.symbol;
-            const int sd = o.side == Side::Buy ? 1 : -1;
-            const double value = static_cast<double>(f.price) * s.tick(o.symbol) * static_cast<double>(f.qty);
-            all.push_back(&f);
-            cashA -= sd * value;
-            posA += sd * f.qty;
-            if (!blockedRoots.count(f.root)) {
-                kept.push_back(&f);
-                cashW -= sd * value;
-                posW += sd * f.qty;
+        std::vector<std::string> symbols = symbolsOf(s, agent);
+        auto spec = s.specs.find(agent);
+        if (symbols.empty() && spec != s.specs.end())
+            symbols.push_back(spec->second.symbol); // an agent of the session that never traded: shown with nothing
+        for (const auto& symbol : symbols) {
+            WhatIfAgent a;
+            a.agent = agent;
+            a.symbol = symbol;
+            const std::vector<const Fill*> all = fillsOf(s, agent, symbol);
+            std::vector<const Fill*> kept;
+            double cashA = 0, cashW = 0;
+            long long posA = 0, posW = 0;
+            for (const Fill* f : all) {
+                const OrderInfo& o = s.orders.at(f->root);
+                const int sd = o.side == Side::Buy ? 1 : -1;
+                const double value = static_cast<double>(f->price) * s.tick(symbol) * static_cast<double>(f->qty);
+                cashA -= sd * value;
+                posA += sd * f->qty;
+                a.filledActual += f->qty;
+                if (!blockedRoots.count(f->root)) {
+                    kept.push_back(f);
+                    cashW -= sd * value;
+                    posW += sd * f->qty;
+                    a.filledWhatIf += f->qty;
+                }
             }
+            const double last = s.midAt(symbol, s.end); // each instrument at its own mark
+            a.pnlActual = markedPnl(cashA, posA, last);
+            a.pnlWhatIf = markedPnl(cashW, posW, last);
+            a.shortfallActualBps = shortfall(s, agent, symbol, all).totalBps;
+            a.shortfallWhatIfBps = shortfall(s, agent, symbol, kept).totalBps;
+            w.pnlActual += a.pnlActual;
+            w.pnlWhatIf += a.pnlWhatIf;
+            auto i = bySymbol.find(symbol);
+            if (i != bySymbol.end()) {
+                i->second.pnlActual += a.pnlActual;
+                i->second.pnlWhatIf += a.pnlWhatIf;
+                i->second.positionActual += posA;
+                i->second.positionWhatIf += posW;
+                i->second.filledActual += a.filledActual;
+                i->second.filledWhatIf += a.filledWhatIf;
+            }
+            w.agents.push_back(a);
         }
-        if (all.empty() && !s.specs.count(agent))
-            continue;
-        const double last = symbol.empty() ? 0 : s.midAt(symbol, s.end);
-        a.pnlActual = cashA + static_cast<double>(posA) * (std::isnan(last) ? 0 : last);
-        a.pnlWhatIf = cashW + static_cast<double>(posW) * (std::isnan(last) ? 0 : last);
-        a.filledActual = std::llabs(posA) + 0;
-        a.filledWhatIf = std::llabs(posW) + 0;
-        long long qa = 0, qw = 0;
-        for (const Fill* f : all)
-            qa += f->qty;
-        for (const Fill* f : kept)
-            qw += f->qty;
-        a.filledActual = qa;
-        a.filledWhatIf = qw;
-        a.shortfallActualBps = shortfall(s, agent, all).totalBps;
-        a.shortfallWhatIfBps = shortfall(s, agent, kept).totalBps;
-        w.pnlActual += a.pnlActual;
-        w.pnlWhatIf += a.pnlWhatIf;
-        w.agents.push_back(a);
     }
+    for (auto& kv : bySymbol)
+        w.instruments.push_back(kv.second);
     return w;
 }
 
@@ -613,29 +798,57 @@ void printWhatIf(const WhatIfResult& w, std::ostream& out)
     }
     if (w.blockedOrders.size() > shown)
         out << "  ... " << (w.blockedOrders.size() - shown) << " more\n";
-    out << "\n  " << std::left << std::setw(12) << "agent" << std::right << std::setw(12) << "P&L actual" << std::setw(12)
-        << "P&L what-if" << std::setw(10) << "filled" << std::setw(10) << "what-if" << std::setw(11) << "IS actual"
-        << std::setw(11) << "IS what-if" << "\n";
+    out << "\n  " << std::left << std::setw(24) << "agent" << std::setw(7) << "instr" << std::right << std::setw(12)
+        << "P&L actual" << std::setw(12) << "P&L what-if" << std::setw(10) << "filled" << std::setw(10) << "what-if"
+        << std::setw(11) << "IS actual" << std::setw(11) << "IS what-if" << "\n";
     for (const auto& a : w.agents)
-        out << "  " << std::left << std::setw(12) << a.agent << std::right << std::setw(12) << fixedOrDash(a.pnlActual)
-            << std::setw(12) << fixedOrDash(a.pnlWhatIf) << std::setw(10) << a.filledActual << std::setw(10) << a.filledWhatIf
-            << std::setw(11) << fixedOrDash(a.shortfallActualBps) << std::setw(11) << fixedOrDash(a.shortfallWhatIfBps) << "\n";
-    out << "  " << std::left << std::setw(12) << "all" << std::right << std::setw(12) << fixedOrDash(w.pnlActual) << std::setw(12)
+        out << "  " << std::left << std::setw(24) << a.agent << std::setw(7) << a.symbol << std::right << std::setw(12)
+            << fixedOrDash(a.pnlActual) << std::setw(12) << fixedOrDash(a.pnlWhatIf) << std::setw(10) << a.filledActual
+            << std::setw(10) << a.filledWhatIf << std::setw(11) << fixedOrDash(a.shortfallActualBps) << std::setw(11)
+            << fixedOrDash(a.shortfallWhatIfBps) << "\n";
+    out << "\n  " << std::left << std::setw(24) << "by instrument" << std::setw(7) << "instr" << std::right << std::setw(12)
+        << "P&L actual" << std::setw(12) << "P&L what-if" << std::setw(10) << "position" << std::setw(10) << "what-if"
+        << std::setw(11) << "blocked" << "\n";
+    for (const auto& i : w.instruments)
+        out << "  " << std::left << std::setw(24) << "" << std::setw(7) << i.symbol << std::right << std::setw(12)
+            << fixedOrDash(i.pnlActual) << std::setw(12) << fixedOrDash(i.pnlWhatIf) << std::setw(10) << i.positionActual
+            << std::setw(10) << i.positionWhatIf << std::setw(11) << i.blocked << "\n";
+    out << "  " << std::left << std::setw(31) << "all" << std::right << std::setw(12) << fixedOrDash(w.pnlActual) << std::setw(12)
         << fixedOrDash(w.pnlWhatIf) << "\n"
         << "  (fills of blocked orders are removed; the market is the recorded one, so the impact those orders had is not undone)\n";
 }
 
+namespace {
+
+// An instrument's tick from its config row: the export's px column needs every
+// instrument's, and instruments differ (HMX 0.01, another 0.05).
+void noteInstrument(const JournalRecord& r, std::map<std::string, double>& ticks)
+{
+    InstrumentConfigRecord i;
+    if (r.kind == RecordKind::Config && r.ref == "instrument" && decode(r, i))
+        ticks[i.instrument.symbol] = i.instrument.tickSize;
+}
+
+} // namespace
+
 std::size_t exportCsv(const JournalReader& journal, Timestamp from, Timestamp to, std::ostream& out)
 {
-    out << "seq,time,kind,symbol,ref,side,price,qty,aux,text\n";
+    out << "seq,time,kind,symbol,ref,side,price,qty,aux,text,px\n";
     std::size_t n = 0;
     const std::int64_t first = from > 0 ? journal.seqAtTime(from) : journal.minSeq();
+    std::map<std::string, double> ticks;
+    if (first > journal.minSeq()) // the instruments configured before the range
+        journal.forEach(journal.minSeq(), first - 1, [&](const JournalRecord& r) { noteInstrument(r, ticks); });
     journal.forEach(first, journal.maxSeq(), [&](const JournalRecord& r) {
+        noteInstrument(r, ticks);
         if (to > 0 && r.time > to)
             return;
+        auto tick = ticks.find(r.symbol);
+        const bool priced = r.price != 0 && tick != ticks.end() && r.kind != RecordKind::Config;
         out << r.seq << "," << isoTime(r.time) << "," << toString(r.kind) << "," << csvField(r.symbol) << ","
             << csvField(r.ref) << "," << (r.side == 0 ? "buy" : r.side == 1 ? "sell" : "") << "," << r.price << ","
-            << r.qty << "," << r.aux << "," << csvField(r.text) << "\n";
+            << r.qty << "," << r.aux << "," << csvField(r.text) << ","
+            << (priced ? fixedOrDash(static_cast<double>(r.price) * tick->second, 6) : std::string()) << "\n";
         ++n;
     });
     return n;
