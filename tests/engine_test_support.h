@@ -94,7 +94,7 @@ MarketDataSnapshot market()
     return s;
 }
 
-ExecutionReport report(const std::string& clOrdId, ExecType type, OrderStatus status, Quantity leaves, Quantity cum,
+[[maybe_unused]] ExecutionReport report(const std::string& clOrdId, ExecType type, OrderStatus status, Quantity leaves, Quantity cum,
                        Quantity lastQty, Price lastPx, Timestamp receivedMono)
 {
     static int exec = 0;
@@ -123,7 +123,7 @@ ExecutionReport report(const std::string& clOrdId, ExecType type, OrderStatus st
     return nullptr;
 }
 
-AgentSpec spec(const std::string& id)
+[[maybe_unused]] AgentSpec spec(const std::string& id)
 {
     AgentSpec a;
     a.id = id;
