@@ -27,7 +27,7 @@ void usage()
               "  kill-all [--reason TEXT]\n"
               "  kill-instrument SYMBOL[,SYMBOL...] [--reason TEXT]   its agents killed, orders cancelled, halted\n"
               "  kill-cluster SYMBOL [--reason TEXT]          the same for SYMBOL's correlated cluster\n"
-              "  portfolio                                    exposure, VaR/ES, correlation, clusters, stress\n"
+              "  portfolio                                    exposure, VaR/ES, correlation, clusters, stress, attribution\n"
               "  set-reference SYMBOL PRICE [--reason TEXT]   the reference price without market data\n"
               "  rearm-all --reason TEXT                      (risk manager)\n"
               "  approve|reject TICKET | --agent AGENT\n"

@@ -12,6 +12,7 @@
 // Also reports how long the engine thread takes per input, per agent tick and per snapshot.
 #include "event_loop_probe.h"
 #include "fix/fix_gateway.h"
+#include "journal/journal_writer.h"
 #include "fix/loopback_port.h"
 #include "logging.h"
 #include "log_panel.h"
@@ -337,6 +338,10 @@ int main(int argc, char** argv)
                 std::ostringstream line;
                 line << "  t=" << static_cast<int>(t) << "s rss " << rssMb() << " MB (heap " << rssMb("RssAnon:") << "), ui cpu "
                      << threadCpuSeconds(guiTid) - cpu0 << " s";
+                if (JournalWriter* j = runtime->journal()) { // a backlog would be heap that grows
+                    const JournalStats js = j->stats();
+                    line << ", journal queued " << js.queued << " written " << js.written << " dropped " << js.dropped;
+                }
                 std::lock_guard<std::mutex> lock(resultMutex);
                 timeline.push_back(line.str());
                 std::cout << line.str() << std::endl;
