@@ -69,6 +69,7 @@ public:
     std::map<std::string, FeatureTracker> m_features;  // symbol -> market features, for the window
     std::map<std::string, RegimeDetector> m_detectors;  // symbol -> online detector
     std::map<std::string, Timestamp> m_nextRegimeSample;
+    std::map<std::string, Timestamp> m_nextFeatureSample; // the features take a sample once a second
     std::map<std::string, std::string> m_trueRegimes;   // symbol -> the simulator's, when it says
     std::map<std::string, std::deque<std::pair<Timestamp, Price>>> m_midHistory; // symbol -> 2x mid, 4 a second, 3 minutes
     std::map<std::string, std::vector<RegimePoint>> m_regimePoints; // symbol -> regime changes, last half hour
