@@ -22,6 +22,39 @@ using namespace hm;
 class TestEngineCore : public QObject {
     Q_OBJECT
 private Q_SLOTS:
+    // A kill's own cancel that the venue refuses (a replace it accepted first made the
+    // cancel's id stale) is sent once more; a second refusal is left to the trader.
+    void aKillsRefusedCancelIsSentOnceMore()
+    {
+        ManualClock clock;
+        FakeGateway venue;
+        EngineCore core(config(), venue, nullptr, &clock);
+        core.handle(market());
+        OrderRequest o;
+        o.symbol = "HMX";
+        o.qty = 100;
+        o.price = 9980;
+        const std::string id = core.submit(o, Origin::script());
+        core.handle(report(id, ExecType::New, OrderStatus::New, 100, 0, 0, 0, clock.monoNs()));
+        core.handle(KillAll{Actor{"t", Role::Trader}, "drill", {}, clock.monoNs()});
+        QCOMPARE(venue.cancels.size(), std::size_t(1));
+        auto refuse = [&](const CancelRequest& c) {
+            CancelReject rej;
+            rej.orderId = "V-" + id;
+            rej.clOrdId = c.clOrdId;
+            rej.origClOrdId = c.origClOrdId;
+            rej.ordStatus = OrderStatus::New;
+            rej.text = "unknown order";
+            core.handle(rej);
+        };
+        refuse(venue.cancels.back());
+        QCOMPARE(venue.cancels.size(), std::size_t(2)); // cancelled again
+        QCOMPARE(venue.cancels.back().origClOrdId, venue.cancels.front().origClOrdId);
+        refuse(venue.cancels.back());
+        QCOMPARE(venue.cancels.size(), std::size_t(2)); // once only: no loop against a venue that refuses
+        const OrderRecord* rec = order(*core.publish(), id);
+        QVERIFY(rec && !isTerminal(rec->status)); // still working: the blotter shows it, the trader decides
+    }
     void submitAckFillRoundTrip()
     {
         ManualClock clock;
@@ -208,6 +241,46 @@ private Q_SLOTS:
         core.handle(ReplayBatch{{r}, false});
         QCOMPARE(core.clock().wallNs(), Timestamp(1234567890));
         QCOMPARE(core.replayedSeq(), std::int64_t(1));
+    }
+
+    // A tick change leaves no reference in the old ticks (orders wait for market data),
+    // and a broker listing thousands of names does not make the session carry them all.
+    void aSecurityListForgetsOldTicksAndHasABound()
+    {
+        ManualClock clock;
+        FakeGateway venue;
+        EngineCore core(config(), venue, nullptr, &clock);
+        core.handle(market());
+        core.publish();
+        SecurityListEvent list;
+        Instrument hmx = config().instruments.front();
+        hmx.tickSize = 0.05;
+        list.instruments.push_back(hmx);
+        for (int i = 0; i < 300; ++i) {
+            Instrument x;
+            x.symbol = "N" + std::to_string(i);
+            x.tickSize = 0.01;
+            list.instruments.push_back(x);
+        }
+        core.handle(list);
+        const SnapshotPtr s = core.publish();
+        QCOMPARE(s->books.size(), std::size_t(200));
+        bool told = false;
+        for (const auto& f : s->newFeed)
+            told = told || f.text.find("101 instrument(s) from the counterparty's security list not added") == 0;
+        QVERIFY(told);
+        OrderRequest o;
+        o.symbol = "HMX";
+        o.qty = 10;
+        o.price = 1996; // 99.80 in the new ticks
+        core.submit(o, Origin::script());
+        QVERIFY(venue.sent.empty());
+        const SnapshotPtr after = core.publish();
+        QCOMPARE(after->risk.denials, std::uint64_t(1));
+        bool noReference = false;
+        for (const auto& f : after->newFeed)
+            noReference = noReference || f.text.find("no reference price for HMX") != std::string::npos;
+        QVERIFY(noReference);
     }
 
     // The counterparty's security list: a matching instrument changes nothing, a changed

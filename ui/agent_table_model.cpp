@@ -69,7 +69,7 @@ namespace {
 QString stateText(const AgentView& a)
 {
     QString t = QString::fromLatin1(toString(a.state)).toUpper();
-    if (a.retired)
+    if (a.retired && isLive(a.state))
         return QStringLiteral("DONE");
     if (a.cancelsPending > 0)
         t += QStringLiteral(" · cancelling %1").arg(a.cancelsPending);
@@ -86,7 +86,7 @@ QVariant AgentTableModel::data(const QModelIndex& index, int role) const
     if (role == ProgressRole && col == Progress)
         return a->progress.target > 0 ? static_cast<double>(a->progress.done) / static_cast<double>(a->progress.target) : -1.0;
     if (role == Qt::BackgroundRole && col == State)
-        return a->retired ? QColor(60, 90, 120) : stateColour(a->state);
+        return a->retired && isLive(a->state) ? QColor(60, 90, 120) : stateColour(a->state);
     if (role == Qt::ForegroundRole && col == State)
         return QColor(Qt::white);
     if (role == Qt::ForegroundRole && col == Pnl)

@@ -507,9 +507,18 @@ void MainWindow::onSnapshot(const SnapshotPtr& s)
         t.ns += m_panelClock.nsecsElapsed() - t0;
         ++t.updates;
     }
-    for (const auto& b : s->books)
-        if (b.instrument.symbol == m_instrument.symbol && b.twiceMid > 0)
+    for (const auto& b : s->books) {
+        if (b.instrument.symbol != m_instrument.symbol)
+            continue;
+        // The counterparty's security list can change a tick or lot: the ticket prices in
+        // the engine's, never in the ones the window started with.
+        if (b.instrument.tickSize != m_instrument.tickSize || b.instrument.lotSize != m_instrument.lotSize) {
+            m_instrument = b.instrument;
+            m_ticket->setInstrument(m_instrument);
+        }
+        if (b.twiceMid > 0)
             m_ticket->setReferencePrice(m_instrument.toPrice(b.twiceMid / 2));
+    }
     if (!m_watchlistView->currentIndex().isValid()) { // the first snapshot: the row of the instrument shown
         const int row = m_watchlist->rowOf(m_instrument.symbol);
         if (row >= 0)

@@ -541,15 +541,16 @@ void AgentSupervisor::tick(Io io, Timestamp now)
     const auto& work = io.router.m_oms.workByOwner();
     for (auto& kv : m_slots) {
         AgentSlot& slot = kv.second;
+        checkTriggers(io, slot, now); // a retired agent's position still has its drawdown watched
         if (slot.retired)
             continue;
-        checkTriggers(io, slot, now);
         if (isLive(slot.state))
             runAgent(io, slot, now);
         if (!slot.parent.empty() && slot.agent && isLive(slot.state)) {
             const AgentProgress p = slot.agent->progress();
             const auto w = work.find(slot.spec.id);
-            const bool idle = w == work.end() || (w->second.working == 0 && w->second.cancelsPending == 0);
+            const bool idle = (w == work.end() || (w->second.working == 0 && w->second.cancelsPending == 0))
+                && m_approvals.countFor(slot.spec.id) == 0;
             if (p.target > 0 && p.done >= p.target && idle) {
                 slot.retired = true;
                 slot.lastDecision = "done: parent order of " + std::to_string(p.target) + " filled; retired";

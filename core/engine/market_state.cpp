@@ -188,22 +188,20 @@ std::optional<Timestamp> MarketState::lastData(const std::string& symbol) const
     return it->second;
 }
 
-void MarketState::record(const EngineContext& ctx, const MarketDataSnapshot& s)
+void MarketState::record(const EngineContext& ctx, const MarketDataSnapshot& s, Timestamp now)
 {
     if (!ctx.journaling())
         return;
-    const Timestamp now = ctx.now();
     for (const auto& l : s.bids)
         ctx.record(encode(BookLevelRecord{s.symbol, Side::Buy, l.price, l.qty, true}, now));
     for (const auto& l : s.asks)
         ctx.record(encode(BookLevelRecord{s.symbol, Side::Sell, l.price, l.qty, true}, now));
 }
 
-void MarketState::record(const EngineContext& ctx, const MarketDataUpdate& u)
+void MarketState::record(const EngineContext& ctx, const MarketDataUpdate& u, Timestamp now)
 {
     if (!ctx.journaling())
         return;
-    const Timestamp now = ctx.now();
     for (const auto& c : u.changes)
         ctx.record(encode(BookLevelRecord{u.symbol, c.side, c.price, c.action == LevelAction::Delete ? 0 : c.qty, false}, now));
     for (const auto& t : u.trades)

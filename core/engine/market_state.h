@@ -55,8 +55,10 @@ public:
     // When market data for the symbol last came (engine time); none yet: nullopt.
     std::optional<Timestamp> lastData(const std::string& symbol) const;
     // The journal's market records: one per level changed, one per trade.
-    static void record(const EngineContext& ctx, const MarketDataSnapshot& s);
-    static void record(const EngineContext& ctx, const MarketDataUpdate& u);
+    // At `now`: the time the engine handled the message, so a replay sees the market at
+    // the moment the live engine did (features, the regime detector).
+    static void record(const EngineContext& ctx, const MarketDataSnapshot& s, Timestamp now);
+    static void record(const EngineContext& ctx, const MarketDataUpdate& u, Timestamp now);
 
     // Read by the snapshot builder and the state hash.
     std::map<std::string, BookMirror> m_books;

@@ -241,9 +241,10 @@ std::size_t OrderRouter::cancelWhere(const EngineContext& ctx, ActivityLog& log,
     for (const OrderRecord* o : m_oms.workingOrders()) {
         if (!match(*o))
             continue;
-        if (o->status == OrderStatus::PendingCancel)
-            m_cancelAgain.insert(o->clOrdId);
-        else
+        // Cancelled again, once, if the venue refuses the cancel in flight or this one
+        // (a replace it accepted first makes a cancel of the old id stale).
+        m_cancelAgain.insert(o->clOrdId);
+        if (o->status != OrderStatus::PendingCancel)
             ids.push_back(o->clOrdId);
     }
     for (const auto& id : ids)
@@ -327,9 +328,15 @@ void OrderRouter::onCancelReject(const EngineContext& ctx, ActivityLog& log, Eng
     const OrderRecord* o = m_oms.onCancelReject(e, ctx.now());
     if (ctx.journaling())
         ctx.record(encode(CancelRejectRecord::from(e), ctx.now()));
-    // The refused cancel was one a kill found in flight and did not repeat: the kill's own now.
-    if (o && m_cancelAgain.erase(o->clOrdId) && !isTerminal(o->status) && o->status != OrderStatus::PendingCancel)
+    // A kill's cancel (its own, or one it found in flight) refused while the order still
+    // works: cancelled once more. Only then is the mark taken, so a refused replace in
+    // between does not use it up.
+    if (o && !isTerminal(o->status) && o->status != OrderStatus::PendingCancel && m_cancelAgain.erase(o->clOrdId))
         cancel(ctx, log, o->clOrdId, Origin::engine());
+    if (o && isTerminal(o->status)) {
+        m_cancelAgain.erase(o->clOrdId);
+        m_attribution.onOrderClosed(o->clOrdId);
+    }
 }
 
 void OrderRouter::setReferencePrice(const EngineContext& ctx, ActivityLog& log, PendingAnswers& answers,
@@ -403,6 +410,7 @@ void OrderRouter::replayRefused(const OrderRequest& o, DenyReason reason, const 
         m_gate.onWorkingReduced(o.symbol, o.side, passed->second);
         m_gate.onOrderClosed();
         m_gateLeaves.erase(passed);
+        m_attribution.onOrderClosed(o.clOrdId);
     }
     m_oms.onSendFailed(o.clOrdId, "denied: " + why, time);
 }

@@ -17,6 +17,8 @@ std::string number(double v)
 }
 
 // Ticks compare as the decimals they are written in, not as binary doubles.
+constexpr std::size_t kMaxInstruments = 200;
+
 bool sameTick(double a, double b) { return std::fabs(a - b) <= 1e-12 * std::max(std::fabs(a), std::fabs(b)); }
 
 } // namespace
@@ -25,12 +27,16 @@ std::size_t adoptSecurityList(const EngineContext& ctx, std::vector<Instrument>&
                               OrderRouter& router, ActivityLog& log, const SecurityListEvent& list)
 {
     const std::string source = " from the counterparty's security list";
-    std::size_t changes = 0;
+    std::size_t changes = 0, leftOut = 0;
     for (const Instrument& theirs : list.instruments) {
         if (theirs.symbol.empty() || !(theirs.tickSize > 0) || theirs.lotSize <= 0)
             continue; // the gateway leaves such entries out; a second guard costs nothing
         auto known = std::find_if(instruments.begin(), instruments.end(),
                                   [&](const Instrument& i) { return i.symbol == theirs.symbol; });
+        if (known == instruments.end() && instruments.size() >= kMaxInstruments) {
+            ++leftOut; // a broker listing thousands would make every snapshot and risk check carry them
+            continue;
+        }
         if (known == instruments.end()) {
             instruments.push_back(theirs);
             market.addInstrument(theirs.symbol);
@@ -54,13 +60,22 @@ std::size_t adoptSecurityList(const EngineContext& ctx, std::vector<Instrument>&
             router.addInstrument(theirs);
             // A book held in the old ticks means nothing in the new ones: the next market
             // data builds it again.
-            if (tick)
+            // The gate's reference likewise: orders wait for the next market data (or a
+            // reference the trader sets) rather than be checked against old ticks.
+            if (tick) {
                 market.m_books[theirs.symbol] = BookMirror();
+                router.m_gate.forgetReference(theirs.symbol);
+            }
             log.feed(ctx, "alert", theirs.symbol, what + source, true);
         }
         ctx.record(encode(InstrumentConfigRecord{theirs}, ctx.now()));
         ++changes;
     }
+    if (leftOut > 0)
+        log.feed(ctx, "alert", "*",
+                 std::to_string(leftOut) + " instrument(s)" + source + " not added: a session trades at most "
+                     + std::to_string(kMaxInstruments) + " (name the ones to trade with --instruments)",
+                 true);
     return changes;
 }
 

@@ -83,6 +83,16 @@ void RiskGate::addInstrument(const Instrument& instrument)
     m_portfolioStale = true;
 }
 
+void RiskGate::forgetReference(const std::string& symbol)
+{
+    const auto it = m_exposure.find(symbol);
+    if (it == m_exposure.end())
+        return;
+    it->second.reference = 0;
+    it->second.marketData = false;
+    m_portfolioStale = true;
+}
+
 void RiskGate::notePrices(Timestamp now)
 {
     const Timestamp interval = static_cast<Timestamp>(m_portfolio.config().sampleIntervalS * 1e9);

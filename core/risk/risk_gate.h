@@ -95,6 +95,9 @@ public:
     // broker); false, with nothing changed, for an instrument that has market data.
     bool setTraderReference(const std::string& symbol, Price reference);
     Price reference(const std::string& symbol) const; // 0 when none yet
+    // The instrument's reference is no longer good (its tick changed): none until the next
+    // market data or trader reference.
+    void forgetReference(const std::string& symbol);
     bool hasInstrument(const std::string& symbol) const { return m_exposure.count(symbol) != 0; }
     // Total P&L (realized + unrealized, currency). Crossing the daily loss limit halts.
     void setPnl(double pnl);
