@@ -52,7 +52,8 @@ private Q_SLOTS:
         QCOMPARE(venue.cancels.back().origClOrdId, venue.cancels.front().origClOrdId);
         refuse(venue.cancels.back());
         QCOMPARE(venue.cancels.size(), std::size_t(2)); // once only: no loop against a venue that refuses
-        const OrderRecord* rec = order(*core.publish(), id);
+        const SnapshotPtr s = core.publish(); // holds the record read below
+        const OrderRecord* rec = order(*s, id);
         QVERIFY(rec && !isTerminal(rec->status)); // still working: the blotter shows it, the trader decides
     }
     void submitAckFillRoundTrip()
