@@ -8,26 +8,11 @@
 #include "engine/engine_clock.h"
 #include "engine/engine_core.h"
 #include "journal/journal_codec.h"
-#include "engine_test_support.h"
+#include "portfolio_test_support.h"
 
 #include <QtTest>
 
 namespace {
-
-// Publishes a fixed view of one instrument every tick, and never trades.
-class FixedSignal : public Agent {
-public:
-    FixedSignal(std::string symbol, double value) : m_symbol(std::move(symbol)), m_value(value) {}
-    const char* type() const override { return "fixed-signal"; }
-    void onTick(const AgentContext& ctx, AgentIntents& out) override
-    {
-        out.signals.push_back(SignalReading{m_symbol, m_value, ctx.now, {}});
-    }
-
-private:
-    std::string m_symbol;
-    double m_value;
-};
 
 PortfolioContext::Name name(Price bid, Price ask, const SignalReading* s, Quantity lot = 100)
 {
@@ -40,15 +25,6 @@ PortfolioContext::Name name(Price bid, Price ask, const SignalReading* s, Quanti
     return n;
 }
 
-EngineConfig twoNames()
-{
-    EngineConfig c = config();
-    Instrument abc = c.instruments.front();
-    abc.symbol = "ABC";
-    c.instruments.push_back(abc);
-    c.limits.maxPortfolioEs = c.limits.maxNetNotional = 1e12;
-    return c;
-}
 
 AgentSpec portfolioSpec(const std::string& approval)
 {
