@@ -88,7 +88,8 @@ MainWindow::MainWindow(EngineCommands& engine, const Instrument& instrument, con
     connect(m_watchlist, &QAbstractItemModel::modelReset, this, [view = m_watchlistView] {
         QTimer::singleShot(1000, view, [view] {
             for (int c = 0; c < WatchlistModel::Trend; ++c)
-                view->setColumnWidth(c, static_cast<QAbstractItemView*>(view)->sizeHintForColumn(c) + 14);
+                view->setColumnWidth(c, std::max(static_cast<QAbstractItemView*>(view)->sizeHintForColumn(c),
+                                                 view->horizontalHeader()->sectionSizeHint(c)) + 4);
         });
     });
     m_watchlistView->setToolTip(tr("Select an instrument for the ladder, chart and ticket; double-click opens its "

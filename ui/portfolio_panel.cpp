@@ -8,6 +8,8 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QTableWidget>
+
+#include <algorithm>
 #include <QVBoxLayout>
 
 #include <cmath>
@@ -49,7 +51,8 @@ void setCell(QTableWidget* t, int row, int column, const QString& text, const QC
 void fitTable(QTableWidget* t)
 {
     for (int c = 1; c < t->columnCount(); ++c)
-        t->setColumnWidth(c, static_cast<QAbstractItemView*>(t)->sizeHintForColumn(c) + 14);
+        t->setColumnWidth(c, std::max(static_cast<QAbstractItemView*>(t)->sizeHintForColumn(c),
+                                      t->horizontalHeader()->sectionSizeHint(c)) + 14);
 }
 
 } // namespace
