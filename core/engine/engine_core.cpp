@@ -195,23 +195,24 @@ void EngineCore::dispatch(CancelReject& e) { m_state.router.onCancelReject(m_ctx
 void EngineCore::dispatch(MarketDataSnapshot& e)
 {
     ++m_state.counters.marketDataUpdates;
+    const Timestamp now = m_ctx.now();
     m_state.market.apply(e);
-    onMarketChanged(e.symbol, {});
-    MarketState::record(m_ctx, e);
+    onMarketChanged(e.symbol, {}, now);
+    MarketState::record(m_ctx, e, now);
 }
 
 void EngineCore::dispatch(MarketDataUpdate& e)
 {
     ++m_state.counters.marketDataUpdates;
+    const Timestamp now = m_ctx.now();
     m_state.market.apply(e);
-    onMarketChanged(e.symbol, e.trades);
-    MarketState::record(m_ctx, e);
+    onMarketChanged(e.symbol, e.trades, now);
+    MarketState::record(m_ctx, e, now);
 }
 
-void EngineCore::onMarketChanged(const std::string& symbol, const std::vector<Trade>& trades)
+void EngineCore::onMarketChanged(const std::string& symbol, const std::vector<Trade>& trades, Timestamp now)
 {
     EngineState& s = m_state;
-    const Timestamp now = m_ctx.now();
     const Price twiceMid = s.market.noteMarket(symbol, trades, now);
     if (twiceMid <= 0)
         return;

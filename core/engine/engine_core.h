@@ -92,7 +92,7 @@ private:
     void dispatch(ReplayRestore& c);
     void dispatch(ReplayJump& c);
     // After a book changed: the gate's reference, the risk history, features and regime.
-    void onMarketChanged(const std::string& symbol, const std::vector<Trade>& trades);
+    void onMarketChanged(const std::string& symbol, const std::vector<Trade>& trades, Timestamp now);
     AgentSupervisor::Io supervisorIo();
     ReplayApplier::Io replayIo();
     Reconciler::Io reconcilerIo();

@@ -68,16 +68,25 @@ std::optional<std::string> MarketState::observe(const std::string& symbol, Times
     auto f = m_features.find(symbol);
     if (f == m_features.end())
         f = m_features.emplace(symbol, FeatureTracker(100.0 * static_cast<double>(lotSize))).first;
-    const double t = static_cast<double>(now) / 1e9;
-    f->second.onQuotes(t, bids, asks);
-    f->second.onVolume(t, m_volume[symbol]);
-    if (!model)
-        return std::nullopt;
-    // The regime detector takes one observation per interval.
+    // The detector takes one observation per interval.
     Timestamp& next = m_nextRegimeSample[symbol];
-    if (next == 0)
+    if (model && next == 0)
         next = now + static_cast<Timestamp>(warmupS * 1e9); // features need some history first
-    if (now < next)
+    const bool observation = model && now >= next;
+    // The features take a sample once a second (and for an observation), as the
+    // detector's training data samples the book (regime_data.cpp): the features it learned
+    // from, and 600 samples per instrument for the longest window instead of every update
+    // of a busy market.
+    Timestamp& due = m_nextFeatureSample[symbol];
+    if (now >= due || observation) {
+        const double t = static_cast<double>(now) / 1e9;
+        f->second.onQuotes(t, bids, asks);
+        f->second.onVolume(t, m_volume[symbol]);
+        due = now + 1000000000LL;
+    } else {
+        f->second.onBook(bids, asks);
+    }
+    if (!observation)
         return std::nullopt;
     next = now + static_cast<Timestamp>(model->intervalS * 1e9);
     auto d = m_detectors.find(symbol);
@@ -181,22 +190,20 @@ std::optional<Timestamp> MarketState::lastData(const std::string& symbol) const
     return it->second;
 }
 
-void MarketState::record(const EngineContext& ctx, const MarketDataSnapshot& s)
+void MarketState::record(const EngineContext& ctx, const MarketDataSnapshot& s, Timestamp now)
 {
     if (!ctx.journaling())
         return;
-    const Timestamp now = ctx.now();
     for (const auto& l : s.bids)
         ctx.record(encode(BookLevelRecord{s.symbol, Side::Buy, l.price, l.qty, true}, now));
     for (const auto& l : s.asks)
         ctx.record(encode(BookLevelRecord{s.symbol, Side::Sell, l.price, l.qty, true}, now));
 }
 
-void MarketState::record(const EngineContext& ctx, const MarketDataUpdate& u)
+void MarketState::record(const EngineContext& ctx, const MarketDataUpdate& u, Timestamp now)
 {
     if (!ctx.journaling())
         return;
-    const Timestamp now = ctx.now();
     for (const auto& c : u.changes)
         ctx.record(encode(BookLevelRecord{u.symbol, c.side, c.price, c.action == LevelAction::Delete ? 0 : c.qty, false}, now));
     for (const auto& t : u.trades)

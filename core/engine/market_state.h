@@ -55,8 +55,10 @@ public:
     // When market data for the symbol last came (engine time); none yet: nullopt.
     std::optional<Timestamp> lastData(const std::string& symbol) const;
     // The journal's market records: one per level changed, one per trade.
-    static void record(const EngineContext& ctx, const MarketDataSnapshot& s);
-    static void record(const EngineContext& ctx, const MarketDataUpdate& u);
+    // At `now`: the time the engine handled the message, so a replay sees the market at
+    // the moment the live engine did (features, the regime detector).
+    static void record(const EngineContext& ctx, const MarketDataSnapshot& s, Timestamp now);
+    static void record(const EngineContext& ctx, const MarketDataUpdate& u, Timestamp now);
 
     // Read by the snapshot builder and the state hash.
     std::map<std::string, BookMirror> m_books;
@@ -69,6 +71,7 @@ public:
     std::map<std::string, FeatureTracker> m_features;  // symbol -> market features, for the window
     std::map<std::string, RegimeDetector> m_detectors;  // symbol -> online detector
     std::map<std::string, Timestamp> m_nextRegimeSample;
+    std::map<std::string, Timestamp> m_nextFeatureSample; // the features take a sample once a second
     std::map<std::string, std::string> m_trueRegimes;   // symbol -> the simulator's, when it says
     std::map<std::string, std::deque<std::pair<Timestamp, Price>>> m_midHistory; // symbol -> 2x mid, 4 a second, 3 minutes
     std::map<std::string, std::vector<RegimePoint>> m_regimePoints; // symbol -> regime changes, last half hour

@@ -67,6 +67,12 @@ void FeatureTracker::onQuotes(double t, const std::vector<PriceLevel>& bids, con
         m_samples.pop_front();
 }
 
+void FeatureTracker::onBook(const std::vector<PriceLevel>& bids, const std::vector<PriceLevel>& asks)
+{
+    m_bids.assign(bids.begin(), bids.end());
+    m_asks.assign(asks.begin(), asks.end());
+}
+
 void FeatureTracker::onVolume(double t, Quantity cumulative)
 {
     m_now = std::max(m_now, t);

@@ -43,6 +43,9 @@ public:
     // A quote sample (best first). Samples may come on every change or at a steady
     // cadence; volatility and OFI use consecutive samples.
     void onQuotes(double t, const std::vector<PriceLevel>& bids, const std::vector<PriceLevel>& asks);
+    // The book between samples: the instantaneous features (imbalance, spread,
+    // microprice) follow it; the windows and OFI keep to the samples.
+    void onBook(const std::vector<PriceLevel>& bids, const std::vector<PriceLevel>& asks);
     void onVolume(double t, Quantity cumulativeVolume);
 
     // All features now; `out` is resized to kFeatureCount.

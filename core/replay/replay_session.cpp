@@ -204,15 +204,28 @@ void ReplaySession::buildIndex()
     runTo(here);
 }
 
+namespace {
+// Records of one market message: the engine regroups them by time and symbol.
+bool sameMessage(const JournalRecord& a, const JournalRecord& b)
+{
+    const auto market = [](RecordKind k) { return k == RecordKind::BookLevel || k == RecordKind::Trade; };
+    return market(a.kind) && market(b.kind) && a.time == b.time && a.symbol == b.symbol;
+}
+} // namespace
+
 void ReplaySession::post(std::vector<JournalRecord> batch)
 {
     if (batch.empty())
         return;
     const std::int64_t last = batch.back().seq;
+    // No checkpoint inside a message (a step or a seek can stop there): a restore would
+    // take the rest of it as a message of its own.
+    const JournalRecord* next = recordAfter(last);
+    const bool whole = !next || !sameMessage(batch.back(), *next);
     bool checkpoint = false;
     {
         std::lock_guard<std::mutex> lock(m_mutex);
-        if (last >= m_lastCheckpointSeq + m_options.checkpointEvery && !m_checkpoints.count(last)) {
+        if (whole && last >= m_lastCheckpointSeq + m_options.checkpointEvery && !m_checkpoints.count(last)) {
             checkpoint = true;
             m_lastCheckpointSeq = last;
         }
@@ -231,12 +244,11 @@ std::int64_t ReplaySession::nextCheckpointSeq() const
     return m_lastCheckpointSeq + m_options.checkpointEvery;
 }
 
-void ReplaySession::readAhead()
+void ReplaySession::readAhead(std::int64_t from)
 {
     m_ahead.clear();
     m_aheadAt = 0;
-    const std::int64_t from = m_posted + 1;
-    const std::int64_t to = std::min<std::int64_t>(m_lastSeq.load(), m_posted + static_cast<std::int64_t>(m_options.chunk));
+    const std::int64_t to = std::min<std::int64_t>(m_lastSeq.load(), from - 1 + static_cast<std::int64_t>(m_options.chunk));
     if (to < from)
         return;
     std::lock_guard<std::mutex> lock(m_mutex);
@@ -244,11 +256,28 @@ void ReplaySession::readAhead()
     m_reader->forEach(from, to, [this](JournalRecord& r) { m_ahead.push_back(std::move(r)); });
 }
 
-void ReplaySession::fastForward(std::int64_t to)
+const JournalRecord* ReplaySession::recordAfter(std::int64_t seq)
+{
+    if (m_aheadAt >= m_ahead.size())
+        readAhead(seq + 1);
+    return m_aheadAt < m_ahead.size() ? &m_ahead[m_aheadAt] : nullptr;
+}
+
+void ReplaySession::completeMessage(std::vector<JournalRecord>& batch, std::int64_t limit)
+{
+    while (!batch.empty()) {
+        const JournalRecord* next = recordAfter(batch.back().seq);
+        if (!next || next->seq > limit || !sameMessage(batch.back(), *next))
+            return;
+        batch.push_back(std::move(m_ahead[m_aheadAt++]));
+    }
+}
+
+void ReplaySession::fastForward(std::int64_t to, Landing landing)
 {
     while (m_running && m_posted < to) {
         if (m_aheadAt >= m_ahead.size())
-            readAhead();
+            readAhead(m_posted + 1);
         if (m_ahead.empty())
             break;
         std::vector<JournalRecord> batch;
@@ -259,6 +288,7 @@ void ReplaySession::fastForward(std::int64_t to)
             batch.push_back(std::move(m_ahead[m_aheadAt++]));
         if (batch.empty())
             break;
+        completeMessage(batch, landing == Landing::Exactly ? to : m_lastSeq.load());
         post(std::move(batch));
     }
 }
@@ -285,7 +315,7 @@ void ReplaySession::doSeek(std::int64_t seq)
         m_ahead.clear();
         m_aheadAt = 0;
     }
-    fastForward(seq);
+    fastForward(seq, Landing::Exactly);
     // The window starts its histories over from here (a restore alone would have it start
     // at the checkpoint, and skipping ahead without one is a jump all the same).
     m_engine->markJump();
@@ -329,7 +359,7 @@ void ReplaySession::run()
                 continue;
             }
             if (stepBy > 0)
-                fastForward(std::min(m_lastSeq.load(), m_posted + stepBy));
+                fastForward(std::min(m_lastSeq.load(), m_posted + stepBy), Landing::Exactly);
             if (m_follow && monoNow() >= nextRefresh) {
                 refreshEnd();
                 nextRefresh = monoNow() + 200000000;
@@ -345,11 +375,12 @@ void ReplaySession::run()
             }
             const double speed = m_speed.load();
             if (speed <= 0) {
-                fastForward(std::min(m_lastSeq.load(), m_posted + static_cast<std::int64_t>(m_options.chunk)));
+                fastForward(std::min(m_lastSeq.load(), m_posted + static_cast<std::int64_t>(m_options.chunk)),
+                            Landing::AfterMessage);
                 continue;
             }
             if (m_aheadAt >= m_ahead.size())
-                readAhead();
+                readAhead(m_posted + 1);
             if (m_ahead.empty())
                 continue;
             // Pacing: replay time runs `speed` times faster than the wall clock from the anchor.
@@ -364,6 +395,7 @@ void ReplaySession::run()
             while (m_aheadAt < m_ahead.size() && m_ahead[m_aheadAt].time <= allowed
                    && (batch.empty() || batch.back().seq < boundary))
                 batch.push_back(std::move(m_ahead[m_aheadAt++]));
+            completeMessage(batch, m_lastSeq.load());
             if (!batch.empty())
                 post(std::move(batch));
             else

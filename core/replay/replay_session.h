@@ -79,9 +79,18 @@ public:
 
 private:
     void run();
-    void readAhead();
+    void readAhead(std::int64_t from);
+    // A market message's records (its levels and trades) share a time and a symbol and
+    // the engine takes them as one message. A batch cut for the player's own reasons (a
+    // checkpoint due, the read-ahead used up) takes the rest of its last message, up to
+    // `limit`: two halves would be two messages to the engine, and its features and
+    // regime detector would sample a book the live engine never saw.
+    void completeMessage(std::vector<JournalRecord>& batch, std::int64_t limit);
+    const JournalRecord* recordAfter(std::int64_t seq); // the next one read ahead, or none
     void post(std::vector<JournalRecord> batch);
-    void fastForward(std::int64_t to);
+    // To `to` exactly (a seek or a step), or on to the end of the message there.
+    enum class Landing { Exactly, AfterMessage };
+    void fastForward(std::int64_t to, Landing landing);
     void doSeek(std::int64_t seq);
     void refreshEnd();
     std::int64_t nextCheckpointSeq() const;
