@@ -675,6 +675,13 @@ int runBacktestGrid(int argc, char** argv, ProgressBar bar)
         }
         cli.grid.regimes.push_back(index);
     }
+    for (const std::string& s : cli.strategies) {
+        std::string error;
+        if (!Backtest::isBuiltIn(s, error)) {
+            std::cerr << "helmsman-backtest: --strategies: " << error << "\n";
+            return 2;
+        }
+    }
     if (::mkdir(cli.outDir.c_str(), 0755) != 0 && errno != EEXIST) {
         std::cerr << "helmsman-backtest: cannot create output directory '" << cli.outDir << "': " << std::strerror(errno) << "\n";
         return 2;

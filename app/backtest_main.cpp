@@ -165,6 +165,13 @@ int main(int argc, char** argv)
             return 2;
         }
     }
+    for (const std::string& s : strategies) {
+        std::string error;
+        if (!Backtest::isBuiltIn(s, error)) {
+            std::cerr << "helmsman-backtest: --strategies: " << error << "\n";
+            return 2;
+        }
+    }
     if (::mkdir(outDir.c_str(), 0755) != 0 && errno != EEXIST) {
         std::cerr << "helmsman-backtest: cannot create output directory '" << outDir << "': " << std::strerror(errno) << "\n";
         return 2;

@@ -64,11 +64,12 @@ void ExecutionAgent::onTick(const AgentContext& ctx, AgentIntents& out)
         m_arrivalMid = 0.5 * static_cast<double>(m.bestBid() + m.bestAsk());
     }
     const double t = static_cast<double>(ctx.now) / kNs;
-    m_features.onQuotes(t, m.bids, m.asks);
-    m_features.onVolume(t, m.tradedVolume);
     const double elapsed = static_cast<double>(ctx.now - m_start) / kNs;
     const int steps = static_cast<int>(std::ceil(m_duration / m_interval - 1e-9));
     const int step = std::min(steps - 1, static_cast<int>(elapsed / m_interval));
+    // A decision reads the windows on a sample of the book as it is now, as in training.
+    const bool decides = step != m_lastStep && m_done < m_parent && ctx.awaitingApproval == 0;
+    m_features.observe(t, m.bids, m.asks, m.tradedVolume, decides);
     if (step == m_lastStep || m_done >= m_parent || ctx.awaitingApproval > 0)
         return;
     const bool first = m_lastStep < 0;

@@ -4,7 +4,7 @@
 // child goes agent -> oversight -> risk gate -> order manager like any other intent.
 #include "agents/agent.h"
 #include "exec/execution_policies.h"
-#include "features/features.h"
+#include "features/live_features.h"
 
 #include <memory>
 
@@ -36,7 +36,7 @@ private:
     double m_duration, m_interval;
     Quantity m_lot;
     int m_crossTicks;
-    FeatureTracker m_features;
+    LiveFeatures m_features;
     Timestamp m_start = 0;
     int m_lastStep = -1;
     Quantity m_done = 0;

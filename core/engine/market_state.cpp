@@ -67,25 +67,13 @@ std::optional<std::string> MarketState::observe(const std::string& symbol, Times
     m_metrics[symbol].onMarket(now, static_cast<double>(twiceMid) / 2.0, depth);
     auto f = m_features.find(symbol);
     if (f == m_features.end())
-        f = m_features.emplace(symbol, FeatureTracker(100.0 * static_cast<double>(lotSize))).first;
-    // The detector takes one observation per interval.
+        f = m_features.emplace(symbol, LiveFeatures(100.0 * static_cast<double>(lotSize))).first;
+    // The detector takes one observation per interval, on a fresh sample.
     Timestamp& next = m_nextRegimeSample[symbol];
     if (model && next == 0)
         next = now + static_cast<Timestamp>(warmupS * 1e9); // features need some history first
     const bool observation = model && now >= next;
-    // The features take a sample once a second (and for an observation), as the
-    // detector's training data samples the book (regime_data.cpp): the features it learned
-    // from, and 600 samples per instrument for the longest window instead of every update
-    // of a busy market.
-    Timestamp& due = m_nextFeatureSample[symbol];
-    if (now >= due || observation) {
-        const double t = static_cast<double>(now) / 1e9;
-        f->second.onQuotes(t, bids, asks);
-        f->second.onVolume(t, m_volume[symbol]);
-        due = now + 1000000000LL;
-    } else {
-        f->second.onBook(bids, asks);
-    }
+    f->second.observe(static_cast<double>(now) / 1e9, bids, asks, m_volume[symbol], observation);
     if (!observation)
         return std::nullopt;
     next = now + static_cast<Timestamp>(model->intervalS * 1e9);

@@ -5,7 +5,7 @@
 #include "agents/agent.h"
 #include "book/book_mirror.h"
 #include "engine/snapshot.h"
-#include "features/features.h"
+#include "features/live_features.h"
 #include "model/events.h"
 #include "oms/order_manager.h"
 #include "regime/regime_detector.h"
@@ -68,10 +68,9 @@ public:
     std::map<std::string, Price> m_lastTrade;
     std::map<std::string, Timestamp> m_lastMarketData; // engine time
     std::map<std::string, std::string> m_regimes;      // symbol -> current regime
-    std::map<std::string, FeatureTracker> m_features;  // symbol -> market features, for the window
+    std::map<std::string, LiveFeatures> m_features;    // symbol -> market features, for the window and the detector
     std::map<std::string, RegimeDetector> m_detectors;  // symbol -> online detector
     std::map<std::string, Timestamp> m_nextRegimeSample;
-    std::map<std::string, Timestamp> m_nextFeatureSample; // the features take a sample once a second
     std::map<std::string, std::string> m_trueRegimes;   // symbol -> the simulator's, when it says
     std::map<std::string, std::deque<std::pair<Timestamp, Price>>> m_midHistory; // symbol -> 2x mid, 4 a second, 3 minutes
     std::map<std::string, std::vector<RegimePoint>> m_regimePoints; // symbol -> regime changes, last half hour

@@ -79,19 +79,29 @@ PolicyFactory Backtest::familyFactory(const std::string& family, PlacementParams
     return {};
 }
 
+bool Backtest::isBuiltIn(const std::string& name, std::string& error)
+{
+    if (name == "submit-and-leave")
+        return true;
+    const std::size_t dash = name.find('-');
+    const std::string family = name.substr(0, dash), variant = dash == std::string::npos ? "" : name.substr(dash);
+    const bool known = std::find(placementFamilies().begin(), placementFamilies().end(), family) != placementFamilies().end();
+    if (known && (variant == "" || variant == "-default" || variant == "-cross"))
+        return true;
+    error = "unknown strategy '" + name + "' (known: twap, vwap, pov, ac, each also as -default and -cross, submit-and-leave)";
+    return false;
+}
+
 bool Backtest::addBuiltIn(const std::string& name, std::string& error)
 {
+    if (!isBuiltIn(name, error))
+        return false;
     if (name == "submit-and-leave") {
         addStrategy("submit-and-leave", [] { return std::unique_ptr<ExecutionPolicy>(new SubmitAndLeavePolicy); });
         return true;
     }
     const std::size_t dash = name.find('-');
     const std::string family = name.substr(0, dash), variant = dash == std::string::npos ? "" : name.substr(dash);
-    const bool known = std::find(placementFamilies().begin(), placementFamilies().end(), family) != placementFamilies().end();
-    if (!known || (variant != "" && variant != "-default" && variant != "-cross")) {
-        error = "unknown strategy '" + name + "' (known: twap, vwap, pov, ac, each also as -default and -cross, submit-and-leave)";
-        return false;
-    }
     PlacementParams p = variant == "" ? tunedPlacement(family) : PlacementParams{};
     p.cross = variant == "-cross";
     const PolicyFactory factory = familyFactory(family, p);

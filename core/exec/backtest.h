@@ -70,6 +70,9 @@ public:
     // market; submit-and-leave.
     static std::vector<std::string> builtInStrategies();
     bool addBuiltIn(const std::string& name, std::string& error);
+    // Whether `name` is one of them, without a calibration: a tool checks its command
+    // line before it spends a minute calibrating.
+    static bool isBuiltIn(const std::string& name, std::string& error);
     // A family's algorithm (twap, vwap, pov, ac) with these placement parameters, on this
     // backtest's calibration (the volatility for the limit discipline included).
     PolicyFactory familyFactory(const std::string& family, PlacementParams placement) const;

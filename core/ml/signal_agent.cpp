@@ -30,9 +30,9 @@ void SignalAgent::onTick(const AgentContext& ctx, AgentIntents& out)
     if (!m.hasQuotes())
         return;
     const double t = static_cast<double>(ctx.now) / 1e9;
-    m_features.onQuotes(t, m.bids, m.asks);
-    m_features.onVolume(t, m.tradedVolume);
-    if (ctx.now - m_last < static_cast<Timestamp>(m_interval * 1e9))
+    const bool decides = ctx.now - m_last >= static_cast<Timestamp>(m_interval * 1e9);
+    m_features.observe(t, m.bids, m.asks, m.tradedVolume, decides); // a decision reads a fresh sample
+    if (!decides)
         return;
     m_last = ctx.now;
     std::vector<double> f;

@@ -5,6 +5,7 @@
 // features that moved it. Each evaluation also publishes its view (2p - 1) for the
 // portfolio agents; with trades off it only publishes.
 #include "agents/agent.h"
+#include "features/live_features.h"
 #include "ml/signal_model.h"
 
 namespace hm {
@@ -26,7 +27,7 @@ private:
     Quantity m_clip, m_maxPosition;
     double m_threshold, m_interval;
     bool m_trades = true;
-    FeatureTracker m_features;
+    LiveFeatures m_features;
     Timestamp m_last = 0;
     double m_lastProbability = 0.5;
 };
