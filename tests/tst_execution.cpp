@@ -4,6 +4,7 @@
 #include "exec/exec_actions.h"
 #include "exec/exec_observation.h"
 #include "features/features.h"
+#include "features/live_features.h"
 
 #include <QProcess>
 #include <QTemporaryDir>
@@ -98,6 +99,37 @@ private Q_SLOTS:
         QCOMPARE(x[kVolume60sLots], 10.0);
         QCOMPARE(x[kTimeRemaining], 0.5);
         QCOMPARE(x[kInventoryRemaining], 0.25);
+    }
+
+    // Live, a book that changes twenty times a second gives the windows the samples a
+    // model was trained on: one a second, exactly a tracker fed at whole seconds; the
+    // instantaneous features follow every update.
+    void liveFeaturesSampleOnceASecond()
+    {
+        LiveFeatures live(100);
+        FeatureTracker perSecond(100);
+        std::vector<double> a, b;
+        for (int i = 0; i <= 200; ++i) { // ten seconds at 20 Hz
+            const double t = 1000 + i * 0.05;
+            const Price bid = 100 + (i * 7 % 5), ask = bid + 1 + (i % 3 == 0);
+            const std::vector<PriceLevel> bids{{bid, 100 + 10 * (i % 4)}}, asks{{ask, 200 - 10 * (i % 6)}};
+            const bool sampled = live.observe(t, bids, asks, 50 * i);
+            QCOMPARE(sampled, i % 20 == 0);
+            if (sampled) {
+                perSecond.onQuotes(t, bids, asks);
+                perSecond.onVolume(t, 50 * i);
+            } else {
+                perSecond.onBook(bids, asks);
+            }
+            live.compute(ExecutionTaskState{}, a);
+            perSecond.compute(ExecutionTaskState{}, b);
+            QCOMPARE(a, b);
+            QCOMPARE(a[kImbalance1], (bids[0].qty - asks[0].qty) / double(bids[0].qty + asks[0].qty)); // this update's
+        }
+        QVERIFY(a[kRealizedVol30sBps] > 0);
+        // A model about to read the windows takes a sample at once.
+        QVERIFY(live.observe(1010.01, {{101, 100}}, {{102, 100}}, 20000, true));
+        QVERIFY(!live.observe(1010.02, {{101, 100}}, {{102, 100}}, 20000));
     }
 
     // A learned policy sees a buy as the mirror of a sell: the directional features change
