@@ -284,6 +284,41 @@ private Q_SLOTS:
         QVERIFY(noReference);
     }
 
+    // A listed symbol is an instrument's name for limits and ctl too: BRK/B is adopted
+    // and can have its own limit; a symbol no limit could name is left out and said so.
+    void securityListSymbolsFollowTheInstrumentRule()
+    {
+        ManualClock clock;
+        FakeGateway venue;
+        EngineCore core(config(), venue, nullptr, &clock);
+        core.publish();
+        Instrument brk, spaced, separated;
+        brk.symbol = "BRK/B";
+        spaced.symbol = "BAD SYM";
+        separated.symbol = "X=1,Y";
+        for (Instrument* i : {&brk, &spaced, &separated})
+            i->tickSize = 0.01;
+        core.handle(SecurityListEvent{"S", "SL1", {brk, spaced, separated}, 0});
+        const SnapshotPtr s = core.publish();
+        QCOMPARE(s->books.size(), std::size_t(2));
+        QCOMPARE(s->books[1].instrument.symbol, std::string("BRK/B"));
+        int leftOut = 0;
+        for (const auto& f : s->newFeed)
+            leftOut += f.text.find("security list entry left out: '") == 0 && f.text.find("is not an instrument symbol") != std::string::npos;
+        QCOMPARE(leftOut, 2);
+        const Actor rm{"r", Role::RiskManager};
+        bool ok = false;
+        std::string answer;
+        core.handle(ChangeLimits{{{"max_position@BRK/B", "5"}}, rm, "thin name", [&](bool k, const std::string& m) {
+                                     ok = k;
+                                     answer = m;
+                                 }});
+        core.publish();
+        core.answerPending();
+        QVERIFY2(ok, answer.c_str());
+        QCOMPARE(core.state().router.m_gate.limits().forInstrument("BRK/B").maxPosition, 5.0);
+    }
+
     // The counterparty's security list: a matching instrument changes nothing, a changed
     // tick is adopted and raised, a new instrument becomes tradable and is journaled.
     void aSecurityListAddsAndAdoptsInstruments()

@@ -77,6 +77,8 @@ bool reencode(const JournalRecord& r, JournalRecord& out, std::string& error)
         return again<AlertRecord>(r, out, error);
     case RecordKind::AgentDecision: return again<DecisionRecord>(r, out, error);
     case RecordKind::StateHash: return again<StateHashRecord>(r, out, error);
+    case RecordKind::CarryPosition: return again<CarryPositionRecord>(r, out, error);
+    case RecordKind::CarryOrder: return again<CarryOrderRecord>(r, out, error);
     }
     error = "unknown kind";
     return false;

@@ -1,6 +1,7 @@
 #include "engine/security_list_adoption.h"
 
 #include "journal/journal_codec.h"
+#include "risk/risk_limits.h"
 
 #include <algorithm>
 #include <cmath>
@@ -33,6 +34,13 @@ std::size_t adoptSecurityList(const EngineContext& ctx, std::vector<Instrument>&
             continue; // the gateway leaves such entries out; a second guard costs nothing
         auto known = std::find_if(instruments.begin(), instruments.end(),
                                   [&](const Instrument& i) { return i.symbol == theirs.symbol; });
+        if (known == instruments.end()) {
+            const std::string bad = instrumentSymbolProblem(theirs.symbol);
+            if (!bad.empty()) { // it could never have a limit of its own, nor be named to ctl
+                log.feed(ctx, "alert", "*", "security list entry left out: " + bad, true);
+                continue;
+            }
+        }
         if (known == instruments.end() && instruments.size() >= kMaxInstruments) {
             ++leftOut; // a broker listing thousands would make every snapshot and risk check carry them
             continue;

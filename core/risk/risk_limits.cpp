@@ -130,7 +130,7 @@ const std::vector<LimitField>& limitFields()
                 continue; // its description lists the policies
             const std::string range = std::string(field.name) == "restricted"
                 ? "up to " + std::to_string(kMaxRestricted) + " symbols of 1 to " + std::to_string(kMaxSymbolLength)
-                    + " letters, digits, '.', '-' or '_'"
+                    + " letters, digits, '.', '-', '_' or '/'"
                 : rangeText(field);
             texts.push_back(std::string(field.description) + " (" + range + ")");
             field.description = texts.back().c_str();
@@ -176,22 +176,22 @@ bool limitValue(const RiskLimits& limits, const std::string& name, std::string& 
     return true;
 }
 
-namespace {
-
-constexpr std::size_t kMaxInstrumentOverrides = 5000; // symbol x field pairs
-
-std::string symbolProblem(const std::string& symbol)
+std::string instrumentSymbolProblem(const std::string& symbol)
 {
     if (symbol.empty())
-        return "no instrument after '@'";
+        return "no instrument symbol";
     if (symbol.size() > kMaxSymbolLength)
         return "'" + symbol.substr(0, kMaxSymbolLength) + "...' is longer than " + std::to_string(kMaxSymbolLength)
             + " characters";
     for (char c : symbol)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_'))
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_' || c == '/'))
             return "'" + shown(symbol) + "' is not an instrument symbol";
     return {};
 }
+
+namespace {
+
+constexpr std::size_t kMaxInstrumentOverrides = 5000; // symbol x field pairs
 
 bool perInstrument(const std::string& field)
 {
@@ -246,7 +246,7 @@ std::string setLimit(RiskLimits& limits, const std::string& name, const std::str
                 known += (known.empty() ? "" : ", ") + f;
             return "'" + shown(field) + "' cannot be set per instrument (these can: " + known + ")";
         }
-        const std::string bad = symbolProblem(symbol);
+        const std::string bad = symbol.empty() ? "no instrument after '@'" : instrumentSymbolProblem(symbol);
         if (!bad.empty())
             return name.substr(0, at + 1) + ": " + bad;
         const std::string t = trim(text);
@@ -283,12 +283,9 @@ std::string setLimit(RiskLimits& limits, const std::string& name, const std::str
             item = trim(item);
             if (item.empty())
                 continue;
-            if (item.size() > kMaxSymbolLength)
-                return "restricted: '" + item.substr(0, kMaxSymbolLength) + "...' is longer than "
-                    + std::to_string(kMaxSymbolLength) + " characters";
-            for (char c : item)
-                if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' || c == '_'))
-                    return "restricted: '" + item + "' is not an instrument symbol";
+            const std::string bad = instrumentSymbolProblem(item);
+            if (!bad.empty())
+                return "restricted: " + bad;
             symbols.insert(item);
             if (symbols.size() > kMaxRestricted)
                 return "restricted: more than " + std::to_string(kMaxRestricted) + " symbols";

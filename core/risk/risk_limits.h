@@ -63,6 +63,10 @@ struct RiskLimits {
 
 // The fields that can be set per instrument, in the order the editor shows them.
 const std::vector<std::string>& instrumentLimitFields();
+// What is wrong with a symbol as an instrument's name ("" when nothing): 1 to 32
+// letters, digits and . - _ /. One rule for per-instrument limits and for the
+// instruments a counterparty's security list brings, so each can have its own limits.
+std::string instrumentSymbolProblem(const std::string& symbol);
 
 // Every per-instrument override as ("field@SYMBOL", value), sorted: what the journal
 // records at the start and the state hash counts.
