@@ -38,6 +38,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <malloc.h>
 #include <iostream>
 #include <mutex>
 #include <random>
@@ -73,6 +74,14 @@ double rssMb(const char* key = "VmRSS:")
         if (line.compare(0, n, key) == 0)
             return std::stod(line.substr(n)) / 1024.0;
     return 0;
+}
+
+// What malloc has handed out and not had back, over all arenas, in MB: the live heap.
+// RssAnon also counts freed memory malloc keeps (fragmentation, per-thread arenas).
+double liveHeapMb()
+{
+    const struct mallinfo2 m = ::mallinfo2();
+    return static_cast<double>(m.uordblks + m.hblkhd) / (1024.0 * 1024.0);
 }
 
 // utime + stime of one thread, in seconds.
@@ -267,7 +276,7 @@ int main(int argc, char** argv)
     std::vector<double> killMs;
     int killsLost = 0;
     std::vector<std::string> timeline;
-    double rssWarm = 0, cpuWarm = 0, anonWarm = 0, fileWarm = 0;
+    double rssWarm = 0, cpuWarm = 0, anonWarm = 0, fileWarm = 0, liveWarm = 0;
     std::atomic<bool> finished{false};
     auto report = [&](double stalledS) {
         const double cpu = threadCpuSeconds(guiTid) - cpu0;
@@ -290,8 +299,8 @@ int main(int argc, char** argv)
                     percentile(killMs, 0.5), percentile(killMs, 0.99),
                     killMs.empty() ? 0.0 : *std::max_element(killMs.begin(), killMs.end()), killMs.size(), killsLost);
         std::printf("  RSS   start %.1f MB  after 30 s %.1f MB  end %.1f MB  (growth after warm-up %.1f MB; heap %.1f -> %.1f MB,"
-                    " mapped files %.1f -> %.1f MB)\n", rss0, rssWarm, rss1, rss1 - rssWarm, anonWarm, rssMb("RssAnon:"),
-                    fileWarm, rssMb("RssFile:"));
+                    " of it malloc's live %.1f -> %.1f MB; mapped files %.1f -> %.1f MB)\n", rss0, rssWarm, rss1,
+                    rss1 - rssWarm, anonWarm, rssMb("RssAnon:"), liveWarm, liveHeapMb(), fileWarm, rssMb("RssFile:"));
         if (const SnapshotPtr last = runtime->engine().latest())
             std::printf("  session  %llu orders sent, %llu fills, %llu market-data updates\n",
                         static_cast<unsigned long long>(last->counters.ordersSent),
@@ -336,7 +345,8 @@ int main(int argc, char** argv)
             const double t = std::chrono::duration<double>(now - start).count();
             if (now >= nextSample) {
                 std::ostringstream line;
-                line << "  t=" << static_cast<int>(t) << "s rss " << rssMb() << " MB (heap " << rssMb("RssAnon:") << "), ui cpu "
+                line << "  t=" << static_cast<int>(t) << "s rss " << rssMb() << " MB (heap " << rssMb("RssAnon:") << ", live "
+                     << liveHeapMb() << "), ui cpu "
                      << threadCpuSeconds(guiTid) - cpu0 << " s";
                 if (JournalWriter* j = runtime->journal()) { // a backlog would be heap that grows
                     const JournalStats js = j->stats();
@@ -349,6 +359,7 @@ int main(int argc, char** argv)
                 if (rssWarm == 0 && t >= 30) {
                     rssWarm = rssMb();
                     anonWarm = rssMb("RssAnon:");
+                    liveWarm = liveHeapMb();
                     fileWarm = rssMb("RssFile:");
                     cpuWarm = threadCpuSeconds(guiTid);
                     if (opt.profileUi) // from the window's own thread: the profile is its alone
