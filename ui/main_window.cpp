@@ -85,13 +85,17 @@ MainWindow::MainWindow(EngineCommands& engine, const Instrument& instrument, con
     // measures every cell of every column each time one changes (30 times a second).
     m_watchlistView->horizontalHeader()->setSectionResizeMode(QHeaderView::Interactive);
     m_watchlistView->horizontalHeader()->setSectionResizeMode(WatchlistModel::Trend, QHeaderView::Stretch);
-    connect(m_watchlist, &QAbstractItemModel::modelReset, this, [view = m_watchlistView] {
-        QTimer::singleShot(1000, view, [view] {
-            for (int c = 0; c < WatchlistModel::Trend; ++c)
-                view->setColumnWidth(c, std::max(static_cast<QAbstractItemView*>(view)->sizeHintForColumn(c),
-                                                 view->horizontalHeader()->sectionSizeHint(c)) + 4);
-        });
-    });
+    const auto fitWatchlist = [view = m_watchlistView] {
+        for (int c = 0; c < WatchlistModel::Trend; ++c)
+            view->setColumnWidth(c, std::max(static_cast<QAbstractItemView*>(view)->sizeHintForColumn(c),
+                                             view->horizontalHeader()->sectionSizeHint(c)) + 4);
+    };
+    connect(m_watchlist, &QAbstractItemModel::modelReset, this,
+            [view = m_watchlistView, fitWatchlist] { QTimer::singleShot(1000, view, fitWatchlist); });
+    // And every 10 s: a position or P&L that grew a digit since is not cut off for long.
+    auto* refit = new QTimer(m_watchlistView);
+    connect(refit, &QTimer::timeout, m_watchlistView, fitWatchlist);
+    refit->start(10000);
     m_watchlistView->setToolTip(tr("Select an instrument for the ladder, chart and ticket; double-click opens its "
                                    "order book in a dock of its own"));
     connect(m_watchlistView->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
