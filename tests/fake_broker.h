@@ -20,17 +20,7 @@ class FakeBroker {
 public:
     FakeBroker()
     {
-        m_listen = ::socket(AF_INET, SOCK_STREAM, 0);
-        int one = 1;
-        ::setsockopt(m_listen, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(m_listen, reinterpret_cast<sockaddr*>(&a), sizeof(a));
-        ::listen(m_listen, 4);
-        socklen_t len = sizeof(a);
-        ::getsockname(m_listen, reinterpret_cast<sockaddr*>(&a), &len);
-        m_port = ntohs(a.sin_port);
+        m_listen = RawPeer::listenOnLoopback(m_port);
     }
     ~FakeBroker() { ::close(m_listen); }
     int port() const { return m_port; }

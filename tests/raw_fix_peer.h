@@ -71,6 +71,22 @@ public:
         if (m_fd >= 0)
             ::close(m_fd);
     }
+    // A socket listening on a free loopback port; `port` is set to it.
+    static int listenOnLoopback(int& port)
+    {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        int one = 1;
+        ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a));
+        ::listen(fd, 4);
+        socklen_t len = sizeof(a);
+        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+        port = ntohs(a.sin_port);
+        return fd;
+    }
     static int connectTo(int port)
     {
         const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
