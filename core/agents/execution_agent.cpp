@@ -70,7 +70,7 @@ void ExecutionAgent::onTick(const AgentContext& ctx, AgentIntents& out)
     // A decision reads the windows on a sample of the book as it is now, as in training.
     const bool decides = step != m_lastStep && m_done < m_parent && ctx.awaitingApproval == 0;
     m_features.observe(t, m.bids, m.asks, m.tradedVolume, decides);
-    if (step == m_lastStep || m_done >= m_parent || ctx.awaitingApproval > 0)
+    if (!decides)
         return;
     const bool first = m_lastStep < 0;
     m_lastStep = step;

@@ -28,7 +28,8 @@ std::size_t adoptSecurityList(const EngineContext& ctx, std::vector<Instrument>&
                               OrderRouter& router, ActivityLog& log, const SecurityListEvent& list)
 {
     const std::string source = " from the counterparty's security list";
-    std::size_t changes = 0, leftOut = 0;
+    std::size_t changes = 0, leftOut = 0, badSymbols = 0;
+    std::string firstBad;
     for (const Instrument& theirs : list.instruments) {
         if (theirs.symbol.empty() || !(theirs.tickSize > 0) || theirs.lotSize <= 0)
             continue; // the gateway leaves such entries out; a second guard costs nothing
@@ -37,7 +38,8 @@ std::size_t adoptSecurityList(const EngineContext& ctx, std::vector<Instrument>&
         if (known == instruments.end()) {
             const std::string bad = instrumentSymbolProblem(theirs.symbol);
             if (!bad.empty()) { // it could never have a limit of its own, nor be named to ctl
-                log.feed(ctx, "alert", "*", "security list entry left out: " + bad, true);
+                if (badSymbols++ == 0)
+                    firstBad = bad;
                 continue;
             }
         }
@@ -79,6 +81,11 @@ std::size_t adoptSecurityList(const EngineContext& ctx, std::vector<Instrument>&
         ctx.record(encode(InstrumentConfigRecord{theirs}, ctx.now()));
         ++changes;
     }
+    if (badSymbols > 0) // one alert, however many: a list of thousands must not flood the feed
+        log.feed(ctx, "alert", "*",
+                 std::to_string(badSymbols) + " security list entr" + (badSymbols == 1 ? "y" : "ies")
+                     + " left out: " + firstBad + (badSymbols > 1 ? " (the first of them)" : ""),
+                 true);
     if (leftOut > 0)
         log.feed(ctx, "alert", "*",
                  std::to_string(leftOut) + " instrument(s)" + source + " not added: a session trades at most "

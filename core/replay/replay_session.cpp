@@ -265,7 +265,10 @@ const JournalRecord* ReplaySession::recordAfter(std::int64_t seq)
 
 void ReplaySession::completeMessage(std::vector<JournalRecord>& batch, std::int64_t limit)
 {
-    while (!batch.empty()) {
+    // No gateway sends a message of 65,536 levels and trades: a damaged or forged journal
+    // whose records all share one time and symbol still goes in bounded batches.
+    const std::size_t most = batch.size() + 65536;
+    while (!batch.empty() && batch.size() < most) {
         const JournalRecord* next = recordAfter(batch.back().seq);
         if (!next || next->seq > limit || !sameMessage(batch.back(), *next))
             return;
